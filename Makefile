@@ -1,0 +1,66 @@
+# Thin wrapper over Meson. Every target installs nothing it does not need.
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+FUZZ_TIME  ?= 30
+MESON_OPTS ?=
+
+# Debian 12 packages the build, the tests and the tools need.
+DEPS = meson ninja-build pkg-config gcc clang libclang-rt-14-dev \
+       libusb-1.0-0-dev libexpat1-dev libjson-c-dev libssl-dev libarchive-dev \
+       libcmocka-dev python3 python3-pytest help2man clang-format
+
+.PHONY: all deps build test asan fuzz format format-check demo bench clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (apt-get)"; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) $(MESON_OPTS)
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+test: deps build
+	@rc=0; meson test -C $(BUILD) --print-errorlogs --num-processes 2 || rc=$$?; \
+	/usr/bin/python3 tests/summary.py $(BUILD); exit $$rc
+
+$(BUILD_ASAN)/build.ninja:
+	meson setup $(BUILD_ASAN) -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug $(MESON_OPTS)
+
+asan: deps $(BUILD_ASAN)/build.ninja
+	ninja -C $(BUILD_ASAN)
+	@rc=0; ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C $(BUILD_ASAN) --print-errorlogs --num-processes 2 --timeout-multiplier 3 || rc=$$?; \
+	/usr/bin/python3 tests/summary.py $(BUILD_ASAN); exit $$rc
+
+$(BUILD_FUZZ)/build.ninja:
+	CC=clang meson setup $(BUILD_FUZZ) -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+
+fuzz: deps $(BUILD_FUZZ)/build.ninja
+	ninja -C $(BUILD_FUZZ)
+	/usr/bin/python3 tests/fuzz/run.py $(BUILD_FUZZ) $(FUZZ_TIME)
+
+format:
+	git ls-files '*.c' '*.h' | xargs clang-format -i
+
+format-check:
+	@out=$$(git ls-files '*.c' '*.h' | xargs clang-format --dry-run 2>&1 | grep -c 'warning:' || true); \
+	if [ "$$out" != 0 ]; then echo "format-check: $$out lines differ from .clang-format (make format)"; exit 1; fi; \
+	echo "format-check: ok"
+
+demo: deps build
+	bash tools/demo.sh $(BUILD)
+
+bench: deps build
+	bash tools/bench.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

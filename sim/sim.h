@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MF_SIM_SIM_H
+#define MF_SIM_SIM_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/profile.h"
+
+/*
+ * The interface between the simulator's core (process, ptys, sysfs tree,
+ * control socket, normal mode: AT and DIAG, faults, timing; the sim/ folder) and its
+ * EDL side (Sahara and Firehose device, NAND, boot ROM; sim/edl/ files).
+ * The core is single-threaded: one poll loop; handlers are called from it.
+ */
+struct sim;
+struct sim_port;
+struct sim_nand;
+
+/* --- provided by the core (sim/sim.c and friends) --- */
+
+const struct sim_profile *sim_profile(const struct sim *s);
+struct sim_nand *sim_get_nand(struct sim *s);
+const char *sim_state_dir(const struct sim *s);
+
+/* Queue bytes to the host on this port (never blocks the loop for long;
+ * returns 0 or a negative errno, -ENODEV when the link was dropped). */
+int sim_port_write(struct sim_port *port, const void *buf, size_t len);
+
+/*
+ * Faults (--fault SPEC). One-shot faults fire once and are then spent.
+ *  sim_fault_once(s, "nak", "program")      nak:program
+ *  sim_fault_once(s, "corrupt", "configure") corrupt:configure
+ *  sim_fault_once(s, "silent", "sahara")    silent:PHASE
+ * sim_fault_drop(s, phase, bytes) is true (once) when the link must vanish
+ * now: drop:PHASE:BYTES with bytes >= BYTES; the caller then calls
+ * sim_drop_link(). Property faults are read with sim_fault_value():
+ *  "hwid" -> "0x000480E1", "pkhash" -> hex, "geometry" -> "p4K_b256K",
+ *  "badblock" -> comma list of pages, "slow" -> factor; NULL when absent.
+ */
+bool sim_fault_once(struct sim *s, const char *kind, const char *arg);
+bool sim_fault_drop(struct sim *s, const char *phase, uint64_t bytes);
+const char *sim_fault_value(const struct sim *s, const char *kind);
+
+/* The USB link vanishes (unplug-like); the device stays powered and in
+ * its state until power-cycle/plug. */
+void sim_drop_link(struct sim *s);
+
+/*
+ * Timing. sim_sleep() waits seconds of *real module time*: nothing in
+ * --timing fast, seconds * time-scale (* slow factor) in --timing real.
+ * sim_throughput_sleep() paces a transfer: bytes at bytes_per_s.
+ */
+void sim_sleep(struct sim *s, double seconds);
+void sim_throughput_sleep(struct sim *s, uint64_t bytes, double bytes_per_s);
+bool sim_timing_real(const struct sim *s);
+
+/* Requests from device code to the core, carried out after the handler
+ * returns. */
+enum sim_request {
+	SIM_REQ_RESET,		/* power reset: boot ROM decides the next mode */
+	SIM_REQ_POWER_OFF,
+	SIM_REQ_EDL,		/* re-enumerate as 05c6:9008 (DIAG switch) */
+};
+void sim_request(struct sim *s, enum sim_request req);
+
+/* Debug text to stderr when the simulator runs with --verbose. */
+void sim_debug(const struct sim *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* --- provided by the EDL side (sim/edl/ files) --- */
+
+/* NAND file backed, sparse, geometry from profile (or the geometry fault). */
+struct sim_nand *sim_nand_open(const char *path, uint32_t page_size,
+			       uint32_t pages_per_block, uint32_t total_blocks);
+void sim_nand_close(struct sim_nand *n);
+
+/*
+ * Fresh module: write a factory image of revision (e.g.
+ * "BG95M3LAR02A03_01.009.01.009") into an empty NAND, with per-module
+ * calibration data (EFS2, RAWDATA) derived from the IMEI/serial.
+ */
+int sim_nand_provision(struct sim *s, const char *revision);
+
+/* Boot ROM at power-on (sim/edl/boot.c). */
+enum sim_boot {
+	SIM_BOOT_NORMAL,	/* valid images: normal mode, revision filled */
+	SIM_BOOT_EDL,		/* no valid SBL (or BOOT pin): PBL emergency download */
+	SIM_BOOT_SILENT,	/* booted an image wrong for this hardware: no USB, no UART */
+};
+enum sim_boot sim_boot_check(struct sim *s, bool boot_pin, char *revision,
+			     size_t cap);
+
+/* One EDL session on one port: Sahara, then Firehose. */
+struct sim_edl;
+struct sim_edl *sim_edl_new(struct sim *s, struct sim_port *port);
+/* The host opened the port (or the device enumerated): send HELLO. */
+void sim_edl_start(struct sim_edl *e);
+/* Bytes from the host. */
+void sim_edl_input(struct sim_edl *e, const uint8_t *buf, size_t len);
+void sim_edl_free(struct sim_edl *e);
+
+#endif
