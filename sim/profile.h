@@ -43,8 +43,15 @@ struct sim_profile {
 	const char *chip;		/* "MDM9205" */
 	uint32_t msm_id;		/* 0x001070E1 */
 	uint16_t oem_id, model_id;
-	uint8_t pk_hash[64];
+	uint8_t pk_hash[64];		/* OEM PK hash reported in Sahara command mode */
 	size_t pk_hash_len;		/* 32 (SHA-256) or 48 (SHA-384) */
+	/*
+	 * Signing root of the stock programmer: a file of data/testroots/
+	 * ("sim-root-sha384.der"), whose hash is then pk_hash, or NULL for an
+	 * unsigned programmer (MDM9x07). See data/testroots/README.md.
+	 */
+	const char *root;
+	bool secure_boot;		/* fused: PBL refuses programmers of another root */
 	uint32_t serial;		/* Sahara serial */
 	uint32_t sahara_version;	/* HELLO version: 2 or 3 */
 	bool read64;			/* READ_DATA_64 instead of READ_DATA */

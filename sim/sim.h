@@ -84,6 +84,9 @@ void sim_nand_close(struct sim_nand *n);
  */
 int sim_nand_provision(struct sim *s, const char *revision);
 
+/* Record a new firmware revision in the modem image (FOTA applied). */
+int sim_nand_set_revision(struct sim *s, const char *revision);
+
 /* Boot ROM at power-on (sim/edl/boot.c). */
 enum sim_boot {
 	SIM_BOOT_NORMAL,	/* valid images: normal mode, revision filled */
