@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Firehose XML codec on the documents of real QFirehose sessions
+ * (fixtures/real/logs, field-data.md 1.1 and 1.4).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "wire/firehose.h"
+
+#define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>"
+#define DOC(body) XML_DECL "<data>" body "</data>"
+
+/* Sent by QFirehose for NAND (rm500q and em20g logs, the double space is real). */
+static const char configure_qfh[] = DOC(
+	"<configure MemoryName=\"nand\" Verbose=\"0\" AlwaysValidate=\"0\" "
+	"MaxDigestTableSizeInBytes=\"2048\" MaxPayloadSizeToTargetInBytes=\"8192\"  "
+	"ZlpAwareHost=\"1\" SkipStorageInit=\"0\" />");
+
+static const char configure_ack[] = DOC(
+	"<response value=\"ACK\" MemoryName=\"nand\" MinVersionSupported=\"1\" Version=\"1\" "
+	"MaxPayloadSizeToTargetInBytes=\"8192\" MaxPayloadSizeToTargetInBytesSupported=\"8192\" "
+	"MaxXMLSizeInBytes=\"4096\" DateTime=\"Apr 19 2020 - 17:49:11\" />");
+
+static const char *const supported[15] = {
+	"program", "read", "nop", "patch", "configure", "setbootablestoragedrive",
+	"erase", "power", "firmwarewrite", "getstorageinfo", "benchmark", "emmc",
+	"ufs", "fixgpt", "getsha256digest",
+};
+
+/* What the rm500q log shows after one erase, one document per transfer. */
+static const char erase_stream[] =
+	DOC("<log value=\"INFO: Calling handler for erase\" />") "\n"
+	DOC("<log value=\"INFO: NAND was previously open, returning existing handle 0.\" />") "\n"
+	DOC("<log value=\"INFO: Erasing start sector 640, num sectors 0\" />") "\n"
+	DOC("<response value=\"ACK\" rawmode=\"false\" />") "\n";
+
+struct fx {
+	struct fh_reader *r;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->r = fh_reader_new();
+	assert_non_null(f->r);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	fh_reader_free(f->r);
+	free(f);
+	return 0;
+}
+
+/* Feed a whole string expecting exactly one complete document. */
+static size_t feed_one(struct fh_reader *r, const char *s, size_t len)
+{
+	size_t used = 0;
+
+	assert_int_equal(fh_reader_feed(r, (const uint8_t *)s, len, &used), 1);
+	return used;
+}
+
+static void expect_event(struct fh_reader *r, enum fh_event_type type,
+			 const char *tag, const char *value)
+{
+	struct fh_event ev;
+
+	assert_true(fh_reader_next(r, &ev));
+	assert_int_equal(ev.type, type);
+	assert_string_equal(ev.tag, tag);
+	if (value)
+		assert_string_equal(ev.value, value);
+	else
+		assert_null(ev.value);
+}
+
+static void test_read_configure_command(void **state)
+{
+	struct fx *f = *state;
+	struct fh_event ev;
+
+	assert_int_equal(feed_one(f->r, configure_qfh, strlen(configure_qfh)),
+			 strlen(configure_qfh));
+	assert_true(fh_reader_next(f->r, &ev));
+	assert_int_equal(ev.type, FH_EV_COMMAND);
+	assert_string_equal(ev.tag, "configure");
+	assert_null(ev.value);
+	assert_int_equal(ev.nattrs, 7);
+	assert_string_equal(ev.attrs[0].name, "MemoryName");
+	assert_string_equal(ev.attrs[0].value, "nand");
+	assert_string_equal(fh_event_attr(&ev, "MaxPayloadSizeToTargetInBytes"), "8192");
+	assert_string_equal(fh_event_attr(&ev, "ZlpAwareHost"), "1");
+	assert_string_equal(fh_event_attr(&ev, "SkipStorageInit"), "0");
+	assert_null(fh_event_attr(&ev, "zlpawarehost"));
+	assert_false(fh_reader_next(f->r, &ev));
+	assert_false(fh_reader_partial(f->r));
+}
+
+static void test_read_configure_ack(void **state)
+{
+	struct fx *f = *state;
+	struct fh_event ev;
+
+	feed_one(f->r, configure_ack, strlen(configure_ack));
+	assert_true(fh_reader_next(f->r, &ev));
+	assert_int_equal(ev.type, FH_EV_RESPONSE);
+	assert_string_equal(ev.value, "ACK");
+	assert_true(fh_response_is_ack(&ev));
+	assert_false(fh_response_rawmode(&ev));
+	assert_int_equal(ev.nattrs, 8);
+	assert_string_equal(fh_event_attr(&ev, "MemoryName"), "nand");
+	assert_string_equal(fh_event_attr(&ev, "MinVersionSupported"), "1");
+	assert_string_equal(fh_event_attr(&ev, "Version"), "1");
+	assert_string_equal(fh_event_attr(&ev, "MaxPayloadSizeToTargetInBytesSupported"), "8192");
+	assert_string_equal(fh_event_attr(&ev, "MaxXMLSizeInBytes"), "4096");
+	assert_string_equal(fh_event_attr(&ev, "DateTime"), "Apr 19 2020 - 17:49:11");
+	assert_null(fh_event_attr(&ev, "MaxPayloadSizeFromTargetInBytes"));
+	assert_null(fh_event_attr(&ev, "TargetName"));
+}
+
+/* The device refuses 1 MiB and names its own maximum (peers.md B.5). */
+static void test_read_configure_nak(void **state)
+{
+	static const char s[] =
+		DOC("<log value=\"INFO: Calling handler for configure\" />")
+		DOC("<log value=\"ERROR: Host's payload to target size is too large\" />")
+		DOC("<response value=\"NAK\" MemoryName=\"nand\" MaxPayloadSizeToTargetInBytes=\"8192\" "
+		    "MaxPayloadSizeToTargetInBytesSupported=\"8192\" MaxXMLSizeInBytes=\"4096\" />");
+	struct fx *f = *state;
+	struct fh_event ev;
+	size_t off = 0;
+
+	off += feed_one(f->r, s + off, strlen(s) - off);
+	expect_event(f->r, FH_EV_LOG, "log", "INFO: Calling handler for configure");
+	off += feed_one(f->r, s + off, strlen(s) - off);
+	expect_event(f->r, FH_EV_LOG, "log",
+		     "ERROR: Host's payload to target size is too large");
+	off += feed_one(f->r, s + off, strlen(s) - off);
+	assert_int_equal(off, strlen(s));
+	assert_true(fh_reader_next(f->r, &ev));
+	assert_false(fh_response_is_ack(&ev));
+	assert_string_equal(ev.value, "NAK");
+	assert_string_equal(fh_event_attr(&ev, "MaxPayloadSizeToTargetInBytes"), "8192");
+}
+
+/* Programmer start-up: build date, serial, 15 functions, end marker. */
+static void test_read_supported_functions(void **state)
+{
+	struct fx *f = *state;
+	char stream[8192];
+	size_t len = 0, off = 0, i;
+	struct fh_event ev;
+	int n;
+
+	n = fh_build_log(stream, sizeof(stream), "INFO: Supported Functions (15):");
+	assert_true(n > 0);
+	len = (size_t)n;
+	for (i = 0; i < 15; i++) {
+		char text[64];
+
+		snprintf(text, sizeof(text), "INFO: %s", supported[i]);
+		n = fh_build_log(stream + len, sizeof(stream) - len, text);
+		assert_true(n > 0);
+		len += (size_t)n;
+	}
+	n = fh_build_log(stream + len, sizeof(stream) - len, "INFO: End of supported functions 15");
+	assert_true(n > 0);
+	len += (size_t)n;
+
+	off += feed_one(f->r, stream, len);
+	expect_event(f->r, FH_EV_LOG, "log", "INFO: Supported Functions (15):");
+	for (i = 0; i < 15; i++) {
+		char text[64];
+
+		off += feed_one(f->r, stream + off, len - off);
+		assert_true(fh_reader_next(f->r, &ev));
+		snprintf(text, sizeof(text), "INFO: %s", supported[i]);
+		assert_string_equal(ev.value, text);
+		assert_false(fh_reader_next(f->r, &ev));
+	}
+	off += feed_one(f->r, stream + off, len - off);
+	expect_event(f->r, FH_EV_LOG, "log", "INFO: End of supported functions 15");
+	assert_int_equal(off, len);
+}
+
+static void test_read_erase_stream(void **state)
+{
+	struct fx *f = *state;
+	size_t len = strlen(erase_stream), off = 0, used;
+	struct fh_event ev;
+
+	off += feed_one(f->r, erase_stream, len);
+	expect_event(f->r, FH_EV_LOG, "log", "INFO: Calling handler for erase");
+	off += feed_one(f->r, erase_stream + off, len - off);
+	expect_event(f->r, FH_EV_LOG, "log",
+		     "INFO: NAND was previously open, returning existing handle 0.");
+	off += feed_one(f->r, erase_stream + off, len - off);
+	expect_event(f->r, FH_EV_LOG, "log", "INFO: Erasing start sector 640, num sectors 0");
+	off += feed_one(f->r, erase_stream + off, len - off);
+	assert_true(fh_reader_next(f->r, &ev));
+	assert_true(fh_response_is_ack(&ev));
+	assert_string_equal(fh_event_attr(&ev, "rawmode"), "false");
+	assert_false(fh_response_rawmode(&ev));
+	/* the trailing newline is whitespace between documents */
+	assert_int_equal(fh_reader_feed(f->r, (const uint8_t *)erase_stream + off,
+					len - off, &used), 0);
+	assert_int_equal(off + used, len);
+	assert_false(fh_reader_partial(f->r));
+}
+
+/* After rawmode="true" the bytes that follow are sector data: not eaten. */
+static void test_rawmode_leaves_data(void **state)
+{
+	static const char s[] =
+		DOC("<log value=\"INFO: Calling handler for program\" />")
+		DOC("<response value=\"ACK\" rawmode=\"true\" />")
+		"<?xml \x00\xff</data>\x7e";
+	struct fx *f = *state;
+	size_t len = sizeof(s) - 1, off = 0;
+	struct fh_event ev;
+
+	off += feed_one(f->r, s, len);
+	expect_event(f->r, FH_EV_LOG, "log", "INFO: Calling handler for program");
+	off += feed_one(f->r, s + off, len - off);
+	assert_true(fh_reader_next(f->r, &ev));
+	assert_true(fh_response_is_ack(&ev));
+	assert_true(fh_response_rawmode(&ev));
+	assert_int_equal(len - off, 16);
+	assert_memory_equal(s + off, "<?xml \x00\xff</data>\x7e", 16);
+}
+
+static void test_read_power_reset(void **state)
+{
+	static const char s[] =
+		DOC("<log value=\"INFO: Calling handler for power\" />")
+		DOC("<response value=\"ACK\" rawmode=\"false\" />")
+		DOC("<log value=\"INFO: Will issue reset/power off 100 useconds, if this hangs "
+		    "check if watchdog is enabled\" />")
+		DOC("<log value=\"INFO: bsp_target_reset() 1\" />");
+	struct fx *f = *state;
+	size_t len = strlen(s), off = 0;
+	struct fh_event ev;
+
+	off += feed_one(f->r, s, len);
+	expect_event(f->r, FH_EV_LOG, "log", "INFO: Calling handler for power");
+	off += feed_one(f->r, s + off, len - off);
+	assert_true(fh_reader_next(f->r, &ev));
+	assert_true(fh_response_is_ack(&ev));
+	off += feed_one(f->r, s + off, len - off);
+	expect_event(f->r, FH_EV_LOG, "log",
+		     "INFO: Will issue reset/power off 100 useconds, if this hangs check if "
+		     "watchdog is enabled");
+	off += feed_one(f->r, s + off, len - off);
+	expect_event(f->r, FH_EV_LOG, "log", "INFO: bsp_target_reset() 1");
+	assert_int_equal(off, len);
+}
+
+/* One document holding a log and the response, with escaped characters. */
+static void test_read_several_elements(void **state)
+{
+	static const char s[] =
+		"<?xml version=\"1.0\" ?>\n<data>\n"
+		"<log value=\"said &quot;hi&quot; &amp; &lt;left&gt; it&apos;s\" />\n"
+		"<response value=\"ACK\" />\n</data>";
+	struct fx *f = *state;
+
+	feed_one(f->r, s, strlen(s));
+	expect_event(f->r, FH_EV_LOG, "log", "said \"hi\" & <left> it's");
+	expect_event(f->r, FH_EV_RESPONSE, "response", "ACK");
+}
+
+/* ------------------------------------------------------------------ */
+
+static void test_build_configure(void **state)
+{
+	static const struct fh_attr a[] = {
+		{ "MemoryName", "nand" },
+		{ "Verbose", "0" },
+		{ "AlwaysValidate", "0" },
+		{ "MaxDigestTableSizeInBytes", "2048" },
+		{ "MaxPayloadSizeToTargetInBytes", "8192" },
+		{ "ZlpAwareHost", "1" },
+		{ "SkipStorageInit", "0" },
+	};
+	static const char want[] =
+		"<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<data>\n"
+		"<configure MemoryName=\"nand\" Verbose=\"0\" AlwaysValidate=\"0\" "
+		"MaxDigestTableSizeInBytes=\"2048\" MaxPayloadSizeToTargetInBytes=\"8192\" "
+		"ZlpAwareHost=\"1\" SkipStorageInit=\"0\" />\n</data>";
+	char buf[1024];
+	int n;
+
+	(void)state;
+	n = fh_build(buf, sizeof(buf), "configure", a, 7);
+	assert_int_equal(n, strlen(want));
+	assert_string_equal(buf, want);
+	/* exactly fitting (with the NUL) works, one byte less does not */
+	assert_int_equal(fh_build(buf, strlen(want) + 1, "configure", a, 7), n);
+	assert_int_equal(fh_build(buf, strlen(want), "configure", a, 7), -ENOSPC);
+	assert_int_equal(fh_build(buf, 0, "configure", a, 7), -ENOSPC);
+	assert_int_equal(fh_build(NULL, 0, "configure", a, 7), -ENOSPC);
+}
+
+static void test_build_response_and_log(void **state)
+{
+	static const struct fh_attr extra[] = {
+		{ "MemoryName", "nand" },
+		{ "MaxPayloadSizeToTargetInBytes", "8192" },
+	};
+	char buf[512];
+
+	(void)state;
+	assert_true(fh_build_response(buf, sizeof(buf), true, true, true, NULL, 0) > 0);
+	assert_non_null(strstr(buf, "<response value=\"ACK\" rawmode=\"true\" />"));
+	assert_true(fh_build_response(buf, sizeof(buf), false, false, false, extra, 2) > 0);
+	assert_non_null(strstr(buf, "<response value=\"NAK\" MemoryName=\"nand\" "
+				    "MaxPayloadSizeToTargetInBytes=\"8192\" />"));
+	assert_true(fh_build_log(buf, sizeof(buf), "INFO: bsp_target_reset() 1") > 0);
+	assert_non_null(strstr(buf, "<log value=\"INFO: bsp_target_reset() 1\" />"));
+	assert_int_equal(fh_build_response(buf, sizeof(buf), true, false, false, NULL,
+					   FH_MAX_ATTRS - 1), -EINVAL);
+	assert_int_equal(fh_build_log(buf, sizeof(buf), NULL), -EINVAL);
+}
+
+static void test_build_bad_names(void **state)
+{
+	static const char *const bad[] = {
+		"", "1abc", "a b", "a\"b", "a>b", "<x", "a=b", "-x", "caf\xc3\xa9", "a/b",
+	};
+	struct fh_attr a = { "value", "x" };
+	struct fh_attr dup[2] = { { "value", "1" }, { "value", "2" } };
+	char buf[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct fh_attr b = { bad[i], "x" };
+
+		assert_int_equal(fh_build(buf, sizeof(buf), bad[i], &a, 1), -EINVAL);
+		assert_int_equal(fh_build(buf, sizeof(buf), "nop", &b, 1), -EINVAL);
+	}
+	assert_int_equal(fh_build(buf, sizeof(buf), NULL, NULL, 0), -EINVAL);
+	assert_int_equal(fh_build(buf, sizeof(buf), "nop", NULL, 1), -EINVAL);
+	assert_int_equal(fh_build(buf, sizeof(buf), "nop", dup, 2), -EINVAL);
+	assert_int_equal(fh_build(buf, sizeof(buf), "nop", &a, FH_MAX_ATTRS + 1), -EINVAL);
+	assert_true(fh_build(buf, sizeof(buf), "get_sha256.digest-2", NULL, 0) > 0);
+	assert_true(fh_build(buf, sizeof(buf), "_x", NULL, 0) > 0);
+}
+
+static void test_build_bad_values(void **state)
+{
+	static const char *const bad[] = {
+		"bell\x07", "esc\x1b[0m", "\xff", "\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xef\xbf\xbf",
+	};
+	char buf[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(fh_build_log(buf, sizeof(buf), bad[i]), -EINVAL);
+}
+
+/* build then read gives back exactly the values */
+static void test_escape_round_trip(void **state)
+{
+	static const char *const vals[] = {
+		"..\\sbl1.mbn",
+		"a & b < c > d \" e ' f",
+		"&amp; literally",
+		"tab\there\nnewline\r\ncrlf  two spaces",
+		"del\x7f caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\xa1",
+		"NUM_DISK_SECTORS-5.",
+		"",
+	};
+	struct fx *f = *state;
+	char buf[1024];
+	size_t i;
+
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		struct fh_attr a[2] = { { "filename", vals[i] }, { "value", vals[i] } };
+		struct fh_event ev;
+		int n = fh_build(buf, sizeof(buf), "program", a, 2);
+
+		assert_true(n > 0);
+		assert_int_equal(feed_one(f->r, buf, (size_t)n), (size_t)n);
+		assert_true(fh_reader_next(f->r, &ev));
+		assert_int_equal(ev.type, FH_EV_COMMAND);
+		assert_string_equal(ev.tag, "program");
+		assert_string_equal(fh_event_attr(&ev, "filename"), vals[i]);
+		assert_string_equal(ev.value, vals[i]);
+	}
+}
+
+/* Every host command builds into a document the reader accepts. */
+static void test_build_all_commands(void **state)
+{
+	static const char *const cmds[] = {
+		"configure", "program", "read", "erase", "patch", "getstorageinfo",
+		"getsha256digest", "power", "nop", "setbootablestoragedrive",
+	};
+	static const struct fh_attr a[] = {
+		{ "SECTOR_SIZE_IN_BYTES", "2048" },
+		{ "num_partition_sectors", "640" },
+		{ "physical_partition_number", "0" },
+		{ "start_sector", "0" },
+	};
+	struct fx *f = *state;
+	char buf[1024];
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		struct fh_event ev;
+		int n = fh_build(buf, sizeof(buf), cmds[i], a, 4);
+
+		assert_true(n > 0);
+		feed_one(f->r, buf, (size_t)n);
+		assert_true(fh_reader_next(f->r, &ev));
+		assert_int_equal(ev.type, FH_EV_COMMAND);
+		assert_string_equal(ev.tag, cmds[i]);
+		assert_int_equal(ev.nattrs, 4);
+		assert_string_equal(fh_event_attr(&ev, "num_partition_sectors"), "640");
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_read_configure_command, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_configure_ack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_configure_nak, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_supported_functions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_erase_stream, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rawmode_leaves_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_power_reset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_several_elements, setup, teardown),
+		cmocka_unit_test(test_build_configure),
+		cmocka_unit_test(test_build_response_and_log),
+		cmocka_unit_test(test_build_bad_names),
+		cmocka_unit_test(test_build_bad_values),
+		cmocka_unit_test_setup_teardown(test_escape_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_build_all_commands, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
