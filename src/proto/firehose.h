@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MF_PROTO_FIREHOSE_H
+#define MF_PROTO_FIREHOSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "link/link.h"
+#include "wire/firehose.h"
+
+/*
+ * Host side of Firehose (peers.md B.5-B.6, field-data.md 1.1, 1.4).
+ *
+ * Device documents are split on </data> by the wire reader; bytes that
+ * follow a rawmode="true" ACK in the same read are kept in rx[] and served
+ * to the raw-data reader first (the push-back of qdl's io). Logs may come
+ * before and after a response; the last FH_LOG_KEEP log lines are kept so
+ * that every NAK becomes an error whose message quotes them.
+ */
+#define FH_LOG_KEEP 6
+#define FH_LOG_LINE 200
+#define FH_FUNCS_MAX 512
+
+/* Timeouts per command class, milliseconds. */
+struct fh_timeouts {
+	int idle_ms;		/* start-up logs end after this silence (1000) */
+	int startup_max_ms;	/* start-up drain at most (10000) */
+	int cmd_ms;		/* configure, nop, patch, getstorageinfo ... (5000) */
+	int erase_ms;		/* erase ACK (30000) */
+	int program_ack_ms;	/* rawmode="true" ACK of program / read (10000) */
+	int data_ms;		/* each raw chunk written or read (10000) */
+	int program_final_ms;	/* final ACK after the data (120000) */
+	int digest_ms;		/* getsha256digest (120000) */
+};
+
+struct fh_session {
+	struct link *link;
+	struct fh_reader *rd;
+	uint8_t rx[16384];	/* read but not yet consumed (push-back) */
+	size_t rx_off, rx_len;
+	char funcs[FH_FUNCS_MAX];	/* " program read nop ... " (space-delimited) */
+	unsigned nfuncs;
+	bool configured;
+	char memory[16];	/* "nand" */
+	size_t payload;		/* negotiated MaxPayloadSizeToTargetInBytes */
+	size_t payload_from;	/* MaxPayloadSizeFromTargetInBytes, or payload */
+	size_t max_xml;		/* MaxXMLSizeInBytes (4096 if absent) */
+	unsigned sector_size;	/* last SECTOR_SIZE_IN_BYTES used */
+	char logs[FH_LOG_KEEP][FH_LOG_LINE];	/* ring of recent device logs */
+	unsigned nlogs;		/* total logs seen (ring index = nlogs % KEEP) */
+	unsigned cmd_logs;	/* logs since the current command was sent */
+	char digest[65];	/* last "Digest <hex>" log, lower case */
+	char storage_json[1024];	/* last JSON storage_info log */
+	struct fh_timeouts t;
+	const struct mf_log *log;
+	struct mf_err *err;
+};
+
+/*
+ * Bind a session to link (not owned): defaults for timeouts, a new XML
+ * reader. Returns 0 or -ENOMEM. fh_close() frees it.
+ */
+int fh_init(struct fh_session *s, struct link *l, const struct mf_log *log,
+	    struct mf_err *err);
+void fh_close(struct fh_session *s);
+
+/*
+ * Drain the programmer's start-up logs (pre: bytes already read, e.g.
+ * sahara_result.pending) until t.idle_ms of silence, recording the
+ * supported functions (one log per function, or the single-line
+ * "Supported Functions: a b c" form). If none were seen, send <nop/> to
+ * provoke them. Returns 0, -ENODEV, -ETIMEDOUT (nothing at all came and
+ * the nop went unanswered).
+ */
+int fh_open(struct fh_session *s, const uint8_t *pre, size_t pre_len);
+
+/* True if the programmer listed func ("getsha256digest"); true when no
+ * list was seen at all (old programmers: just try). */
+bool fh_supports(const struct fh_session *s, const char *func);
+
+/*
+ * <configure MemoryName=memory MaxPayloadSizeToTargetInBytes=payload ...>.
+ * A NAK carrying MaxPayloadSizeToTargetInBytes -> retry once with it; an
+ * ACK whose MaxPayloadSizeToTargetInBytesSupported differs -> adopt the
+ * smaller of (supported, asked) within [512, 16 MiB]. Returns 0, -EREMOTEIO
+ * (NAK, logs quoted), -ETIMEDOUT, -ENODEV, -EBADMSG.
+ */
+int fh_configure(struct fh_session *s, const char *memory, size_t payload);
+
+/*
+ * <program>: attrs as in the rawprogram XML (SECTOR_SIZE_IN_BYTES
+ * required; num_partition_sectors is replaced by ceil(length / sector)),
+ * then length bytes of fd from offset, streamed in payload-sized chunks,
+ * the last sector zero-padded. Memory use does not depend on length.
+ * Progress: stage "program". Returns 0, -EREMOTEIO (NAK), -ETIMEDOUT,
+ * -ENODEV, -EINVAL (bad attrs), -EIO (file).
+ */
+int fh_program(struct fh_session *s, const struct fh_attr *attrs,
+	       size_t nattrs, int fd, uint64_t offset, uint64_t length);
+
+/*
+ * <read>: attrs with SECTOR_SIZE_IN_BYTES and num_partition_sectors; the
+ * raw sectors are written to fd at its current position until the byte
+ * count is met, then the final ACK is checked. Progress: stage "read".
+ */
+int fh_read(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs,
+	    int fd);
+
+/* <erase> with attrs as given (erase timeout class). */
+int fh_erase(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs);
+
+/*
+ * <patch>: only filename="DISK" is sent; any other filename patches a
+ * host file and is skipped with a log (returns 1). 0 when ACKed.
+ */
+int fh_patch(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs);
+
+struct fh_storage_info {
+	uint64_t total_blocks;
+	uint32_t block_size;
+	uint32_t page_size;
+	uint32_t num_physical;
+	uint32_t manufacturer_id;
+	uint64_t serial_num;
+	char fw_version[32];
+	char mem_type[16];
+	char prod_name[32];
+};
+
+/* <getstorageinfo physical_partition_number=N/>, JSON log parsed with json-c.
+ * -ENODATA when the ACK came without a JSON storage_info log. */
+int fh_getstorageinfo(struct fh_session *s, unsigned partition,
+		      struct fh_storage_info *out);
+
+/* Parse one storage_info JSON text (the log value after "INFO: "). */
+int fh_parse_storage_info(const char *json, struct fh_storage_info *out);
+
+/* <getsha256digest> with program-like attrs; "Digest <hex>" log -> out. */
+int fh_sha256_digest(struct fh_session *s, const struct fh_attr *attrs,
+		     size_t nattrs, uint8_t out[32]);
+
+int fh_nop(struct fh_session *s);
+
+/*
+ * <power value=mode DelayInSeconds=delay_s/>, mode "reset" or "off".
+ * The link dropping after the ACK (a read error) is normal and not
+ * reported. Returns 0 on ACK.
+ */
+int fh_power(struct fh_session *s, const char *mode, unsigned delay_s);
+
+/* The kept device logs, oldest first, joined with " | ". */
+void fh_recent_logs(const struct fh_session *s, char *out, size_t cap);
+
+#endif
