@@ -373,6 +373,54 @@ static void test_max_frame_boundary(void **state)
 	assert_int_equal(consumed, (size_t)n);
 }
 
+/*
+ * A stream mixing good frames, a bad CRC, an abort and empty frames, fed in
+ * two pieces split at every position: the results never depend on the split.
+ */
+static void test_mixed_stream_split_everywhere(void **state)
+{
+	static const uint8_t stream[] = {
+		0x7e, 0x4b, 0x65, 0x01, 0x00, 0x54, 0x0f, 0x7e,	/* EDL switch, leading flag */
+		0x4b, 0x65, 0x01, 0x00, 0x54, 0x0e, 0x7e,	/* bad CRC */
+		0x7e, 0x7e,					/* empty frames */
+		0x7c, 0x7d, 0x7e,				/* aborted by 7D 7E */
+		0x7c, 0x93, 0x49, 0x7e,				/* build ID */
+		0x3a, 0xa1, 0x6e, 0x7e,				/* DLOAD */
+	};
+	static const int want_ret[] = { 1, -EBADMSG, -EBADMSG, 1, 1 };
+	static const uint8_t want_first[] = { 0x4b, 0x00, 0x00, 0x7c, 0x3a };
+	size_t split;
+
+	(void)state;
+	for (split = 0; split <= sizeof(stream); split++) {
+		struct hdlc_decoder dec;
+		size_t pos = 0, piece_end = split, nev = 0;
+
+		hdlc_decoder_init(&dec);
+		while (pos < sizeof(stream)) {
+			const uint8_t *frame = NULL;
+			size_t consumed = 0, frame_len = 0;
+			size_t end = pos < piece_end ? piece_end : sizeof(stream);
+			int ret;
+
+			ret = hdlc_decode_feed(&dec, stream + pos, end - pos, &consumed, &frame,
+					       &frame_len);
+			pos += consumed;
+			if (ret == 0) {
+				assert_int_equal(pos, end);
+				continue;
+			}
+			assert_true(nev < 5);
+			assert_int_equal(ret, want_ret[nev]);
+			assert_int_equal(stream[pos - 1], 0x7e);
+			if (ret == 1)
+				assert_int_equal(frame[0], want_first[nev]);
+			nev++;
+		}
+		assert_int_equal(nev, 5);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_too_short_frames),
 		cmocka_unit_test(test_overlong_then_recovery),
 		cmocka_unit_test(test_max_frame_boundary),
+		cmocka_unit_test(test_mixed_stream_split_everywhere),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
