@@ -94,6 +94,14 @@ void sim_img_write_hdr(const struct sim_img_hdr *h, uint8_t *out);
  */
 int sim_img_verify(const uint8_t *buf, size_t len, struct sim_img_hdr *h);
 
+/*
+ * The same check from pieces, for images read from NAND: head holds the
+ * first min(payload_len, SIM_IMG_HEAD_HASHED) payload bytes, end16 the
+ * last 16 payload bytes.
+ */
+int sim_img_verify_parts(const struct sim_img_hdr *h, const uint8_t *head,
+			 size_t head_len, const uint8_t *end16);
+
 /* Fill the end marker for an image of header + payload_len bytes. */
 void sim_img_end_marker(uint64_t payload_len, uint8_t out[SIM_IMG_END_LEN]);
 
@@ -140,13 +148,14 @@ int sim_prog_parse(const uint8_t *buf, size_t len, struct sim_prog_info *pi);
 /*
  * Verify a parsed programmer: the hash table against the segments
  * (-EILSEQ), then, when signed, the signature against the last certificate
- * (-EACCES). root_hash (digest_len bytes of the root certificate's hash) is
- * filled when signed; *signed_out says whether it was.
+ * (-EACCES; -EBADMSG for an unreadable certificate). When signed, root_hash
+ * gets the hash of the root certificate's DER, computed like the module's
+ * PK hash of pk_len bytes (48: SHA-384, otherwise SHA-256), and *signed_out
+ * is true.
  */
 int sim_prog_verify(const uint8_t *buf, size_t len,
 		    const struct sim_prog_info *pi, bool *signed_out,
-		    uint8_t *root_hash, size_t root_hash_cap,
-		    size_t *root_hash_len);
+		    uint8_t *root_hash, size_t pk_len);
 
 /*
  * Build a programmer for chip/msm_id into a malloc'd buffer (*out, *out_len).
