@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MF_OPS_FOTA_H
+#define MF_OPS_FOTA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "link/link.h"
+
+/*
+ * Delta FOTA over AT (field-data.md 4, "DFOTA"): read the module's
+ * revision, check the delta applies to it, upload it into the module's UFS
+ * with AT+QFUPL in ACK mode, start it with AT+QFOTADL, follow the
+ * +QIND: "FOTA" URCs across the module's reboots, and confirm the new
+ * revision with AT+QGMR. Works on any AT port: the main UART or a USB AT
+ * port. Nothing here prints: text goes through struct mf_log, structured
+ * events through fota_opts.on_event.
+ */
+
+/* ---- pure helpers (fota_parse.c): unit-tested without a module ---- */
+
+enum fota_urc_kind {
+	FOTA_URC_HTTPSTART,
+	FOTA_URC_HTTPEND,	/* value: HTTP(S) error, 0 ok */
+	FOTA_URC_FTPSTART,
+	FOTA_URC_FTPEND,	/* value: FTP error, 0 ok */
+	FOTA_URC_START,
+	FOTA_URC_UPDATING,	/* value: percent */
+	FOTA_URC_RESTORE,	/* value: percent */
+	FOTA_URC_END,		/* value: error code, 0 ok */
+	FOTA_URC_CONTINUE,	/* "Last upgrade was not finished,continue upgrade" */
+	FOTA_URC_OTHER,		/* a "FOTA" URC we do not know: logged, ignored */
+};
+
+struct fota_urc {
+	enum fota_urc_kind kind;
+	int value;		/* percent or error code, -1 when absent */
+	char word[48];		/* the status word as sent ("UPDATING") */
+};
+
+/*
+ * Parse one AT line (without CR/LF). Returns 1 for a +QIND: "FOTA" URC
+ * (u filled), 0 for any other line, -EBADMSG for a FOTA URC whose number
+ * is malformed or out of range (u->kind still set, value -1).
+ */
+int fota_urc_parse(const char *line, struct fota_urc *u);
+
+/* Short stable name of a kind ("UPDATING"), for logs and JSON. */
+const char *fota_urc_name(enum fota_urc_kind kind);
+
+/*
+ * The sentence for a DFOTA error code (END, HTTPEND, FTPEND), from the
+ * vendor table; never NULL ("unknown error code" for codes not listed).
+ */
+const char *fota_err_text(int code);
+/* True when the code means the delta does not fit the module (504/505/510). */
+bool fota_err_is_package(int code);
+
+/*
+ * Delta files written by tools/mkdelta carry a header naming the revision
+ * they apply to and the one they produce. Other formats (the vendor's own
+ * deltas) are uploaded as they are: the module judges them.
+ */
+#define FOTA_REV_MAX 96
+
+struct fota_delta_info {
+	bool known;			/* header recognised */
+	char from[FOTA_REV_MAX];	/* revision the delta applies to */
+	char to[FOTA_REV_MAX];		/* revision it produces */
+	uint64_t payload_len;		/* bytes after the header (declared) */
+};
+
+/*
+ * Inspect the first len bytes of a delta of file_size bytes. Returns 0
+ * with info->known true or false, or -EBADMSG for a file that has our magic
+ * but a broken header (lengths past the file, unprintable revisions).
+ */
+int fota_delta_parse(const uint8_t *buf, size_t len, uint64_t file_size,
+		     struct fota_delta_info *info);
+
+/* Bytes of the file needed to parse the header (read at most this many). */
+#define FOTA_DELTA_HEAD_MAX 512
+
+/*
+ * Does the module revision (AT+QGMR, "BG95M3LAR02A03_01.009.01.009")
+ * match rev? rev may be the full string, the suffix ("01.009.01.009") or
+ * its first pair ("01.009"). Case-insensitive.
+ */
+bool fota_rev_matches(const char *qgmr, const char *rev);
+
+/*
+ * Where a model keeps its FOTA file (AT+QFOTADL local path), keyed by the
+ * ATI model line ("BG95-M3", "EC25", "RM500Q-GL"): one const table row.
+ */
+struct fota_model {
+	const char *prefix;	/* ATI model prefix */
+	const char *upload;	/* QFUPL name, NULL: opts name (default below) */
+	const char *dir;	/* module path of UFS files, for AT+QFOTADL */
+	const char *start;	/* AT+QFOTADL argument verbatim, NULL: "<dir><name>" */
+	bool verified;		/* seen on real modules (field-data.md 4) */
+};
+
+const struct fota_model *fota_model_find(const char *model);
+
+#define FOTA_DEFAULT_NAME "dfota_update.bin"
+
+/* Answer parsers for the AT commands used (return 0 or -EBADMSG). */
+int fota_parse_qflds(const char *line, uint64_t *free_b, uint64_t *total_b);
+int fota_parse_qfupl(const char *line, uint64_t *size, unsigned int *sum);
+int fota_parse_qflst(const char *line, char *name, size_t name_len,
+		     uint64_t *size);
+
+/* Space needed on UFS for a file of size bytes (size plus a margin). */
+uint64_t fota_space_needed(uint64_t size);
+
+/* ---- the operation (fota.c, fota_upload.c, fota_follow.c) ---- */
+
+enum fota_event_kind {
+	FOTA_EV_STAGE,		/* text: stage name */
+	FOTA_EV_URC,		/* urc, text: the raw line */
+	FOTA_EV_PORT_GONE,	/* text: port path (module rebooting) */
+	FOTA_EV_PORT_BACK,	/* text: port path */
+};
+
+struct fota_event {
+	enum fota_event_kind kind;
+	const char *text;
+	const struct fota_urc *urc;
+};
+
+struct fota_opts {
+	const char *port;	/* AT port path (UART or USB AT port) */
+	const char *file;	/* delta on the host, or NULL with url */
+	const char *url;	/* http(s):// or ftp:// the module downloads */
+	const char *name;	/* UFS file name, NULL: FOTA_DEFAULT_NAME */
+	const char *fota_dir;	/* override the model table's directory */
+	bool force;		/* start a delta whose header names another revision */
+	int cmd_timeout_ms;	/* one AT command, 0: 5000 */
+	int upload_ack_ms;	/* wait for each 'A', 0: 10000 */
+	int reopen_ms;		/* port gone -> back, 0: 120000 */
+	int urc_ms;		/* silence between FOTA URCs, 0: 300000 */
+	int total_ms;		/* the whole update, 0: 600000 */
+	/* how the port is opened; NULL: link_tty_open (tests pass a fake) */
+	struct link *(*open)(const char *path, const struct mf_log *log,
+			     struct mf_err *err, void *open_ctx);
+	void *open_ctx;
+	void (*on_event)(void *ctx, const struct fota_event *ev);
+	void *ctx;
+};
+
+struct fota_result {
+	char model[64];			/* ATI model line */
+	char from[FOTA_REV_MAX];	/* AT+QGMR before */
+	char to[FOTA_REV_MAX];		/* AT+QGMR after */
+	char expected[FOTA_REV_MAX];	/* from the delta header, "" unknown */
+	uint64_t bytes;			/* uploaded */
+	int fota_code;			/* last END/HTTPEND code, -1 none */
+	int reboots;			/* times the port vanished and came back */
+	bool resumed;			/* "continue upgrade" seen */
+};
+
+/*
+ * Run the whole update. Returns 0 when AT+QGMR shows the new revision,
+ * else a negative errno with err filled (status = exit code: 3 refused,
+ * 1 failed, 4 no port, 5 timed out, 6 revision not as expected).
+ */
+int fota_run(const struct fota_opts *opts, const struct mf_log *log,
+	     struct fota_result *res, struct mf_err *err);
+
+#endif
