@@ -199,7 +199,9 @@ const struct fota_model *fota_model_find(const char *model)
 	for (size_t i = 0; i < ARRAY_SIZE(fota_models); i++) {
 		size_t n = strlen(fota_models[i].prefix);
 
-		if (!strncasecmp(model, fota_models[i].prefix, n))
+		/* "EC20" must not claim "EC200U" (an ASR module) */
+		if (!strncasecmp(model, fota_models[i].prefix, n) &&
+		    !isdigit((unsigned char)model[n]))
 			return &fota_models[i];
 	}
 	return NULL;

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Pure parts of delta FOTA: the +QIND: "FOTA" URCs (texts as in
+ * field-data.md 4), the error table, the mkdelta header, the model table,
+ * AT answers and revision matching.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ops/fota.h"
+
+static void urc_ok(const char *line, enum fota_urc_kind kind, int value)
+{
+	struct fota_urc u;
+
+	assert_int_equal(fota_urc_parse(line, &u), 1);
+	assert_int_equal(u.kind, kind);
+	assert_int_equal(u.value, value);
+}
+
+static void test_urc_words(void **state)
+{
+	urc_ok("+QIND: \"FOTA\",\"HTTPSTART\"", FOTA_URC_HTTPSTART, -1);
+	urc_ok("+QIND: \"FOTA\",\"HTTPEND\",0", FOTA_URC_HTTPEND, 0);
+	urc_ok("+QIND: \"FOTA\",\"FTPEND\",601", FOTA_URC_FTPEND, 601);
+	urc_ok("+QIND: \"FOTA\",\"START\"", FOTA_URC_START, -1);
+	urc_ok("+QIND: \"FOTA\",\"END\",0", FOTA_URC_END, 0);
+	urc_ok("+QIND: \"FOTA\",\"END\",510", FOTA_URC_END, 510);
+	urc_ok("+QIND: \"FOTA\",\"RESTORE\",30", FOTA_URC_RESTORE, 30);
+	urc_ok("+QIND:\"FOTA\",\"START\"", FOTA_URC_START, -1);
+	urc_ok("+QIND: \"FOTA\",\"Last upgrade was not finished,continue upgrade\"",
+	       FOTA_URC_CONTINUE, -1);
+	urc_ok("+QIND: \"FOTA\",\"SOMETHING\"", FOTA_URC_OTHER, -1);
+}
+
+static void test_urc_percent_both_forms(void **state)
+{
+	urc_ok("+QIND: \"FOTA\",\"UPDATING\",7%", FOTA_URC_UPDATING, 7);
+	urc_ok("+QIND: \"FOTA\",\"UPDATING\",96", FOTA_URC_UPDATING, 96);
+	urc_ok("+QIND: \"FOTA\",\"UPDATING\", 100 %", FOTA_URC_UPDATING, 100);
+}
+
+static void test_urc_not_fota(void **state)
+{
+	struct fota_urc u;
+
+	assert_int_equal(fota_urc_parse("+QIND: SMS DONE", &u), 0);
+	assert_int_equal(fota_urc_parse("+QIND: PB DONE", &u), 0);
+	assert_int_equal(fota_urc_parse("APP RDY", &u), 0);
+	assert_int_equal(fota_urc_parse("+QIND: \"csq\",20,99", &u), 0);
+	assert_int_equal(fota_urc_parse("", &u), 0);
+}
+
+static void test_urc_malformed(void **state)
+{
+	struct fota_urc u;
+
+	assert_int_equal(fota_urc_parse("+QIND: \"FOTA\",\"UPDATING\",101", &u),
+			 -EBADMSG);
+	assert_int_equal(u.value, -1);
+	assert_int_equal(fota_urc_parse("+QIND: \"FOTA\",\"UPDATING\",x%", &u),
+			 -EBADMSG);
+	assert_int_equal(fota_urc_parse("+QIND: \"FOTA\",\"END\"", &u), -EBADMSG);
+	assert_int_equal(u.kind, FOTA_URC_END);
+	assert_int_equal(fota_urc_parse("+QIND: \"FOTA\",\"END\",99999999", &u),
+			 -EBADMSG);
+	assert_int_equal(fota_urc_parse("+QIND: \"FOTA\",\"END", &u), -EBADMSG);
+	assert_int_equal(fota_urc_parse("+QIND: \"FOTA\"", &u), -EBADMSG);
+	assert_int_equal(fota_urc_parse("+QIND: \"FOTA\",END,0", &u), -EBADMSG);
+	assert_int_equal(fota_urc_parse("+QIND: \"FOTA\",\"END\",0,", &u),
+			 -EBADMSG);
+}
+
+static void test_urc_names(void **state)
+{
+	assert_string_equal(fota_urc_name(FOTA_URC_UPDATING), "UPDATING");
+	assert_string_equal(fota_urc_name(FOTA_URC_END), "END");
+	assert_string_equal(fota_urc_name(FOTA_URC_CONTINUE), "CONTINUE");
+	assert_string_equal(fota_urc_name(FOTA_URC_OTHER), "OTHER");
+}
+
+static void test_error_table(void **state)
+{
+	assert_string_equal(fota_err_text(0), "the update succeeded");
+	assert_non_null(strstr(fota_err_text(510), "510"));
+	assert_non_null(strstr(fota_err_text(510), "current firmware"));
+	assert_non_null(strstr(fota_err_text(511), "space"));
+	assert_non_null(strstr(fota_err_text(504), "bad"));
+	assert_string_equal(fota_err_text(505), fota_err_text(504));
+	assert_string_equal(fota_err_text(520), fota_err_text(530));
+	assert_string_equal(fota_err_text(540), fota_err_text(546));
+	assert_non_null(strstr(fota_err_text(502), "unpredictably"));
+	assert_non_null(strstr(fota_err_text(601), "FTP"));
+	assert_non_null(strstr(fota_err_text(701), "HTTP"));
+	assert_non_null(strstr(fota_err_text(702), "stalled"));
+	assert_non_null(strstr(fota_err_text(531), "unknown"));
+	assert_non_null(strstr(fota_err_text(547), "unknown"));
+	assert_non_null(strstr(fota_err_text(-1), "unknown"));
+	assert_true(fota_err_is_package(510));
+	assert_true(fota_err_is_package(504));
+	assert_false(fota_err_is_package(520));
+	assert_false(fota_err_is_package(0));
+}
+
+#define HDR "MFDELTA1\nfrom=01.009\nto=01.014\nprofile=bg95-m3\n\n"
+
+static void test_delta_header(void **state)
+{
+	static const char file[] = HDR "PAYLOAD";
+	struct fota_delta_info d;
+
+	assert_int_equal(fota_delta_parse((const uint8_t *)file, sizeof(file) - 1,
+					  sizeof(file) - 1, &d), 0);
+	assert_true(d.known);
+	assert_string_equal(d.from, "01.009");
+	assert_string_equal(d.to, "01.014");
+	assert_int_equal(d.payload_len, 7);
+}
+
+static void test_delta_unknown_format(void **state)
+{
+	static const uint8_t zip[] = { 'P', 'K', 3, 4, 0, 0 };
+	struct fota_delta_info d;
+
+	assert_int_equal(fota_delta_parse(zip, sizeof(zip), 1000, &d), 0);
+	assert_false(d.known);
+	assert_int_equal(fota_delta_parse(zip, 0, 0, &d), 0);
+	assert_false(d.known);
+}
+
+static void bad_delta(const char *text)
+{
+	struct fota_delta_info d;
+
+	assert_int_equal(fota_delta_parse((const uint8_t *)text, strlen(text),
+					  strlen(text), &d), -EBADMSG);
+	assert_false(d.known);
+}
+
+static void test_delta_broken(void **state)
+{
+	bad_delta("MFDELTA1\nfrom=01.009\nto=01.014");	/* no end of header */
+	bad_delta("MFDELTA1\nfrom=01.009\n\n");		/* no to */
+	bad_delta("MFDELTA1\nto=01.014\n\n");		/* no from */
+	bad_delta("MFDELTA1\nfrom=01 009\nto=01.014\n\n");	/* space */
+	bad_delta("MFDELTA1\nfrom=\nto=01.014\n\n");	/* empty */
+	bad_delta("MFDELTA1\ngarbage\n\n");		/* no '=' */
+	bad_delta("MFDELTA1\nfrom=01.009\"\nto=01.014\n\n");	/* quote */
+}
+
+static void test_delta_long_revision(void **state)
+{
+	char text[300];
+
+	strcpy(text, "MFDELTA1\nfrom=");
+	memset(text + strlen(text), 'A', 120);
+	text[14 + 120] = '\0';
+	strcat(text, "\nto=01.014\n\n");
+	bad_delta(text);
+}
+
+static void test_rev_matches(void **state)
+{
+	const char *q = "BG95M3LAR02A03_01.009.01.009";
+
+	assert_true(fota_rev_matches(q, "01.009"));
+	assert_true(fota_rev_matches(q, "01.009.01.009"));
+	assert_true(fota_rev_matches(q, q));
+	assert_true(fota_rev_matches(q, "bg95m3lar02a03_01.009.01.009"));
+	assert_false(fota_rev_matches(q, "01.014"));
+	assert_false(fota_rev_matches(q, "01.00"));
+	assert_false(fota_rev_matches(q, "01.009.01.01"));
+	assert_false(fota_rev_matches(q, ""));
+	assert_false(fota_rev_matches("", "01.009"));
+	assert_true(fota_rev_matches("BG96MAR02A07M1G_01.007.01.007", "01.007"));
+}
+
+static void test_model_table(void **state)
+{
+	const struct fota_model *m;
+
+	m = fota_model_find("EC25");
+	assert_non_null(m);
+	assert_string_equal(m->dir, "/data/ufs/");
+	assert_true(m->verified);
+	assert_string_equal(fota_model_find("EG25-G")->dir, "/data/ufs/");
+	assert_string_equal(fota_model_find("RM500Q-GL")->dir, "/cache/ufs/");
+	m = fota_model_find("BG95-M3");
+	assert_non_null(m);
+	assert_string_equal(m->dir, "/cache/ufs/");
+	assert_false(m->verified);
+	m = fota_model_find("BG96");
+	assert_string_equal(m->start, "1");
+	assert_string_equal(m->upload, "EUFS:/fota/update.zip");
+	assert_null(fota_model_find("EC200U"));
+	assert_null(fota_model_find(NULL));
+}
+
+static void test_answers(void **state)
+{
+	uint64_t a, b;
+	unsigned int sum;
+	char name[64];
+
+	assert_int_equal(fota_parse_qflds("+QFLDS: 12940736,14483456", &a, &b), 0);
+	assert_int_equal(a, 12940736);
+	assert_int_equal(b, 14483456);
+	assert_int_equal(fota_parse_qflds("+QFLDS: 2,1", &a, &b), -EBADMSG);
+	assert_int_equal(fota_parse_qflds("+QFLDS: 12,", &a, &b), -EBADMSG);
+	assert_int_equal(fota_parse_qflds("+QFLDS: 99999999999999999999,1", &a, &b),
+			 -EBADMSG);
+	assert_int_equal(fota_parse_qfupl("+QFUPL: 441472,2c5b", &a, &sum), 0);
+	assert_int_equal(a, 441472);
+	assert_int_equal(sum, 0x2c5b);
+	assert_int_equal(fota_parse_qfupl("+QFUPL: 10,12345", &a, &sum), -EBADMSG);
+	assert_int_equal(fota_parse_qfupl("+QFUPL: 10", &a, &sum), -EBADMSG);
+	assert_int_equal(fota_parse_qflst("+QFLST: \"UFS:dfota_update.bin\",1024",
+					  name, sizeof(name), &a), 0);
+	assert_string_equal(name, "UFS:dfota_update.bin");
+	assert_int_equal(a, 1024);
+	assert_int_equal(fota_parse_qflst("+QFLST: \"UFS:x\"", name, sizeof(name),
+					  &a), -EBADMSG);
+	assert_int_equal(fota_parse_qflst("+QFLST: \"UFS:x\",1", name, 4, &a),
+			 -EBADMSG);
+}
+
+static void test_space_margin(void **state)
+{
+	assert_int_equal(fota_space_needed(1000), 1000 + 65536);
+	assert_int_equal(fota_space_needed(100000000), 101000000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_urc_words),
+		cmocka_unit_test(test_urc_percent_both_forms),
+		cmocka_unit_test(test_urc_not_fota),
+		cmocka_unit_test(test_urc_malformed),
+		cmocka_unit_test(test_urc_names),
+		cmocka_unit_test(test_error_table),
+		cmocka_unit_test(test_delta_header),
+		cmocka_unit_test(test_delta_unknown_format),
+		cmocka_unit_test(test_delta_broken),
+		cmocka_unit_test(test_delta_long_revision),
+		cmocka_unit_test(test_rev_matches),
+		cmocka_unit_test(test_model_table),
+		cmocka_unit_test(test_answers),
+		cmocka_unit_test(test_space_margin),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
