@@ -1,0 +1,511 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Firehose commands of the simulated NAND programmer. Log texts and ACK
+ * attributes are copied from the real programmers (fixtures/real/logs,
+ * field-data 1.4, peers.md B.5/B.6); texts marked (sim) have no public
+ * original.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/evp.h>
+
+#include "base/bytes.h"
+#include "sim/edl/edl_priv.h"
+#include "sim/edl/nand.h"
+#include "wire/firehose.h"
+
+#define MAX_PAYLOAD 8192u
+#define PROGRAM_BPS 3.0e6	/* real NAND program rate, field-data 1.1 */
+#define READ_BPS 6.0e6
+#define DATE_TIME "Apr 19 2020 - 17:49:11"
+
+/*
+ * A number attribute: decimal (a trailing '.' allowed, as in Qualcomm
+ * XML), 0x hex, or NUM_DISK_SECTORS-N. / NUM_DISK_BLOCKS-N.
+ */
+static int num(struct sim_edl *e, const char *s, uint64_t *out)
+{
+	struct sim_nand *n = fh_nand(e);
+	uint64_t base = 0, v;
+	bool minus = false;
+	char *end;
+
+	if (!s || !*s)
+		return -EINVAL;
+	if (!strncmp(s, "NUM_DISK_SECTORS", 16)) {
+		base = nand_total_pages(n);
+		s += 16;
+		minus = true;
+	} else if (!strncmp(s, "NUM_DISK_BLOCKS", 15)) {
+		base = nand_total_blocks(n);
+		s += 15;
+		minus = true;
+	}
+	if (minus) {
+		if (!*s) {
+			*out = base;
+			return 0;
+		}
+		if (*s != '-')
+			return -EINVAL;
+		s++;
+	}
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || (*end && strcmp(end, ".")))
+		return -EINVAL;
+	if (minus) {
+		if (v > base)
+			return -EINVAL;
+		v = base - v;
+	}
+	*out = v;
+	return 0;
+}
+
+static void nak(struct sim_edl *e)
+{
+	fh_send_response(e, false, true, false, NULL, 0);
+}
+
+static void ack(struct sim_edl *e)
+{
+	fh_send_response(e, true, true, false, NULL, 0);
+}
+
+/* The "open" logs of the real programmer, before each NAND operation. */
+static void open_nand(struct sim_edl *e, bool erase)
+{
+	if (e->nand_open) {
+		fh_send_log(e, "INFO: NAND was previously open, returning existing handle 0.");
+		return;
+	}
+	e->nand_open = true;
+	/* bad block table scan, about 0.4 s on the real module */
+	sim_sleep(e->s, 0.4);
+	fh_send_log(e, "INFO: [296] bbt_size:100 blocks:800.");
+	fh_send_log(e, "INFO: [298] bbt_size:100 blocks:800.");
+	(void)erase;
+}
+
+/*
+ * SECTOR_SIZE_IN_BYTES, PAGES_PER_BLOCK, physical partition, start and
+ * count; logs and NAKs as the real programmer on a mismatch.
+ */
+static int geometry_attrs(struct sim_edl *e, const struct fh_event *ev,
+			  uint64_t *start, uint64_t *count, bool need_sector)
+{
+	struct sim_nand *n = fh_nand(e);
+	const char *ss = fh_event_attr(ev, "SECTOR_SIZE_IN_BYTES");
+	const char *ppb = fh_event_attr(ev, "PAGES_PER_BLOCK");
+	const char *ppn = fh_event_attr(ev, "physical_partition_number");
+	uint64_t v;
+
+	if (!ss && need_sector) {
+		/* BG95 anti-misburning: never a whole-disk erase (sim text) */
+		fh_send_log(e, "ERROR: Attribute 'SECTOR_SIZE_IN_BYTES' is missing, whole disk erase refused");
+		return -EINVAL;
+	}
+	if (ss && (num(e, ss, &v) || v != nand_page_size(n))) {
+		fh_send_log(e, "Attribute 'SECTOR_SIZE_IN_BYTES'=%s must be equal to disk sector size %u",
+			    ss, nand_page_size(n));
+		return -EINVAL;
+	}
+	if (ppb && (num(e, ppb, &v) || v != 64)) {
+		fh_send_log(e, "Attribute 'PAGES_PER_BLOCK'=%s must be equal to disk pages per block 64",
+			    ppb);
+		return -EINVAL;
+	}
+	if (ppn && (num(e, ppn, &v) || v != 0)) {
+		fh_send_log(e, "ERROR: Invalid physical partition %s", ppn);
+		return -EINVAL;
+	}
+	if (num(e, fh_event_attr(ev, "start_sector"), start)) {
+		fh_send_log(e, "ERROR: Invalid start_sector '%s'",
+			    fh_event_attr(ev, "start_sector") ?
+			    fh_event_attr(ev, "start_sector") : "");
+		return -EINVAL;
+	}
+	if (num(e, fh_event_attr(ev, "num_partition_sectors"), count)) {
+		fh_send_log(e, "ERROR: Invalid num_partition_sectors '%s'",
+			    fh_event_attr(ev, "num_partition_sectors") ?
+			    fh_event_attr(ev, "num_partition_sectors") : "");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool drop(struct sim_edl *e, const char *phase, uint64_t bytes)
+{
+	if (!sim_fault_drop(e->s, phase, bytes))
+		return false;
+	sim_debug(e->s, "firehose: link dropped in %s after %" PRIu64 " bytes\n",
+		  phase, bytes);
+	sim_drop_link(e->s);
+	edl_die(e);
+	return true;
+}
+
+static void cmd_configure(struct sim_edl *e, const struct fh_event *ev)
+{
+	const char *mem = fh_event_attr(ev, "MemoryName");
+	const char *mp = fh_event_attr(ev, "MaxPayloadSizeToTargetInBytes");
+	uint64_t want = MAX_PAYLOAD;
+	char agreed[16], sup[16];
+	struct fh_attr a[] = {
+		{ "MemoryName", "nand" },
+		{ "MinVersionSupported", "1" },
+		{ "Version", "1" },
+		{ "MaxPayloadSizeToTargetInBytes", agreed },
+		{ "MaxPayloadSizeToTargetInBytesSupported", sup },
+		{ "MaxXMLSizeInBytes", "4096" },
+		{ "DateTime", DATE_TIME },
+	};
+
+	if (drop(e, "configure", e->xml_bytes))
+		return;
+	fh_send_log(e, "INFO: Calling handler for configure");
+	if (mem && strcasecmp(mem, "nand")) {
+		fh_send_log(e, "ERROR: Storage type %s is not supported", mem);
+		nak(e);
+		return;
+	}
+	fh_send_log(e, "INFO: Storage type set to value nand");
+	snprintf(sup, sizeof(sup), "%u", MAX_PAYLOAD);
+	if (mp && (num(e, mp, &want) || !want))
+		want = MAX_PAYLOAD + 1;
+	if (want > MAX_PAYLOAD) {
+		fh_send_log(e, "Host's payload to target size is too large");
+		snprintf(agreed, sizeof(agreed), "%u", MAX_PAYLOAD);
+		fh_send_response(e, false, false, false, a, 7);
+		return;
+	}
+	e->payload = (uint32_t)want;
+	snprintf(agreed, sizeof(agreed), "%u", e->payload);
+	fh_send_response(e, true, false, false, a, 7);
+}
+
+static void cmd_erase(struct sim_edl *e, const struct fh_event *ev)
+{
+	struct sim_nand *n = fh_nand(e);
+	uint32_t ppb = nand_pages_per_block(n);
+	uint64_t start, cnt;
+
+	fh_send_log(e, "INFO: Calling handler for erase");
+	if (geometry_attrs(e, ev, &start, &cnt, true)) {
+		nak(e);
+		return;
+	}
+	open_nand(e, true);
+	if (start % ppb || cnt % ppb) {
+		fh_send_log(e, "start_sector = %" PRIu64 " and num_partition_sectors =0x%" PRIx64 ")",
+			    start, cnt);
+		fh_send_log(e, "start_sector unaligned");
+		nak(e);
+		return;
+	}
+	if (start / ppb + cnt / ppb > nand_total_blocks(n)) {
+		fh_send_log(e, "Block erase request exceeding total number of blocks");
+		nak(e);
+		return;
+	}
+	if (drop(e, "erase", e->erase_bytes + cnt * nand_page_size(n)))
+		return;
+	/* the real programmer prints 0 here whatever the count */
+	fh_send_log(e, "INFO: Erasing start sector %" PRIu64 ", num sectors 0",
+		    start);
+	for (uint32_t b = (uint32_t)(start / ppb); b < (start + cnt) / ppb; b++) {
+		if (nand_block_bad(n, b)) {
+			fh_send_log(e, "INFO: Skipping bad block %u", b);	/* sim */
+			continue;
+		}
+		if (nand_erase(n, b, 1)) {
+			fh_send_log(e, "ERROR: Failed to erase block %u", b);
+			nak(e);
+			return;
+		}
+	}
+	e->erase_bytes += cnt * nand_page_size(n);
+	sim_sleep(e->s, 0.0016 * (double)(cnt / ppb));
+	ack(e);
+}
+
+static int range_ok(struct sim_edl *e, uint64_t start, uint64_t cnt)
+{
+	uint64_t total = nand_total_pages(fh_nand(e));
+
+	if (start > total || cnt > total - start) {
+		fh_send_log(e, "ERROR: Request exceeds disk size: start_sector %" PRIu64
+			    " + num_partition_sectors %" PRIu64 " > %" PRIu64,
+			    start, cnt, total);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static void cmd_program(struct sim_edl *e, const struct fh_event *ev)
+{
+	uint64_t start, cnt;
+
+	fh_send_log(e, "INFO: Calling handler for program");
+	open_nand(e, false);
+	if (geometry_attrs(e, ev, &start, &cnt, false) ||
+	    range_ok(e, start, cnt)) {
+		nak(e);
+		return;
+	}
+	e->raw_page = start;
+	e->raw_left = cnt * nand_page_size(fh_nand(e));
+	e->page_fill = 0;
+	e->raw_err = 0;
+	fh_send_response(e, true, true, true, NULL, 0);
+	if (e->state == EDL_DEAD)
+		return;
+	if (!e->raw_left) {
+		ack(e);
+		return;
+	}
+	e->state = EDL_FH_RAW;
+}
+
+static void raw_finish(struct sim_edl *e)
+{
+	e->state = EDL_FIREHOSE;
+	if (e->raw_err == -EEXIST) {
+		/* sim text: no public log of this failure */
+		fh_send_log(e, "ERROR: Failed to program page %" PRIu64 ", page is not erased",
+			    e->raw_err_page);
+	} else if (e->raw_err) {
+		fh_send_log(e, "ERROR: Failed to program page %" PRIu64 " (bad block %" PRIu64 ")",
+			    e->raw_err_page,
+			    e->raw_err_page / nand_pages_per_block(fh_nand(e)));
+	}
+	fh_send_response(e, !e->raw_err, true, false, NULL, 0);
+}
+
+void fh_dev_raw(struct sim_edl *e, const uint8_t *buf, size_t len,
+		size_t *used)
+{
+	struct sim_nand *n = fh_nand(e);
+	uint32_t ps = nand_page_size(n);
+	size_t done = 0;
+
+	while (done < len && e->raw_left) {
+		size_t l = ps - e->page_fill;
+
+		if (l > len - done)
+			l = len - done;
+		if (l > e->raw_left)
+			l = (size_t)e->raw_left;
+		memcpy(e->page + e->page_fill, buf + done, l);
+		e->page_fill += (uint32_t)l;
+		e->raw_left -= l;
+		e->program_bytes += l;
+		done += l;
+		if (e->page_fill == ps) {
+			int rc = e->raw_err ? 0 : nand_program(n, e->raw_page, e->page);
+
+			if (rc) {
+				e->raw_err = rc;
+				e->raw_err_page = e->raw_page;
+			}
+			e->raw_page++;
+			e->page_fill = 0;
+		}
+		if (drop(e, "program", e->program_bytes)) {
+			*used = done;
+			return;
+		}
+	}
+	sim_throughput_sleep(e->s, done, PROGRAM_BPS);
+	*used = done;
+	if (!e->raw_left)
+		raw_finish(e);
+}
+
+static void cmd_read(struct sim_edl *e, const struct fh_event *ev)
+{
+	struct sim_nand *n = fh_nand(e);
+	uint32_t ps = nand_page_size(n);
+	uint64_t start, cnt;
+	uint8_t *buf;
+	const uint64_t chunk_pages = 16;
+
+	fh_send_log(e, "INFO: Calling handler for read");
+	open_nand(e, false);
+	if (geometry_attrs(e, ev, &start, &cnt, false) ||
+	    range_ok(e, start, cnt)) {
+		nak(e);
+		return;
+	}
+	buf = malloc(ps * chunk_pages);
+	if (!buf) {
+		nak(e);
+		return;
+	}
+	fh_send_response(e, true, true, true, NULL, 0);
+	for (uint64_t i = 0; i < cnt && e->state != EDL_DEAD; i += chunk_pages) {
+		uint64_t k = cnt - i < chunk_pages ? cnt - i : chunk_pages;
+
+		nand_read(n, start + i, k, buf);
+		sim_port_write(e->port, buf, (size_t)(k * ps));
+		e->read_bytes += k * ps;
+		sim_throughput_sleep(e->s, k * ps, READ_BPS);
+		if (drop(e, "read", e->read_bytes))
+			break;
+	}
+	free(buf);
+	if (e->state != EDL_DEAD)
+		ack(e);
+}
+
+static void cmd_digest(struct sim_edl *e, const struct fh_event *ev)
+{
+	struct sim_nand *n = fh_nand(e);
+	uint32_t ps = nand_page_size(n);
+	uint64_t start, cnt;
+	uint8_t *page = malloc(ps), md[32];
+	unsigned int dl = 0;
+	char hex[65];
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	fh_send_log(e, "INFO: Calling handler for getsha256digest");
+	if (!page || !ctx || geometry_attrs(e, ev, &start, &cnt, false) ||
+	    range_ok(e, start, cnt)) {
+		nak(e);
+		goto out;
+	}
+	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	for (uint64_t i = 0; i < cnt; i++) {
+		nand_read(n, start + i, 1, page);
+		EVP_DigestUpdate(ctx, page, ps);
+	}
+	EVP_DigestFinal_ex(ctx, md, &dl);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02X", md[i]);
+	fh_send_log(e, "Digest %s", hex);
+	ack(e);
+out:
+	EVP_MD_CTX_free(ctx);
+	free(page);
+}
+
+static void cmd_patch(struct sim_edl *e, const struct fh_event *ev)
+{
+	const char *file = fh_event_attr(ev, "filename");
+	const char *val = fh_event_attr(ev, "value");
+	uint64_t start, off, size, v;
+	uint8_t le[8];
+
+	fh_send_log(e, "INFO: Calling handler for patch");
+	if (!file || strcmp(file, "DISK")) {
+		fh_send_log(e, "ERROR: Only DISK can be patched on the target, not '%s'",
+			    file ? file : "");
+		nak(e);
+		return;
+	}
+	if (num(e, fh_event_attr(ev, "start_sector"), &start) ||
+	    num(e, fh_event_attr(ev, "byte_offset"), &off) ||
+	    num(e, fh_event_attr(ev, "size_in_bytes"), &size) || !size ||
+	    size > 8 || num(e, val, &v)) {
+		fh_send_log(e, "ERROR: Invalid patch attributes (value '%s')",
+			    val ? val : "");
+		nak(e);
+		return;
+	}
+	put_le64(le, v);
+	if (start > nand_total_pages(fh_nand(e)) ||
+	    nand_rewrite(fh_nand(e), start * nand_page_size(fh_nand(e)) + off,
+			 le, (size_t)size)) {
+		fh_send_log(e, "ERROR: Patch outside the disk");
+		nak(e);
+		return;
+	}
+	ack(e);
+}
+
+static void cmd_storageinfo(struct sim_edl *e)
+{
+	struct sim_nand *n = fh_nand(e);
+
+	fh_send_log(e, "INFO: Calling handler for getstorageinfo");
+	fh_send_log(e, "INFO: {\"storage_info\": {\"total_blocks\":%u, \"block_size\":%u, "
+		    "\"page_size\":%u, \"num_physical\":1, \"manufacturer_id\":173, "
+		    "\"serial_num\":%u, \"fw_version\":\"1\", \"mem_type\":\"NAND\", "
+		    "\"prod_name\":\"SIM-NAND\"}}",
+		    nand_total_blocks(n),
+		    nand_page_size(n) * nand_pages_per_block(n),
+		    nand_page_size(n), e->p->serial);
+	ack(e);
+}
+
+static void cmd_power(struct sim_edl *e, const struct fh_event *ev)
+{
+	const char *v = fh_event_attr(ev, "value");
+	enum sim_request req;
+
+	fh_send_log(e, "INFO: Calling handler for power");
+	if (v && !strcmp(v, "reset")) {
+		req = SIM_REQ_RESET;
+	} else if (v && (!strcmp(v, "off") || !strcmp(v, "poweroff"))) {
+		req = SIM_REQ_POWER_OFF;
+	} else if (v && !strcmp(v, "edl")) {
+		req = SIM_REQ_EDL;
+	} else {
+		fh_send_log(e, "ERROR: Unknown power value '%s'", v ? v : "");
+		nak(e);
+		return;
+	}
+	ack(e);
+	fh_send_log(e, "INFO: Will issue reset/power off 100 useconds, if this hangs check if watchdog is enabled");
+	fh_send_log(e, "INFO: bsp_target_reset() 1");
+	edl_die(e);
+	sim_request(e->s, req);
+}
+
+void fh_dev_command(struct sim_edl *e, const struct fh_event *ev)
+{
+	const char *t = ev->tag;
+
+	sim_debug(e->s, "firehose: <- %s\n", t);
+	if (sim_fault_once(e->s, "silent", t))
+		return;
+	e->corrupt = sim_fault_once(e->s, "corrupt", t);
+	if (sim_fault_once(e->s, "nak", t)) {
+		fh_send_log(e, "INFO: Calling handler for %s", t);
+		fh_send_log(e, "ERROR: %s failed", t);	/* sim */
+		nak(e);
+		return;
+	}
+	if (!strcmp(t, "configure"))
+		cmd_configure(e, ev);
+	else if (!strcmp(t, "erase"))
+		cmd_erase(e, ev);
+	else if (!strcmp(t, "program"))
+		cmd_program(e, ev);
+	else if (!strcmp(t, "read"))
+		cmd_read(e, ev);
+	else if (!strcmp(t, "patch"))
+		cmd_patch(e, ev);
+	else if (!strcmp(t, "getstorageinfo"))
+		cmd_storageinfo(e);
+	else if (!strcmp(t, "getsha256digest"))
+		cmd_digest(e, ev);
+	else if (!strcmp(t, "power"))
+		cmd_power(e, ev);
+	else if (!strcmp(t, "nop") || !strcmp(t, "setbootablestoragedrive")) {
+		fh_send_log(e, "INFO: Calling handler for %s", t);
+		ack(e);
+	} else {
+		fh_send_log(e, "ERROR: Unrecognized tag '%s'", t);	/* sim */
+		nak(e);
+	}
+	e->corrupt = false;
+}
