@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Packages shipped as zip, 7z or tar: extracted with libarchive into a
+ * private mkdtemp directory. Entries are untrusted: absolute paths, "..",
+ * links and device files are refused, entry count and total size bounded.
+ * Only regular files and directories are ever created, with O_EXCL and
+ * O_NOFOLLOW, so nothing is written outside the directory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "pkg/pkg.h"
+
+bool pkg_is_archive(const char *path)
+{
+	static const char *const ext[] = { ".zip", ".7z", ".tar", ".tar.gz",
+					   ".tgz", ".tar.xz", ".tar.bz2" };
+	size_t n = strlen(path), i, e;
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return false;
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		e = strlen(ext[i]);
+		if (n > e && strcasecmp(path + n - e, ext[i]) == 0)
+			return true;
+	}
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Relative, no "..", no empty name; backslashes become '/'. */
+static int clean_name(const char *in, char *out, size_t cap)
+{
+	size_t n = strlen(in), i;
+	const char *c;
+	char *save = NULL, *tok, tmp[4096];
+
+	if (!n || n >= cap || n >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	for (i = 0; i <= n; i++)
+		tmp[i] = in[i] == '\\' ? '/' : in[i];
+	if (tmp[0] == '/' || (n > 1 && tmp[1] == ':'))
+		return -EPERM;
+	out[0] = 0;
+	for (tok = strtok_r(tmp, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (strcmp(tok, "..") == 0)
+			return -EPERM;
+		if (strcmp(tok, ".") == 0)
+			continue;
+		for (c = tok; *c; c++)
+			if ((unsigned char)*c < 0x20)
+				return -EPERM;
+		if (out[0])
+			strcat(out, "/");
+		strcat(out, tok);
+	}
+	return out[0] ? 0 : -EPERM;
+}
+
+/* mkdir -p of the parents of rel under dirfd, never following links. */
+static int make_parents(int dirfd, char *rel)
+{
+	char *s;
+	struct stat st;
+
+	for (s = strchr(rel, '/'); s; s = strchr(s + 1, '/')) {
+		*s = 0;
+		if (mkdirat(dirfd, rel, 0700) && errno != EEXIST) {
+			*s = '/';
+			return -errno;
+		}
+		if (fstatat(dirfd, rel, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISDIR(st.st_mode)) {
+			*s = '/';
+			return -EPERM;
+		}
+		*s = '/';
+	}
+	return 0;
+}
+
+static int write_entry(struct archive *a, int dirfd, char *rel,
+		       uint64_t *total, struct mf_err *err)
+{
+	char buf[65536];
+	la_ssize_t r;
+	int fd, rc = 0;
+
+	rc = make_parents(dirfd, rel);
+	if (rc)
+		return mf_err_set(err, MF_BAD_PACKAGE, rc,
+				  "archive entry '%s' cannot be placed safely", rel);
+	fd = openat(dirfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return mf_err_set(err, MF_BAD_PACKAGE, -errno,
+				  "archive entry '%s' cannot be created (duplicate?)", rel);
+	while ((r = archive_read_data(a, buf, sizeof(buf))) > 0) {
+		*total += (uint64_t)r;
+		if (*total > PKG_MAX_TOTAL) {
+			rc = mf_err_set(err, MF_BAD_PACKAGE, -EFBIG,
+					"archive expands past %llu bytes",
+					(unsigned long long)PKG_MAX_TOTAL);
+			break;
+		}
+		if (write(fd, buf, (size_t)r) != r) {
+			rc = mf_err_set(err, MF_FAILED, -EIO,
+					"cannot write the extracted package");
+			break;
+		}
+	}
+	if (!rc && r < 0)
+		rc = mf_err_set(err, MF_BAD_PACKAGE, -EIO, "archive damaged: %s",
+				archive_error_string(a));
+	close(fd);
+	return rc;
+}
+
+static int check_entry(struct archive_entry *e, char *rel, size_t cap,
+		       struct mf_err *err)
+{
+	const char *name = archive_entry_pathname(e);
+	mode_t type = archive_entry_filetype(e);
+
+	if (!name || clean_name(name, rel, cap))
+		return mf_err_set(err, MF_BAD_PACKAGE, -EPERM,
+				  "archive entry '%s' is absolute or climbs out with '..'",
+				  name ? name : "(none)");
+	if (archive_entry_hardlink(e) || type == AE_IFLNK)
+		return mf_err_set(err, MF_BAD_PACKAGE, -EPERM,
+				  "archive entry '%s' is a link (refused)", name);
+	if (type != AE_IFREG && type != AE_IFDIR)
+		return mf_err_set(err, MF_BAD_PACKAGE, -EPERM,
+				  "archive entry '%s' is a device or special file", name);
+	return 0;
+}
+
+static int extract_all(struct archive *a, int dirfd, struct mf_err *err)
+{
+	struct archive_entry *e;
+	char rel[4096];
+	uint64_t total = 0;
+	unsigned count = 0;
+	int r, rc;
+
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		if (++count > PKG_MAX_ENTRIES)
+			return mf_err_set(err, MF_BAD_PACKAGE, -E2BIG,
+					  "archive has more than %u entries",
+					  PKG_MAX_ENTRIES);
+		rc = check_entry(e, rel, sizeof(rel), err);
+		if (rc)
+			return rc;
+		if (archive_entry_filetype(e) == AE_IFDIR) {
+			strcat(rel, "/x");
+			rc = make_parents(dirfd, rel);
+			if (rc)
+				return mf_err_set(err, MF_BAD_PACKAGE, rc,
+						  "archive directory cannot be made");
+			continue;
+		}
+		rc = write_entry(a, dirfd, rel, &total, err);
+		if (rc)
+			return rc;
+	}
+	if (r != ARCHIVE_EOF)
+		return mf_err_set(err, MF_BAD_PACKAGE, -EBADMSG,
+				  "not a readable zip, 7z or tar archive: %s",
+				  archive_error_string(a));
+	return 0;
+}
+
+int pkg_extract(const char *archive, const char *parent, char **out,
+		const struct mf_log *log, struct mf_err *err)
+{
+	struct archive *a;
+	char *dir;
+	int dirfd, rc;
+
+	if (!parent || !parent[0])
+		parent = getenv("TMPDIR");
+	if (!parent || !parent[0])
+		parent = "/tmp";
+	if (asprintf(&dir, "%s/modemflash-pkg-XXXXXX", parent) < 0)
+		return mf_err_set(err, MF_FAILED, -ENOMEM, "out of memory");
+	if (!mkdtemp(dir)) {
+		rc = -errno;
+		free(dir);
+		return mf_err_set(err, MF_FAILED, rc,
+				  "cannot create a temporary directory in %s", parent);
+	}
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	a = archive_read_new();
+	archive_read_support_format_zip(a);
+	archive_read_support_format_7zip(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_filter_all(a);
+	if (dirfd < 0 || archive_read_open_filename(a, archive, 65536) != ARCHIVE_OK)
+		rc = mf_err_set(err, MF_BAD_PACKAGE, -EBADMSG,
+				"cannot open archive %s: %s", archive,
+				archive_error_string(a) ? archive_error_string(a) : "?");
+	else
+		rc = extract_all(a, dirfd, err);
+	archive_read_free(a);
+	if (dirfd >= 0)
+		close(dirfd);
+	if (rc) {
+		pkg_rmtree(dir);
+		free(dir);
+		return rc;
+	}
+	mf_log(log, MF_LOG_INFO, "extracted %s into %s", archive, dir);
+	*out = dir;
+	return 0;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	if (flag == FTW_DP || flag == FTW_D)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+void pkg_rmtree(const char *dir)
+{
+	if (dir)
+		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MF_PKG_PKGINT_H
+#define MF_PKG_PKGINT_H
+
+/* Steps of pkg_open(), one file each (internal to src/pkg). */
+#include "pkg/pkg.h"
+
+int pkg_read_file(const char *path, size_t max, uint8_t **out, size_t *len);
+int pkg_read_plan(struct pkg *pkg, struct mf_err *err);
+int pkg_read_tables(struct pkg *pkg, struct mf_err *err);
+void pkg_read_identity(struct pkg *pkg, const struct pkg_opts *o);
+int pkg_check_md5(struct pkg *pkg, struct mf_err *err);
+
+#endif
