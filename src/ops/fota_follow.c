@@ -55,9 +55,10 @@ static int fail_download(struct fota_run *r, const struct fota_urc *u)
 
 static int fail_end(struct fota_run *r, int code)
 {
-	mf_err_set(r->err, fota_err_is_package(code) ? MF_REFUSED : MF_FAILED,
-		   -EIO, "the module refused or failed the update with error %d: "
-		   "%s; it reported running %s before the update",
+	/* exit 1, not 3: it is the module refusing, not our preflight */
+	mf_err_set(r->err, MF_FAILED, -EIO,
+		   "the module refused or failed the update with error %d: %s; "
+		   "it ran %s before the update",
 		   code, fota_err_text(code), r->res->from);
 	if (fota_err_is_package(code))
 		mf_err_hint(r->err, "use a delta built from %s to the revision "

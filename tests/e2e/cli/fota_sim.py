@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""A BG95-M3 reachable only through its UART (USB disabled), as in field
+report 1, for the fota tests: start modemflash-sim, make deltas with
+tools/mkdelta, talk raw AT on the pty, pull the control socket."""
+import json
+import os
+import select
+import socket
+import subprocess
+import termios
+import time
+
+BUILD = os.environ.get("MF_BUILD_DIR", "build")
+MF = os.path.join(BUILD, "src", "cli", "modemflash")
+SIM = os.path.join(BUILD, "sim", "modemflash-sim")
+MKDELTA = os.path.join(BUILD, "tools", "mkdelta")
+START_REV = "01.009"
+
+
+class Sim:
+    def __init__(self, root, faults=(), timing=("--timing", "fast")):
+        self.root = str(root)
+        os.makedirs(self.root, exist_ok=True)
+        args = [SIM, "--root", self.root, "--profile", "bg95-m3",
+                "--revision", START_REV, "--uart", "--fault", "disusb",
+                *timing]
+        for f in faults:
+            args += ["--fault", f]
+        self.log = open(os.path.join(self.root, "sim.log"), "w")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log)
+        deadline = time.monotonic() + 20
+        while not os.path.exists(os.path.join(self.root, "ready")):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("modemflash-sim did not start: " +
+                                   open(os.path.join(self.root, "sim.log")).read())
+            time.sleep(0.05)
+        self.port = os.path.join(self.root, "dev", "ttyS0")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+    def control(self, cmd):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(10)
+        s.connect(os.path.join(self.root, "control"))
+        s.sendall(cmd.encode() + b"\n")
+        data = b""
+        while not data.endswith(b"\n"):
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        s.close()
+        return data.decode().strip()
+
+    def state(self):
+        return json.loads(self.control("state"))
+
+    def at(self, cmd, timeout=10.0):
+        """Our own raw AT exchange on the pty: bytes in, lines out."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return raw_at(self.port, cmd, deadline)
+            except (OSError, TimeoutError):
+                # the module may be restarting after the update
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+
+    def qgmr(self, timeout=30.0):
+        for line in self.at("AT+QGMR", timeout):
+            if "_" in line and not line.startswith("AT"):
+                return line
+        raise AssertionError("no AT+QGMR answer")
+
+
+def raw_at(path, cmd, deadline):
+    fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+    try:
+        attrs = termios.tcgetattr(fd)
+        attrs[0] = 0
+        attrs[1] = 0
+        attrs[3] = 0
+        termios.tcsetattr(fd, termios.TCSANOW, attrs)
+        os.write(fd, cmd.encode() + b"\r")
+        buf = b""
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"{cmd}: no final result, got {buf!r}")
+            r, _, _ = select.select([fd], [], [], min(left, 0.5))
+            if not r:
+                continue
+            buf += os.read(fd, 4096)
+            lines = [ln.strip() for ln in buf.decode(errors="replace")
+                     .replace("\r", "\n").split("\n") if ln.strip()]
+            if any(ln == "OK" or "ERROR" in ln for ln in lines):
+                return lines
+    finally:
+        os.close(fd)
+
+
+def mkdelta(out, frm, to):
+    subprocess.run([MKDELTA, "--profile", "bg95-m3", "--from", frm, "--to", to,
+                    "-o", str(out)], check=True, capture_output=True, timeout=60)
+    return str(out)
+
+
+def fota(*args, timeout=300):
+    return subprocess.run([MF, *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def json_lines(text):
+    return [json.loads(ln) for ln in text.splitlines() if ln.strip()]
+
+
+def have_sim():
+    return os.path.exists(SIM) and os.path.exists(MKDELTA)
