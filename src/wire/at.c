@@ -211,7 +211,8 @@ int at_reader_feed(struct at_reader *r, const uint8_t *in, size_t len,
 			*consumed = i + 1;
 			return 1;
 		}
-		if (r->overflow)
+		/* a NUL would cut the C string the line is handed out as */
+		if (r->overflow || c == '\0')
 			continue;
 		if (r->ack_mode && !r->len && c == 'A') {
 			r->buf[0] = 'A';

@@ -438,6 +438,294 @@ static void test_build_all_commands(void **state)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* Streams: splits, joins, errors and resynchronisation.              */
+
+#define MAX_OUT 64
+
+struct out {
+	size_t n;
+	int ret[MAX_OUT];
+	char text[MAX_OUT][160];	/* "tag=value" of the document's first event */
+	size_t nev[MAX_OUT];
+};
+
+/* Feed len bytes in pieces of step, collecting every non-zero result. */
+static void collect(struct fh_reader *r, const void *data, size_t len, size_t step,
+		    struct out *o)
+{
+	const uint8_t *p = data;
+	size_t off = 0;
+
+	memset(o, 0, sizeof(*o));
+	while (off < len) {
+		size_t piece = len - off < step ? len - off : step, pos = 0;
+
+		while (pos < piece) {
+			size_t used = 0;
+			int ret = fh_reader_feed(r, p + off + pos, piece - pos, &used);
+			struct fh_event ev;
+
+			assert_true(used <= piece - pos);
+			pos += used;
+			if (!ret) {
+				assert_int_equal(pos, piece);
+				continue;
+			}
+			assert_true(o->n < MAX_OUT);
+			o->ret[o->n] = ret;
+			while (ret == 1 && fh_reader_next(r, &ev)) {
+				if (!o->nev[o->n]++)
+					snprintf(o->text[o->n], sizeof(o->text[0]), "%s=%s",
+						 ev.tag, ev.value ? ev.value : "");
+			}
+			o->n++;
+		}
+		off += piece;
+	}
+}
+
+static void expect_out(const struct out *o, size_t i, int ret, const char *text)
+{
+	assert_true(i < o->n);
+	assert_int_equal(o->ret[i], ret);
+	if (text)
+		assert_string_equal(o->text[i], text);
+}
+
+static void test_split_every_byte(void **state)
+{
+	struct fx *f = *state;
+	char s[4096];
+	size_t step, len;
+
+	len = (size_t)snprintf(s, sizeof(s), "%s\r\n%s%s\n\n", configure_ack, erase_stream,
+			       configure_qfh);
+	for (step = 1; step <= len; step = step < 16 ? step + 1 : step * 2) {
+		struct out o;
+
+		collect(f->r, s, len, step, &o);
+		assert_int_equal(o.n, 6);
+		expect_out(&o, 0, 1, "response=ACK");
+		expect_out(&o, 1, 1, "log=INFO: Calling handler for erase");
+		expect_out(&o, 2, 1, "log=INFO: NAND was previously open, returning existing "
+				     "handle 0.");
+		expect_out(&o, 3, 1, "log=INFO: Erasing start sector 640, num sectors 0");
+		expect_out(&o, 4, 1, "response=ACK");
+		expect_out(&o, 5, 1, "configure=");
+		assert_false(fh_reader_partial(f->r));
+	}
+}
+
+/* A document cut short: the next declaration starts a new one. */
+static void test_unterminated(void **state)
+{
+	static const char s[] =
+		XML_DECL "<data><log value=\"cut" XML_DECL "<data><response value=\"ACK\" /></data>";
+	struct fx *f = *state;
+	size_t steps[] = { 1, 3, 1000 }, k;
+
+	for (k = 0; k < 3; k++) {
+		struct out o;
+
+		collect(f->r, s, strlen(s), steps[k], &o);
+		assert_int_equal(o.n, 2);
+		expect_out(&o, 0, -EBADMSG, NULL);
+		expect_out(&o, 1, 1, "response=ACK");
+	}
+}
+
+static void test_partial_and_reset(void **state)
+{
+	struct fx *f = *state;
+	struct fh_event ev;
+	size_t used;
+	struct out o;
+
+	assert_false(fh_reader_partial(f->r));
+	assert_int_equal(fh_reader_feed(f->r, (const uint8_t *)configure_ack, 100, &used), 0);
+	assert_int_equal(used, 100);
+	assert_true(fh_reader_partial(f->r));
+	fh_reader_reset(f->r);
+	assert_false(fh_reader_partial(f->r));
+	/* the rest alone is garbage up to its </data> */
+	collect(f->r, configure_ack + 100, strlen(configure_ack) - 100, 1000, &o);
+	assert_int_equal(o.n, 1);
+	expect_out(&o, 0, -EBADMSG, NULL);
+	collect(f->r, configure_ack, strlen(configure_ack), 1000, &o);
+	assert_int_equal(o.n, 1);
+	expect_out(&o, 0, 1, "response=ACK");
+	/* events of a document are gone once the reader is fed again */
+	assert_int_equal(fh_reader_feed(f->r, (const uint8_t *)"", 0, &used), 0);
+	assert_int_equal(used, 0);
+	assert_false(fh_reader_next(f->r, &ev));
+}
+
+static void test_garbage_resync(void **state)
+{
+	static const char s[] =
+		"\xff\xfe junk </data>\n"
+		"noise" DOC("<log value=\"after noise\" />")
+		DOC("<log value=\"unquoted=x />")
+		DOC("<log value=unquoted />")
+		DOC("<log value=\"&undefined;\" />")
+		"<?xml version=\"1.0\" ?><other><log value=\"x\" /></other></data>"
+		DOC("<response value=\"ACK\" rawmode=\"false\" />");
+	struct fx *f = *state;
+	size_t steps[] = { 1, 2, 5, 1000 }, k, i;
+
+	for (k = 0; k < 4; k++) {
+		struct out o;
+
+		collect(f->r, s, strlen(s), steps[k], &o);
+		assert_true(o.n >= 7);
+		expect_out(&o, 0, -EBADMSG, NULL);
+		/* "noise" then a declaration: the noise is dropped */
+		expect_out(&o, 1, -EBADMSG, NULL);
+		expect_out(&o, 2, 1, "log=after noise");
+		expect_out(&o, o.n - 1, 1, "response=ACK");
+		for (i = 3; i < o.n - 1; i++)
+			assert_int_equal(o.ret[i], -EBADMSG);
+	}
+}
+
+/* Billion laughs and external entities: refused before any expansion. */
+static void test_entities_refused(void **state)
+{
+	static const char laughs[] =
+		"<?xml version=\"1.0\"?>\n<!DOCTYPE data [\n"
+		" <!ENTITY lol \"lol\">\n"
+		" <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+		" <!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">\n"
+		" <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
+		" <!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
+		" <!ENTITY lol5 \"&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;\">\n"
+		" <!ENTITY lol6 \"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;\">\n"
+		" <!ENTITY lol7 \"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;\">\n"
+		" <!ENTITY lol8 \"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">\n"
+		" <!ENTITY lol9 \"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">\n"
+		"]>\n<data><log value=\"&lol9;\" /></data>"
+		DOC("<response value=\"ACK\" />");
+	static const char external[] =
+		"<?xml version=\"1.0\"?><!DOCTYPE data SYSTEM \"file:///etc/passwd\">"
+		"<data><log value=\"x\" /></data>"
+		"<?xml version=\"1.0\"?><!DOCTYPE data [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+		"<data><log value=\"&x;\" /></data>"
+		DOC("<log value=\"still here\" />");
+	struct fx *f = *state;
+	struct out o;
+
+	collect(f->r, laughs, strlen(laughs), 1000, &o);
+	assert_int_equal(o.n, 2);
+	expect_out(&o, 0, -EPERM, NULL);
+	expect_out(&o, 1, 1, "response=ACK");
+	collect(f->r, laughs, strlen(laughs), 1, &o);
+	assert_int_equal(o.n, 2);
+	expect_out(&o, 0, -EPERM, NULL);
+	expect_out(&o, 1, 1, "response=ACK");
+
+	collect(f->r, external, strlen(external), 1000, &o);
+	assert_int_equal(o.n, 3);
+	expect_out(&o, 0, -EPERM, NULL);
+	expect_out(&o, 1, -EPERM, NULL);
+	expect_out(&o, 2, 1, "log=still here");
+}
+
+static void test_oversized(void **state)
+{
+	struct fx *f = *state;
+	char *s = malloc(FH_MAX_DOC + 256);
+	struct out o;
+	size_t n;
+
+	assert_non_null(s);
+	n = (size_t)sprintf(s, "%s<data><log value=\"", XML_DECL);
+	memset(s + n, 'x', FH_MAX_DOC);
+	n += FH_MAX_DOC;
+	n += (size_t)sprintf(s + n, "\" /></data>%s", DOC("<response value=\"ACK\" />"));
+	collect(f->r, s, n, 4096, &o);
+	assert_int_equal(o.n, 2);
+	expect_out(&o, 0, -EMSGSIZE, NULL);
+	expect_out(&o, 1, 1, "response=ACK");
+	collect(f->r, s, n, n, &o);
+	assert_int_equal(o.n, 2);
+	expect_out(&o, 0, -EMSGSIZE, NULL);
+	expect_out(&o, 1, 1, "response=ACK");
+	free(s);
+}
+
+/* A document of exactly FH_MAX_DOC bytes is still accepted. */
+static void test_max_size_accepted(void **state)
+{
+	static const char tail[] = "\" /></data>";
+	struct fx *f = *state;
+	char *s = malloc(FH_MAX_DOC + 1);
+	size_t head;
+	struct out o;
+
+	assert_non_null(s);
+	head = (size_t)sprintf(s, "%s<data><log value=\"", XML_DECL);
+	memset(s + head, 'y', FH_MAX_DOC - head - strlen(tail));
+	memcpy(s + FH_MAX_DOC - strlen(tail), tail, strlen(tail));
+	collect(f->r, s, FH_MAX_DOC, 7777, &o);
+	assert_int_equal(o.n, 1);
+	expect_out(&o, 0, 1, NULL);
+	free(s);
+}
+
+static void test_limits(void **state)
+{
+	struct fx *f = *state;
+	char *s = malloc(16384);
+	size_t n, i;
+	struct out o;
+
+	assert_non_null(s);
+	/* FH_MAX_ATTRS + 1 attributes */
+	n = (size_t)sprintf(s, "%s<data><program", XML_DECL);
+	for (i = 0; i <= FH_MAX_ATTRS; i++)
+		n += (size_t)sprintf(s + n, " a%zu=\"%zu\"", i, i);
+	n += (size_t)sprintf(s + n, " /></data>%s", DOC("<nop />"));
+	collect(f->r, s, n, 1000, &o);
+	assert_int_equal(o.n, 2);
+	expect_out(&o, 0, -ENOMEM, NULL);
+	expect_out(&o, 1, 1, "nop=");
+
+	/* FH_MAX_EVENTS + 1 elements in one document */
+	n = (size_t)sprintf(s, "%s<data>", XML_DECL);
+	for (i = 0; i <= FH_MAX_EVENTS; i++)
+		n += (size_t)sprintf(s + n, "<log value=\"%zu\" />", i);
+	n += (size_t)sprintf(s + n, "</data>");
+	collect(f->r, s, n, 1000, &o);
+	assert_int_equal(o.n, 1);
+	expect_out(&o, 0, -ENOMEM, NULL);
+
+	/* exactly at the limit is fine; nested elements are ignored */
+	n = (size_t)sprintf(s, "%s<data>", XML_DECL);
+	for (i = 0; i < FH_MAX_EVENTS; i++)
+		n += (size_t)sprintf(s + n, "<log value=\"%zu\"><inner a=\"b\" /></log>", i);
+	n += (size_t)sprintf(s + n, "</data>");
+	collect(f->r, s, n, 1000, &o);
+	assert_int_equal(o.n, 1);
+	expect_out(&o, 0, 1, "log=0");
+	assert_int_equal(o.nev[0], FH_MAX_EVENTS);
+	free(s);
+}
+
+/* The root must be <data>. */
+static void test_root_not_data(void **state)
+{
+	static const char s[] =
+		XML_DECL "<response value=\"ACK\" /></data>" DOC("<response value=\"NAK\" />");
+	struct fx *f = *state;
+	struct out o;
+
+	collect(f->r, s, strlen(s), 1000, &o);
+	assert_int_equal(o.n, 2);
+	expect_out(&o, 0, -EBADMSG, NULL);
+	expect_out(&o, 1, 1, "response=NAK");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -455,6 +743,15 @@ int main(void)
 		cmocka_unit_test(test_build_bad_values),
 		cmocka_unit_test_setup_teardown(test_escape_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_build_all_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_split_every_byte, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unterminated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_partial_and_reset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_garbage_resync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_entities_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_oversized, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_max_size_accepted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_root_not_data, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
