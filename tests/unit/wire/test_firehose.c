@@ -631,18 +631,23 @@ static void test_entities_refused(void **state)
 	expect_out(&o, 2, 1, "log=still here");
 }
 
+static const char log_head[] = XML_DECL "<data><log value=\"";
+
 static void test_oversized(void **state)
 {
+	static const char over_tail[] = "\" /></data>" DOC("<response value=\"ACK\" />");
 	struct fx *f = *state;
 	char *s = malloc(FH_MAX_DOC + 256);
 	struct out o;
 	size_t n;
 
 	assert_non_null(s);
-	n = (size_t)sprintf(s, "%s<data><log value=\"", XML_DECL);
+	n = sizeof(log_head) - 1;
+	memcpy(s, log_head, n);
 	memset(s + n, 'x', FH_MAX_DOC);
 	n += FH_MAX_DOC;
-	n += (size_t)sprintf(s + n, "\" /></data>%s", DOC("<response value=\"ACK\" />"));
+	memcpy(s + n, over_tail, sizeof(over_tail));
+	n += sizeof(over_tail) - 1;
 	collect(f->r, s, n, 4096, &o);
 	assert_int_equal(o.n, 2);
 	expect_out(&o, 0, -EMSGSIZE, NULL);
@@ -664,7 +669,8 @@ static void test_max_size_accepted(void **state)
 	struct out o;
 
 	assert_non_null(s);
-	head = (size_t)sprintf(s, "%s<data><log value=\"", XML_DECL);
+	head = sizeof(log_head) - 1;
+	memcpy(s, log_head, head);
 	memset(s + head, 'y', FH_MAX_DOC - head - strlen(tail));
 	memcpy(s + FH_MAX_DOC - strlen(tail), tail, strlen(tail));
 	collect(f->r, s, FH_MAX_DOC, 7777, &o);
