@@ -345,6 +345,81 @@ static void test_qfupl_sum(void **state)
 	assert_int_equal(0x0102 ^ 0x0312 ^ 0x3400, 0x3610);
 }
 
+/* The echo may come after a URC; once seen, the same text is plain INFO. */
+static void test_echo_order(void **state)
+{
+	static const char s[] =
+		"RDY\r\nAT+QFLST=\"*\"\r\r\n+QFLST: \"UFS:dfota_update.bin\",3000\r\n"
+		"\r\nOK\r\nAT+QFLST=\"*\"\r\nA\r\n";
+	struct at_reader r;
+	struct got g = { 0 };
+
+	(void)state;
+	at_reader_init(&r);
+	at_reader_expect_echo(&r, "AT+QFLST=\"*\"\r\n");
+	feed_all(&r, s, strlen(s), 4, &g);
+	assert_int_equal(g.n, 6);
+	expect_line(&g, 0, AT_LINE_URC, "RDY");
+	expect_line(&g, 1, AT_LINE_ECHO, "AT+QFLST=\"*\"");
+	expect_line(&g, 2, AT_LINE_INFO, "+QFLST: \"UFS:dfota_update.bin\",3000");
+	expect_line(&g, 3, AT_LINE_OK, "OK");
+	expect_line(&g, 4, AT_LINE_INFO, "AT+QFLST=\"*\"");
+	/* not in ACK mode: a lone A is just text */
+	expect_line(&g, 5, AT_LINE_INFO, "A");
+}
+
+static void test_prefix_derivation(void **state)
+{
+	char big[AT_LINE_MAX * 2];
+	struct at_reader r;
+
+	(void)state;
+	at_reader_init(&r);
+	at_reader_expect_echo(&r, "at+cfun?");
+	assert_string_equal(r.prefix, "+CFUN");
+	assert_string_equal(r.echo, "at+cfun?");
+	at_reader_expect_echo(&r, "AT+QCFGEXT=\"disusb\"");
+	assert_string_equal(r.prefix, "+QCFGEXT");
+	at_reader_expect_echo(&r, "ATI");
+	assert_string_equal(r.prefix, "");
+	at_reader_expect_echo(&r, "AT+");
+	assert_string_equal(r.prefix, "");
+	at_reader_expect_echo(&r, "");
+	assert_string_equal(r.echo, "");
+	/* overlong commands and names are cut, never overflow */
+	memset(big, 'Q', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memcpy(big, "AT+", 3);
+	at_reader_expect_echo(&r, big);
+	assert_int_equal(strlen(r.echo), AT_LINE_MAX);
+	assert_int_equal(strlen(r.prefix), sizeof(r.prefix) - 1);
+}
+
+/* NUL bytes never reach a line; ACK mode only counts an A at line start. */
+static void test_nul_and_ack_mode(void **state)
+{
+	static const char s[] = "\0O\0K\r\nA\0AAPP RDY";
+	struct at_reader r;
+	struct got g = { 0 };
+
+	(void)state;
+	at_reader_init(&r);
+	at_reader_set_ack_mode(&r, true);
+	feed_all(&r, s, sizeof(s) - 1, 1, &g);
+	assert_int_equal(g.n, 4);
+	expect_line(&g, 0, AT_LINE_OK, "OK");
+	expect_line(&g, 1, AT_LINE_ACK, "A");
+	expect_line(&g, 2, AT_LINE_ACK, "A");
+	expect_line(&g, 3, AT_LINE_ACK, "A");
+	/* "PP RDY" is still pending: switch ACK mode off and end the line */
+	memset(&g, 0, sizeof(g));
+	at_reader_set_ack_mode(&r, false);
+	feed_all(&r, "\r\nAPP RDY\r\n", 11, 100, &g);
+	assert_int_equal(g.n, 2);
+	expect_line(&g, 0, AT_LINE_INFO, "PP RDY");
+	expect_line(&g, 1, AT_LINE_URC, "APP RDY");
+}
+
 /* ------------------------------------------------------------------ */
 /* fwupd's EG25-GC emulation: the exact bytes the module answered.    */
 
@@ -452,6 +527,9 @@ int main(void)
 		cmocka_unit_test(test_overlong_line),
 		cmocka_unit_test(test_is_urc_table),
 		cmocka_unit_test(test_qfupl_sum),
+		cmocka_unit_test(test_echo_order),
+		cmocka_unit_test(test_prefix_derivation),
+		cmocka_unit_test(test_nul_and_ack_mode),
 		cmocka_unit_test(test_fwupd_eg25gc),
 	};
 
