@@ -249,7 +249,9 @@ int fota_verify(struct fota_run *r)
 				    "AT+QGMR");
 			return -ETIMEDOUT;
 		}
-		mf_sleep_ms(FOTA_VERIFY_POLL_MS);
+		/* a vanished port is waited for by the reopen itself */
+		if (rc != -ENODEV)
+			mf_sleep_ms(FOTA_VERIFY_POLL_MS);
 	}
 	mf_log(r->log, MF_LOG_INFO, "the module now runs %s", r->res->to);
 	return 0;
