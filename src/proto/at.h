@@ -83,6 +83,14 @@ void at_set_urc(struct at_port *p, at_urc_fn fn, void *ctx);
 int at_cmd(struct at_port *p, const char *cmd, int timeout_ms,
 	   struct at_reply *out);
 
+/*
+ * Collect the INFO lines and final result of a command already sent (or
+ * of a data phase that ends in a result, as AT+QFUPL). Same returns as
+ * at_cmd; out is required.
+ */
+int at_cmd_finish(struct at_port *p, const char *cmd, int timeout_ms,
+		  struct at_reply *out);
+
 /* printf-style at_cmd. */
 int at_cmdf(struct at_port *p, int timeout_ms, struct at_reply *out,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -43,6 +43,7 @@ struct fh_session {
 	size_t rx_off, rx_len;
 	char funcs[FH_FUNCS_MAX];	/* " program read nop ... " (space-delimited) */
 	unsigned nfuncs;
+	bool in_funcs;		/* between "Supported Functions (n):" and its end */
 	bool configured;
 	char memory[16];	/* "nand" */
 	size_t payload;		/* negotiated MaxPayloadSizeToTargetInBytes */

@@ -1,2 +1,606 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* placeholder: proto/sahara.c */
+/*
+ * Sahara, host side: serve the programmer image, or read the identity in
+ * command mode. The device speaks first (HELLO). Packets are read with
+ * exact-length reads so that nothing after a packet is consumed early.
+ */
+#include "proto/sahara.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/bytes.h"
+#include "base/clock.h"
+
+#define SH_XML 1		/* Firehose XML arrived instead of a packet */
+#define SH_CHUNK 4096		/* image answers are written in 4 KiB pieces */
+#define SH_EXEC_MAX 4096	/* largest command-mode answer we accept */
+
+struct sconv {
+	struct link *l;
+	struct sahara_opts o;
+	const struct mf_log *log;
+	struct mf_err *err;
+	int resyncs;
+};
+
+void sahara_opts_default(struct sahara_opts *o)
+{
+	o->hello_timeout_ms = 5000;
+	o->cmd_timeout_ms = 5000;
+	o->max_resync = 3;
+	o->image_id = 0;
+}
+
+static int sh_send(struct sconv *c, struct sahara_pkt *pkt)
+{
+	uint8_t buf[SAHARA_MAX_PACKET];
+	int n = sahara_encode(pkt, buf, sizeof(buf));
+
+	if (n < 0)
+		return n;
+	mf_log(c->log, MF_LOG_TRACE, "sahara -> %s", sahara_cmd_name(pkt->cmd));
+	n = link_write(c->l, buf, (size_t)n, c->o.cmd_timeout_ms);
+	return n < 0 ? n : 0;
+}
+
+static int sh_send_simple(struct sconv *c, uint32_t cmd)
+{
+	struct sahara_pkt pkt = { .cmd = cmd };
+
+	return sh_send(c, &pkt);
+}
+
+/*
+ * Read one packet. Returns 0, SH_XML (hdr holds the first 8 bytes),
+ * -EBADMSG for a header that is not a known packet (desync), or a link
+ * error.
+ */
+static int sh_recv(struct sconv *c, struct sahara_pkt *pkt, uint8_t hdr[8],
+		   int timeout_ms)
+{
+	uint8_t buf[SAHARA_MAX_PACKET];
+	int64_t deadline = mf_deadline(timeout_ms);
+	size_t size;
+	int n;
+
+	n = link_read_exact(c->l, buf, SAHARA_HEADER_SIZE, timeout_ms);
+	if (n < 0)
+		return n;
+	memcpy(hdr, buf, SAHARA_HEADER_SIZE);
+	if (buf[0] == '<')
+		return SH_XML;
+	size = sahara_pkt_size(get_le32(buf));
+	if (size == 0 || get_le32(buf + 4) != size)
+		return -EBADMSG;
+	n = link_read_exact(c->l, buf + SAHARA_HEADER_SIZE,
+			    size - SAHARA_HEADER_SIZE,
+			    mf_remaining_ms(deadline) ? mf_remaining_ms(deadline) : 1);
+	if (n < 0)
+		return n;
+	if (sahara_decode(buf, size, pkt) < 0)
+		return -EBADMSG;
+	mf_log(c->log, MF_LOG_TRACE, "sahara <- %s", sahara_cmd_name(pkt->cmd));
+	return 0;
+}
+
+static bool is_hello_hdr(const uint8_t *w)
+{
+	return get_le32(w) == SAHARA_HELLO && get_le32(w + 4) == 0x30;
+}
+
+/* Slide over garbage one byte at a time until a HELLO header shows up. */
+static int sh_scan_hello(struct sconv *c, uint8_t w[8], int64_t deadline)
+{
+	while (!is_hello_hdr(w)) {
+		int left = mf_remaining_ms(deadline);
+		int n;
+
+		if (left == 0)
+			return -ETIMEDOUT;
+		memmove(w, w + 1, 7);
+		n = link_read(c->l, w + 7, 1, left);
+		if (n < 0)
+			return n;
+	}
+	return 0;
+}
+
+static int sh_hello_body(struct sconv *c, const uint8_t w[8],
+			 struct sahara_pkt *pkt, int64_t deadline)
+{
+	uint8_t buf[0x30];
+	int n;
+
+	memcpy(buf, w, 8);
+	n = link_read_exact(c->l, buf + 8, sizeof(buf) - 8,
+			    mf_remaining_ms(deadline) ? mf_remaining_ms(deadline) : 1);
+	if (n < 0)
+		return n;
+	if (sahara_decode(buf, sizeof(buf), pkt) < 0)
+		return -EBADMSG;
+	return 0;
+}
+
+/*
+ * Wait for a HELLO within timeout_ms, skipping well-formed packets of
+ * another kind and scanning past garbage. SH_XML only when xml_ok.
+ */
+static int sh_wait_hello_once(struct sconv *c, struct sahara_pkt *pkt,
+			      uint8_t hdr[8], int timeout_ms, bool xml_ok)
+{
+	int64_t deadline = mf_deadline(timeout_ms);
+
+	for (;;) {
+		int left = mf_remaining_ms(deadline);
+		int ret;
+
+		if (left == 0)
+			return -ETIMEDOUT;
+		ret = sh_recv(c, pkt, hdr, left);
+		if (ret == SH_XML && xml_ok)
+			return SH_XML;
+		if (ret == 0 && pkt->cmd == SAHARA_HELLO)
+			return 0;
+		if (ret == 0) {
+			mf_log(c->log, MF_LOG_INFO,
+			       "sahara: skipping %s while waiting for HELLO",
+			       sahara_cmd_name(pkt->cmd));
+			continue;
+		}
+		if (ret != -EBADMSG && ret != SH_XML)
+			return ret;
+		ret = sh_scan_hello(c, hdr, deadline);
+		if (ret < 0)
+			return ret;
+		return sh_hello_body(c, hdr, pkt, deadline);
+	}
+}
+
+static int sh_fail_desync(struct sconv *c)
+{
+	mf_err_set(c->err, MF_FAILED, -EPROTO,
+		   "Sahara conversation out of step after %d resynchronisations",
+		   c->resyncs);
+	mf_err_hint(c->err, "power-cycle the module (or pull the BOOT pin again) and retry; prefer the USB path over a ttyUSB if it repeats");
+	return -EPROTO;
+}
+
+/*
+ * Bring the device back to a fresh HELLO: wait for it, and if it does not
+ * come, ask for one with RESET_STATE_MACHINE. Bounded by max_resync.
+ */
+static int sh_resync(struct sconv *c, struct sahara_pkt *pkt)
+{
+	uint8_t hdr[8];
+	int ret;
+
+	for (;;) {
+		if (++c->resyncs > c->o.max_resync)
+			return sh_fail_desync(c);
+		mf_log(c->log, MF_LOG_WARN, "sahara: resynchronising (%d)",
+		       c->resyncs);
+		ret = sh_wait_hello_once(c, pkt, hdr, c->o.cmd_timeout_ms, false);
+		if (ret != -ETIMEDOUT)
+			return ret;
+		ret = sh_send_simple(c, SAHARA_RESET_STATE_MACHINE);
+		if (ret < 0)
+			return ret;
+	}
+}
+
+static int sh_link_fail(struct sconv *c, int ret, const char *what)
+{
+	if (ret == -ETIMEDOUT) {
+		mf_err_set(c->err, MF_TIMEOUT, ret,
+			   "Sahara: no answer from the device while %s", what);
+		mf_err_hint(c->err, "check that the module is in EDL (05c6:9008) and that no other program uses the port");
+	} else if (ret == -ENODEV) {
+		mf_err_set(c->err, MF_NO_DEVICE, ret,
+			   "Sahara: the device vanished while %s", what);
+		mf_err_hint(c->err, "check the cable and power; the module may have rebooted");
+	} else if (ret == -EBADMSG || ret == SH_XML) {
+		return sh_fail_desync(c);
+	} else {
+		mf_err_set(c->err, MF_FAILED, ret, "Sahara: link error while %s: %s",
+			   what, strerror(-ret));
+	}
+	return ret < 0 ? ret : -EPROTO;
+}
+
+static int sh_hello_resp(struct sconv *c, uint32_t mode)
+{
+	struct sahara_pkt pkt = { .cmd = SAHARA_HELLO_RESP };
+
+	pkt.u.hello_resp.version = 2;
+	pkt.u.hello_resp.compatible = 1;
+	pkt.u.hello_resp.status = SAHARA_STATUS_SUCCESS;
+	pkt.u.hello_resp.mode = mode;
+	return sh_send(c, &pkt);
+}
+
+/* Collect the XML that arrived instead of a HELLO for fh_open(). */
+static void sh_keep_xml(struct sconv *c, const uint8_t hdr[8],
+			struct sahara_result *res)
+{
+	int n;
+
+	memcpy(res->pending, hdr, 8);
+	res->pending_len = 8;
+	n = link_read(c->l, res->pending + 8, sizeof(res->pending) - 8, 50);
+	if (n > 0)
+		res->pending_len += (size_t)n;
+	res->firehose_running = true;
+	mf_log(c->log, MF_LOG_INFO,
+	       "the Firehose programmer is already running: skipping Sahara");
+}
+
+static int sh_serve(struct sconv *c, int fd, uint64_t size,
+		    const struct sahara_pkt *pkt, struct sahara_result *res)
+{
+	uint64_t off = pkt->u.read.offset, len = pkt->u.read.length;
+	uint8_t buf[SH_CHUNK];
+
+	res->image_id = (uint32_t)pkt->u.read.image_id;
+	if ((c->o.image_id && pkt->u.read.image_id != c->o.image_id) ||
+	    off > size || len > size - off || len == 0) {
+		sh_send_simple(c, SAHARA_RESET);
+		mf_err_set(c->err, MF_FAILED, -ERANGE,
+			   "Sahara: the device asked for image %" PRIu64
+			   " bytes %" PRIu64 "+%" PRIu64
+			   " outside the %" PRIu64 "-byte programmer",
+			   pkt->u.read.image_id, off, len, size);
+		mf_err_hint(c->err, "the programmer does not match this chip; use the programmer of the module's package");
+		return -ERANGE;
+	}
+	while (len) {
+		size_t n = len > sizeof(buf) ? sizeof(buf) : (size_t)len;
+		ssize_t r = pread(fd, buf, n, (off_t)off);
+		int w;
+
+		if (r != (ssize_t)n)
+			return mf_err_set(c->err, MF_FAILED, -EIO,
+					  "cannot read the programmer file");
+		w = link_write(c->l, buf, n, c->o.cmd_timeout_ms);
+		if (w < 0)
+			return sh_link_fail(c, w, "sending the programmer");
+		off += n;
+		len -= n;
+		res->bytes_served += n;
+	}
+	mf_progress(c->log, "sahara", res->bytes_served, size);
+	return 0;
+}
+
+static bool pending_ok(uint32_t image_id)
+{
+	static const uint32_t ids[] = { SAHARA_IMAGE_NPRG, SAHARA_IMAGE_FIREHOSE,
+					SAHARA_IMAGE_SBL1 };
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (ids[i] == image_id)
+			return true;
+	return false;
+}
+
+static int sh_done(struct sconv *c, struct sahara_result *res)
+{
+	struct sahara_pkt pkt;
+	uint8_t hdr[8];
+	int ret;
+
+	ret = sh_send_simple(c, SAHARA_DONE);
+	if (ret < 0)
+		return sh_link_fail(c, ret, "sending DONE");
+	ret = sh_recv(c, &pkt, hdr, c->o.cmd_timeout_ms);
+	if (ret != 0)
+		return sh_link_fail(c, ret, "waiting for DONE_RESP");
+	if (pkt.cmd != SAHARA_DONE_RESP)
+		return mf_err_set(c->err, MF_FAILED, -EPROTO,
+				  "Sahara: %s instead of DONE_RESP",
+				  sahara_cmd_name(pkt.cmd));
+	res->done_status = pkt.u.done_resp.status;
+	if (res->done_status == 1 || pending_ok(res->image_id))
+		return 0;
+	mf_err_set(c->err, MF_FAILED, -EPROTO,
+		   "Sahara: the device wants more images after image %u",
+		   res->image_id);
+	mf_err_hint(c->err, "this module needs a different boot flow; check that the package is for this chip");
+	return -EPROTO;
+}
+
+static int sh_eoi(struct sconv *c, const struct sahara_pkt *pkt,
+		  struct sahara_result *res)
+{
+	uint32_t st = pkt->u.eoi.status;
+	int code;
+
+	if (st == SAHARA_STATUS_SUCCESS)
+		return sh_done(c, res);
+	code = (st == SAHARA_STATUS_HASH_TABLE_AUTH_FAILURE ||
+		st == SAHARA_STATUS_HASH_VERIFICATION_FAILURE ||
+		st == SAHARA_STATUS_IMAGE_AUTH_FAILURE) ? -EPERM : -EIO;
+	mf_err_set(c->err, MF_FAILED, code,
+		   "Sahara: the device rejected image %u with status 0x%02x %s",
+		   pkt->u.eoi.image_id, st, sahara_status_name(st));
+	if (code == -EPERM)
+		mf_err_hint(c->err, "the module only boots programmers signed for it: use the programmer from a package for this exact module");
+	else
+		mf_err_hint(c->err, "power-cycle the module into EDL and retry");
+	return code;
+}
+
+/* The image loop after HELLO_RESP; returns 1 to restart at HELLO. */
+static int sh_image_loop(struct sconv *c, int fd, uint64_t size,
+			 struct sahara_result *res, struct sahara_pkt *pkt)
+{
+	uint8_t hdr[8];
+	int ret;
+
+	for (;;) {
+		ret = sh_recv(c, pkt, hdr, c->o.cmd_timeout_ms);
+		if (ret == -EBADMSG || ret == SH_XML)
+			return 1;
+		if (ret < 0)
+			return sh_link_fail(c, ret, "waiting for a read request");
+		switch (pkt->cmd) {
+		case SAHARA_HELLO:	/* the device restarted: answer again */
+			return 2;
+		case SAHARA_READ_DATA:
+		case SAHARA_READ_DATA_64:
+			ret = sh_serve(c, fd, size, pkt, res);
+			if (ret < 0)
+				return ret;
+			break;
+		case SAHARA_END_OF_IMAGE:
+			/* our HELLO_RESP was mangled (echo race): start over */
+			if (pkt->u.eoi.status == SAHARA_STATUS_INVALID_CMD &&
+			    res->bytes_served == 0)
+				return 1;
+			return sh_eoi(c, pkt, res);
+		default:
+			sh_send_simple(c, SAHARA_RESET);
+			return mf_err_set(c->err, MF_FAILED, -EPROTO,
+					  "Sahara: unexpected %s during image transfer",
+					  sahara_cmd_name(pkt->cmd));
+		}
+	}
+}
+
+int sahara_run_image_fd(struct link *l, int fd, uint64_t size,
+			const struct sahara_opts *o, struct sahara_result *res,
+			const struct mf_log *log, struct mf_err *err)
+{
+	struct sconv c = { .l = l, .log = log, .err = err };
+	struct sahara_pkt pkt;
+	uint8_t hdr[8];
+	int ret;
+
+	if (o)
+		c.o = *o;
+	else
+		sahara_opts_default(&c.o);
+	memset(res, 0, sizeof(*res));
+	ret = sh_wait_hello_once(&c, &pkt, hdr, c.o.hello_timeout_ms, true);
+	if (ret == SH_XML) {
+		sh_keep_xml(&c, hdr, res);
+		return 0;
+	}
+	if (ret == -ETIMEDOUT)	/* a swallowed HELLO: ask for a new one */
+		ret = sh_resync(&c, &pkt);
+	for (;;) {
+		if (ret < 0)
+			return sh_link_fail(&c, ret, "waiting for HELLO");
+		res->version = pkt.u.hello.version;
+		mf_log(log, MF_LOG_INFO, "sahara: HELLO version %u (compatible %u) mode %u",
+		       pkt.u.hello.version, pkt.u.hello.compatible, pkt.u.hello.mode);
+		ret = sh_hello_resp(&c, SAHARA_MODE_IMAGE_TX_PENDING);
+		if (ret < 0)
+			return sh_link_fail(&c, ret, "answering HELLO");
+		ret = sh_image_loop(&c, fd, size, res, &pkt);
+		if (ret <= 0)
+			return ret;
+		if (ret == 2) {	/* a fresh HELLO is already in pkt */
+			if (++c.resyncs > c.o.max_resync)
+				return sh_fail_desync(&c);
+			ret = 0;
+			continue;
+		}
+		res->bytes_served = 0;
+		ret = sh_resync(&c, &pkt);
+	}
+}
+
+int sahara_run_image(struct link *l, const char *path,
+		     const struct sahara_opts *o, struct sahara_result *res,
+		     const struct mf_log *log, struct mf_err *err)
+{
+	struct stat st;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		ret = mf_err_set(err, MF_BAD_PACKAGE, -ENOENT,
+				 "cannot open the programmer %s", path);
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	ret = sahara_run_image_fd(l, fd, (uint64_t)st.st_size, o, res, log, err);
+	close(fd);
+	return ret;
+}
+
+/* ---- command mode ---- */
+
+static int sh_execute(struct sconv *c, uint32_t cmd, uint8_t *buf,
+		      size_t cap, size_t *len)
+{
+	struct sahara_pkt pkt = { .cmd = SAHARA_EXECUTE };
+	uint8_t hdr[8];
+	uint32_t dlen;
+	int ret;
+
+	pkt.u.execute.client_cmd = cmd;
+	ret = sh_send(c, &pkt);
+	if (ret < 0)
+		return ret;
+	ret = sh_recv(c, &pkt, hdr, c->o.cmd_timeout_ms);
+	if (ret > 0)
+		return -EBADMSG;
+	if (ret < 0)
+		return ret;
+	if (pkt.cmd == SAHARA_END_OF_IMAGE)
+		return -EOPNOTSUPP;
+	if (pkt.cmd != SAHARA_EXECUTE_RESP || pkt.u.execute_resp.client_cmd != cmd)
+		return -EBADMSG;
+	dlen = pkt.u.execute_resp.data_len;
+	if (dlen > cap)
+		return -EBADMSG;
+	pkt = (struct sahara_pkt){ .cmd = SAHARA_EXECUTE_DATA };
+	pkt.u.execute.client_cmd = cmd;
+	ret = sh_send(c, &pkt);
+	if (ret < 0)
+		return ret;
+	if (dlen) {
+		ret = link_read_exact(c->l, buf, dlen, c->o.cmd_timeout_ms);
+		if (ret < 0)
+			return ret;
+	}
+	*len = dlen;
+	return dlen ? 0 : -EOPNOTSUPP;
+}
+
+static int sh_id_hwid(struct sconv *c, struct sahara_identity *id,
+		      uint8_t *buf, size_t cap)
+{
+	size_t n;
+	int ret;
+
+	/* v3 targets answer the chip id query; older ones the HW id */
+	if (id->version >= 3) {
+		ret = sh_execute(c, SAHARA_EXEC_READ_CHIP_ID_V3, buf, cap, &n);
+		if (ret == 0 && n >= 44) {
+			id->msm_id = get_le32(buf + 36);
+			id->oem_id = get_le16(buf + 40);
+			if (!id->oem_id && n >= 46)
+				id->oem_id = get_le16(buf + 44);
+			id->model_id = get_le16(buf + 42);
+			goto out_ok;
+		}
+		if (ret == -ENODEV || ret == -ETIMEDOUT)
+			return ret;
+	}
+	ret = sh_execute(c, SAHARA_EXEC_MSM_HW_ID_READ, buf, cap, &n);
+	if (ret < 0)
+		return ret;
+	if (n < 8)
+		return -EBADMSG;
+	id->msm_id = (uint32_t)(get_le64(buf) >> 32);
+	id->oem_id = (uint16_t)(get_le64(buf) >> 16);
+	id->model_id = (uint16_t)get_le64(buf);
+out_ok:
+	id->hwid = ((uint64_t)id->msm_id << 32) | ((uint64_t)id->oem_id << 16) |
+		   id->model_id;
+	id->have_hwid = true;
+	return 0;
+}
+
+static bool fatal(int ret)
+{
+	return ret == -ENODEV || ret == -ETIMEDOUT;
+}
+
+static int sh_id_queries(struct sconv *c, struct sahara_identity *id)
+{
+	uint8_t buf[SH_EXEC_MAX];
+	size_t n;
+	int ret;
+
+	ret = sh_execute(c, SAHARA_EXEC_SERIAL_NUM_READ, buf, sizeof(buf), &n);
+	if (ret == 0 && n >= 4) {
+		id->serial = get_le32(buf);
+		id->have_serial = true;
+	} else if (fatal(ret)) {
+		return ret;
+	}
+	ret = sh_id_hwid(c, id, buf, sizeof(buf));
+	if (fatal(ret))
+		return ret;
+	ret = sh_execute(c, SAHARA_EXEC_OEM_PK_HASH_READ, buf, sizeof(buf), &n);
+	if (ret == 0) {
+		n = sahara_pkhash_trim(buf, n);
+		if (n > sizeof(id->pkhash))
+			n = sizeof(id->pkhash);
+		memcpy(id->pkhash, buf, n);
+		id->pkhash_len = n;
+	} else if (fatal(ret)) {
+		return ret;
+	}
+	return 0;
+}
+
+int sahara_identify(struct link *l, const struct sahara_opts *o,
+		    struct sahara_identity *id, const struct mf_log *log,
+		    struct mf_err *err)
+{
+	struct sconv c = { .l = l, .log = log, .err = err };
+	struct sahara_pkt pkt;
+	uint8_t hdr[8];
+	int ret;
+
+	if (o)
+		c.o = *o;
+	else
+		sahara_opts_default(&c.o);
+	memset(id, 0, sizeof(*id));
+	ret = sh_wait_hello_once(&c, &pkt, hdr, c.o.hello_timeout_ms, true);
+	if (ret == SH_XML) {
+		mf_log(log, MF_LOG_INFO, "the Firehose programmer is already running: no Sahara identity");
+		return -EALREADY;
+	}
+	if (ret < 0)
+		return sh_link_fail(&c, ret, "waiting for HELLO");
+	id->version = pkt.u.hello.version;
+	ret = sh_hello_resp(&c, SAHARA_MODE_COMMAND);
+	if (ret < 0)
+		return sh_link_fail(&c, ret, "answering HELLO");
+	ret = sh_recv(&c, &pkt, hdr, c.o.cmd_timeout_ms);
+	if (ret != 0)
+		return sh_link_fail(&c, ret, "entering command mode");
+	if (pkt.cmd != SAHARA_CMD_READY) {
+		/* refused (SC20: END_OF_IMAGE 13/1): ask for a fresh HELLO */
+		mf_log(log, MF_LOG_INFO, "sahara: command mode refused (%s)",
+		       sahara_cmd_name(pkt.cmd));
+		ret = sh_send_simple(&c, SAHARA_RESET_STATE_MACHINE);
+		return ret < 0 ? sh_link_fail(&c, ret, "leaving command mode") : 0;
+	}
+	id->cmd_mode = true;
+	ret = sh_id_queries(&c, id);
+	if (ret < 0)
+		return sh_link_fail(&c, ret, "reading the identity");
+	pkt = (struct sahara_pkt){ .cmd = SAHARA_SWITCH_MODE };
+	pkt.u.switch_mode.mode = SAHARA_MODE_IMAGE_TX_PENDING;
+	ret = sh_send(&c, &pkt);
+	return ret < 0 ? sh_link_fail(&c, ret, "leaving command mode") : 0;
+}
+
+void sahara_hwid_str(const struct sahara_identity *id, char *out, size_t cap)
+{
+	snprintf(out, cap, "0x%016" PRIx64, id->hwid);
+}
+
+void sahara_pkhash_str(const struct sahara_identity *id, char *out, size_t cap)
+{
+	size_t i;
+
+	if (cap)
+		out[0] = '\0';
+	for (i = 0; i < id->pkhash_len && 2 * i + 2 < cap; i++)
+		snprintf(out + 2 * i, 3, "%02x", id->pkhash[i]);
+}

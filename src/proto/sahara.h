@@ -88,7 +88,8 @@ struct sahara_identity {
  * instead of CMD_READY) returns 0 with id->cmd_mode false; the device is
  * then re-synchronised with RESET_STATE_MACHINE where possible.
  * The HELLO the device re-sends is left unread, for sahara_run_image().
- * Returns 0, -ETIMEDOUT, -ENODEV, -EPROTO.
+ * Returns 0, -EALREADY (Firehose XML instead of HELLO: the programmer
+ * already runs; err is not set), -ETIMEDOUT, -ENODEV, -EPROTO.
  */
 int sahara_identify(struct link *l, const struct sahara_opts *o,
 		    struct sahara_identity *id, const struct mf_log *log,

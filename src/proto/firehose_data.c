@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Firehose, host side: commands that move data (program, read), the
+ * SHA-256 digest and the storage information.
+ */
+#include "proto/firehose_int.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#define FH_SECTOR_MAX 65536
+
+static int fh_sector_size(struct fh_session *s, const struct fh_attr *attrs,
+			  size_t n, unsigned *out)
+{
+	const char *v = fh_attrs_get(attrs, n, "SECTOR_SIZE_IN_BYTES");
+	char *end;
+	unsigned long x;
+
+	if (!v)
+		return -EINVAL;
+	errno = 0;
+	x = strtoul(v, &end, 10);
+	if (errno || *end || x == 0 || x > FH_SECTOR_MAX)
+		return -EINVAL;
+	*out = (unsigned)x;
+	s->sector_size = (unsigned)x;
+	return 0;
+}
+
+static int fh_bad_attrs(struct fh_session *s, const char *tag, const char *why)
+{
+	mf_err_set(s->err, MF_BAD_PACKAGE, -EINVAL, "Firehose <%s>: %s", tag, why);
+	mf_err_hint(s->err, "check the rawprogram XML of the package");
+	return -EINVAL;
+}
+
+/* attrs with num_partition_sectors set to sectors (added if missing). */
+static size_t fh_with_sectors(const struct fh_attr *attrs, size_t n,
+			      struct fh_attr *out, char *num, size_t numcap,
+			      uint64_t sectors)
+{
+	size_t k = 0;
+
+	snprintf(num, numcap, "%" PRIu64, sectors);
+	for (size_t i = 0; i < n && k < FH_MAX_ATTRS - 1; i++) {
+		if (!strcmp(attrs[i].name, "num_partition_sectors"))
+			continue;
+		out[k++] = attrs[i];
+	}
+	out[k++] = (struct fh_attr){ "num_partition_sectors", num };
+	return k;
+}
+
+/* Payload-sized chunks, a whole number of sectors. */
+static size_t fh_chunk(size_t payload, unsigned sector)
+{
+	size_t c = payload - payload % sector;
+
+	return c ? c : sector;
+}
+
+static int fh_stream_out(struct fh_session *s, int fd, uint64_t offset,
+			 uint64_t length, uint64_t total)
+{
+	size_t chunk = fh_chunk(s->payload, s->sector_size);
+	uint8_t *buf = malloc(chunk);
+	uint64_t done = 0;
+	int ret = 0;
+
+	if (!buf)
+		return mf_err_set(s->err, MF_FAILED, -ENOMEM, "out of memory");
+	while (done < total) {
+		size_t n = total - done > chunk ? chunk : (size_t)(total - done);
+		size_t from_file = length > done ?
+			(length - done > n ? n : (size_t)(length - done)) : 0;
+		ssize_t r = from_file ? pread(fd, buf, from_file,
+					      (off_t)(offset + done)) : 0;
+
+		if (r != (ssize_t)from_file) {
+			ret = mf_err_set(s->err, MF_FAILED, -EIO,
+					 "cannot read the image at offset %" PRIu64,
+					 offset + done);
+			goto out_free;
+		}
+		memset(buf + from_file, 0, n - from_file);	/* last sector */
+		ret = link_write(s->link, buf, n, s->t.data_ms);
+		if (ret < 0) {
+			fh_fail(s, "program", ret, s->t.data_ms);
+			goto out_free;
+		}
+		done += n;
+		mf_progress(s->log, "program", done, total);
+	}
+	ret = 0;
+out_free:
+	free(buf);
+	return ret;
+}
+
+int fh_program(struct fh_session *s, const struct fh_attr *attrs,
+	       size_t nattrs, int fd, uint64_t offset, uint64_t length)
+{
+	struct fh_attr a[FH_MAX_ATTRS];
+	char num[24];
+	unsigned sector;
+	uint64_t sectors;
+	struct fh_resp r;
+	size_t n;
+	int ret;
+
+	if (fh_sector_size(s, attrs, nattrs, &sector) < 0)
+		return fh_bad_attrs(s, "program", "SECTOR_SIZE_IN_BYTES missing or invalid");
+	if (length == 0)
+		return fh_bad_attrs(s, "program", "empty image");
+	sectors = (length + sector - 1) / sector;
+	n = fh_with_sectors(attrs, nattrs, a, num, sizeof(num), sectors);
+	ret = fh_command(s, "program", a, n, s->t.program_ack_ms, &r);
+	if (ret < 0)
+		return ret;
+	if (!r.rawmode)
+		return fh_fail(s, "program", -EBADMSG, 0);
+	ret = fh_stream_out(s, fd, offset, length, sectors * sector);
+	if (ret < 0)
+		return ret;
+	ret = fh_wait_response(s, s->t.program_final_ms, &r);
+	if (ret == 0 && !r.ack)
+		ret = -EREMOTEIO;
+	return ret < 0 ? fh_fail(s, "program", ret, s->t.program_final_ms) : 0;
+}
+
+static int fh_write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int fh_stream_in(struct fh_session *s, int fd, uint64_t total)
+{
+	size_t chunk = s->payload_from ? s->payload_from : 8192;
+	uint8_t *buf = malloc(chunk);
+	uint64_t done = 0;
+	int ret = 0;
+
+	if (!buf)
+		return mf_err_set(s->err, MF_FAILED, -ENOMEM, "out of memory");
+	while (done < total) {
+		size_t want = total - done > chunk ? chunk : (size_t)(total - done);
+		int n = fh_read_raw(s, buf, want, s->t.data_ms);
+
+		if (n < 0) {
+			ret = fh_fail(s, "read", n, s->t.data_ms);
+			goto out_free;
+		}
+		if (fh_write_all(fd, buf, (size_t)n) < 0) {
+			ret = mf_err_set(s->err, MF_FAILED, -EIO,
+					 "cannot write the read-back data");
+			goto out_free;
+		}
+		done += (uint64_t)n;
+		mf_progress(s->log, "read", done, total);
+	}
+out_free:
+	free(buf);
+	return ret;
+}
+
+int fh_read(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs,
+	    int fd)
+{
+	const char *num = fh_attrs_get(attrs, nattrs, "num_partition_sectors");
+	unsigned sector;
+	unsigned long long sectors;
+	struct fh_resp r;
+	char *end;
+	int ret;
+
+	if (fh_sector_size(s, attrs, nattrs, &sector) < 0)
+		return fh_bad_attrs(s, "read", "SECTOR_SIZE_IN_BYTES missing or invalid");
+	errno = 0;
+	sectors = num ? strtoull(num, &end, 10) : 0;
+	if (!num || errno || *end || sectors == 0 || sectors > (1ull << 40) / sector)
+		return fh_bad_attrs(s, "read", "num_partition_sectors missing or invalid");
+	ret = fh_command(s, "read", attrs, nattrs, s->t.program_ack_ms, &r);
+	if (ret < 0)
+		return ret;
+	if (!r.rawmode)
+		return fh_fail(s, "read", -EBADMSG, 0);
+	ret = fh_stream_in(s, fd, (uint64_t)sectors * sector);
+	if (ret < 0)
+		return ret;
+	ret = fh_wait_response(s, s->t.program_final_ms, &r);
+	if (ret == 0 && !r.ack)
+		ret = -EREMOTEIO;
+	return ret < 0 ? fh_fail(s, "read", ret, s->t.program_final_ms) : 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int fh_sha256_digest(struct fh_session *s, const struct fh_attr *attrs,
+		     size_t nattrs, uint8_t out[32])
+{
+	struct fh_resp r;
+	int ret;
+
+	s->digest[0] = '\0';
+	ret = fh_command(s, "getsha256digest", attrs, nattrs, s->t.digest_ms, &r);
+	if (ret < 0)
+		return ret;
+	if (strlen(s->digest) != 64)
+		return fh_fail(s, "getsha256digest", -EBADMSG, 0);
+	for (int i = 0; i < 32; i++)
+		out[i] = (uint8_t)(hexval(s->digest[2 * i]) << 4 |
+				   hexval(s->digest[2 * i + 1]));
+	return 0;
+}
+
+static uint64_t js_u64(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return 0;
+	if (json_object_is_type(v, json_type_string))
+		return strtoull(json_object_get_string(v), NULL, 0);
+	return (uint64_t)json_object_get_int64(v);
+}
+
+static void js_str(struct json_object *o, const char *key, char *out, size_t cap)
+{
+	struct json_object *v;
+
+	out[0] = '\0';
+	if (json_object_object_get_ex(o, key, &v))
+		snprintf(out, cap, "%s", json_object_get_string(v));
+}
+
+int fh_parse_storage_info(const char *json, struct fh_storage_info *out)
+{
+	struct json_object *root = json_tokener_parse(json), *si;
+	uint64_t bs, ps, np;
+
+	memset(out, 0, sizeof(*out));
+	if (!root)
+		return -EBADMSG;
+	if (!json_object_object_get_ex(root, "storage_info", &si) ||
+	    !json_object_is_type(si, json_type_object)) {
+		json_object_put(root);
+		return -EBADMSG;
+	}
+	out->total_blocks = js_u64(si, "total_blocks");
+	bs = js_u64(si, "block_size");
+	ps = js_u64(si, "page_size");
+	np = js_u64(si, "num_physical");
+	out->manufacturer_id = (uint32_t)js_u64(si, "manufacturer_id");
+	out->serial_num = js_u64(si, "serial_num");
+	js_str(si, "fw_version", out->fw_version, sizeof(out->fw_version));
+	js_str(si, "mem_type", out->mem_type, sizeof(out->mem_type));
+	js_str(si, "prod_name", out->prod_name, sizeof(out->prod_name));
+	json_object_put(root);
+	/* untrusted: sizes must be sane powers of two */
+	if (bs > (1u << 30) || ps > (1u << 20) || np > 64 ||
+	    (bs & (bs - 1)) || (ps & (ps - 1)))
+		return -EBADMSG;
+	out->block_size = (uint32_t)bs;
+	out->page_size = (uint32_t)ps;
+	out->num_physical = (uint32_t)np;
+	return 0;
+}
+
+int fh_getstorageinfo(struct fh_session *s, unsigned partition,
+		      struct fh_storage_info *out)
+{
+	char p[16];
+	struct fh_attr a[] = { { "physical_partition_number", p } };
+	struct fh_resp r;
+	int ret;
+
+	snprintf(p, sizeof(p), "%u", partition);
+	s->storage_json[0] = '\0';
+	ret = fh_command(s, "getstorageinfo", a, 1, s->t.cmd_ms, &r);
+	if (ret < 0)
+		return ret;
+	if (!s->storage_json[0]) {
+		mf_err_set(s->err, MF_FAILED, -ENODATA,
+			   "Firehose: <getstorageinfo> gave no storage_info");
+		return -ENODATA;
+	}
+	ret = fh_parse_storage_info(s->storage_json, out);
+	return ret < 0 ? fh_fail(s, "getstorageinfo", ret, 0) : 0;
+}
