@@ -559,6 +559,48 @@ const char *fh_event_attr(const struct fh_event *ev, const char *name)
 	return NULL;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int fh_event_attr_u64(const struct fh_event *ev, const char *name, uint64_t *out)
+{
+	const char *s = fh_event_attr(ev, name);
+	unsigned int base = 10;
+	uint64_t v = 0;
+	size_t digits = 0;
+	int d;
+
+	if (!s)
+		return -ENOENT;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	for (; *s; s++) {
+		d = hex_digit(*s);
+		if (base == 10 && *s == '.' && !s[1])
+			break;
+		if (d < 0 || (unsigned int)d >= base)
+			return -EINVAL;
+		if (v > (UINT64_MAX - (uint64_t)d) / base)
+			return -ERANGE;
+		v = v * base + (uint64_t)d;
+		digits++;
+	}
+	if (!digits)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 bool fh_response_is_ack(const struct fh_event *ev)
 {
 	return ev->type == FH_EV_RESPONSE && ev->value && !strcmp(ev->value, "ACK");

@@ -92,6 +92,13 @@ void fh_reader_reset(struct fh_reader *r);
 /* Attribute lookup by name (exact match); NULL when absent. */
 const char *fh_event_attr(const struct fh_event *ev, const char *name);
 
+/*
+ * Numeric attribute: decimal (an optional trailing '.' as in rawprogram
+ * files) or 0x hex, nothing else. Returns 0, -ENOENT when absent, -EINVAL
+ * when not a plain number (e.g. "NUM_DISK_SECTORS-5."), -ERANGE on overflow.
+ */
+int fh_event_attr_u64(const struct fh_event *ev, const char *name, uint64_t *out);
+
 /* ACK / NAK / rawmode helpers on a FH_EV_RESPONSE event. */
 bool fh_response_is_ack(const struct fh_event *ev);
 bool fh_response_rawmode(const struct fh_event *ev);

@@ -62,6 +62,10 @@ static void drain(struct fh_reader *r, struct run *run)
 			check(fh_event_attr(&ev, "value") == ev.value);
 		}
 		for (i = 0; i < ev.nattrs; i++) {
+			uint64_t v;
+			int ret = fh_event_attr_u64(&ev, ev.attrs[i].name, &v);
+
+			check(ret == 0 || ret == -EINVAL || ret == -ERANGE);
 			mix_str(&run->hash, ev.attrs[i].name);
 			mix_str(&run->hash, ev.attrs[i].value);
 		}

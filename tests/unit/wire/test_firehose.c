@@ -732,6 +732,46 @@ static void test_root_not_data(void **state)
 	expect_out(&o, 1, 1, "response=NAK");
 }
 
+static void test_attr_u64(void **state)
+{
+	static const char s[] = DOC(
+		"<erase a=\"8192\" b=\"0x240\" c=\"640.\" d=\"NUM_DISK_SECTORS-5.\" e=\"\" "
+		"f=\"-1\" g=\"18446744073709551615\" h=\"18446744073709551616\" i=\" 1\" "
+		"j=\".\" k=\"0x\" l=\"0xFFFFFFFFFFFFFFFF\" m=\"0x10000000000000000\" "
+		"n=\"0xg\" o=\"1.5\" p=\"0\" />");
+	struct fx *f = *state;
+	struct fh_event ev;
+	uint64_t v = 7;
+
+	feed_one(f->r, s, strlen(s));
+	assert_true(fh_reader_next(f->r, &ev));
+	assert_int_equal(fh_event_attr_u64(&ev, "a", &v), 0);
+	assert_int_equal(v, 8192);
+	assert_int_equal(fh_event_attr_u64(&ev, "b", &v), 0);
+	assert_int_equal(v, 0x240);
+	assert_int_equal(fh_event_attr_u64(&ev, "c", &v), 0);
+	assert_int_equal(v, 640);
+	assert_int_equal(fh_event_attr_u64(&ev, "g", &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(fh_event_attr_u64(&ev, "l", &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(fh_event_attr_u64(&ev, "p", &v), 0);
+	assert_int_equal(v, 0);
+	v = 7;
+	assert_int_equal(fh_event_attr_u64(&ev, "d", &v), -EINVAL);
+	assert_int_equal(fh_event_attr_u64(&ev, "e", &v), -EINVAL);
+	assert_int_equal(fh_event_attr_u64(&ev, "f", &v), -EINVAL);
+	assert_int_equal(fh_event_attr_u64(&ev, "h", &v), -ERANGE);
+	assert_int_equal(fh_event_attr_u64(&ev, "i", &v), -EINVAL);
+	assert_int_equal(fh_event_attr_u64(&ev, "j", &v), -EINVAL);
+	assert_int_equal(fh_event_attr_u64(&ev, "k", &v), -EINVAL);
+	assert_int_equal(fh_event_attr_u64(&ev, "m", &v), -ERANGE);
+	assert_int_equal(fh_event_attr_u64(&ev, "n", &v), -EINVAL);
+	assert_int_equal(fh_event_attr_u64(&ev, "o", &v), -EINVAL);
+	assert_int_equal(fh_event_attr_u64(&ev, "absent", &v), -ENOENT);
+	assert_int_equal(v, 7);	/* untouched on failure */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -758,6 +798,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_max_size_accepted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_root_not_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attr_u64, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
