@@ -208,7 +208,10 @@ static uint32_t verdict(struct sim_edl *e)
 	}
 	if (e->p->secure_boot || sim_fault_value(e->s, "pkhash")) {
 		if (!is_signed || memcmp(root, pk, pklen) != 0) {
-			sim_debug(e->s, "sahara: programmer root is not the OEM PK hash\n");
+			sim_debug(e->s, "sahara: programmer %s, root %02x%02x..%02x is not the OEM PK hash %02x%02x..%02x (%zu)\n",
+				  is_signed ? "signed" : "unsigned", root[0],
+				  root[1], root[pklen - 1], pk[0], pk[1],
+				  pk[pklen - 1], pklen);
 			return SAHARA_STATUS_IMAGE_AUTH_FAILURE;
 		}
 	}
