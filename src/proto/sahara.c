@@ -180,14 +180,17 @@ static int sh_resync(struct sconv *c, struct sahara_pkt *pkt)
 	uint8_t hdr[8];
 	int ret;
 
+	int last = 0;
+
 	for (;;) {
 		if (++c->resyncs > c->o.max_resync)
-			return sh_fail_desync(c);
+			return last == -ETIMEDOUT ? -ETIMEDOUT : sh_fail_desync(c);
 		mf_log(c->log, MF_LOG_WARN, "sahara: resynchronising (%d)",
 		       c->resyncs);
 		ret = sh_wait_hello_once(c, pkt, hdr, c->o.cmd_timeout_ms, false);
 		if (ret != -ETIMEDOUT)
 			return ret;
+		last = ret;
 		ret = sh_send_simple(c, SAHARA_RESET_STATE_MACHINE);
 		if (ret < 0)
 			return ret;
