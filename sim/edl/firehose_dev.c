@@ -70,9 +70,31 @@ void fh_send_response(struct sim_edl *e, bool ack, bool rawmode_present,
 	send_doc(e, doc, n);
 }
 
+/* badblock:PAGE[,PAGE...]: the blocks holding those pages are bad */
+static void apply_badblocks(struct sim_edl *e)
+{
+	const char *v = sim_fault_value(e->s, "badblock");
+	struct sim_nand *n = fh_nand(e);
+
+	while (v && *v && n) {
+		char *end;
+		unsigned long long page = strtoull(v, &end, 0);
+
+		if (end == v)
+			break;
+		if (page < nand_total_pages(n))
+			nand_mark_bad(n, (uint32_t)(page / nand_pages_per_block(n)));
+		v = *end == ',' ? end + 1 : end;
+		if (*end != ',')
+			break;
+	}
+}
+
 void fh_dev_start(struct sim_edl *e)
 {
 	size_t nf = sizeof(functions) / sizeof(functions[0]);
+
+	apply_badblocks(e);
 
 	e->fh = fh_reader_new();
 	e->page = malloc(nand_page_size(fh_nand(e)) ? nand_page_size(fh_nand(e)) : 4096);

@@ -411,6 +411,28 @@ static void firehose_refusals(void **state)
 	double_free(s);
 }
 
+static void firehose_badblock(void **state)
+{
+	struct sim *s = double_new(&test_profile);
+	struct sim_edl *e;
+	uint8_t data[2048] = { 1 };
+
+	s->faults[0] = "badblock:130,200";	/* pages of blocks 2 and 3 */
+	e = to_firehose(s);
+	assert_true(nand_block_bad(s->nand, 2));
+	assert_true(nand_block_bad(s->nand, 3));
+	assert_false(nand_block_bad(s->nand, 4));
+	fh(s, e, "<erase PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"256\" physical_partition_number=\"0\" start_sector=\"128\" />");
+	assert_true(out_has(s, "INFO: Skipping bad block 2"));
+	assert_true(out_has(s, "<response value=\"ACK\" rawmode=\"false\" />"));
+	fh(s, e, "<program SECTOR_SIZE_IN_BYTES=\"2048\" filename=\"x\" num_partition_sectors=\"1\" physical_partition_number=\"0\" start_sector=\"130\" />");
+	host(e, data, sizeof(data));
+	assert_true(out_has(s, "(bad block 2)"));
+	assert_true(out_has(s, "<response value=\"NAK\" rawmode=\"false\" />"));
+	sim_edl_free(e);
+	double_free(s);
+}
+
 static void firehose_faults_power(void **state)
 {
 	struct sim *s = double_new(&test_profile);
@@ -458,6 +480,7 @@ int main(void)
 		cmocka_unit_test(firehose_configure),
 		cmocka_unit_test(firehose_erase_program_read),
 		cmocka_unit_test(firehose_refusals),
+		cmocka_unit_test(firehose_badblock),
 		cmocka_unit_test(firehose_faults_power),
 	};
 
