@@ -15,6 +15,7 @@
 /* Reconnect after the link vanished mid-upload, only to delete the rest. */
 #define FOTA_CLEANUP_REOPEN_MS 30000
 #define FOTA_RESYNC_TRIES 3
+#define FOTA_RESYNC_MS 2000
 
 static void urc_cb(void *ctx, const char *line)
 {
@@ -284,7 +285,8 @@ static bool cleanup_partial(struct fota_run *r, int why)
 		/* at_qfupl left data mode with "+++"; make sure we are heard */
 		for (int i = 0; i < FOTA_RESYNC_TRIES && rc < 0; i++) {
 			mf_err_clear(&r->scratch);
-			rc = at_cmd(&r->at, "AT", r->cmd_ms, NULL);
+			rc = at_cmd(&r->at, "AT", r->cmd_ms < FOTA_RESYNC_MS ?
+				    r->cmd_ms : FOTA_RESYNC_MS, NULL);
 			if (rc == -ENODEV)
 				rc = reopen_within(r, true, FOTA_CLEANUP_REOPEN_MS);
 		}
@@ -333,7 +335,13 @@ int fota_upload(struct fota_run *r)
 		   clean ? "the partial file was deleted, the firmware is unchanged"
 			 : "the partial file could not be deleted yet, the "
 			   "firmware is unchanged");
-	mf_err_hint(r->err, "re-running the same command is safe: it replaces "
-		    "any partial copy");
+	if (clean)
+		mf_err_hint(r->err, "re-running the same command is safe: it "
+			    "replaces any partial copy");
+	else
+		mf_err_hint(r->err, "the module no longer answers on %s: check the "
+			    "wiring or power-cycle it; then re-running the same "
+			    "command is safe: it replaces any partial copy",
+			    r->o->port);
 	return rc;
 }

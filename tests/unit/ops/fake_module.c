@@ -28,6 +28,7 @@ void fake_module_init(struct fake_module *m)
 	m->ufs_free = 8 * 1024 * 1024;
 	m->ufs_total = 16 * 1024 * 1024;
 	m->drop_upload_at = -1;
+	m->mute_upload_at = -1;
 	m->fota_step = S_IDLE;
 }
 
@@ -136,6 +137,8 @@ static int fake_read(struct link *l, void *buf, size_t len, int timeout_ms)
 
 	if (fl->gen != m->gen)
 		return -ENODEV;
+	if (m->mute)
+		return -ETIMEDOUT;
 	if (!m->out_len && step(m))
 		return -ENODEV;
 	if (!m->out_len)
@@ -167,6 +170,14 @@ static bool upload_byte(struct fake_module *m, uint8_t b)
 		restart(m);
 		return false;
 	}
+	if (m->mute_upload_at >= 0 && (long)m->up_got >= m->mute_upload_at) {
+		m->mute_upload_at = -1;
+		m->mute = true;
+		m->file_present = true;
+		m->stale = m->up_got;
+	}
+	if (m->mute)
+		return false;
 	sum_byte(m, b);
 	m->up_got++;
 	/* one 'A' per 1024 bytes received, the last full KiB included */
@@ -260,6 +271,8 @@ static int fake_write(struct link *l, const void *buf, size_t len,
 	for (size_t i = 0; i < len; i++) {
 		if (fl->gen != m->gen)
 			return -ENODEV;
+		if (m->mute)
+			continue;
 		if (m->uploading) {
 			upload_byte(m, p[i]);
 			continue;

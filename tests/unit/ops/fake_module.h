@@ -24,6 +24,8 @@ struct fake_module {
 	uint64_t ufs_free, ufs_total;
 	uint64_t stale;			/* size of an old dfota_update.bin, 0 none */
 	long drop_upload_at;		/* vanish after this many bytes, -1 never */
+	long mute_upload_at;		/* go quiet after this many bytes, -1 never */
+	bool mute;			/* the wire is quiet (a dead UART) */
 	bool bad_sum;			/* +QFUPL answers a wrong checksum */
 	int end_code;			/* END,<code> */
 	bool power_cut;			/* lose power once at UPDATING 40% */

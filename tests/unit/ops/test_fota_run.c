@@ -275,6 +275,29 @@ static void test_drop_mid_upload_then_rerun(void **state)
 	done(e);
 }
 
+static void test_uart_goes_quiet_mid_upload(void **state)
+{
+	struct env *e = setup_env(GOOD, 5000);
+
+	e->m.mute_upload_at = 2048;
+	assert_int_equal(run(e), -ETIMEDOUT);
+	assert_int_equal(e->err.status, MF_TIMEOUT);
+	assert_non_null(strstr(e->err.msg, "stopped acknowledging"));
+	assert_non_null(strstr(e->err.msg, "could not be deleted yet"));
+	assert_non_null(strstr(e->err.msg, "firmware is unchanged"));
+	assert_non_null(strstr(e->err.hint, "power-cycle"));
+	assert_int_equal(e->m.n_qfotadl, 0);
+	/* after a power-cycle the re-run deletes the partial copy first */
+	e->m.mute = false;
+	e->m.uploading = false;
+	e->m.out_len = 0;
+	e->m.cmd_len = 0;
+	e->m.gen++;
+	assert_int_equal(run(e), 0);
+	assert_int_equal(e->m.n_qfdel, 1);
+	done(e);
+}
+
 static void test_power_lost_while_updating_resumes(void **state)
 {
 	struct env *e = setup_env(GOOD, 3000);
@@ -394,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_stale_copy_deleted_and_counted),
 		cmocka_unit_test(test_checksum_mismatch_cleans_up),
 		cmocka_unit_test(test_drop_mid_upload_then_rerun),
+		cmocka_unit_test(test_uart_goes_quiet_mid_upload),
 		cmocka_unit_test(test_power_lost_while_updating_resumes),
 		cmocka_unit_test(test_url_download_error),
 		cmocka_unit_test(test_url_success),
