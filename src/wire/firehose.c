@@ -459,8 +459,9 @@ static int fh_doc(struct fh_reader *r, const uint8_t *buf, size_t len, size_t *u
 
 	for (i = 0; i < len; i++) {
 		if (r->doc_len + i >= FH_MAX_DOC) {
-			*used = i;
+			/* eat the offending byte so every error makes progress */
 			r->state = FH_SKIP;
+			*used = i + fh_skip(r, buf + i, 1);
 			return -EMSGSIZE;
 		}
 		if (mark_step(&r->end_match, fh_end_mark, buf[i])) {

@@ -467,6 +467,8 @@ static void collect(struct fh_reader *r, const void *data, size_t len, size_t st
 			struct fh_event ev;
 
 			assert_true(used <= piece - pos);
+			/* every result, errors included, eats at least one byte */
+			assert_true(used > 0 || (ret == 0 && pos == piece));
 			pos += used;
 			if (!ret) {
 				assert_int_equal(pos, piece);
@@ -653,6 +655,11 @@ static void test_oversized(void **state)
 	expect_out(&o, 0, -EMSGSIZE, NULL);
 	expect_out(&o, 1, 1, "response=ACK");
 	collect(f->r, s, n, n, &o);
+	assert_int_equal(o.n, 2);
+	expect_out(&o, 0, -EMSGSIZE, NULL);
+	expect_out(&o, 1, 1, "response=ACK");
+	/* the limit reached at the first byte of a feed still eats that byte */
+	collect(f->r, s, n, FH_MAX_DOC, &o);
 	assert_int_equal(o.n, 2);
 	expect_out(&o, 0, -EMSGSIZE, NULL);
 	expect_out(&o, 1, 1, "response=ACK");
