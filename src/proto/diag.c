@@ -139,6 +139,8 @@ static int diag_wait_echo(struct link *l, int timeout_ms)
 		if (left == 0)
 			return other ? -EPROTO : -ETIMEDOUT;
 		n = link_read(l, &c, 1, left);
+		if (n == -ETIMEDOUT && other)
+			return -EPROTO;
 		if (n < 0)
 			return n;
 		if (c == diag_edl_frame[match]) {
