@@ -1,81 +1,77 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * The header tools/mkdelta puts in front of a delta: which revision it
- * applies to and which it produces. Text lines after a magic line:
+ * The header tools/mkdelta puts in front of a delta (sim/delta.h): which
+ * revision it applies to and which it produces.
  *
- *   MFDELTA1\n from=<rev>\n to=<rev>\n [other key=value lines]\n \n <payload>
+ *   0    8   magic "MFDELTA1"
+ *   8    16  profile name, NUL padded
+ *   24   64  from revision, NUL padded
+ *   88   64  to revision, NUL padded
+ *   152  8   payload length, little-endian
+ *   160  N   payload, then 32 bytes SHA-256 of everything before
  *
  * Anything else is a delta of another origin (the vendor's): not ours to
- * judge. Untrusted input: lengths and characters are checked.
+ * judge, the module does. Untrusted input: lengths and characters checked.
  */
 #include "ops/fota.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
-static const char delta_magic[] = "MFDELTA1\n";
+#include "base/bytes.h"
 
-static bool rev_ok(const char *s, size_t n)
+#define DELTA_MAGIC "MFDELTA1"
+#define DELTA_OFF_PROFILE 8
+#define DELTA_OFF_FROM 24
+#define DELTA_OFF_TO 88
+#define DELTA_OFF_LEN 152
+#define DELTA_HDR 160
+#define DELTA_NAME 16
+#define DELTA_REV 64
+#define DELTA_SHA 32
+
+/* A NUL-padded text field: printable revision characters, then only NULs. */
+static int field(const uint8_t *p, size_t n, char *out, size_t cap)
 {
-	if (!n || n >= FOTA_REV_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("._-", s[i]))
-			return false;
-	return true;
-}
+	size_t len = 0;
 
-/* One "key=value" line at p (n bytes, no LF). */
-static int header_line(const char *p, size_t n, struct fota_delta_info *info)
-{
-	const char *eq = memchr(p, '=', n);
-	size_t klen, vlen;
-	char *dst;
-
-	if (!eq)
+	while (len < n && p[len])
+		len++;
+	if (!len || len >= cap)
 		return -EBADMSG;
-	klen = (size_t)(eq - p);
-	vlen = n - klen - 1;
-	if (klen == 4 && !memcmp(p, "from", 4))
-		dst = info->from;
-	else if (klen == 2 && !memcmp(p, "to", 2))
-		dst = info->to;
-	else
-		return 0;	/* keys we do not need (profile, size) */
-	if (!rev_ok(eq + 1, vlen))
-		return -EBADMSG;
-	memcpy(dst, eq + 1, vlen);
-	dst[vlen] = '\0';
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum(p[i]) && !strchr("._-", p[i]))
+			return -EBADMSG;
+	for (size_t i = len; i < n; i++)
+		if (p[i])
+			return -EBADMSG;
+	memcpy(out, p, len);
+	out[len] = '\0';
 	return 0;
 }
 
 int fota_delta_parse(const uint8_t *buf, size_t len, uint64_t file_size,
 		     struct fota_delta_info *info)
 {
-	const char *p = (const char *)buf, *end = p + len;
-	size_t mlen = sizeof(delta_magic) - 1;
+	char profile[DELTA_NAME + 1];
+	uint64_t plen;
 
 	memset(info, 0, sizeof(*info));
-	if (len < mlen || memcmp(buf, delta_magic, mlen))
+	if (len < sizeof(DELTA_MAGIC) - 1 ||
+	    memcmp(buf, DELTA_MAGIC, sizeof(DELTA_MAGIC) - 1))
 		return 0;
-	p += mlen;
-	for (;;) {
-		const char *lf = memchr(p, '\n', (size_t)(end - p));
-
-		if (!lf)
-			return -EBADMSG;	/* header longer than we read */
-		if (lf == p)
-			break;
-		if (header_line(p, (size_t)(lf - p), info) < 0)
-			return -EBADMSG;
-		p = lf + 1;
-	}
-	p++;
-	if (!info->from[0] || !info->to[0] || (uint64_t)(p - (const char *)buf) > file_size)
+	if (len < DELTA_HDR || file_size < DELTA_HDR + DELTA_SHA)
 		return -EBADMSG;
-	info->payload_len = file_size - (uint64_t)(p - (const char *)buf);
+	if (field(buf + DELTA_OFF_PROFILE, DELTA_NAME, profile, sizeof(profile)) ||
+	    field(buf + DELTA_OFF_FROM, DELTA_REV, info->from, sizeof(info->from)) ||
+	    field(buf + DELTA_OFF_TO, DELTA_REV, info->to, sizeof(info->to)))
+		return -EBADMSG;
+	plen = get_le64(buf + DELTA_OFF_LEN);
+	/* the declared payload must be exactly what the file holds */
+	if (plen != file_size - DELTA_HDR - DELTA_SHA)
+		return -EBADMSG;
+	info->payload_len = plen;
 	info->known = true;
 	return 0;
 }

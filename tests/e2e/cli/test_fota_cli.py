@@ -30,7 +30,7 @@ def test_fota_unknown_file_is_checked_before_the_port(tmp_path):
 
 def test_fota_damaged_header_is_bad_package(tmp_path):
     delta = tmp_path / "d.bin"
-    delta.write_bytes(b"MFDELTA1\nfrom=01.009\n")
+    delta.write_bytes(b"MFDELTA1" + bytes(40))
     r = fota("fota", str(delta), "--port", "/dev/null")
     assert r.returncode == 7
     assert "damaged header" in r.stderr

@@ -60,7 +60,7 @@ def test_fota_already_at_target_refused(sim, tmp_path):
     assert fota("fota", delta, "--port", sim.port).returncode == 0
     r = fota("fota", delta, "--port", sim.port)
     assert r.returncode == 3
-    assert "already runs 01.014" in r.stderr
+    assert "already runs" in r.stderr and "01.014" in r.stderr
 
 
 def test_fota_link_dropped_mid_upload_then_rerun(tmp_path):
@@ -132,7 +132,7 @@ def test_fota_json_events(sim, tmp_path):
     assert final["exit"] == 0 and final["schema"] == 1
     assert final["from"].endswith("01.009.01.009")
     assert final["to"].endswith("01.014.01.014")
-    assert final["expected"] == "01.014"
+    assert final["expected"].endswith("01.014.01.014")
     assert final["model"] == "BG95-M3"
     assert final["bytes"] == os.path.getsize(delta)
 

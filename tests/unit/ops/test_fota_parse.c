@@ -108,18 +108,31 @@ static void test_error_table(void **state)
 	assert_false(fota_err_is_package(0));
 }
 
-#define HDR "MFDELTA1\nfrom=01.009\nto=01.014\nprofile=bg95-m3\n\n"
+/* A delta as tools/mkdelta writes it (sim/delta.h), payload plen bytes. */
+static size_t make_delta(uint8_t *buf, const char *from, const char *to,
+			 uint64_t plen)
+{
+	memset(buf, 0, 160);
+	memcpy(buf, "MFDELTA1", 8);
+	memcpy(buf + 8, "bg95-m3", 7);
+	memcpy(buf + 24, from, strlen(from));
+	memcpy(buf + 88, to, strlen(to));
+	for (int i = 0; i < 8; i++)
+		buf[152 + i] = (uint8_t)(plen >> (8 * i));
+	return 160;
+}
 
 static void test_delta_header(void **state)
 {
-	static const char file[] = HDR "PAYLOAD";
+	uint8_t b[256];
 	struct fota_delta_info d;
 
-	assert_int_equal(fota_delta_parse((const uint8_t *)file, sizeof(file) - 1,
-					  sizeof(file) - 1, &d), 0);
+	make_delta(b, "BG95M3LAR02A03_01.009.01.009",
+		   "BG95M3LAR02A03_01.014.01.014", 7);
+	assert_int_equal(fota_delta_parse(b, 160, 160 + 7 + 32, &d), 0);
 	assert_true(d.known);
-	assert_string_equal(d.from, "01.009");
-	assert_string_equal(d.to, "01.014");
+	assert_string_equal(d.from, "BG95M3LAR02A03_01.009.01.009");
+	assert_string_equal(d.to, "BG95M3LAR02A03_01.014.01.014");
 	assert_int_equal(d.payload_len, 7);
 }
 
@@ -134,35 +147,49 @@ static void test_delta_unknown_format(void **state)
 	assert_false(d.known);
 }
 
-static void bad_delta(const char *text)
+static void bad_delta(const uint8_t *b, size_t len, uint64_t size)
 {
 	struct fota_delta_info d;
 
-	assert_int_equal(fota_delta_parse((const uint8_t *)text, strlen(text),
-					  strlen(text), &d), -EBADMSG);
+	assert_int_equal(fota_delta_parse(b, len, size, &d), -EBADMSG);
 	assert_false(d.known);
 }
 
 static void test_delta_broken(void **state)
 {
-	bad_delta("MFDELTA1\nfrom=01.009\nto=01.014");	/* no end of header */
-	bad_delta("MFDELTA1\nfrom=01.009\n\n");		/* no to */
-	bad_delta("MFDELTA1\nto=01.014\n\n");		/* no from */
-	bad_delta("MFDELTA1\nfrom=01 009\nto=01.014\n\n");	/* space */
-	bad_delta("MFDELTA1\nfrom=\nto=01.014\n\n");	/* empty */
-	bad_delta("MFDELTA1\ngarbage\n\n");		/* no '=' */
-	bad_delta("MFDELTA1\nfrom=01.009\"\nto=01.014\n\n");	/* quote */
+	uint8_t b[256];
+
+	make_delta(b, "01.009", "01.014", 7);
+	bad_delta(b, 100, 100);			/* header cut short */
+	bad_delta(b, 160, 160 + 8 + 32);	/* length disagrees with the file */
+	bad_delta(b, 160, 160 + 6 + 32);
+	bad_delta(b, 160, 170);			/* no room for the SHA-256 */
+	make_delta(b, "01.009", "01.014", UINT64_MAX);
+	bad_delta(b, 160, 160 + 32);		/* huge length */
+	make_delta(b, "", "01.014", 7);
+	bad_delta(b, 160, 160 + 7 + 32);	/* empty from */
+	make_delta(b, "01 009", "01.014", 7);
+	bad_delta(b, 160, 160 + 7 + 32);	/* space */
+	make_delta(b, "01.009\"", "01.014", 7);
+	bad_delta(b, 160, 160 + 7 + 32);	/* quote */
+	make_delta(b, "01.009", "01.014", 7);
+	b[24 + 10] = 'x';			/* text after the padding */
+	bad_delta(b, 160, 160 + 7 + 32);
 }
 
-static void test_delta_long_revision(void **state)
+static void test_delta_full_width_fields(void **state)
 {
-	char text[300];
+	struct fota_delta_info d;
+	uint8_t b[256];
 
-	strcpy(text, "MFDELTA1\nfrom=");
-	memset(text + strlen(text), 'A', 120);
-	text[14 + 120] = '\0';
-	strcat(text, "\nto=01.014\n\n");
-	bad_delta(text);
+	/* fields may fill their width without a NUL */
+	make_delta(b, "01.009", "01.014", 7);
+	memset(b + 88, 'A', 64);
+	memset(b + 8, 'p', 16);
+	assert_int_equal(fota_delta_parse(b, 160, 160 + 7 + 32, &d), 0);
+	assert_int_equal(strlen(d.to), 64);
+	b[88 + 63] = 0x01;			/* but not a control byte */
+	bad_delta(b, 160, 160 + 7 + 32);
 }
 
 static void test_rev_matches(void **state)
@@ -248,7 +275,7 @@ int main(void)
 		cmocka_unit_test(test_delta_header),
 		cmocka_unit_test(test_delta_unknown_format),
 		cmocka_unit_test(test_delta_broken),
-		cmocka_unit_test(test_delta_long_revision),
+		cmocka_unit_test(test_delta_full_width_fields),
 		cmocka_unit_test(test_rev_matches),
 		cmocka_unit_test(test_model_table),
 		cmocka_unit_test(test_answers),

@@ -79,17 +79,35 @@ struct env {
 	char path[64];
 };
 
-/* A delta file: text head (may be NULL for a foreign format) + payload. */
-static void write_delta(struct env *e, const char *head, size_t payload)
+enum head { H_GOOD, H_OTHER, H_FOREIGN, H_DAMAGED, H_NONE };
+
+/* A delta file as tools/mkdelta writes it (sim/delta.h), or another kind. */
+static void write_delta(struct env *e, enum head h, size_t payload)
 {
+	uint8_t hdr[160] = { 0 };
+	const char *from = h == H_OTHER ? "BG95M3LAR02A03_01.012.01.012"
+					: "BG95M3LAR02A03_01.009.01.009";
+	size_t hlen = 0, tail = 0;
 	int fd;
 
 	snprintf(e->path, sizeof(e->path), "/tmp/mf-fota-XXXXXX");
 	fd = mkstemp(e->path);
 	assert_true(fd >= 0);
-	if (head)
-		assert_int_equal(write(fd, head, strlen(head)), (ssize_t)strlen(head));
-	for (size_t i = 0; i < payload; i++) {
+	if (h == H_GOOD || h == H_OTHER || h == H_DAMAGED) {
+		memcpy(hdr, "MFDELTA1", 8);
+		memcpy(hdr + 8, "bg95-m3", 7);
+		memcpy(hdr + 24, from, strlen(from));
+		memcpy(hdr + 88, "BG95M3LAR02A03_01.014.01.014", 28);
+		hdr[152] = (uint8_t)payload;
+		hdr[153] = (uint8_t)(payload >> 8);
+		hlen = h == H_DAMAGED ? 100 : 160;
+		tail = h == H_DAMAGED ? 0 : 32;
+	} else if (h == H_FOREIGN) {
+		memcpy(hdr, "PK\003\004", 4);
+		hlen = 4;
+	}
+	assert_int_equal(write(fd, hdr, hlen), (ssize_t)hlen);
+	for (size_t i = 0; i < payload + tail; i++) {
 		uint8_t b = (uint8_t)(i * 7 + 3);
 
 		assert_int_equal(write(fd, &b, 1), 1);
@@ -97,10 +115,10 @@ static void write_delta(struct env *e, const char *head, size_t payload)
 	close(fd);
 }
 
-#define GOOD "MFDELTA1\nfrom=01.009\nto=01.014\nprofile=bg95-m3\n\n"
-#define OTHER "MFDELTA1\nfrom=01.012\nto=01.014\nprofile=bg95-m3\n\n"
+#define GOOD H_GOOD
+#define OTHER H_OTHER
 
-static struct env *setup_env(const char *head, size_t payload)
+static struct env *setup_env(enum head head, size_t payload)
 {
 	struct env *e = calloc(1, sizeof(*e));
 
@@ -145,9 +163,9 @@ static void test_success_across_restarts(void **state)
 	assert_string_equal(e->res.model, "BG95-M3");
 	assert_string_equal(e->res.from, "BG95M3LAR02A03_01.009.01.009");
 	assert_string_equal(e->res.to, "BG95M3LAR02A03_01.014.01.014");
-	assert_string_equal(e->res.expected, "01.014");
+	assert_string_equal(e->res.expected, "BG95M3LAR02A03_01.014.01.014");
 	assert_int_equal(e->res.fota_code, 0);
-	assert_int_equal(e->res.bytes, strlen(GOOD) + 5000);
+	assert_int_equal(e->res.bytes, 160 + 5000 + 32);
 	assert_int_equal(e->res.reboots, 2);
 	assert_false(e->res.resumed);
 	assert_string_equal(e->m.last_qfotadl, "\"/cache/ufs/dfota_update.bin\"");
@@ -166,7 +184,7 @@ static void test_success_across_restarts(void **state)
 
 static void test_payload_multiple_of_kib(void **state)
 {
-	struct env *e = setup_env(NULL, 4096);
+	struct env *e = setup_env(H_NONE, 4096);
 
 	assert_int_equal(run(e), 0);
 	assert_int_equal(e->res.bytes, 4096);
@@ -179,7 +197,7 @@ static void test_mismatch_refused_before_upload(void **state)
 
 	assert_int_equal(run(e), -EPERM);
 	assert_int_equal(e->err.status, MF_REFUSED);
-	assert_non_null(strstr(e->err.msg, "01.012"));
+	assert_non_null(strstr(e->err.msg, "BG95M3LAR02A03_01.012.01.012"));
 	assert_non_null(strstr(e->err.msg, "BG95M3LAR02A03_01.009.01.009"));
 	assert_non_null(strstr(e->err.hint, "--force"));
 	assert_int_equal(e->m.n_qfupl, 0);
@@ -194,7 +212,7 @@ static void test_already_at_target(void **state)
 	snprintf(e->m.rev, sizeof(e->m.rev), "BG95M3LAR02A03_01.014.01.014");
 	assert_int_equal(run(e), -EALREADY);
 	assert_int_equal(e->err.status, MF_REFUSED);
-	assert_non_null(strstr(e->err.msg, "already runs 01.014"));
+	assert_non_null(strstr(e->err.msg, "already runs BG95M3LAR02A03_01.014.01.014"));
 	assert_int_equal(e->m.n_qfupl, 0);
 	done(e);
 }
@@ -312,7 +330,7 @@ static void test_power_lost_while_updating_resumes(void **state)
 
 static void test_url_download_error(void **state)
 {
-	struct env *e = setup_env(NULL, 1);
+	struct env *e = setup_env(H_NONE, 1);
 
 	e->o.file = NULL;
 	e->o.url = "http://example.invalid/d.bin";
@@ -327,7 +345,7 @@ static void test_url_download_error(void **state)
 
 static void test_url_success(void **state)
 {
-	struct env *e = setup_env(NULL, 1);
+	struct env *e = setup_env(H_NONE, 1);
 
 	e->o.file = NULL;
 	e->o.url = "http://example.invalid/d.bin";
@@ -363,7 +381,7 @@ static void test_urcs_elsewhere_still_confirmed(void **state)
 
 static void test_foreign_delta_uploaded_with_warning(void **state)
 {
-	struct env *e = setup_env("PK\003\004", 3000);
+	struct env *e = setup_env(H_FOREIGN, 3000);
 
 	assert_int_equal(run(e), 0);
 	assert_non_null(strstr(e->cap.warn, "module will judge"));
@@ -373,7 +391,7 @@ static void test_foreign_delta_uploaded_with_warning(void **state)
 
 static void test_damaged_header_is_bad_package(void **state)
 {
-	struct env *e = setup_env("MFDELTA1\nfrom=01.009\n", 0);
+	struct env *e = setup_env(H_DAMAGED, 0);
 
 	assert_int_equal(run(e), -EBADMSG);
 	assert_int_equal(e->err.status, MF_BAD_PACKAGE);
@@ -388,7 +406,7 @@ static void test_success_but_old_revision(void **state)
 	e->m.target = "BG95M3LAR02A03_01.009.01.009";
 	assert_int_equal(run(e), -EIO);
 	assert_int_equal(e->err.status, MF_MISMATCH);
-	assert_non_null(strstr(e->err.msg, "expected 01.014"));
+	assert_non_null(strstr(e->err.msg, "expected BG95M3LAR02A03_01.014.01.014"));
 	done(e);
 }
 

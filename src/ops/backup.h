@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MF_OPS_BACKUP_H
+#define MF_OPS_BACKUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "ops/identity.h"
+#include "ops/plan.h"
+#include "pkg/pkg.h"
+#include "proto/firehose.h"
+
+/*
+ * A backup is a package that flash and restore accept (DESIGN.md flash
+ * step 4): in one folder, rawprogram_nand_<geometry>_update.xml (erase and
+ * program of each partition read), the images (<partition>.bin, trailing
+ * erased pages trimmed), the programmer the package brought, and
+ * manifest.json: module identity, time, geometry, SHA-256 of each image.
+ * It is written into "<dir>.partial" and renamed when complete, so that a
+ * folder without that suffix is always a whole backup.
+ */
+#define BACKUP_MANIFEST "manifest.json"
+#define BACKUP_SCHEMA 1
+
+struct backup_info {
+	char revision[96];	/* module revision when read, "" unknown */
+	char model[32];
+	char imei[32];
+	bool have_serial;
+	uint32_t serial;
+	uint64_t bytes;		/* bytes read */
+	size_t nparts;
+};
+
+/*
+ * Read parts through an open Firehose session into dir (which must not
+ * exist), using pkg's programmer and geometry. Progress: stage "backup".
+ */
+int backup_read(struct fh_session *fh, const struct pkg *pkg,
+		const struct mod_ident *id, const char *usbpath,
+		const struct plan_part *parts, size_t nparts, const char *dir,
+		struct backup_info *info, const struct mf_log *log,
+		struct mf_err *err);
+
+/* Read dir/manifest.json (untrusted: every field checked). */
+int backup_manifest_read(const char *dir, struct backup_info *info,
+			 struct mf_err *err);
+
+/*
+ * "<base>/<key>/<UTC time>" for a new backup; base is
+ * $XDG_DATA_HOME/modemflash/backups (or ~/.local/share/...) when NULL.
+ */
+int backup_default_dir(const char *base, const char *key, char *out,
+		       size_t cap);
+
+/* mkdir -p. 0 or negative errno. */
+int backup_mkdirs(const char *path);
+
+#endif

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "ops/identity.h"
+
+static int open_at(const struct mf_module *m, struct link **l,
+		   struct at_port *at, const struct mf_log *log,
+		   struct mf_err *err)
+{
+	const struct mf_port *p = mf_module_port(m, MF_ROLE_AT);
+
+	if (!p || !p->dev[0])
+		return mf_err_set(err, MF_NO_DEVICE, -ENODEV,
+				  "module %s has no AT port", m->usb.path);
+	*l = link_tty_open(p->dev, log, err);
+	if (!*l)
+		return -ENODEV;
+	return at_open(at, *l, log, err);
+}
+
+int ident_normal(const struct mf_module *m, struct mod_ident *id,
+		 const struct mf_log *log, struct mf_err *err)
+{
+	struct link *l = NULL;
+	struct at_port at;
+	int rc;
+
+	rc = open_at(m, &l, &at, log, err);
+	if (!rc)
+		rc = at_identify(&at, &id->at);
+	link_close(l);
+	if (rc)
+		return rc;
+	id->normal = true;
+	mf_log(log, MF_LOG_INFO, "%s: %s %s, IMEI %s", m->usb.path,
+	       id->at.model, id->at.full_revision, id->at.imei);
+	return 0;
+}
+
+void ident_to_rules(const struct mod_ident *id, const char *model_hint,
+		    struct pkg_module *pm)
+{
+	memset(pm, 0, sizeof(*pm));
+	pm->variant = -1;
+	pm->model = id->normal && id->at.model[0] ? id->at.model : model_hint;
+	pm->revision = id->normal && id->at.full_revision[0] ?
+		       id->at.full_revision : NULL;
+	if (id->edl && id->sid.have_hwid)
+		pm->msm_id = id->sid.msm_id;
+	if (id->edl && id->sid.pkhash_len &&
+	    id->sid.pkhash_len <= sizeof(pm->pk_hash)) {
+		memcpy(pm->pk_hash, id->sid.pkhash, id->sid.pkhash_len);
+		pm->pk_hash_len = id->sid.pkhash_len;
+	}
+	pm->page_size = id->page_size;
+	pm->block_size = id->block_size;
+}
+
+static int read_qgmr(const struct mf_module *m, char *rev, size_t cap,
+		     const struct mf_log *log, struct mf_err *err)
+{
+	struct link *l = NULL;
+	struct at_port at;
+	int rc;
+
+	rc = open_at(m, &l, &at, log, err);
+	if (!rc)
+		rc = at_query_qgmr(&at, rev, cap);
+	link_close(l);
+	return rc;
+}
+
+int ident_wait_normal(const char *sysroot, const char *usbpath, int timeout_ms,
+		      struct mf_module *out, char *rev, size_t cap,
+		      const struct mf_log *log, struct mf_err *err)
+{
+	int64_t until = mf_deadline(timeout_ms);
+	struct mf_follow f = { 0 };
+	struct mf_err tmp;
+	int rc;
+
+	f.usbpath = usbpath;
+	f.want = MF_MODE_NORMAL;
+	f.poll_ms = 200;
+	/* a booting module may answer AT only after a moment: retry */
+	do {
+		mf_err_clear(&tmp);
+		f.timeout_ms = mf_remaining_ms(until);
+		rc = mf_follow(sysroot, &f, out, log, &tmp);
+		if (rc)
+			break;
+		rc = read_qgmr(out, rev, cap, log, &tmp);
+		if (!rc)
+			return 0;
+		mf_sleep_ms(300);
+	} while (mf_remaining_ms(until) > 0);
+	if (rc == -ETIMEDOUT || !mf_remaining_ms(until))
+		return mf_err_set(err, MF_TIMEOUT, -ETIMEDOUT,
+				  "the module did not come back in normal mode within %d s",
+				  timeout_ms / 1000);
+	return mf_err_set(err, tmp.status ? tmp.status : MF_FAILED, rc, "%s",
+			  tmp.msg);
+}
+
+void ident_key(const struct mod_ident *id, char *out, size_t cap)
+{
+	if (id->normal && id->at.imei[0])
+		snprintf(out, cap, "%s", id->at.imei);
+	else if (id->edl && id->sid.have_serial)
+		snprintf(out, cap, "serial-0x%08x", id->sid.serial);
+	else
+		snprintf(out, cap, "unknown");
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MF_OPS_IDENTITY_H
+#define MF_OPS_IDENTITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "discover/discover.h"
+#include "pkg/rules.h"
+#include "proto/at.h"
+#include "proto/sahara.h"
+
+/*
+ * What we know of a module (DESIGN.md flash step 2): in normal mode from
+ * ATI, AT+QGMR, AT+CGSN; in EDL from Sahara command mode; the NAND
+ * geometry from Firehose getstorageinfo.
+ */
+struct mod_ident {
+	bool normal;			/* AT identity read */
+	struct at_identity at;
+	bool edl;			/* Sahara identity read */
+	struct sahara_identity sid;
+	uint32_t page_size, block_size;	/* 0 until getstorageinfo */
+	char variant_hint[16];		/* "", or from a backup manifest */
+};
+
+/* ATI/AT+QGMR/AT+CGSN over m's AT port (at_open syncs first). */
+int ident_normal(const struct mf_module *m, struct mod_ident *id,
+		 const struct mf_log *log, struct mf_err *err);
+
+/* The facts as the rules table wants them (strings point into id). */
+void ident_to_rules(const struct mod_ident *id, const char *model_hint,
+		    struct pkg_module *pm);
+
+/*
+ * Wait for the module at usbpath to come back in normal mode and read its
+ * AT+QGMR into rev. Returns 0, -ETIMEDOUT (not back in time), -ENODEV.
+ */
+int ident_wait_normal(const char *sysroot, const char *usbpath, int timeout_ms,
+		      struct mf_module *out, char *rev, size_t cap,
+		      const struct mf_log *log, struct mf_err *err);
+
+/* A short key for backup folders: the IMEI, else "serial-0x...". */
+void ident_key(const struct mod_ident *id, char *out, size_t cap);
+
+#endif
