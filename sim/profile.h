@@ -67,6 +67,12 @@ struct sim_profile {
 	uint64_t ufs_total, ufs_free;	/* AT+QFLDS="UFS" */
 	int reboot_ms;			/* real timing: module restart */
 	int edl_enum_ms;		/* real timing: DIAG switch -> 05c6:9008 */
+	/* core additions (normal mode behaviour) */
+	const char *usb_serial;		/* iSerial string, NULL when the device has none */
+	const char *const *boot_urcs;	/* lines after power-on, NULL-terminated */
+	bool fota_percent;		/* UPDATING printed as "7%" rather than 7 */
+	bool qcfgext;			/* AT+QCFGEXT exists (BG95 family) */
+	bool fota_dir_unverified;	/* fota_dir is a guess (field-data 4) */
 };
 
 /* NULL when unknown. */

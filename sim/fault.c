@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * --fault SPEC parsing and the one-shot bookkeeping (DESIGN.md, "The
+ * simulator"). Property faults (disusb, hwid, pkhash, geometry, badblock,
+ * slow) hold for the life of the process; the others fire once.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core.h"
+
+static const char *const phases[] = {
+	"diag", "sahara", "firehose", "configure", "erase", "program", "read",
+	"patch", "power", "fota-upload", "fota", NULL,
+};
+
+static bool in_list(const char *const *list, const char *w)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, w))
+			return true;
+	return false;
+}
+
+static bool all_of(const char *str, int (*cls)(int), const char *extra)
+{
+	if (!*str)
+		return false;
+	for (; *str; str++)
+		if (!cls((unsigned char)*str) && !strchr(extra, *str))
+			return false;
+	return true;
+}
+
+static int check_value(const char *kind, const char *arg, uint64_t *bytes,
+		       char *why, size_t cap)
+{
+	char *end;
+
+	if (!strcmp(kind, "drop")) {
+		const char *colon = strchr(arg, ':');
+		char phase[32];
+
+		if (!colon || (size_t)(colon - arg) >= sizeof(phase))
+			goto bad;
+		memcpy(phase, arg, (size_t)(colon - arg));
+		phase[colon - arg] = 0;
+		if (!in_list(phases, phase) || !all_of(colon + 1, isdigit, ""))
+			goto bad;
+		errno = 0;
+		*bytes = strtoull(colon + 1, &end, 10);
+		if (errno || *end)
+			goto bad;
+		return 0;
+	}
+	if (!strcmp(kind, "silent"))
+		return in_list(phases, arg) ? 0 : -EINVAL;
+	if (!strcmp(kind, "nak") || !strcmp(kind, "corrupt"))
+		return all_of(arg, isalnum, "_-") ? 0 : -EINVAL;
+	if (!strcmp(kind, "hwid"))
+		return (!strncmp(arg, "0x", 2) || !strncmp(arg, "0X", 2)) &&
+		       strlen(arg) <= 18 && all_of(arg + 2, isxdigit, "") ? 0 : -EINVAL;
+	if (!strcmp(kind, "pkhash"))
+		return (strlen(arg) == 64 || strlen(arg) == 96) && all_of(arg, isxdigit, "")
+		       ? 0 : -EINVAL;
+	if (!strcmp(kind, "geometry")) {
+		unsigned pg, blk;
+		char tail;
+
+		if (sscanf(arg, "p%uK_b%uK%c", &pg, &blk, &tail) != 2 || !pg || !blk ||
+		    pg > 64 || blk > 16384 || blk % pg)
+			goto bad;
+		return 0;
+	}
+	if (!strcmp(kind, "badblock"))
+		return all_of(arg, isdigit, ",") && arg[0] != ',' &&
+		       arg[strlen(arg) - 1] != ',' && !strstr(arg, ",,") ? 0 : -EINVAL;
+	if (!strcmp(kind, "slow")) {
+		double f = strtod(arg, &end);
+
+		return (*end || !(f > 0) || f > 1000) ? -EINVAL : 0;
+	}
+	snprintf(why, cap, "unknown fault kind '%s'", kind);
+	return -ENOENT;
+bad:
+	return -EINVAL;
+}
+
+int sim_fault_parse(struct sim *s, const char *spec, char *why, size_t cap)
+{
+	struct sim_fault *f;
+	const char *colon;
+	size_t klen;
+	int err;
+
+	if (s->nfaults >= SIM_MAX_FAULTS) {
+		snprintf(why, cap, "too many --fault options (at most %d)", SIM_MAX_FAULTS);
+		return -E2BIG;
+	}
+	f = &s->faults[s->nfaults];
+	memset(f, 0, sizeof(*f));
+	colon = strchr(spec, ':');
+	klen = colon ? (size_t)(colon - spec) : strlen(spec);
+	if (klen == 0 || klen >= sizeof(f->kind)) {
+		snprintf(why, cap, "bad fault '%s'", spec);
+		return -EINVAL;
+	}
+	memcpy(f->kind, spec, klen);
+	if (!strcmp(f->kind, "disusb")) {
+		if (colon) {
+			snprintf(why, cap, "fault 'disusb' takes no argument");
+			return -EINVAL;
+		}
+		s->nfaults++;
+		return 0;
+	}
+	if (!colon || strlen(colon + 1) >= sizeof(f->arg)) {
+		snprintf(why, cap, "fault '%s' needs an argument (%s:VALUE)", spec, f->kind);
+		return -EINVAL;
+	}
+	strcpy(f->arg, colon + 1);
+	err = check_value(f->kind, f->arg, &f->bytes, why, cap);
+	if (err == -EINVAL)
+		snprintf(why, cap, "bad value in fault '%s'", spec);
+	if (err)
+		return err;
+	if (!strcmp(f->kind, "drop"))
+		*strchr(f->arg, ':') = 0;	/* arg = phase */
+	s->nfaults++;
+	return 0;
+}
+
+bool sim_fault_once(struct sim *s, const char *kind, const char *arg)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfaults; i++) {
+		struct sim_fault *f = &s->faults[i];
+
+		if (f->spent || strcmp(f->kind, kind))
+			continue;
+		if (arg && strcmp(f->arg, arg))
+			continue;
+		f->spent = true;
+		sim_debug(s, "fault %s:%s fires", kind, f->arg);
+		return true;
+	}
+	return false;
+}
+
+bool sim_fault_drop(struct sim *s, const char *phase, uint64_t bytes)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfaults; i++) {
+		struct sim_fault *f = &s->faults[i];
+
+		if (f->spent || strcmp(f->kind, "drop") || strcmp(f->arg, phase) ||
+		    bytes < f->bytes)
+			continue;
+		f->spent = true;
+		sim_debug(s, "fault drop:%s:%llu fires", phase, (unsigned long long)f->bytes);
+		return true;
+	}
+	return false;
+}
+
+const char *sim_fault_value(const struct sim *s, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfaults; i++)
+		if (!strcmp(s->faults[i].kind, kind))
+			return s->faults[i].kind[0] == 'd' && !strcmp(kind, "disusb") ? "1"
+			       : s->faults[i].arg;
+	return NULL;
+}
