@@ -7,7 +7,7 @@ import pytest
 
 from conftest import json_lines
 
-PROFILES = ["bg95-m3", "bg95-m6", "bg96", "eg25-g", "rm500q", "rm520n"]
+PROFILES = ["bg95-m3", "bg95-m6", "bg96", "ec25", "eg25-g", "rm500q"]  # the simulator's profile table
 
 
 def wait_mode(mf, root, mode, timeout=20):
