@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/clock.h"
+#include "ops/backup.h"
+#include "ops/edl.h"
+#include "ops/flash.h"
+#include "ops/flash_write.h"
+#include "ops/identity.h"
+#include "ops/plan.h"
+
+void flash_opts_default(struct flash_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->sysroot = "/";
+	o->enum_timeout_ms = 30000;
+	o->boot_timeout_ms = 90000;
+}
+
+/* Everything one run holds, freed in one place. */
+struct run {
+	const struct flash_opts *o;
+	const struct mf_module *m;
+	struct flash_report *r;
+	const struct mf_log *log;
+	struct mf_err *err;
+	struct pkg pkg;
+	struct backup_info manifest;
+	bool has_manifest;
+	struct mod_ident id;
+	struct edl_session e;
+};
+
+static void stage(struct run *x, const char *name)
+{
+	snprintf(x->r->stage, sizeof(x->r->stage), "%s", name);
+	mf_log(x->log, MF_LOG_INFO, "== %s", name);
+}
+
+static int open_package(struct run *x)
+{
+	struct pkg_opts po = { .factory = x->o->factory };
+	int rc;
+
+	if (x->o->mode == FLASH_MODE_RESTORE &&
+	    !backup_manifest_read(x->o->package, &x->manifest, x->err)) {
+		x->has_manifest = true;
+		if (x->manifest.revision[0])
+			po.revision = x->manifest.revision;
+	}
+	if (x->err->code)
+		return x->err->code;
+	stage(x, "package");
+	rc = pkg_open(&x->pkg, x->o->package, &po, x->log, x->err);
+	if (rc)
+		return rc;
+	if (!x->pkg.programmer || !x->pkg.rawprogram)
+		return mf_err_set(x->err, MF_BAD_PACKAGE, -ENOENT,
+				  "%s has no %s", x->o->package,
+				  x->pkg.programmer ? "rawprogram XML" :
+				  "Firehose programmer");
+	if (x->pkg.has_ident)
+		snprintf(x->r->package_rev, sizeof(x->r->package_rev), "%s",
+			 x->pkg.ident.revision);
+	else if (x->has_manifest)
+		snprintf(x->r->package_rev, sizeof(x->r->package_rev), "%s",
+			 x->manifest.revision);
+	for (size_t i = 0; i < x->pkg.ncmds; i++) {
+		const struct pkg_cmd *c = &x->pkg.cmds[i];
+
+		if (c->op == PKG_OP_PROGRAM && c->present && !c->fits)
+			return mf_err_set(x->err, MF_BAD_PACKAGE, -EFBIG,
+					  "%s (%" PRIu64 " bytes) does not fit its partition (line %u)",
+					  c->path, c->file_size, c->line);
+	}
+	return 0;
+}
+
+static int refuse(struct run *x)
+{
+	const struct pkg_finding *f = NULL;
+
+	for (size_t i = 0; i < x->r->verdict.n; i++)
+		if (!x->r->verdict.f[i].overridden) {
+			f = &x->r->verdict.f[i];
+			break;
+		}
+	if (!f)
+		return 0;
+	mf_err_set(x->err, MF_REFUSED, -EPERM,
+		   "refused by rule %s: %s (package: %s, module: %s)",
+		   f->rule, f->msg, f->package, f->module);
+	if (f->override)
+		mf_err_hint(x->err,
+			    "nothing was written; if you are sure, run again with %s (a backup is taken first)",
+			    f->override);
+	else
+		mf_err_hint(x->err,
+			    "nothing was written; no override exists: use a package made for this module%s",
+			    x->r->wrote || x->e.link ? " (the module waits in EDL: power-cycle it)" : "");
+	return -EPERM;
+}
+
+/* The verdict with whatever is known so far (called up to three times). */
+static int preflight(struct run *x)
+{
+	struct pkg_allow allow = x->o->allow;
+	struct pkg_module pm;
+
+	ident_to_rules(&x->id, x->m->model ? x->m->model->name : NULL, &pm);
+	if (x->o->mode == FLASH_MODE_RESTORE) {
+		/* the backup is what the module held: only the hardware rules */
+		allow = (struct pkg_allow){ true, true, true, true };
+		pm.revision = NULL;
+		pm.model = NULL;
+	}
+	pkg_evaluate(&x->pkg, &pm, &allow, &x->r->verdict);
+	for (size_t i = 0; i < x->r->verdict.n; i++)
+		if (x->r->verdict.f[i].overridden)
+			mf_log(x->log, MF_LOG_WARN, "%s overridden by %s: %s",
+			       x->r->verdict.f[i].rule,
+			       x->r->verdict.f[i].override,
+			       x->r->verdict.f[i].msg);
+	if (x->r->verdict.kind == PKG_VERDICT_REFUSED)
+		return refuse(x);
+	if (x->r->verdict.kind == PKG_VERDICT_UP_TO_DATE &&
+	    x->o->mode == FLASH_MODE_FLASH)
+		x->r->up_to_date = true;
+	return 0;
+}
+
+static int identify_normal(struct run *x)
+{
+	int rc;
+
+	stage(x, "identify");
+	rc = ident_normal(x->m, &x->id, x->log, x->err);
+	if (rc)
+		return rc;
+	snprintf(x->r->model, sizeof(x->r->model), "%s", x->id.at.model);
+	snprintf(x->r->imei, sizeof(x->r->imei), "%s", x->id.at.imei);
+	snprintf(x->r->before, sizeof(x->r->before), "%s",
+		 x->id.at.full_revision);
+	return 0;
+}
+
+static int check_owner(struct run *x)
+{
+	if (!x->has_manifest || !x->manifest.have_serial ||
+	    !x->id.sid.have_serial || x->id.sid.serial == x->manifest.serial)
+		return 0;
+	mf_err_set(x->err, MF_REFUSED, -EPERM,
+		   "refused: this backup was read from the module with serial 0x%08x, this module is 0x%08x",
+		   x->manifest.serial, x->id.sid.serial);
+	mf_err_hint(x->err, "calibration data belongs to one module: pick its own backup (or restore a package with flash)");
+	return -EPERM;
+}
+
+static int enter_edl(struct run *x)
+{
+	int rc;
+
+	edl_init(&x->e, x->o->sysroot, x->log, x->err);
+	x->e.t.enum_ms = x->o->enum_timeout_ms;
+	stage(x, "edl");
+	rc = edl_enter(&x->e, x->m);
+	if (rc)
+		return rc;
+	stage(x, "sahara");
+	rc = edl_identify(&x->e);
+	if (rc)
+		return rc;
+	if (x->e.identified) {
+		x->id.edl = true;
+		x->id.sid = x->e.sid;
+		if (x->id.sid.have_serial)
+			snprintf(x->r->serial, sizeof(x->r->serial), "0x%08x",
+				 x->id.sid.serial);
+	}
+	rc = check_owner(x);
+	if (!rc)
+		rc = preflight(x);
+	return rc;
+}
+
+static int open_firehose(struct run *x)
+{
+	struct fh_storage_info si;
+	const char *mem = x->pkg.geo.page_size ? "nand" : "emmc";
+	int rc;
+
+	rc = edl_firehose(&x->e, x->pkg.programmer, mem);
+	if (rc)
+		return rc;
+	stage(x, "configure");
+	rc = fh_getstorageinfo(&x->e.fh, 0, &si);
+	if (rc == 0) {
+		x->id.page_size = si.page_size;
+		x->id.block_size = si.block_size;
+		mf_log(x->log, MF_LOG_INFO, "storage: %s page %u block %u",
+		       si.mem_type, si.page_size, si.block_size);
+	} else if (rc == -ENODATA || rc == -EREMOTEIO) {
+		mf_err_clear(x->err);
+		mf_log(x->log, MF_LOG_WARN,
+		       "the programmer did not report the storage geometry");
+	} else {
+		return rc;
+	}
+	return preflight(x);
+}
+
+static int take_backup(struct run *x)
+{
+	struct plan_part parts[PLAN_MAX_PARTS];
+	size_t n = plan_backup_parts(&x->pkg, parts, PLAN_MAX_PARTS);
+	struct backup_info bi;
+	char key[64];
+	int rc;
+
+	stage(x, "backup");
+	if (x->o->backup_dir) {
+		snprintf(x->r->backup, sizeof(x->r->backup), "%s",
+			 x->o->backup_dir);
+	} else {
+		ident_key(&x->id, key, sizeof(key));
+		rc = backup_default_dir(x->o->backup_base, key, x->r->backup,
+					sizeof(x->r->backup));
+		if (rc)
+			return mf_err_set(x->err, MF_FAILED, rc,
+					  "no place for the backup: set XDG_DATA_HOME or HOME, or pass --no-backup");
+	}
+	rc = backup_read(&x->e.fh, &x->pkg, &x->id, x->m->usb.path, parts, n,
+			 x->r->backup, &bi, x->log, x->err);
+	if (rc) {
+		x->r->backup[0] = '\0';
+		return rc;
+	}
+	x->r->bytes_read = bi.bytes;
+	mf_log(x->log, MF_LOG_INFO, "backup: %zu partitions in %s", n,
+	       x->r->backup);
+	return 0;
+}
+
+static int post_check(struct run *x)
+{
+	const char *want = x->r->package_rev;
+	struct mf_module back;
+	int rc;
+
+	stage(x, "reset");
+	rc = fh_power(&x->e.fh, "reset", 1);
+	edl_close(&x->e);
+	if (rc)
+		return rc;
+	stage(x, "post-check");
+	rc = ident_wait_normal(x->o->sysroot, x->e.mod.usb.path,
+			       x->o->boot_timeout_ms, &back, x->r->after,
+			       sizeof(x->r->after), x->log, x->err);
+	if (rc)
+		return rc;
+	x->r->came_back = true;
+	if (want[0] && !strstr(x->r->after, want) &&
+	    strcasecmp(x->r->after, want))
+		return mf_err_set(x->err, MF_FAILED, -EPROTO,
+				  "the module came back with %s, not %s",
+				  x->r->after, want);
+	mf_log(x->log, MF_LOG_INFO, "%s: running %s", back.usb.path,
+	       x->r->after);
+	return 0;
+}
+
+/* After a write: not back, or failed half way: the way back, exactly. */
+static void recovery_hint(struct run *x)
+{
+	const char *dir = x->r->backup[0] ? x->r->backup :
+			  x->o->mode == FLASH_MODE_RESTORE ? x->o->package : NULL;
+
+	if (!x->r->wrote && x->r->stage[0] && strcmp(x->r->stage, "post-check"))
+		return;
+	if (x->err->status == MF_TIMEOUT && !strcmp(x->r->stage, "post-check")) {
+		x->err->status = MF_FAILED;
+		if (dir)
+			mf_err_hint(x->err,
+				    "the backup is in %s; pull the BOOT pin (or power-cycle into EDL) and run: modemflash -d %s restore %s",
+				    dir, x->m->usb.path, dir);
+		else
+			mf_err_hint(x->err, "no backup was taken (--no-backup); bring the module into EDL with the BOOT pin and flash a package made for it");
+		return;
+	}
+	if (dir)
+		mf_err_hint(x->err,
+			    "the module is in EDL or will boot into it; run the same command again to complete, or restore the backup: modemflash -d %s restore %s",
+			    x->m->usb.path, dir);
+	else
+		mf_err_hint(x->err, "the module is in EDL or will boot into it; run the same command again to complete");
+}
+
+static int do_run(struct run *x)
+{
+	const struct flash_opts *o = x->o;
+	int rc;
+
+	rc = open_package(x);
+	if (rc)
+		return rc;
+	if (x->m->mode == MF_MODE_NORMAL) {
+		rc = identify_normal(x);
+		if (!rc && o->mode != FLASH_MODE_BACKUP)
+			rc = preflight(x);
+		if (rc || x->r->up_to_date)
+			return rc;
+	} else if (x->m->mode == MF_MODE_EDL) {
+		x->r->started_in_edl = true;
+		mf_log(x->log, MF_LOG_INFO, "%s is in EDL: starting at Sahara",
+		       x->m->usb.path);
+	} else {
+		return mf_err_set(x->err, MF_NO_DEVICE, -ENODEV,
+				  "module %s is in %s mode; it needs normal or EDL mode",
+				  x->m->usb.path, mf_mode_name(x->m->mode));
+	}
+	rc = enter_edl(x);
+	if (!rc)
+		rc = open_firehose(x);
+	if (rc)
+		return rc;
+	if (o->mode == FLASH_MODE_BACKUP ||
+	    (o->mode == FLASH_MODE_FLASH && !o->no_backup &&
+	     !x->r->started_in_edl)) {
+		rc = take_backup(x);
+		if (rc)
+			return rc;
+	} else if (o->mode == FLASH_MODE_FLASH && !o->no_backup) {
+		mf_log(x->log, MF_LOG_WARN,
+		       "the module started in EDL: its contents may be incomplete, no new backup taken");
+	}
+	if (o->mode == FLASH_MODE_BACKUP) {
+		/* leave the module as we found it */
+		if (x->r->started_in_edl)
+			return 0;
+		snprintf(x->r->package_rev, sizeof(x->r->package_rev), "%s",
+			 x->r->before);
+		return post_check(x);
+	}
+	stage(x, "program");
+	rc = flash_write(&x->e.fh, &x->pkg, x->r, x->log, x->err);
+	if (!rc)
+		rc = flash_verify(&x->e.fh, &x->pkg, o->verify, x->r, x->log,
+				  x->err);
+	if (rc)
+		return rc;
+	return post_check(x);
+}
+
+/* A link that vanished mid-way is a failure of that stage, said plainly. */
+static void lost_link(struct run *x, int rc)
+{
+	static const char *const stages[] = { "sahara", "configure", "backup",
+					      "erase", "program", "patch",
+					      "verify", "edl" };
+	char msg[MF_ERR_MSG_MAX + 64];
+
+	if (rc != -ENODEV && rc != -EIO)
+		return;
+	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+		if (strcmp(x->r->stage, stages[i]))
+			continue;
+		snprintf(msg, sizeof(msg), "lost the link to the module during %s: %s",
+			 x->r->stage, x->err->msg);
+		snprintf(x->err->msg, sizeof(x->err->msg), "%.*s",
+			 (int)sizeof(x->err->msg) - 1, msg);
+		x->err->status = MF_FAILED;
+		return;
+	}
+}
+
+int flash_run(const struct flash_opts *o, const struct mf_module *m,
+	      struct flash_report *r, const struct mf_log *log,
+	      struct mf_err *err)
+{
+	struct run *x = calloc(1, sizeof(*x));
+	int64_t t0 = mf_now_ms();
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->usb_path, sizeof(r->usb_path), "%s", m->usb.path);
+	if (!x)
+		return mf_err_set(err, MF_FAILED, -ENOMEM, "out of memory");
+	x->o = o;
+	x->m = m;
+	x->r = r;
+	x->log = log;
+	x->err = err;
+	rc = do_run(x);
+	if (rc)
+		lost_link(x, rc);
+	if (rc && o->mode != FLASH_MODE_BACKUP)
+		recovery_hint(x);
+	edl_close(&x->e);
+	pkg_close(&x->pkg);
+	r->ms = mf_now_ms() - t0;
+	free(x);
+	return rc;
+}
