@@ -44,7 +44,7 @@ enum sim_uart_kind {
 
 struct sim_fault {
 	char kind[16];
-	char arg[48];		/* phase, command or property value */
+	char arg[112];		/* phase, command or property value (pkhash: 96 hex) */
 	uint64_t bytes;		/* drop:PHASE:BYTES */
 	bool spent;
 };

@@ -117,8 +117,12 @@ int sim_fault_parse(struct sim *s, const char *spec, char *why, size_t cap)
 		s->nfaults++;
 		return 0;
 	}
-	if (!colon || strlen(colon + 1) >= sizeof(f->arg)) {
+	if (!colon) {
 		snprintf(why, cap, "fault '%s' needs an argument (%s:VALUE)", spec, f->kind);
+		return -EINVAL;
+	}
+	if (strlen(colon + 1) >= sizeof(f->arg)) {
+		snprintf(why, cap, "value of fault '%.20s...' too long", spec);
 		return -EINVAL;
 	}
 	strcpy(f->arg, colon + 1);
