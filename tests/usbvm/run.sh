@@ -1,0 +1,180 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# make usbvm: the simulator as a USB gadget (dummy_hcd + configfs + FunctionFS)
+# inside a QEMU VM running a stock Debian kernel; the tool talks to it through
+# the kernel's own host drivers (option, qcserial) and libusb, with no
+# --sysroot. See docs/usbvm.md and shared/reference/usb-vm.md.
+#
+#   tests/usbvm/run.sh [BUILD]      exit 0 all passed, 1 a failure, 77 skip
+#
+# Environment: USBVM_KERNEL (pinned linux-image-*-amd64 package, falls back
+# to the current one), USBVM_SCENARIOS (space-separated subset),
+# USBVM_TIMEOUT (seconds for the whole VM run, default 300).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/../.." && pwd)
+build=${1:-build}
+case $build in /*) ;; *) build=$src/$build ;; esac
+out=$build/usbvm
+mkdir -p "$out"
+t0=$(date +%s.%N)
+
+say() { printf 'usbvm: %s\n' "$*"; }
+skip() { say "SKIP: $*"; exit 77; }
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# 1. host packages (only what is missing)
+pkgs="qemu-system-x86 busybox-static cpio kmod xz-utils zstd"
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	[ "$(id -u)" = 0 ] || skip "missing packages:$missing (run as root to install them)"
+	say "installing:$missing"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
+		skip "apt-get install failed:$missing"
+fi
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not available"
+qemu-system-x86_64 -accel help 2>/dev/null | grep -qx tcg || skip "QEMU has no TCG accelerator"
+
+for b in src/cli/modemflash sim/modemflash-sim sim/gadget/modemflash-sim-usb tools/mkpkg; do
+	[ -x "$build/$b" ] || { say "FAIL: $build/$b not built"; echo "0 passed, 1 failed"; exit 1; }
+done
+
+# 2. kernel: the package linux-image-amd64 depends on now (or a pinned one)
+resolve_kernel() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
+}
+fetch_kernel() {	# $1 package -> $out/kernel/$1/{vmlinux,root}
+	local pkg=$1 dir=$out/kernel/$1 deb kver vmlinuz off
+	[ -s "$dir/vmlinux" ] && [ -s "$dir/kver" ] && return 0
+	rm -rf "$dir" && mkdir -p "$dir/dl"
+	(cd "$dir/dl" && apt-get download "$pkg" >/dev/null 2>&1) || return 1
+	deb=$(ls "$dir"/dl/*.deb | head -n1)
+	dpkg-deb -x "$deb" "$dir/root"
+	rm -rf "$dir/dl"
+	kver=$(ls "$dir/root/lib/modules" | head -n1)
+	depmod -b "$dir/root" "$kver"
+	vmlinuz=$dir/root/boot/vmlinuz-$kver
+	# the PVH entry of the uncompressed vmlinux boots fast under TCG
+	off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$vmlinuz" | head -n1 | cut -d: -f1 || true)
+	if [ -n "$off" ]; then
+		tail -c +"$((off + 1))" "$vmlinuz" > "$dir/payload"
+		xz -dc --single-stream < "$dir/payload" > "$dir/vmlinux" 2>/dev/null || true
+	fi
+	if [ ! -s "$dir/vmlinux" ]; then
+		off=$(LC_ALL=C grep -obUaP '\x28\xb5\x2f\xfd' "$vmlinuz" | head -n1 | cut -d: -f1 || true)
+		[ -n "$off" ] && tail -c +"$((off + 1))" "$vmlinuz" > "$dir/payload" &&
+			zstd -dcq < "$dir/payload" > "$dir/vmlinux" 2>/dev/null || true
+	fi
+	rm -f "$dir/payload"
+	[ -s "$dir/vmlinux" ] || { say "cannot extract vmlinux from $vmlinuz"; return 1; }
+	echo "$kver" > "$dir/kver"
+}
+tk=$(date +%s.%N)
+kpkg=
+for cand in ${USBVM_KERNEL:-} "$(resolve_kernel)"; do
+	[ -n "$cand" ] || continue
+	if fetch_kernel "$cand"; then kpkg=$cand; break; fi
+	say "kernel package $cand unavailable, falling back"
+done
+if [ -z "$kpkg" ]; then
+	# last resort: the newest linux-image-*-amd64 the archive still has
+	for cand in $(apt-cache search --names-only '^linux-image-[0-9][0-9.+~a-z-]*-amd64$' |
+			awk '{ print $1 }' | grep -v -- '-dbg$' | sort -rV | head -n3); do
+		if fetch_kernel "$cand"; then kpkg=$cand; break; fi
+	done
+fi
+[ -n "$kpkg" ] || { say "FAIL: no Debian kernel package could be downloaded"; echo "0 passed, 1 failed"; exit 1; }
+kdir=$out/kernel/$kpkg
+kver=$(cat "$kdir/kver")
+say "kernel $kpkg ($kver) ready in $(elapsed "$tk") s"
+
+# 3. initramfs, part 1 (cached per kernel): busybox and the modules
+base=$out/base-$kver.cpio.gz
+mods="dummy_hcd libcomposite usb_f_fs usbserial usb_wwan qcserial option"
+if [ ! -s "$base" ]; then
+	stage=$out/stage-base
+	rm -rf "$stage" && mkdir -p "$stage"/{bin,sbin,lib/modules,proc,sys,dev,tmp,run,etc}
+	cp /bin/busybox "$stage/bin/busybox"
+	for a in $("$stage/bin/busybox" --list); do
+		[ -e "$stage/bin/$a" ] || ln -s busybox "$stage/bin/$a"
+	done
+	: > "$stage/lib/modules/order"
+	modprobe -a -d "$kdir/root" -S "$kver" --show-depends $mods |
+	while read -r kind path _; do
+		[ "$kind" = insmod ] || continue
+		name=$(basename "$path")
+		name=${name%.xz}; name=${name%.zst}
+		grep -qx "$name" "$stage/lib/modules/order" && continue
+		case $path in
+		*.xz) xz -dc "$path" > "$stage/lib/modules/$name" ;;
+		*.zst) zstd -dcq "$path" > "$stage/lib/modules/$name" ;;
+		*) cp "$path" "$stage/lib/modules/$name" ;;
+		esac
+		echo "$name" >> "$stage/lib/modules/order"
+	done
+	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) > "$base.tmp"
+	mv "$base.tmp" "$base"
+	rm -rf "$stage"
+fi
+
+# 4. initramfs, part 2 (every run): the project's programs, their libraries, the rig
+stage=$out/stage-proj
+rm -rf "$stage" && mkdir -p "$stage/usr/bin" "$stage/usbvm"
+bins="$build/src/cli/modemflash $build/sim/modemflash-sim $build/sim/gadget/modemflash-sim-usb $build/tools/mkpkg"
+for b in $bins; do cp "$b" "$stage/usr/bin/"; done
+for f in $(ldd $bins 2>/dev/null | awk '/=> \// { print $3 } /^\t\/.*ld-linux/ { print $1 }' | sort -u); do
+	mkdir -p "$stage$(dirname "$f")"
+	cp -L "$f" "$stage$f"
+done
+# lib64 loader path as the binaries name it
+mkdir -p "$stage/lib64"
+[ -e "$stage/lib64/ld-linux-x86-64.so.2" ] || cp -L /lib64/ld-linux-x86-64.so.2 "$stage/lib64/"
+cp "$here/init" "$stage/init"
+cp "$here"/scenarios.sh "$stage/usbvm/"
+chmod +x "$stage/init"
+echo "${USBVM_SCENARIOS:-}" > "$stage/usbvm/select"
+proj=$out/proj.cpio.gz
+(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) > "$proj"
+cat "$base" "$proj" > "$out/initramfs.cpio.gz"
+setup_s=$(elapsed "$t0")
+say "setup done in $setup_s s"
+
+# 5. boot
+log=$out/console.log
+tb=$(date +%s.%N)
+set +e
+timeout "${USBVM_TIMEOUT:-300}" qemu-system-x86_64 -accel tcg -M pc -m 512 -smp 2 \
+	-nographic -no-reboot -nodefaults -serial stdio \
+	-kernel "$kdir/vmlinux" -initrd "$out/initramfs.cpio.gz" \
+	-append "console=ttyS0 quiet panic=-1" < /dev/null > "$log" 2>&1
+qrc=$?
+set -e
+tr -d '\r' < "$log" > "$log.txt"
+boot_s=$(elapsed "$tb")
+if [ $qrc -ne 0 ] && ! grep -q '^USBVM-BOOT' "$log.txt"; then
+	sed -n 1,20p "$log.txt"
+	[ $qrc -eq 124 ] && { say "FAIL: VM timed out before /init"; echo "0 passed, 1 failed"; exit 1; }
+	skip "QEMU could not run (exit $qrc)"
+fi
+
+# 6. results
+grep -E '^(USBVM-SCENARIO|USBVM-NOTE)' "$log.txt" | sed 's/^USBVM-SCENARIO: /  /; s/^USBVM-NOTE: /  note: /' || true
+pass=$(grep -c '^USBVM-SCENARIO: [^ ]* PASS' "$log.txt" || true)
+fail=$(grep -c '^USBVM-SCENARIO: [^ ]* FAIL' "$log.txt" || true)
+skipn=$(grep -c '^USBVM-SCENARIO: [^ ]* SKIP' "$log.txt" || true)
+result=$(sed -n 's/^USBVM-RESULT: //p' "$log.txt" | tail -n1)
+say "boot+scenarios $boot_s s, total $(elapsed "$t0") s (console: $log.txt)"
+if [ -z "$result" ]; then
+	say "no USBVM-RESULT line (qemu exit $qrc); last console lines:"
+	tail -n 25 "$log.txt"
+	fail=$((fail + 1))
+fi
+echo "$pass passed, $fail failed, $skipn skipped"
+[ "$fail" -eq 0 ] && [ "$result" = PASS ]
