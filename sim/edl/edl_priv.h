@@ -67,6 +67,13 @@ struct sim_edl {
 	bool corrupt;			/* garble the next response */
 };
 
+/*
+ * The phase the control socket's `state` reports in EDL mode: "sahara"
+ * or "firehose" (declared for the core in sim/core.h; defined here so the
+ * weak stand-in of sim/edl_fallback.c is replaced).
+ */
+const char *sim_edl_phase(const struct sim_edl *e);
+
 /* firehose_dev.c */
 void fh_dev_start(struct sim_edl *e);
 void fh_dev_input(struct sim_edl *e, const uint8_t *buf, size_t len);

@@ -491,6 +491,14 @@ void sim_edl_input(struct sim_edl *e, const uint8_t *buf, size_t len)
 	}
 }
 
+const char *sim_edl_phase(const struct sim_edl *e)
+{
+	if (e && (e->state == EDL_FIREHOSE || e->state == EDL_FH_RAW ||
+		  (e->state == EDL_DEAD && e->fh)))
+		return "firehose";
+	return "sahara";
+}
+
 void sim_edl_free(struct sim_edl *e)
 {
 	if (!e)
