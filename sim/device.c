@@ -183,16 +183,48 @@ static void boot_urcs(struct sim *s)
 		sim_broadcast_at(s, *u);
 }
 
+/*
+ * A FOTA boot prints its URCs once someone listens: a real module takes
+ * seconds, time enough for the host to reopen the port; in fast timing
+ * there is no such time, so wait (at most FOTA_LISTEN_MS) for an opener.
+ */
+#define FOTA_LISTEN_MS 3000
+
+static bool urc_listener(const struct sim *s)
+{
+	size_t i;
+
+	if (s->uart && s->uart->opened)
+		return true;
+	for (i = 0; i < s->usb.nports; i++)
+		if (s->usb.ports[i] && s->usb.ports[i]->urc && s->usb.ports[i]->opened)
+			return true;
+	return false;
+}
+
+static void t_fota_listen(struct sim *s, long gen)
+{
+	if ((unsigned)gen != s->gen || s->mode != SIM_MODE_NORMAL || s->fota != FOTA_PENDING)
+		return;
+	if (!urc_listener(s) && sim_now_ms() < s->drain_until) {
+		sim_timer_add(s, 10, t_fota_listen, gen);
+		return;
+	}
+	sim_fota_boot(s);
+}
+
 static void t_enum_normal(struct sim *s, long gen)
 {
 	if ((unsigned)gen != s->gen || s->mode != SIM_MODE_NORMAL)
 		return;
 	s->rebooting = false;
 	sim_enumerate_normal(s);
-	if (s->fota != FOTA_NONE)
-		sim_fota_boot(s);
-	else
+	if (s->fota != FOTA_NONE) {
+		s->drain_until = sim_now_ms() + FOTA_LISTEN_MS;
+		t_fota_listen(s, gen);
+	} else {
 		boot_urcs(s);
+	}
 }
 
 static void t_enum_edl(struct sim *s, long gen)
