@@ -330,13 +330,26 @@ void fh_dev_raw(struct sim_edl *e, const uint8_t *buf, size_t len,
 		raw_finish(e);
 }
 
+/*
+ * The core's port queue (sim_port_write) grows with whatever is written, so
+ * a read of a whole partition must not be written in one go: send a piece,
+ * wait until the host has taken it (sim_port_flush, from sim/core.h: the
+ * one core call the EDL side needs beyond sim.h), then the next. Memory
+ * stays at one piece whatever the range; a host that stops reading for
+ * READ_STALL_MS ends the transfer.
+ */
+int sim_port_flush(struct sim_port *p, int timeout_ms);
+
+#define READ_PIECE (64u * 1024u)
+#define READ_STALL_MS 10000
+
 static void cmd_read(struct sim_edl *e, const struct fh_event *ev)
 {
 	struct sim_nand *n = fh_nand(e);
 	uint32_t ps = nand_page_size(n);
 	uint64_t start, cnt;
 	uint8_t *buf;
-	const uint64_t chunk_pages = 16;
+	const uint64_t chunk_pages = READ_PIECE / ps ? READ_PIECE / ps : 1;
 
 	fh_send_log(e, "INFO: Calling handler for read");
 	open_nand(e, false);
@@ -354,8 +367,14 @@ static void cmd_read(struct sim_edl *e, const struct fh_event *ev)
 	for (uint64_t i = 0; i < cnt && e->state != EDL_DEAD; i += chunk_pages) {
 		uint64_t k = cnt - i < chunk_pages ? cnt - i : chunk_pages;
 
-		nand_read(n, start + i, k, buf);
-		sim_port_write(e->port, buf, (size_t)(k * ps));
+		if (nand_read(n, start + i, k, buf) ||
+		    sim_port_write(e->port, buf, (size_t)(k * ps)) ||
+		    sim_port_flush(e->port, READ_STALL_MS)) {
+			sim_debug(e->s, "firehose: read stopped at page %" PRIu64 "\n",
+				  start + i);
+			free(buf);
+			return;
+		}
 		e->read_bytes += k * ps;
 		sim_throughput_sleep(e->s, k * ps, READ_BPS);
 		if (drop(e, "read", e->read_bytes))

@@ -7,6 +7,7 @@ import os
 import re
 import struct
 import time
+from xml.sax.saxutils import unescape
 
 # Sahara commands (peers.md B.1)
 HELLO, HELLO_RESP, READ_DATA, END_OF_IMAGE, DONE, DONE_RESP = 1, 2, 3, 4, 5, 6
@@ -18,6 +19,17 @@ EXEC_SERIAL, EXEC_HWID, EXEC_PKHASH, EXEC_SBL_VERSION, EXEC_CHIPID_V3 = 1, 2, 3,
 ST_IMAGE_AUTH_FAILURE = 0x25
 
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8" ?>'
+XML_ENTITIES = {"&quot;": '"', "&apos;": "'"}
+
+
+def read_exact(port, n, timeout):
+    """port.read_exact with a short error message (no megabytes of repr)."""
+    try:
+        return port.read_exact(n, timeout)
+    except TimeoutError:
+        got = len(port.buf)
+        raise TimeoutError("wanted %d bytes within %.1fs, got %d: %r..." % (
+            n, timeout, got, bytes(port.buf[:64]))) from None
 
 
 class SaharaError(Exception):
@@ -120,7 +132,7 @@ class Sahara:
         if ccmd != client_cmd:
             raise SaharaError("EXECUTE_RESP for %d" % ccmd)
         self.send(EXECUTE_DATA, client_cmd)
-        return self.port.read_exact(n, self.timeout)
+        return read_exact(self.port, n, self.timeout)
 
     def switch_mode(self, mode=MODE_IMAGE):
         self.send(SWITCH_MODE, mode)
@@ -182,7 +194,7 @@ class Firehose:
     @staticmethod
     def log_of(doc):
         m = re.search(r'<log value="([^"]*)"\s*/>', doc)
-        return m.group(1) if m else None
+        return unescape(m.group(1), XML_ENTITIES) if m else None
 
     def startup_logs(self, seconds=1.5):
         logs = [self.log_of(d) for d in self.docs_for(seconds)]
@@ -196,7 +208,7 @@ class Firehose:
             d = self.doc(timeout)
             m = re.search(r"<response\s([^>]*)/>", d)
             if m:
-                return Response(dict(ATTR_RE.findall(m.group(1))), logs, d)
+                return Response({k: unescape(v, XML_ENTITIES) for k, v in ATTR_RE.findall(m.group(1))}, logs, d)
             lg = self.log_of(d)
             if lg is None:
                 raise FirehoseError("neither log nor response: %r" % d)
@@ -246,7 +258,7 @@ class Firehose:
         if not (r.ack and r.rawmode):
             return r, None, None
         n = count * sector
-        data = self.port.read_exact(n, timeout or max(self.timeout, n / 2e6))
+        data = read_exact(self.port, n, timeout or max(self.timeout, n / 2e6))
         return r, data, self.response()
 
     def digest(self, start, count, sector=2048, ppb=64):
