@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* The safe write order and the backup partition list (src/ops/plan.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ops/plan.h"
+
+static void test_sbl_names(void **state)
+{
+	(void)state;
+	assert_true(plan_is_sbl("SBL"));
+	assert_true(plan_is_sbl("0:SBL"));
+	assert_true(plan_is_sbl("sbl1"));
+	assert_false(plan_is_sbl("MIBIB"));
+	assert_false(plan_is_sbl("sbl_backup_image"));
+	assert_false(plan_is_sbl(NULL));
+}
+
+/* The XML of a BG95 package: erase/program pairs, SBL first. */
+static const struct plan_item bg95[] = {
+	{ PKG_OP_ERASE, true }, { PKG_OP_PROGRAM, true },
+	{ PKG_OP_ERASE, false }, { PKG_OP_PROGRAM, false },
+	{ PKG_OP_ERASE, false }, { PKG_OP_PROGRAM, false },
+};
+
+static void test_nand_order(void **state)
+{
+	size_t order[6];
+	const size_t want[6] = { 0, 2, 3, 4, 5, 1 };
+
+	(void)state;
+	assert_int_equal(plan_order(bg95, 6, true, order), 6);
+	assert_memory_equal(order, want, sizeof(want));
+}
+
+static void test_other_memory_keeps_xml_order(void **state)
+{
+	size_t order[6];
+	const size_t want[6] = { 0, 1, 2, 3, 4, 5 };
+
+	(void)state;
+	assert_int_equal(plan_order(bg95, 6, false, order), 6);
+	assert_memory_equal(order, want, sizeof(want));
+}
+
+/* SBL in the middle of the file, two SBL lines, a vendor line. */
+static void test_sbl_anywhere(void **state)
+{
+	const struct plan_item items[] = {
+		{ PKG_OP_ERASE, false }, { PKG_OP_OTHER, false },
+		{ PKG_OP_PROGRAM, true }, { PKG_OP_ERASE, true },
+		{ PKG_OP_PROGRAM, false },
+	};
+	const size_t want[5] = { 3, 0, 1, 4, 2 };
+	size_t order[5];
+
+	(void)state;
+	assert_int_equal(plan_order(items, 5, true, order), 5);
+	assert_memory_equal(order, want, sizeof(want));
+}
+
+static void test_backup_parts(void **state)
+{
+	struct pkg_cmd cmds[3];
+	struct pkg pkg;
+	struct plan_part parts[8];
+	size_t n;
+
+	(void)state;
+	memset(&pkg, 0, sizeof(pkg));
+	memset(cmds, 0, sizeof(cmds));
+	pkg.geo.pages_per_block = 64;
+	pkg.geo.page_size = 2048;
+	/* erase + program of modem (start 24256), program of SBL (start 0) */
+	cmds[0] = (struct pkg_cmd){ .op = PKG_OP_ERASE, .label = "modem",
+				    .start_sector = 24256, .part_sectors = 27392,
+				    .has_part_sectors = true };
+	cmds[1] = (struct pkg_cmd){ .op = PKG_OP_PROGRAM, .label = "modem",
+				    .start_sector = 24256, .part_sectors = 27392,
+				    .has_part_sectors = true };
+	cmds[2] = (struct pkg_cmd){ .op = PKG_OP_PROGRAM, .label = "SBL",
+				    .start_sector = 0, .part_sectors = 640,
+				    .has_part_sectors = true };
+	pkg.cmds = cmds;
+	pkg.ncmds = 3;
+	/* the MIBIB names EFS2 at block 20, 136 blocks: calibration */
+	pkg.has_mibib = true;
+	pkg.mibib.n = 2;
+	snprintf(pkg.mibib.parts[0].name, 17, "0:EFS2");
+	pkg.mibib.parts[0].start = 20;
+	pkg.mibib.parts[0].length = 136;
+	snprintf(pkg.mibib.parts[1].name, 17, "0:TZ");
+	pkg.mibib.parts[1].start = 206;
+	pkg.mibib.parts[1].length = 12;
+	n = plan_backup_parts(&pkg, parts, 8);
+	assert_int_equal(n, 3);
+	assert_string_equal(parts[0].name, "SBL");
+	assert_int_equal(parts[0].sectors, 640);
+	assert_string_equal(parts[1].name, "EFS2");
+	assert_int_equal(parts[1].start, 20 * 64);
+	assert_int_equal(parts[1].sectors, 136 * 64);
+	assert_true(parts[1].calibration);
+	assert_string_equal(parts[2].name, "modem");
+	assert_false(parts[2].calibration);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sbl_names),
+		cmocka_unit_test(test_nand_order),
+		cmocka_unit_test(test_other_memory_keeps_xml_order),
+		cmocka_unit_test(test_sbl_anywhere),
+		cmocka_unit_test(test_backup_parts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
