@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "ops/backup.h"
 #include "ops/edl.h"
+#include "ops/fota.h"
 #include "ops/flash.h"
 #include "ops/flash_write.h"
 #include "ops/identity.h"
@@ -121,7 +122,8 @@ static int preflight(struct run *x)
 	}
 	pkg_evaluate(&x->pkg, &pm, &allow, &x->r->verdict);
 	for (size_t i = 0; i < x->r->verdict.n; i++)
-		if (x->r->verdict.f[i].overridden)
+		if (x->r->verdict.f[i].overridden &&
+		    x->o->mode != FLASH_MODE_RESTORE)
 			mf_log(x->log, MF_LOG_WARN, "%s overridden by %s: %s",
 			       x->r->verdict.f[i].rule,
 			       x->r->verdict.f[i].override,
@@ -264,8 +266,9 @@ static int post_check(struct run *x)
 	if (rc)
 		return rc;
 	x->r->came_back = true;
-	if (want[0] && !strstr(x->r->after, want) &&
-	    strcasecmp(x->r->after, want))
+	/* the module may say "01.014" where the package says the whole name */
+	if (want[0] && !fota_rev_matches(x->r->after, want) &&
+	    !fota_rev_matches(want, x->r->after))
 		return mf_err_set(x->err, MF_FAILED, -EPROTO,
 				  "the module came back with %s, not %s",
 				  x->r->after, want);
