@@ -24,6 +24,7 @@
 #define CHUNK 16384
 #define EV_SIZE 12		/* struct usb_functionfs_event */
 #define RETRY_MS 20
+#define LOG_OUT_MAX 64		/* --verbose: transfers from the host logged per function */
 
 struct fn {
 	const struct br_opts *o;
@@ -31,7 +32,28 @@ struct fn {
 	int ep0, ep_in, ep_out, pty;
 	char dir[BR_PATH];
 	uint64_t to_host, from_host;
+	unsigned logged_out;
 };
+
+/*
+ * --verbose: the first transfers from the host, with their first bytes. The
+ * usbvm rig counts 1-byte transfers here: the kernel's n_tty echo of a fresh
+ * ttyUSB sends what it echoes byte by byte (reference/usb-vm.md, finding 6).
+ */
+static void log_out(struct fn *f, const uint8_t *p, size_t n)
+{
+	char hex[3 * 8 + 1];
+	size_t i, k = n < 8 ? n : 8;
+
+	if (!f->o->verbose || f->logged_out >= LOG_OUT_MAX)
+		return;
+	f->logged_out++;
+	hex[0] = 0;
+	for (i = 0; i < k; i++)
+		snprintf(hex + 3 * i, 4, "%02x ", p[i]);
+	hex[k ? 3 * k - 1 : 0] = 0;
+	br_log(f->o, "%s: %zu bytes from host: %s%s", f->dir, n, hex, n > k ? " ..." : "");
+}
 
 static void nap(int ms)
 {
@@ -62,6 +84,7 @@ static void *pump_in(void *arg)
 {
 	struct fn *f = arg;
 	uint8_t *buf = malloc(CHUNK);
+	int err, last = 0;
 	ssize_t n;
 
 	if (!buf)
@@ -73,8 +96,15 @@ static void *pump_in(void *arg)
 			nap(RETRY_MS * 5);
 			continue;
 		}
-		while (write_all(f->ep_in, buf, (size_t)n))
+		while ((err = write_all(f->ep_in, buf, (size_t)n))) {
+			if (f->o->verbose && err != last)
+				br_log(f->o, "%s: to host: %s (kept, retrying)", f->dir, strerror(-err));
+			last = err;
 			nap(RETRY_MS);
+		}
+		last = 0;
+		if (f->o->verbose && f->to_host == 0)
+			br_log(f->o, "%s: first %zd bytes to host", f->dir, n);
 		f->to_host += (uint64_t)n;
 	}
 	return NULL;
@@ -95,6 +125,7 @@ static void *pump_out(void *arg)
 			nap(RETRY_MS);
 			continue;
 		}
+		log_out(f, buf, (size_t)n);
 		if (write_all(f->pty, buf, (size_t)n))
 			nap(RETRY_MS);		/* simulator gone: drop, as the wire would */
 		f->from_host += (uint64_t)n;

@@ -140,6 +140,14 @@ cp "$here/init" "$stage/init"
 cp "$here"/scenarios.sh "$stage/usbvm/"
 chmod +x "$stage/init"
 echo "${USBVM_SCENARIOS:-}" > "$stage/usbvm/select"
+# a small package for the flash scenarios, another revision than the simulator's
+pkgrev=${USBVM_PKG_REVISION:-EC25EFAR06A02M4G_01.002.01.002}
+if "$build/tools/mkpkg" --profile ec25 --revision "$pkgrev" -o "$stage/usbvm/pkg" >/dev/null 2>&1; then
+	echo "$pkgrev" > "$stage/usbvm/pkg.revision"
+else
+	rm -rf "$stage/usbvm/pkg"
+	say "mkpkg failed: the flash scenarios will skip"
+fi
 proj=$out/proj.cpio.gz
 (cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) > "$proj"
 cat "$base" "$proj" > "$out/initramfs.cpio.gz"
@@ -165,7 +173,7 @@ if [ $qrc -ne 0 ] && ! grep -q '^USBVM-BOOT' "$log.txt"; then
 fi
 
 # 6. results
-grep -E '^(USBVM-SCENARIO|USBVM-NOTE)' "$log.txt" | sed 's/^USBVM-SCENARIO: /  /; s/^USBVM-NOTE: /  note: /' || true
+grep -E '^(USBVM-SCENARIO|USBVM-NOTE|USBVM-LOG)' "$log.txt" | sed 's/^USBVM-SCENARIO: /  /; s/^USBVM-NOTE: /  note: /; s/^USBVM-LOG: /      /' || true
 pass=$(grep -c '^USBVM-SCENARIO: [^ ]* PASS' "$log.txt" || true)
 fail=$(grep -c '^USBVM-SCENARIO: [^ ]* FAIL' "$log.txt" || true)
 skipn=$(grep -c '^USBVM-SCENARIO: [^ ]* SKIP' "$log.txt" || true)
