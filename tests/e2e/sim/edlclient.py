@@ -5,6 +5,7 @@ bytes on a simclient.Port and never uses the project's C host code.
 """
 import os
 import re
+import select
 import struct
 import time
 from xml.sax.saxutils import unescape
@@ -23,13 +24,28 @@ XML_ENTITIES = {"&quot;": '"', "&apos;": "'"}
 
 
 def read_exact(port, n, timeout):
-    """port.read_exact with a short error message (no megabytes of repr)."""
-    try:
-        return port.read_exact(n, timeout)
-    except TimeoutError:
-        got = len(port.buf)
-        raise TimeoutError("wanted %d bytes within %.1fs, got %d: %r..." % (
-            n, timeout, got, bytes(port.buf[:64]))) from None
+    """n bytes from a simclient.Port, for big reads: appends into one
+    bytearray (Port.read_exact re-copies its buffer on every read)."""
+    out = bytearray(port.buf[:n])
+    port.buf = port.buf[len(out):]
+    end = time.time() + timeout
+    while len(out) < n:
+        left = end - time.time()
+        if left <= 0:
+            raise TimeoutError("wanted %d bytes within %.1fs, got %d" % (n, timeout, len(out)))
+        r, _, _ = select.select([port.fd], [], [], left)
+        if not r:
+            continue
+        try:
+            data = os.read(port.fd, min(1 << 20, n - len(out)))
+        except BlockingIOError:
+            continue
+        except OSError:
+            raise EOFError("port vanished: " + port.path) from None
+        if not data:
+            raise EOFError("port vanished: " + port.path)
+        out += data
+    return bytes(out)
 
 
 class SaharaError(Exception):
@@ -178,7 +194,8 @@ class Firehose:
         return self.port.read_until(b"</data>", timeout or self.timeout).decode("latin-1")
 
     def docs_for(self, seconds):
-        """Every document arriving within seconds (start-up logs)."""
+        """Every document arriving within seconds (start-up logs), or until
+        the port vanishes (after power: a read error then is normal)."""
         out = []
         end = time.time() + seconds
         while True:
@@ -187,7 +204,7 @@ class Firehose:
                 break
             try:
                 out.append(self.doc(left))
-            except TimeoutError:
+            except (TimeoutError, EOFError):
                 break
         return out
 
