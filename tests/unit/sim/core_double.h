@@ -24,6 +24,10 @@ struct sim {
 	size_t nrequests;
 	bool dropped;
 	double slept;
+	/* sim_port_flush: calls, bytes written since the last one, the most
+	 * ever written between two, and what it returns (a stalled host) */
+	size_t flushes, unflushed, max_unflushed;
+	int flush_rc;
 };
 
 /* A BG95-like profile on a 32 MiB NAND (2 KiB pages, 64 pages/block). */

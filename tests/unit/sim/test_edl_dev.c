@@ -386,6 +386,32 @@ static void firehose_erase_program_read(void **state)
 	double_free(s);
 }
 
+/* A read of a large range goes out in pieces, each taken by the host
+ * (sim_port_flush) before the next: the queue never holds more than one. */
+static void firehose_read_paced(void **state)
+{
+	struct sim *s = double_new(&test_profile);
+	struct sim_edl *e = to_firehose(s);
+	const char *fin = "<response value=\"ACK\" rawmode=\"false\" />";
+
+	/* 8 MiB: pages 0..4095, erased (0xFF) */
+	s->unflushed = s->max_unflushed = 0;
+	fh(s, e, "<read PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"4096\" physical_partition_number=\"0\" start_sector=\"0\" />");
+	assert_true(out_has(s, fin));
+	assert_true(s->out_len > 8u << 20);
+	assert_int_equal(s->flushes, (8u << 20) / (64u * 1024u));
+	assert_true(s->max_unflushed <= 64u * 1024u + 1024u);
+	/* a host that stops reading: the transfer ends, no final ACK */
+	s->flush_rc = -110;
+	s->flushes = 0;
+	fh(s, e, "<read PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"4096\" physical_partition_number=\"0\" start_sector=\"0\" />");
+	assert_int_equal(s->flushes, 1);
+	assert_false(out_has(s, fin));
+	assert_true(s->out_len < 70u * 1024u);
+	sim_edl_free(e);
+	double_free(s);
+}
+
 static void firehose_refusals(void **state)
 {
 	struct sim *s = double_new(&test_profile);
@@ -479,6 +505,7 @@ int main(void)
 		cmocka_unit_test(sahara_faults),
 		cmocka_unit_test(firehose_configure),
 		cmocka_unit_test(firehose_erase_program_read),
+		cmocka_unit_test(firehose_read_paced),
 		cmocka_unit_test(firehose_refusals),
 		cmocka_unit_test(firehose_badblock),
 		cmocka_unit_test(firehose_faults_power),
