@@ -64,3 +64,8 @@ bench: deps build
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
+
+# the simulator as a USB gadget in a QEMU VM (tests/usbvm, docs/usbvm.md)
+.PHONY: usbvm
+usbvm: deps build
+	bash tests/usbvm/run.sh $(BUILD)
