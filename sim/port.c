@@ -110,12 +110,15 @@ static int port_push(struct sim_port *p)
 /* Drain the queue for at most timeout_ms (a reader that is there). */
 int sim_port_flush(struct sim_port *p, int timeout_ms)
 {
-	int64_t end = sim_now_ms() + timeout_ms;
+	int64_t end = sim_now_ms() + timeout_ms, left;
 	struct pollfd pfd;
 
-	while (p->master >= 0 && p->out_len) {
-		int64_t left = end - sim_now_ms();
-
+	while (p->master >= 0) {
+		if (port_push(p))
+			return -EIO;
+		if (!p->out_len)
+			return 0;
+		left = end - sim_now_ms();
 		if (left <= 0)
 			return -ETIMEDOUT;
 		pfd.fd = p->master;
@@ -123,8 +126,6 @@ int sim_port_flush(struct sim_port *p, int timeout_ms)
 		pfd.revents = 0;
 		if (poll(&pfd, 1, left > 50 ? 50 : (int)left) < 0 && errno != EINTR)
 			return -errno;
-		if (port_push(p))
-			return -EIO;
 	}
 	return 0;
 }
