@@ -338,7 +338,8 @@ int fh_open(struct fh_session *s, const uint8_t *pre, size_t pre_len)
 
 	if (pre_len > sizeof(s->rx))
 		pre_len = sizeof(s->rx);
-	memcpy(s->rx, pre, pre_len);
+	if (pre_len)
+		memcpy(s->rx, pre, pre_len);
 	s->rx_off = 0;
 	s->rx_len = pre_len;
 	for (;;) {
