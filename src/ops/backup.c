@@ -295,11 +295,47 @@ static int backup_parts(struct rd *r, const struct plan_part *parts,
 	return rc;
 }
 
+/*
+ * Make "<dir>.partial" atomically (mkdir fails on an existing one), so that
+ * two runs in one second (--all, modules with one IMEI) never share it;
+ * unless exact, "-2", "-3" ... are tried.
+ */
+static int claim_dir(char *dir, size_t cap, bool exact, char *tmp,
+		     size_t tcap)
+{
+	char base[1024], *slash;
+	int rc;
+
+	snprintf(base, sizeof(base), "%s", dir);
+	slash = strrchr(base, '/');
+	if (slash && slash != base) {
+		*slash = '\0';
+		rc = backup_mkdirs(base);
+		*slash = '/';
+		if (rc)
+			return rc;
+	}
+	for (int i = 1; i < 100; i++) {
+		if (i > 1 && exact)
+			break;
+		if (i > 1)
+			snprintf(dir, cap, "%s-%d", base, i);
+		snprintf(tmp, tcap, "%s.partial", dir);
+		if (access(dir, F_OK) == 0)
+			continue;
+		if (mkdir(tmp, 0700) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
 int backup_read(struct fh_session *fh, const struct pkg *pkg,
 		const struct mod_ident *id, const char *usbpath,
-		const struct plan_part *parts, size_t nparts, const char *dir,
-		struct backup_info *info, const struct mf_log *log,
-		struct mf_err *err)
+		const struct plan_part *parts, size_t nparts, char *dir,
+		size_t dircap, bool exact, struct backup_info *info,
+		const struct mf_log *log, struct mf_err *err)
 {
 	struct rd r = { .fh = fh, .pkg = pkg, .log = log, .err = err };
 	const struct mf_log *saved = fh->log;
@@ -311,8 +347,7 @@ int backup_read(struct fh_session *fh, const struct pkg *pkg,
 	memset(info, 0, sizeof(*info));
 	for (size_t i = 0; i < nparts; i++)
 		total += parts[i].sectors * pkg->geo.page_size;
-	snprintf(tmp, sizeof(tmp), "%s.partial", dir);
-	rc = backup_mkdirs(tmp);
+	rc = claim_dir(dir, dircap, exact, tmp, sizeof(tmp));
 	if (rc)
 		return mf_err_set(err, MF_FAILED, rc, "cannot create %s: %s",
 				  tmp, strerror(-rc));

@@ -37,13 +37,13 @@ struct backup_info {
 
 /*
  * Read parts through an open Firehose session into dir (which must not
- * exist), using pkg's programmer and geometry. Progress: stage "backup".
+ * exist; unless exact, a suffix is added to a taken name), using pkg's programmer and geometry. Progress: stage "backup".
  */
 int backup_read(struct fh_session *fh, const struct pkg *pkg,
 		const struct mod_ident *id, const char *usbpath,
-		const struct plan_part *parts, size_t nparts, const char *dir,
-		struct backup_info *info, const struct mf_log *log,
-		struct mf_err *err);
+		const struct plan_part *parts, size_t nparts, char *dir,
+		size_t dircap, bool exact, struct backup_info *info,
+		const struct mf_log *log, struct mf_err *err);
 
 /* Read dir/manifest.json (untrusted: every field checked). */
 int backup_manifest_read(const char *dir, struct backup_info *info,

@@ -237,7 +237,8 @@ static int take_backup(struct run *x)
 					  "no place for the backup: set XDG_DATA_HOME or HOME, or pass --no-backup");
 	}
 	rc = backup_read(&x->e.fh, &x->pkg, &x->id, x->m->usb.path, parts, n,
-			 x->r->backup, &bi, x->log, x->err);
+			 x->r->backup, sizeof(x->r->backup),
+			 x->o->backup_dir != NULL, &bi, x->log, x->err);
 	if (rc) {
 		x->r->backup[0] = '\0';
 		return rc;

@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""--all: three modules in parallel, one failing; each its own report."""
+import pytest
+
+from flash_sim import Sim, built, mkpkg, result, run
+
+pytestmark = pytest.mark.skipif(not built(), reason="modemflash, sim or mkpkg not built")
+
+OLD = "BG95M3LAR02A03_01.009.01.009"
+NEW = "BG95M3LAR02A03_01.014.01.014"
+
+
+def test_all_three_one_failing(tmp_path):
+    pkg = mkpkg(tmp_path, "bg95-m3", NEW)
+    root = tmp_path / "root"
+    sims = []
+    try:
+        for i, fault in enumerate([None, "drop:program:300000", None]):
+            sims.append(Sim(root, tmp_path / f"state{i}", "bg95-m3", OLD,
+                            faults=[fault] if fault else [],
+                            usb_path=f"1-1.{i + 2}"))
+        p = run(root, "flash", "--all", pkg, "--boot-timeout", "30",
+                xdg=tmp_path / "xdg", json_out=True)
+        assert p.returncode == 1, p.stderr
+        res, events = result(p)
+        mods = {m["module"]: m for m in res["modules"]}
+        assert set(mods) == {"1-1.2", "1-1.3", "1-1.4"}
+        assert mods["1-1.2"]["ok"] and mods["1-1.4"]["ok"]
+        assert not mods["1-1.3"]["ok"] and mods["1-1.3"]["backup"]
+        assert "lost the link" in mods["1-1.3"]["error"]
+        assert sims[0].state_json()["revision"] == NEW
+        assert sims[2].state_json()["revision"] == NEW
+        prog = {e["module"] for e in events if e.get("event") == "progress"}
+        assert prog == {"1-1.2", "1-1.3", "1-1.4"}
+    finally:
+        for s in sims:
+            s.stop()
