@@ -192,7 +192,6 @@ void sim_timer_run(struct sim *s, int64_t now);
 struct sim_port *sim_port_new(struct sim *s, enum sim_role role);
 void sim_port_free(struct sim_port *p);
 int sim_port_puts(struct sim_port *p, const char *str);
-int sim_port_flush(struct sim_port *p, int timeout_ms);
 size_t sim_port_unread(const struct sim_port *p);
 void sim_port_check_open(struct sim_port *p);
 void sim_port_input(struct sim_port *p);
@@ -253,7 +252,5 @@ void sim_control_input(struct sim *s, int i);
 /* faults (fault.c) */
 int sim_fault_parse(struct sim *s, const char *spec, char *why, size_t cap);
 
-/* EDL phase name for the state command; weak fallback "sahara". */
-const char *sim_edl_phase(const struct sim_edl *e);
 
 #endif

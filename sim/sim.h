@@ -29,6 +29,10 @@ const char *sim_state_dir(const struct sim *s);
  * returns 0 or a negative errno, -ENODEV when the link was dropped). */
 int sim_port_write(struct sim_port *port, const void *buf, size_t len);
 
+/* Wait until the host has read everything queued on port (0), or
+ * timeout_ms passed (-ETIMEDOUT); bounds memory of large transfers. */
+int sim_port_flush(struct sim_port *port, int timeout_ms);
+
 /*
  * Faults (--fault SPEC). One-shot faults fire once and are then spent.
  *  sim_fault_once(s, "nak", "program")      nak:program
@@ -104,5 +108,7 @@ void sim_edl_start(struct sim_edl *e);
 /* Bytes from the host. */
 void sim_edl_input(struct sim_edl *e, const uint8_t *buf, size_t len);
 void sim_edl_free(struct sim_edl *e);
+/* "sahara" or "firehose", for the control socket's state. */
+const char *sim_edl_phase(const struct sim_edl *e);
 
 #endif

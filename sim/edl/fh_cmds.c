@@ -333,13 +333,10 @@ void fh_dev_raw(struct sim_edl *e, const uint8_t *buf, size_t len,
 /*
  * The core's port queue (sim_port_write) grows with whatever is written, so
  * a read of a whole partition must not be written in one go: send a piece,
- * wait until the host has taken it (sim_port_flush, from sim/core.h: the
- * one core call the EDL side needs beyond sim.h), then the next. Memory
+ * wait until the host has taken it (sim_port_flush), then the next. Memory
  * stays at one piece whatever the range; a host that stops reading for
  * READ_STALL_MS ends the transfer.
  */
-int sim_port_flush(struct sim_port *p, int timeout_ms);
-
 #define READ_PIECE (64u * 1024u)
 #define READ_STALL_MS 10000
 
