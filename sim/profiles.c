@@ -90,6 +90,27 @@ static const struct sim_part parts_9205[] = {
 	{ "system", 1396, 652, "mdm9205-sysfs.ubi", false },
 };
 
+/*
+ * The BG95 layout with a modem partition of 8200 blocks (1025 MiB): not a
+ * real module, only room for the 1 GiB streaming benchmark (make bench).
+ */
+static const struct sim_part parts_9205_big[] = {
+	{ "SBL", 0, 10, "sbl1.mbn", false },
+	{ "MIBIB", 10, 10, "firehose/partition_complete_p2K_b128K.mbn", false },
+	{ "EFS2", 20, 100, NULL, true },
+	{ "sys_rev", 120, 40, NULL, false },
+	{ "RAWDATA", 160, 10, NULL, true },
+	{ "TZ", 170, 10, "tz.mbn", false },
+	{ "RPM", 180, 6, "rpm.mbn", false },
+	{ "aboot", 186, 10, "appsboot.mbn", false },
+	{ "boot", 196, 60, "mdm9205-boot.img", false },
+	{ "recovery", 256, 60, "mdm9205-boot.img", false },
+	{ "modem", 316, 8200, "NON-HLOS.ubi", false },
+	{ "recoveryfs", 8516, 140, "mdm9205-recovery.ubi", false },
+	{ "usr_data", 8656, 400, "usrdata.ubi", false },
+	{ "system", 9056, 652, "mdm9205-sysfs.ubi", false },
+};
+
 /* MDM9206 (BG96): invented like the BG95 one [unverified]. */
 static const struct sim_part parts_9206[] = {
 	{ "SBL", 0, 10, "sbl1.mbn", false },
@@ -288,6 +309,29 @@ static const struct sim_profile profiles[] = {
 		.ufs_total = 67108864, .ufs_free = 62914560,
 		.reboot_ms = 25000, .edl_enum_ms = 3000,
 		.boot_urcs = urcs_lte, .fota_percent = false,
+	},
+	{
+		.name = "bg95-m3-big", .model = "BG95-M3",
+		.baseline = "BG95M3LAR02A03", .default_version = "01.009.01.009",
+		.variant = "standard",
+		.vid = 0x2c7c, .pid = 0x0700, .bcd_device = 0x0000,
+		.manufacturer = "Quectel, Incorporated", .product = "Quectel LPWA Module",
+		.usb_path = "1-1.5", .edl_usb_path = "1-1.5",
+		.speed_mbps = 480, .edl_speed_mbps = 480,
+		.ifaces = BG95_IFACES, .nifaces = 4, .edl_proto = 0xff,
+		.chip = "MDM9205", .msm_id = 0x001070E1,
+		.pk_hash = { PK_SIM384 }, .pk_hash_len = 48,
+		.root = "sim-root-sha384.der", .secure_boot = false,
+		.serial = 0x1b95a301, .sahara_version = 2, .read64 = false,
+		.page_size = 2048, .pages_per_block = 64, .total_blocks = 9728,
+		.parts = parts_9205_big, .nparts = NPARTS(parts_9205_big),
+		.programmer = "prog_firehose_nand_mdm9x05.elf",
+		.fota_dir = "/cache/ufs/", .fota_dir_unverified = true,
+		.secboot_cmd = "AT+QSECBOOT=\"status\"",
+		.imei = "866349045000013",
+		.ufs_total = 1048576, .ufs_free = 983040,
+		.reboot_ms = 20000, .edl_enum_ms = 3000,
+		.boot_urcs = urcs_bg95, .fota_percent = true, .qcfgext = true,
 	},
 };
 
