@@ -14,7 +14,17 @@ BUILD = os.environ.get("MF_BUILD_DIR", "build")
 MF = os.path.join(BUILD, "src", "cli", "modemflash")
 SIM = os.path.join(BUILD, "sim", "modemflash-sim")
 MKDELTA = os.path.join(BUILD, "tools", "mkdelta")
-START_REV = "01.009"
+BASE = "BG95M3LAR02A03"
+START_REV = BASE + "_01.009.01.009"
+
+
+def full_rev(rev):
+    """AT+QGMR form of a short revision: "01.014" -> BG95M3LAR02A03_01.014.01.014.
+    The simulator and the delta header carry the full string, as a real
+    module does."""
+    if "_" in rev:
+        return rev
+    return "%s_%s.%s" % (BASE, rev, rev)
 
 
 class Sim:
@@ -110,7 +120,8 @@ def raw_at(path, cmd, deadline):
 
 
 def mkdelta(out, frm, to):
-    subprocess.run([MKDELTA, "--profile", "bg95-m3", "--from", frm, "--to", to,
+    subprocess.run([MKDELTA, "--profile", "bg95-m3", "--from", full_rev(frm),
+                    "--to", full_rev(to),
                     "-o", str(out)], check=True, capture_output=True, timeout=60)
     return str(out)
 
