@@ -277,13 +277,14 @@ sc_flash_usb() {
 # Backup, restore, backup again over libusb: the two backups must agree.
 digests() { (cd "$1" && find . -type f ! -name '*.xml' ! -name '*.txt' ! -name '*.json' | sort | xargs md5sum); }
 sc_backup_restore_usb() {
+	[ -d $PKG ] || skip "no package (backup takes the programmer and partition table from it)"
 	to_normal
 	rmmod qcserial
-	mf backup -o /tmp/bk1 || { r=$rc; insmod /lib/modules/qcserial.ko; fail "backup exited $r"; }
+	mf backup -o /tmp/bk1 $PKG || { r=$rc; insmod /lib/modules/qcserial.ko; fail "backup exited $r"; }
 	wait_normal 60
 	mf restore /tmp/bk1 || { r=$rc; insmod /lib/modules/qcserial.ko; fail "restore exited $r"; }
 	wait_normal 60
-	mf backup -o /tmp/bk2 || { r=$rc; insmod /lib/modules/qcserial.ko; fail "second backup exited $r"; }
+	mf backup -o /tmp/bk2 $PKG || { r=$rc; insmod /lib/modules/qcserial.ko; fail "second backup exited $r"; }
 	insmod /lib/modules/qcserial.ko
 	digests /tmp/bk1 > /tmp/bk1.md5
 	digests /tmp/bk2 > /tmp/bk2.md5
@@ -297,11 +298,11 @@ sc_backup_restore_usb() {
 # The backup over ttyUSB must either match the libusb backup or fail
 # saying so: a silently bad backup is the failure.
 sc_backup_tty_loss() {
-	[ -s /tmp/bk1.md5 ] || skip "no libusb backup to compare with"
+	[ -d $PKG ] || skip "no package (backup takes the programmer and partition table from it)"
 	to_normal
 	(while :; do :; done) & h1=$!
 	(while :; do :; done) & h2=$!
-	mf backup -o /tmp/bk-tty
+	mf backup -o /tmp/bk-tty $PKG
 	r=$rc
 	kill $h1 $h2
 	if [ $r != 0 ]; then
@@ -311,6 +312,7 @@ sc_backup_tty_loss() {
 		ok "loss detected and reported (exit $r)"
 		return 0
 	fi
+	[ -s /tmp/bk1.md5 ] || skip "backup over ttyUSB done, but no libusb backup to compare it with"
 	digests /tmp/bk-tty > /tmp/bk-tty.md5
 	cmp -s /tmp/bk1.md5 /tmp/bk-tty.md5 || { diff /tmp/bk1.md5 /tmp/bk-tty.md5; fail "silently bad backup over ttyUSB"; }
 	ok "backup over ttyUSB matches the libusb backup"
