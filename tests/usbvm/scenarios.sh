@@ -306,7 +306,6 @@ sc_backup_tty_loss() {
 	r=$rc
 	kill $h1 $h2
 	if [ $r != 0 ]; then
-		wait_normal 60
 		grep -Eqi "lost|loss|missing|short|mismatch|digest" /tmp/mf.out ||
 			fail "backup over ttyUSB failed ($r) without naming a data loss"
 		ok "loss detected and reported (exit $r)"
