@@ -161,8 +161,12 @@ static int tty_make_raw(int fd)
 	cfsetospeed(&tio, B115200);
 	if (tcsetattr(fd, TCSANOW, &tio) < 0)
 		return -errno;
-	/* bytes that came in before raw mode were seen by the line discipline */
-	tcflush(fd, TCIFLUSH);
+	/*
+	 * No flush: an EDL device sends its Sahara HELLO as soon as the port
+	 * opens and never repeats it, so bytes already queued are kept. If
+	 * the line discipline mangled them before raw mode, the protocol
+	 * layer resynchronises (reference/usb-vm.md, first finding).
+	 */
 	return 0;
 }
 
