@@ -314,13 +314,17 @@ static void t_drain(struct sim *s, long gen)
 	after_drain(s, s->drain_next);
 }
 
-/* Let the last answer on port reach the host (at most 1 s), then next. */
+/*
+ * Let the last answer on port reach the host, then next. Up to 5 s: a
+ * loaded test machine may be slow to read, and losing the ACK would make
+ * the host report a failure the real module would not cause.
+ */
 static void drain_then(struct sim *s, struct sim_port *port, int next)
 {
 	s->draining = true;
 	s->drain_port = port;
 	s->drain_next = next;
-	s->drain_until = sim_now_ms() + 1000;
+	s->drain_until = sim_now_ms() + 5000;
 	if (s->mode == SIM_MODE_NORMAL)
 		s->rebooting = true;	/* no more answers on the UART meanwhile */
 	sim_timer_add(s, 0, t_drain, s->gen);
