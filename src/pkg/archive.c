@@ -20,6 +20,7 @@
 #include <archive_entry.h>
 
 #include "pkg/pkg.h"
+#include "pkg/pkgint.h"
 
 bool pkg_is_archive(const char *path)
 {
@@ -89,13 +90,27 @@ static int make_parents(int dirfd, char *rel)
 	return 0;
 }
 
-static int write_entry(struct archive *a, int dirfd, char *rel,
-		       uint64_t *total, struct mf_err *err)
+static int too_big(uint64_t max, struct mf_err *err)
+{
+	mf_err_set(err, MF_BAD_PACKAGE, -EFBIG, "archive expands past %llu bytes",
+		   (unsigned long long)max);
+	mf_err_hint(err, "this is not a firmware package (a compression bomb?): get the package from Quectel again");
+	return -EFBIG;
+}
+
+static int write_entry(struct archive *a, struct archive_entry *e, int dirfd,
+		       char *rel, uint64_t *total, uint64_t max,
+		       struct mf_err *err)
 {
 	char buf[65536];
 	la_ssize_t r;
 	int fd, rc = 0;
 
+	/* a declared size past the bound is refused before a byte is written */
+	if (archive_entry_size_is_set(e) &&
+	    (archive_entry_size(e) < 0 ||
+	     (uint64_t)archive_entry_size(e) > max - *total))
+		return too_big(max, err);
 	rc = make_parents(dirfd, rel);
 	if (rc)
 		return mf_err_set(err, MF_BAD_PACKAGE, rc,
@@ -104,14 +119,13 @@ static int write_entry(struct archive *a, int dirfd, char *rel,
 	if (fd < 0)
 		return mf_err_set(err, MF_BAD_PACKAGE, -errno,
 				  "archive entry '%s' cannot be created (duplicate?)", rel);
+	/* sizes in headers can lie: the bound holds for the bytes produced */
 	while ((r = archive_read_data(a, buf, sizeof(buf))) > 0) {
-		*total += (uint64_t)r;
-		if (*total > PKG_MAX_TOTAL) {
-			rc = mf_err_set(err, MF_BAD_PACKAGE, -EFBIG,
-					"archive expands past %llu bytes",
-					(unsigned long long)PKG_MAX_TOTAL);
+		if ((uint64_t)r > max - *total) {
+			rc = too_big(max, err);
 			break;
 		}
+		*total += (uint64_t)r;
 		if (write(fd, buf, (size_t)r) != r) {
 			rc = mf_err_set(err, MF_FAILED, -EIO,
 					"cannot write the extracted package");
@@ -144,7 +158,8 @@ static int check_entry(struct archive_entry *e, char *rel, size_t cap,
 	return 0;
 }
 
-static int extract_all(struct archive *a, int dirfd, struct mf_err *err)
+static int extract_all(struct archive *a, int dirfd,
+		       const struct pkg_limits *lim, struct mf_err *err)
 {
 	struct archive_entry *e;
 	char rel[4096];
@@ -153,11 +168,12 @@ static int extract_all(struct archive *a, int dirfd, struct mf_err *err)
 	int r, rc;
 
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		if (++count > PKG_MAX_ENTRIES)
+		if (++count > lim->max_entries)
 			return mf_err_set(err, MF_BAD_PACKAGE, -E2BIG,
 					  "archive has more than %u entries",
-					  PKG_MAX_ENTRIES);
-		rc = check_entry(e, rel, sizeof(rel), err);
+					  lim->max_entries);
+		/* room for the "/x" a directory entry gets below */
+		rc = check_entry(e, rel, sizeof(rel) - 2, err);
 		if (rc)
 			return rc;
 		if (archive_entry_filetype(e) == AE_IFDIR) {
@@ -168,7 +184,7 @@ static int extract_all(struct archive *a, int dirfd, struct mf_err *err)
 						  "archive directory cannot be made");
 			continue;
 		}
-		rc = write_entry(a, dirfd, rel, &total, err);
+		rc = write_entry(a, e, dirfd, rel, &total, lim->max_total, err);
 		if (rc)
 			return rc;
 	}
@@ -181,6 +197,15 @@ static int extract_all(struct archive *a, int dirfd, struct mf_err *err)
 
 int pkg_extract(const char *archive, const char *parent, char **out,
 		const struct mf_log *log, struct mf_err *err)
+{
+	static const struct pkg_limits lim = { PKG_MAX_TOTAL, PKG_MAX_ENTRIES };
+
+	return pkg_extract_limited(archive, parent, &lim, out, log, err);
+}
+
+int pkg_extract_limited(const char *archive, const char *parent,
+			const struct pkg_limits *lim, char **out,
+			const struct mf_log *log, struct mf_err *err)
 {
 	struct archive *a;
 	char *dir;
@@ -209,7 +234,7 @@ int pkg_extract(const char *archive, const char *parent, char **out,
 				"cannot open archive %s: %s", archive,
 				archive_error_string(a) ? archive_error_string(a) : "?");
 	else
-		rc = extract_all(a, dirfd, err);
+		rc = extract_all(a, dirfd, lim, err);
 	archive_read_free(a);
 	if (dirfd >= 0)
 		close(dirfd);

@@ -11,4 +11,13 @@ int pkg_read_tables(struct pkg *pkg, struct mf_err *err);
 void pkg_read_identity(struct pkg *pkg, const struct pkg_opts *o);
 int pkg_check_md5(struct pkg *pkg, struct mf_err *err);
 
+/* pkg_extract with other bounds (the unit test and fuzz target use small ones). */
+struct pkg_limits {
+	uint64_t max_total;	/* bytes written in all */
+	unsigned max_entries;
+};
+int pkg_extract_limited(const char *archive, const char *parent,
+			const struct pkg_limits *lim, char **out,
+			const struct mf_log *log, struct mf_err *err);
+
 #endif
