@@ -378,6 +378,12 @@ static void on_packet(struct sim_edl *e, const struct sahara_pkt *pk)
 		send_pkt(e, &r);
 		if (e->state == EDL_DEAD)
 			return;
+		if (sim_fault_once(e->s, "silent", "firehose")) {
+			/* the programmer runs but never speaks: no start-up logs, no answers */
+			sim_debug(e->s, "firehose: silent (fault)\n");
+			edl_die(e);
+			return;
+		}
 		e->state = EDL_FIREHOSE;
 		fh_dev_start(e);
 	} else if (e->state == EDL_COMMAND && pk->cmd == SAHARA_EXECUTE) {
