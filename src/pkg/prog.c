@@ -155,6 +155,8 @@ static void read_target(const uint8_t *b, size_t len, struct pkg_prog *p)
 	const uint8_t *s;
 	size_t i;
 
+	if (!b || !len)
+		return;
 	s = memmem(b, len, chip, sizeof(chip) - 1);
 	if (s) {
 		s += sizeof(chip) - 1;
