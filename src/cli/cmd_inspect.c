@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_discover.h"
+#include "ops/identity.h"
 #include "pkg/pkg.h"
 #include "pkg/rules.h"
 
@@ -306,8 +308,57 @@ static int parse_args(struct cli *cli, int argc, char **argv,
 	return 0;
 }
 
+/*
+ * -d SEL: the module's own facts in normal mode (ATI, AT+QGMR). Facts given
+ * on the command line win. Chip, PK hash and geometry need EDL: flash
+ * checks them there, before anything is erased.
+ */
+static int module_from_select(struct cli *cli, struct inspect_args *ia,
+			      struct mod_ident *id, struct mf_err *err)
+{
+	struct pkg_module dev;
+	struct mf_scan *s;
+	const struct mf_module *m;
+	int i, rc;
+
+	s = cli_scan(cli, err);
+	if (!s)
+		return -ENODEV;
+	i = cli_pick(cli, s, err);
+	if (i < 0) {
+		free(s);
+		return i;
+	}
+	m = &s->modules[i];
+	if (m->mode != MF_MODE_NORMAL) {
+		rc = mf_err_set(err, MF_FAILED, -EAGAIN,
+				"module %s is not in normal mode: inspect -d reads its identity over AT",
+				m->usb.path);
+		mf_err_hint(err, "give its revision with --for REVISION; flash reads the identity in EDL itself");
+		free(s);
+		return rc;
+	}
+	rc = ident_normal(m, id, &cli->log, err);
+	if (rc == 0) {
+		ident_to_rules(id, m->model ? m->model->name : NULL, &dev);
+		if (!ia->mod.revision)
+			ia->mod.revision = dev.revision;
+		if (!ia->mod.model)
+			ia->mod.model = dev.model;
+		if (ia->mod.variant < 0)
+			ia->mod.variant = dev.variant;
+		ia->have_module = true;
+		mf_log(&cli->log, MF_LOG_INFO,
+		       "module %s: %s; chip, PK hash and NAND geometry are checked by flash in EDL",
+		       m->usb.path, dev.revision ? dev.revision : "revision unknown");
+	}
+	free(s);
+	return rc;
+}
+
 int cmd_inspect(struct cli *cli, int argc, char **argv)
 {
+	struct mod_ident id;
 	struct inspect_args ia = { 0 };
 	struct mf_err err = { 0 };
 	struct pkg p;
@@ -317,12 +368,9 @@ int cmd_inspect(struct cli *cli, int argc, char **argv)
 	rc = parse_args(cli, argc, argv, &ia, &path);
 	if (rc)
 		return rc;
-	if (cli->select) {
-		mf_err_set(&err, MF_FAILED, -ENOSYS,
-			   "inspect -d (reading the module's identity) is not yet available");
-		mf_err_hint(&err, "give the module's revision with --for REVISION (AT+QGMR)");
+	memset(&id, 0, sizeof(id));
+	if (cli->select && module_from_select(cli, &ia, &id, &err) < 0)
 		return cli_fail(cli, "inspect", &err);
-	}
 	rc = pkg_open(&p, path, &ia.opts, &cli->log, &err);
 	if (rc) {
 		pkg_close(&p);

@@ -230,7 +230,9 @@ def test_zip_package_and_zip_slip(tmp_path):
     assert not (tmp_path.parent / "x").exists()
 
 
-def test_d_is_not_yet(tmp_path):
-    r = subprocess.run([MF, "-d", "1-1", "inspect", pkg(tmp_path)],
+def test_d_without_module_is_no_device(tmp_path):
+    root = tmp_path / "emptyroot"
+    (root / "sys" / "bus" / "usb" / "devices").mkdir(parents=True)
+    r = subprocess.run([MF, "--sysroot", str(root), "-d", "1-1", "inspect", pkg(tmp_path)],
                        capture_output=True, text=True, timeout=30)
-    assert r.returncode == 1 and "not yet" in r.stderr
+    assert r.returncode == 4, r.stderr
