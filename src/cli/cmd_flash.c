@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 enum {
 	OPT_DOWNGRADE = 256, OPT_CROSS, OPT_VARIANT, OPT_CAL, OPT_FACTORY,
 	OPT_NO_BACKUP, OPT_VERIFY, OPT_ALL, OPT_BOOT_TIMEOUT, OPT_BACKUP_BASE,
+	OPT_PROGRAMMER,
 };
 
 static const struct option flash_longopts[] = {
@@ -29,10 +31,32 @@ static const struct option flash_longopts[] = {
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "boot-timeout", required_argument, NULL, OPT_BOOT_TIMEOUT },
 	{ "backup-dir", required_argument, NULL, OPT_BACKUP_BASE },
+	{ "programmer", required_argument, NULL, OPT_PROGRAMMER },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/*
+ * A usage error, also as the one final result object under --json (a
+ * script reading stdout always gets one).
+ */
+__attribute__((format(printf, 3, 4)))
+static int usage(struct cli *cli, const char *cmd, const char *fmt, ...)
+{
+	char msg[512];
+	json_object *res;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cli_usage(cli, cmd, "%s", msg);
+	res = json_object_new_object();
+	json_object_object_add(res, "error", json_object_new_string(msg));
+	json_object_object_add(res, "hint", json_object_new_string(""));
+	return cli_result(cli, cmd, res, MF_USAGE);
+}
 
 static int parse_verify(const char *s, enum flash_verify *v)
 {
@@ -68,24 +92,28 @@ static int parse(struct cli *cli, const char *cmd, int argc, char **argv,
 		case OPT_ALL: a->all = true; break;
 		case OPT_BACKUP_BASE: a->o.backup_base = optarg; break;
 		case 'o': a->o.backup_dir = optarg; break;
+		case OPT_PROGRAMMER: a->o.programmer = optarg; break;
 		case OPT_VERIFY:
 			if (parse_verify(optarg, &a->o.verify))
-				return cli_usage(cli, cmd, "--verify takes digest, readback or none, not '%s'",
+				return usage(cli, cmd, "--verify takes digest, readback or none, not '%s'",
 						 optarg);
 			break;
 		case OPT_BOOT_TIMEOUT:
 			a->o.boot_timeout_ms = atoi(optarg) * 1000;
 			if (a->o.boot_timeout_ms <= 0)
-				return cli_usage(cli, cmd, "--boot-timeout takes seconds");
+				return usage(cli, cmd, "--boot-timeout takes seconds");
 			break;
 		default:
-			return cli_usage(cli, cmd, "unknown option");
+			return usage(cli, cmd, "unknown option");
 		}
 	}
 	if (optind < argc)
 		a->o.package = argv[optind++];
 	if (optind < argc)
-		return cli_usage(cli, cmd, "unexpected argument '%s'", argv[optind]);
+		return usage(cli, cmd, "unexpected argument '%s'", argv[optind]);
+	if (a->o.programmer && strcmp(cmd, "backup") && strcmp(cmd, "reset"))
+		return usage(cli, cmd, "--programmer is for backup and reset; %s uses the package's programmer",
+				 cmd);
 	return 0;
 }
 
@@ -212,7 +240,7 @@ int cmd_flash(struct cli *cli, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (!a.o.package)
-		return cli_usage(cli, "flash", "which package? flash PKG");
+		return usage(cli, "flash", "which package? flash PKG");
 	a.o.mode = FLASH_MODE_FLASH;
 	return a.all ? flash_all(cli, "flash", &a) : run_one(cli, "flash", &a);
 }
@@ -224,9 +252,7 @@ int cmd_backup(struct cli *cli, int argc, char **argv)
 
 	if (rc)
 		return rc;
-	if (!a.o.package)
-		return cli_usage(cli, "backup",
-				 "backup [-o DIR] PKG: a package of the module's firmware gives the programmer and the partition table");
+	/* without PKG: the module's own partition table, a cached programmer */
 	a.o.mode = FLASH_MODE_BACKUP;
 	return a.all ? flash_all(cli, "backup", &a) : run_one(cli, "backup", &a);
 }
@@ -239,7 +265,7 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (!a.o.package)
-		return cli_usage(cli, "restore", "which backup? restore DIR");
+		return usage(cli, "restore", "which backup? restore DIR");
 	a.o.mode = FLASH_MODE_RESTORE;
 	a.o.no_backup = true;
 	return run_one(cli, "restore", &a);
@@ -263,13 +289,15 @@ int cmd_reset(struct cli *cli, int argc, char **argv)
 	i = cli_pick(cli, s, &err);
 	if (i < 0)
 		goto fail;
-	if (a.o.package && s->modules[i].mode == MF_MODE_EDL) {
+	if (a.o.package && !a.o.programmer &&
+	    s->modules[i].mode == MF_MODE_EDL) {
 		rc = pkg_open(&p, a.o.package, &(struct pkg_opts){ 0 },
 			      &cli->log, &err);
 		if (rc)
 			goto fail;
 	}
-	rc = flash_reset(cli->sysroot, &s->modules[i], p.programmer,
+	rc = flash_reset(cli->sysroot, &s->modules[i],
+			 a.o.programmer ? a.o.programmer : p.programmer,
 			 &cli->log, &err);
 	if (rc)
 		goto fail;

@@ -95,7 +95,7 @@ static uint64_t used_length(int fd, uint64_t len, uint32_t page)
 	return len;
 }
 
-static int copy_file(const char *from, const char *to)
+int backup_copy_file(const char *from, const char *to)
 {
 	uint8_t buf[65536];
 	int in, out, rc = 0;
@@ -123,9 +123,34 @@ static int copy_file(const char *from, const char *to)
 	return rc;
 }
 
+void backup_src_pkg(struct backup_src *s, const struct pkg *pkg)
+{
+	memset(s, 0, sizeof(*s));
+	s->programmer = pkg->programmer;
+	s->page_size = pkg->geo.page_size;
+	s->pages_per_block = pkg->geo.pages_per_block;
+	snprintf(s->geometry, sizeof(s->geometry), "%s", pkg->geo.name);
+}
+
+int backup_src_geo(struct backup_src *s, const char *programmer,
+		   uint32_t page_size, uint32_t block_size)
+{
+	memset(s, 0, sizeof(*s));
+	if (page_size < 512 || page_size > 65536 || page_size % 512 ||
+	    !block_size || block_size % page_size ||
+	    block_size / page_size > 4096)
+		return -EINVAL;
+	s->programmer = programmer;
+	s->page_size = page_size;
+	s->pages_per_block = block_size / page_size;
+	snprintf(s->geometry, sizeof(s->geometry), "p%uK_b%uK",
+		 page_size / 1024, block_size / 1024);
+	return 0;
+}
+
 struct rd {
 	struct fh_session *fh;
-	const struct pkg *pkg;
+	const struct backup_src *src;
 	const char *dir;
 	FILE *xml;
 	json_object *images;
@@ -142,13 +167,13 @@ struct rd {
 
 static int read_chunks(struct rd *r, const struct plan_part *p, int fd)
 {
-	uint32_t page = r->pkg->geo.page_size;
+	uint32_t page = r->src->page_size;
 	char ss[16], ppb[16], start[24], num[24];
 	struct fh_attr a[5];
 	int rc = 0;
 
 	snprintf(ss, sizeof(ss), "%u", page);
-	snprintf(ppb, sizeof(ppb), "%u", r->pkg->geo.pages_per_block);
+	snprintf(ppb, sizeof(ppb), "%u", r->src->pages_per_block);
 	a[0] = (struct fh_attr){ "PAGES_PER_BLOCK", ppb };
 	a[1] = (struct fh_attr){ "SECTOR_SIZE_IN_BYTES", ss };
 	a[2] = (struct fh_attr){ "num_partition_sectors", num };
@@ -169,7 +194,7 @@ static int read_chunks(struct rd *r, const struct plan_part *p, int fd)
 static int read_part(struct rd *r, const struct plan_part *p,
 		     uint64_t *bytes)
 {
-	uint32_t page = r->pkg->geo.page_size;
+	uint32_t page = r->src->page_size;
 	char path[1200], ss[16], ppb[16], start[24], num[24], sum[65];
 	uint8_t digest[32];
 	uint64_t len;
@@ -182,7 +207,7 @@ static int read_part(struct rd *r, const struct plan_part *p,
 		return mf_err_set(r->err, MF_FAILED, -errno,
 				  "cannot create %s: %s", path, strerror(errno));
 	snprintf(ss, sizeof(ss), "%u", page);
-	snprintf(ppb, sizeof(ppb), "%u", r->pkg->geo.pages_per_block);
+	snprintf(ppb, sizeof(ppb), "%u", r->src->pages_per_block);
 	snprintf(start, sizeof(start), "%" PRIu64, p->start);
 	snprintf(num, sizeof(num), "%" PRIu64, p->sectors);
 	mf_log(r->log, MF_LOG_INFO, "backup: reading %s (%" PRIu64 " bytes)",
@@ -251,14 +276,14 @@ static json_object *module_json(const struct mod_ident *id,
 	return m;
 }
 
-static int write_manifest(const char *dir, const struct pkg *pkg,
+static int write_manifest(const char *dir, const struct backup_src *src,
 			  const struct mod_ident *id, const char *usbpath,
 			  json_object *images)
 {
 	json_object *root = json_object_new_object();
 	char path[1200], when[32];
 	time_t now = time(NULL);
-	const char *prog = strrchr(pkg->programmer, '/');
+	const char *prog = strrchr(src->programmer, '/');
 	struct tm tm;
 	int rc = 0;
 
@@ -270,10 +295,10 @@ static int write_manifest(const char *dir, const struct pkg *pkg,
 	json_object_object_add(root, "time", json_object_new_string(when));
 	json_object_object_add(root, "module", module_json(id, usbpath));
 	json_object_object_add(root, "geometry",
-			       json_object_new_string(pkg->geo.name));
+			       json_object_new_string(src->geometry));
 	json_object_object_add(root, "programmer",
 			       json_object_new_string(prog ? prog + 1 :
-						      pkg->programmer));
+						      src->programmer));
 	json_object_object_add(root, "images", json_object_get(images));
 	snprintf(path, sizeof(path), "%s/" BACKUP_MANIFEST, dir);
 	if (json_object_to_file_ext(path, root, JSON_C_TO_STRING_PRETTY))
@@ -331,29 +356,29 @@ static int claim_dir(char *dir, size_t cap, bool exact, char *tmp,
 	return -EEXIST;
 }
 
-int backup_read(struct fh_session *fh, const struct pkg *pkg,
+int backup_read(struct fh_session *fh, const struct backup_src *src,
 		const struct mod_ident *id, const char *usbpath,
 		const struct plan_part *parts, size_t nparts, char *dir,
 		size_t dircap, bool exact, struct backup_info *info,
 		const struct mf_log *log, struct mf_err *err)
 {
-	struct rd r = { .fh = fh, .pkg = pkg, .log = log, .err = err };
+	struct rd r = { .fh = fh, .src = src, .log = log, .err = err };
 	const struct mf_log *saved = fh->log;
-	const char *prog = strrchr(pkg->programmer, '/');
+	const char *prog = strrchr(src->programmer, '/');
 	char tmp[1100], path[1300];
 	uint64_t total = 0;
 	int rc;
 
 	memset(info, 0, sizeof(*info));
 	for (size_t i = 0; i < nparts; i++)
-		total += parts[i].sectors * pkg->geo.page_size;
+		total += parts[i].sectors * src->page_size;
 	rc = claim_dir(dir, dircap, exact, tmp, sizeof(tmp));
 	if (rc)
 		return mf_err_set(err, MF_FAILED, rc, "cannot create %s: %s",
 				  tmp, strerror(-rc));
 	r.dir = tmp;
 	snprintf(path, sizeof(path), "%s/rawprogram_nand_%s_update.xml", tmp,
-		 pkg->geo.name);
+		 src->geometry);
 	r.xml = fopen(path, "wx");
 	r.images = json_object_new_array();
 	if (!r.xml) {
@@ -370,10 +395,10 @@ int backup_read(struct fh_session *fh, const struct pkg *pkg,
 	if (rc)
 		goto out;
 	snprintf(path, sizeof(path), "%s/%s", tmp, prog ? prog + 1 :
-		 pkg->programmer);
-	rc = copy_file(pkg->programmer, path);
+		 src->programmer);
+	rc = backup_copy_file(src->programmer, path);
 	if (!rc)
-		rc = write_manifest(tmp, pkg, id, usbpath, r.images);
+		rc = write_manifest(tmp, src, id, usbpath, r.images);
 	if (!rc && rename(tmp, dir))
 		rc = -errno;
 	if (rc)

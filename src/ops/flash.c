@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "base/clock.h"
 #include "ops/backup.h"
@@ -35,6 +36,10 @@ struct run {
 	bool has_manifest;
 	struct mod_ident id;
 	struct edl_session e;
+	bool no_pkg;			/* backup without a package */
+	bool fh_ok;			/* the programmer answered */
+	char programmer[1024];		/* the one uploaded */
+	uint64_t total_blocks;		/* getstorageinfo, 0 unknown */
 };
 
 static void stage(struct run *x, const char *name)
@@ -56,6 +61,10 @@ static int open_package(struct run *x)
 	}
 	if (x->err->code)
 		return x->err->code;
+	if (x->o->mode == FLASH_MODE_BACKUP && !x->o->package) {
+		x->no_pkg = true;
+		return 0;
+	}
 	stage(x, "package");
 	rc = pkg_open(&x->pkg, x->o->package, &po, x->log, x->err);
 	if (rc)
@@ -113,6 +122,8 @@ static int preflight(struct run *x)
 	struct pkg_allow allow = x->o->allow;
 	struct pkg_module pm;
 
+	if (x->no_pkg)
+		return 0;	/* nothing to compare: a read-only backup */
 	ident_to_rules(&x->id, x->m->model ? x->m->model->name : NULL, &pm);
 	if (x->o->mode == FLASH_MODE_RESTORE) {
 		/* the backup is what the module held: only the hardware rules */
@@ -163,6 +174,48 @@ static int check_owner(struct run *x)
 	return -EPERM;
 }
 
+/*
+ * The programmer: --programmer FILE, else the package's, else the cache
+ * that flashes fill (by the module's MSM id; 0: the newest of any chip).
+ */
+static int pick_programmer(struct run *x, uint32_t msm)
+{
+	char dir[1000];
+
+	if (x->o->programmer) {
+		if (access(x->o->programmer, R_OK))
+			return mf_err_set(x->err, MF_USAGE, -errno,
+					  "cannot read the programmer %s: %s",
+					  x->o->programmer, strerror(errno));
+		snprintf(x->programmer, sizeof(x->programmer), "%s",
+			 x->o->programmer);
+		return 0;
+	}
+	if (!x->no_pkg) {
+		snprintf(x->programmer, sizeof(x->programmer), "%s",
+			 x->pkg.programmer);
+		return 0;
+	}
+	if (!progcache_find(msm, x->programmer, sizeof(x->programmer))) {
+		mf_log(x->log, MF_LOG_INFO, "programmer from the cache: %s",
+		       x->programmer);
+		return 0;
+	}
+	if (progcache_dir(msm, dir, sizeof(dir)))
+		snprintf(dir, sizeof(dir), "$XDG_DATA_HOME/modemflash/programmers/<MSM id>");
+	if (msm)
+		mf_err_set(x->err, MF_FAILED, -ENOENT,
+			   "no Firehose programmer for this module (MSM HW ID 0x%08x): none in the cache %s",
+			   msm, dir);
+	else
+		mf_err_set(x->err, MF_FAILED, -ENOENT,
+			   "no Firehose programmer for this module: the programmer cache is empty");
+	mf_err_hint(x->err,
+		    "pass one with --programmer FILE, or a package for this module (backup [-o DIR] PKG); a successful flash also fills the cache %s%s",
+		    dir, x->e.link ? " (the module now waits in EDL: power-cycle it or run reset --programmer FILE)" : "");
+	return -ENOENT;
+}
+
 static int enter_edl(struct run *x)
 {
 	int rc;
@@ -183,6 +236,12 @@ static int enter_edl(struct run *x)
 		if (x->id.sid.have_serial)
 			snprintf(x->r->serial, sizeof(x->r->serial), "0x%08x",
 				 x->id.sid.serial);
+		/* the cache is keyed by what the module says it is */
+		if (x->no_pkg && !x->o->programmer && x->id.sid.have_hwid) {
+			rc = pick_programmer(x, x->id.sid.msm_id);
+			if (rc)
+				return rc;
+		}
 	}
 	rc = check_owner(x);
 	if (!rc)
@@ -193,17 +252,19 @@ static int enter_edl(struct run *x)
 static int open_firehose(struct run *x)
 {
 	struct fh_storage_info si;
-	const char *mem = x->pkg.geo.page_size ? "nand" : "emmc";
+	const char *mem = x->no_pkg || x->pkg.geo.page_size ? "nand" : "emmc";
 	int rc;
 
-	rc = edl_firehose(&x->e, x->pkg.programmer, mem);
+	rc = edl_firehose(&x->e, x->programmer, mem);
 	if (rc)
 		return rc;
+	x->fh_ok = true;
 	stage(x, "configure");
 	rc = fh_getstorageinfo(&x->e.fh, 0, &si);
 	if (rc == 0) {
 		x->id.page_size = si.page_size;
 		x->id.block_size = si.block_size;
+		x->total_blocks = si.total_blocks;
 		mf_log(x->log, MF_LOG_INFO, "storage: %s page %u block %u",
 		       si.mem_type, si.page_size, si.block_size);
 	} else if (rc == -ENODATA || rc == -EREMOTEIO) {
@@ -216,14 +277,41 @@ static int open_firehose(struct run *x)
 	return preflight(x);
 }
 
+/* Without a package: the geometry the programmer reported, the MIBIB. */
+static int module_plan(struct run *x, struct backup_src *src,
+		       struct plan_part *parts, size_t *n)
+{
+	if (backup_src_geo(src, x->programmer, x->id.page_size,
+			   x->id.block_size)) {
+		mf_err_set(x->err, MF_FAILED, -ENODATA,
+			   "the programmer did not report a usable NAND geometry (page %u, block %u)",
+			   x->id.page_size, x->id.block_size);
+		mf_err_hint(x->err, "give a package made for this module: backup [-o DIR] PKG");
+		return -ENODATA;
+	}
+	stage(x, "partition-table");
+	return backup_module_parts(&x->e.fh, src, x->total_blocks, parts,
+				   PLAN_MAX_PARTS, n, x->log, x->err);
+}
+
 static int take_backup(struct run *x)
 {
 	struct plan_part parts[PLAN_MAX_PARTS];
-	size_t n = plan_backup_parts(&x->pkg, parts, PLAN_MAX_PARTS);
+	struct backup_src src;
 	struct backup_info bi;
+	size_t n = 0;
 	char key[64];
 	int rc;
 
+	if (x->no_pkg) {
+		rc = module_plan(x, &src, parts, &n);
+		if (rc)
+			return rc;
+	} else {
+		backup_src_pkg(&src, &x->pkg);
+		src.programmer = x->programmer;
+		n = plan_backup_parts(&x->pkg, parts, PLAN_MAX_PARTS);
+	}
 	stage(x, "backup");
 	if (x->o->backup_dir) {
 		snprintf(x->r->backup, sizeof(x->r->backup), "%s",
@@ -236,7 +324,7 @@ static int take_backup(struct run *x)
 			return mf_err_set(x->err, MF_FAILED, rc,
 					  "no place for the backup: set XDG_DATA_HOME or HOME, or pass --no-backup");
 	}
-	rc = backup_read(&x->e.fh, &x->pkg, &x->id, x->m->usb.path, parts, n,
+	rc = backup_read(&x->e.fh, &src, &x->id, x->m->usb.path, parts, n,
 			 x->r->backup, sizeof(x->r->backup),
 			 x->o->backup_dir != NULL, &bi, x->log, x->err);
 	if (rc) {
@@ -310,6 +398,8 @@ static int do_run(struct run *x)
 	int rc;
 
 	rc = open_package(x);
+	if (!rc)
+		rc = pick_programmer(x, x->m->model ? x->m->model->msm_id : 0);
 	if (rc)
 		return rc;
 	if (x->m->mode == MF_MODE_NORMAL) {
@@ -382,6 +472,21 @@ static void lost_link(struct run *x, int rc)
 	}
 }
 
+/* A programmer that worked is kept for backups without a package. */
+static void remember_programmer(struct run *x)
+{
+	int rc;
+
+	if (x->no_pkg || x->o->programmer || !x->id.sid.have_hwid ||
+	    !x->pkg.programmer)
+		return;
+	rc = progcache_store(x->id.sid.msm_id, x->pkg.programmer);
+	if (rc)
+		mf_log(x->log, MF_LOG_WARN,
+		       "could not keep the programmer in the cache: %s",
+		       strerror(-rc));
+}
+
 int flash_run(const struct flash_opts *o, const struct mf_module *m,
 	      struct flash_report *r, const struct mf_log *log,
 	      struct mf_err *err)
@@ -402,6 +507,8 @@ int flash_run(const struct flash_opts *o, const struct mf_module *m,
 	rc = do_run(x);
 	if (rc)
 		lost_link(x, rc);
+	if (!rc && x->fh_ok)
+		remember_programmer(x);
 	if (rc && o->mode != FLASH_MODE_BACKUP)
 		recovery_hint(x);
 	edl_close(&x->e);

@@ -32,7 +32,9 @@ enum flash_mode {
 struct flash_opts {
 	enum flash_mode mode;
 	const char *sysroot;
-	const char *package;		/* package, or backup folder */
+	const char *package;		/* package, or backup folder; NULL: backup
+					 * from the module's own partition table */
+	const char *programmer;		/* --programmer FILE (backup), or NULL */
 	bool factory;
 	bool no_backup;
 	struct pkg_allow allow;

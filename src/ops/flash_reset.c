@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ops/backup.h"
 #include "ops/edl.h"
 #include "ops/flash.h"
 #include "proto/at.h"
@@ -40,17 +41,23 @@ static int reset_edl(const char *sysroot, const struct mf_module *m,
 		     struct mf_err *err)
 {
 	struct edl_session e;
+	char cached[1024];
 	int rc;
 
 	edl_init(&e, sysroot, log, err);
 	rc = edl_enter(&e, m);
 	if (!rc)
 		rc = edl_identify(&e);
+	if (!rc && !e.firehose_running && !programmer && e.sid.have_hwid &&
+	    !progcache_find(e.sid.msm_id, cached, sizeof(cached))) {
+		mf_log(log, MF_LOG_INFO, "programmer from the cache: %s", cached);
+		programmer = cached;
+	}
 	if (!rc && !e.firehose_running && !programmer) {
 		rc = mf_err_set(err, MF_USAGE, -EINVAL,
 				"module %s waits in Sahara: a Firehose reset needs its programmer",
 				m->usb.path);
-		mf_err_hint(err, "add the package: modemflash -d %s reset PKG (or power-cycle the module)",
+		mf_err_hint(err, "add the package or the programmer: modemflash -d %s reset PKG, or reset --programmer FILE (or power-cycle the module)",
 			    m->usb.path);
 	}
 	if (!rc)
