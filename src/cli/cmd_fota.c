@@ -57,6 +57,10 @@ static void on_event(void *ctx, const struct fota_event *ev)
 		json_object_object_add(f, "path", json_object_new_string(ev->text));
 		cli_event(cli, "port", f);
 		return;
+	case FOTA_EV_RESTART:
+		json_object_object_add(f, "seen", json_object_new_string(ev->text));
+		cli_event(cli, "restart", f);
+		return;
 	}
 	json_object_put(f);
 }

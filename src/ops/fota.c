@@ -29,6 +29,19 @@ void fota_stage(struct fota_run *r, const char *stage)
 	fota_emit(r, FOTA_EV_STAGE, stage, NULL);
 }
 
+void fota_restart_seen(struct fota_run *r, const char *how, bool vanished)
+{
+	if (!vanished && r->boot_pending) {
+		r->boot_pending = false;
+		return;
+	}
+	r->boot_pending = vanished;
+	r->res->reboots++;
+	if (r->after_end)
+		r->rebooted = true;
+	fota_emit(r, FOTA_EV_RESTART, how, NULL);
+}
+
 /* The tap keeps the last upload count so that a failure can say how far. */
 static void tap_emit(void *ctx, enum mf_level level, const char *msg)
 {

@@ -123,6 +123,12 @@ enum fota_event_kind {
 	FOTA_EV_URC,		/* urc, text: the raw line */
 	FOTA_EV_PORT_GONE,	/* text: port path (module rebooting) */
 	FOTA_EV_PORT_BACK,	/* text: port path */
+	/*
+	 * The module restarted; text: how we know ("port" vanished, or the
+	 * boot report "RDY", "START", "CONTINUE" on a port that stays, such
+	 * as a UART). One event per restart.
+	 */
+	FOTA_EV_RESTART,
 };
 
 struct fota_event {
@@ -158,7 +164,7 @@ struct fota_result {
 	char expected[FOTA_REV_MAX];	/* from the delta header, "" unknown */
 	uint64_t bytes;			/* uploaded */
 	int fota_code;			/* last END/HTTPEND code, -1 none */
-	int reboots;			/* times the port vanished and came back */
+	int reboots;			/* restarts seen (FOTA_EV_RESTART) */
 	bool resumed;			/* "continue upgrade" seen */
 };
 

@@ -20,6 +20,7 @@ int fota_start(struct fota_run *r)
 	int rc;
 
 	fota_stage(r, "start");
+	r->started = true;
 	mf_err_clear(&r->scratch);
 	rc = at_cmdf(&r->at, r->cmd_ms, &rep, "AT+QFOTADL=%s", r->start);
 	if (rc == -ENODEV) {
@@ -73,6 +74,10 @@ static int fail_end(struct fota_run *r, int code)
 static int on_urc(struct fota_run *r, const struct fota_urc *u)
 {
 	switch (u->kind) {
+	case FOTA_URC_START:
+		/* the updater reports from a fresh boot (after AT+QFOTADL) */
+		fota_restart_seen(r, "START", false);
+		return 1;
 	case FOTA_URC_UPDATING:
 		mf_progress(r->log, "update", (uint64_t)u->value, 100);
 		return 1;
@@ -80,6 +85,7 @@ static int on_urc(struct fota_run *r, const struct fota_urc *u)
 		mf_progress(r->log, "restore", (uint64_t)u->value, 100);
 		return 1;
 	case FOTA_URC_CONTINUE:
+		fota_restart_seen(r, "CONTINUE", false);
 		r->res->resumed = true;
 		mf_log(r->log, MF_LOG_INFO,
 		       "the module resumes the interrupted update");
@@ -108,8 +114,7 @@ static int on_silence(struct fota_run *r)
 	char rev[FOTA_REV_MAX];
 	int rc;
 
-	mf_err_clear(&r->scratch);
-	rc = at_open(&r->at, r->link, &r->tap, &r->scratch);
+	rc = fota_at_sync(r);
 	if (rc == 0)
 		rc = at_query_qgmr(&r->at, rev, sizeof(rev));
 	if (rc == 0 && r->res->expected[0] &&
@@ -171,7 +176,6 @@ int fota_follow(struct fota_run *r)
 		prc = fota_urc_parse(line, &u);
 		if (prc == 0)
 			continue;
-		mf_log(r->log, MF_LOG_DEVICE, "%s", line);
 		/* keep the start of it for messages; truncation is fine */
 		strncpy(r->last, line, sizeof(r->last) - 1);
 		r->last[sizeof(r->last) - 1] = '\0';
@@ -210,8 +214,7 @@ static int verify_once(struct fota_run *r, char *rev, size_t cap)
 		if (rc < 0)
 			return rc;
 	}
-	mf_err_clear(&r->scratch);
-	rc = at_open(&r->at, r->link, &r->tap, &r->scratch);
+	rc = fota_at_sync(r);
 	if (rc == 0)
 		rc = at_query_qgmr(&r->at, rev, cap);
 	if (rc == -ENODEV) {

@@ -15,6 +15,9 @@
 #define FOTA_QFUPL_TIMEOUT_S 60
 /* between attempts to open a port that vanished */
 #define FOTA_REOPEN_POLL_MS 200
+/* the AT handshake: tries of "AT", each waiting this long for OK */
+#define FOTA_SYNC_TRIES 3
+#define FOTA_SYNC_MS 1000
 
 struct fota_run {
 	const struct fota_opts *o;
@@ -34,6 +37,8 @@ struct fota_run {
 	int fd;
 	uint64_t size;
 	struct fota_delta_info delta;
+	bool started;			/* AT+QFOTADL sent: boot reports count */
+	bool boot_pending;		/* restart counted, its boot report not seen */
 	bool after_end;			/* END,0 seen: waiting for the new image */
 	bool rebooted;			/* port gone or RDY seen after END */
 	char last[128];			/* last FOTA URC, for messages */
@@ -42,10 +47,19 @@ struct fota_run {
 void fota_emit(struct fota_run *r, enum fota_event_kind kind,
 	       const char *text, const struct fota_urc *urc);
 void fota_stage(struct fota_run *r, const char *stage);
+/*
+ * A sign of a restart: the port vanished (vanished true), or a boot report
+ * ("RDY", "START", "CONTINUE"). A UART stays open across restarts, so only
+ * the reports show them; on USB the report that follows a vanished port is
+ * the same restart and is not counted twice.
+ */
+void fota_restart_seen(struct fota_run *r, const char *how, bool vanished);
 
 /* Port handling (fota_upload.c). */
 int fota_port_open(struct fota_run *r, bool sync);
 void fota_port_close(struct fota_run *r);
+/* AT until OK, then ATE0, keeping the URC callback. */
+int fota_at_sync(struct fota_run *r);
 /* The port vanished: close it, wait (bounded) for it to return, bind. */
 int fota_port_reopen(struct fota_run *r, bool sync);
 

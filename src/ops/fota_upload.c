@@ -21,9 +21,13 @@ static void urc_cb(void *ctx, const char *line)
 {
 	struct fota_run *r = ctx;
 
-	mf_log(r->log, MF_LOG_DEVICE, "%s", line);
-	/* the new image announces itself: the module did restart */
-	if (r->after_end && (!strcmp(line, "RDY") || !strcmp(line, "APP RDY")))
+	/*
+	 * The AT layer logged the line. The module announces a boot with
+	 * "RDY"; "APP RDY" follows in the same boot.
+	 */
+	if (r->started && !strcmp(line, "RDY"))
+		fota_restart_seen(r, "RDY", false);
+	else if (r->after_end && !strcmp(line, "APP RDY"))
 		r->rebooted = true;
 }
 
@@ -39,6 +43,26 @@ static void bind(struct fota_run *r)
 	at_init(&r->at, r->link, &r->tap, &r->scratch);
 	at_set_urc(&r->at, urc_cb, r);
 	r->at.ack_timeout_ms = r->ack_ms;
+}
+
+/*
+ * at_open's handshake (AT until OK, then ATE0) without re-binding the
+ * port: at_open would drop our URC callback and what is buffered, and a
+ * "RDY" read during the handshake is how a UART shows a restart.
+ */
+int fota_at_sync(struct fota_run *r)
+{
+	int rc = -ETIMEDOUT;
+
+	mf_err_clear(&r->scratch);
+	for (int i = 0; i < FOTA_SYNC_TRIES && rc < 0; i++) {
+		rc = at_cmd(&r->at, "AT", FOTA_SYNC_MS, NULL);
+		if (rc == -ENODEV)
+			return rc;
+	}
+	if (rc == 0)
+		rc = at_cmd(&r->at, "ATE0", r->cmd_ms, NULL);
+	return rc;
 }
 
 int fota_port_open(struct fota_run *r, bool sync)
@@ -59,15 +83,14 @@ int fota_port_open(struct fota_run *r, bool sync)
 	bind(r);
 	if (!sync)
 		return 0;
-	rc = at_open(&r->at, r->link, &r->tap, &r->scratch);
-	at_set_urc(&r->at, urc_cb, r);
-	r->at.ack_timeout_ms = r->ack_ms;
+	rc = fota_at_sync(r);
 	if (rc < 0) {
 		mf_err_set(r->err, mf_status_from_errno(rc), rc,
 			   "the module does not answer AT on %s", r->o->port);
-		mf_err_hint(r->err, "%s", r->scratch.hint[0] ? r->scratch.hint :
-			    "check the wiring, the baud rate and that no other "
-			    "program holds the port");
+		mf_err_hint(r->err, "%s", rc != -ETIMEDOUT && r->scratch.hint[0] ?
+			    r->scratch.hint :
+			    "check the wiring, the baud rate (115200), that this "
+			    "is an AT port and that no other program holds it");
 	}
 	return rc;
 }
@@ -114,18 +137,14 @@ static int reopen_within(struct fota_run *r, bool sync, int wait_ms)
 	rc = wait_for_port(r, wait_ms);
 	if (rc < 0)
 		return rc;
-	r->res->reboots++;
-	if (r->after_end)
-		r->rebooted = true;
+	if (r->started)
+		fota_restart_seen(r, "port", true);
 	fota_emit(r, FOTA_EV_PORT_BACK, r->o->port, NULL);
 	mf_log(r->log, MF_LOG_INFO, "%s is back", r->o->port);
 	bind(r);
 	if (!sync)
 		return 0;
-	rc = at_open(&r->at, r->link, &r->tap, &r->scratch);
-	at_set_urc(&r->at, urc_cb, r);
-	r->at.ack_timeout_ms = r->ack_ms;
-	return rc;
+	return fota_at_sync(r);
 }
 
 int fota_port_reopen(struct fota_run *r, bool sync)

@@ -74,49 +74,90 @@ class Sim:
     def state(self):
         return json.loads(self.control("state"))
 
-    def at(self, cmd, timeout=10.0):
-        """Our own raw AT exchange on the pty: bytes in, lines out."""
+    def at(self, cmd, timeout=30.0):
+        """Our own raw AT exchange on the pty: bytes in, lines out. The
+        module may be restarting (after an update, a refused one, a power
+        cycle): it ignores what it is sent until it booted, so first wait
+        until it answers a plain AT, then ask."""
         deadline = time.monotonic() + timeout
-        while True:
-            try:
-                return raw_at(self.port, cmd, deadline)
-            except (OSError, TimeoutError):
-                # the module may be restarting after the update
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
+        with RawPort(self.port) as p:
+            p.sync(deadline)
+            return p.command(cmd, deadline)
 
     def qgmr(self, timeout=30.0):
-        for line in self.at("AT+QGMR", timeout):
-            if "_" in line and not line.startswith("AT"):
-                return line
-        raise AssertionError("no AT+QGMR answer")
+        """The AT+QGMR revision line, asked again until one comes."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            lines = self.at("AT+QGMR", max(left, 0.1))
+            for line in lines:
+                if "_" in line and not line.startswith("AT"):
+                    return line
+            if time.monotonic() > deadline:
+                raise AssertionError("no AT+QGMR answer: %r" % lines)
 
 
-def raw_at(path, cmd, deadline):
-    fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
-    try:
-        attrs = termios.tcgetattr(fd)
+class RawPort:
+    """The pty opened raw (TCSANOW: keep what is already buffered)."""
+
+    def __init__(self, path):
+        self.fd = os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+        attrs = termios.tcgetattr(self.fd)
         attrs[0] = 0
         attrs[1] = 0
         attrs[3] = 0
-        termios.tcsetattr(fd, termios.TCSANOW, attrs)
-        os.write(fd, cmd.encode() + b"\r")
-        buf = b""
+        termios.tcsetattr(self.fd, termios.TCSANOW, attrs)
+        self.buf = b""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        os.close(self.fd)
+
+    def _read(self, wait):
+        r, _, _ = select.select([self.fd], [], [], max(wait, 0))
+        if not r:
+            return False
+        try:
+            data = os.read(self.fd, 4096)
+        except BlockingIOError:
+            return False
+        self.buf += data
+        return bool(data)
+
+    def lines(self):
+        return [ln.strip() for ln in self.buf.decode(errors="replace")
+                .replace("\r", "\n").split("\n") if ln.strip()]
+
+    def final(self):
+        return any(ln == "OK" or "ERROR" in ln for ln in self.lines())
+
+    def sync(self, deadline, every=1.0):
+        """Send AT until an OK comes, then let late answers pass."""
         while True:
+            self.buf = b""
+            os.write(self.fd, b"AT\r")
+            end = min(time.monotonic() + every, deadline)
+            while not self.final() and time.monotonic() < end:
+                self._read(end - time.monotonic())
+            if self.final():
+                break
+            if time.monotonic() >= deadline:
+                raise TimeoutError("the module does not answer AT: %r" % self.buf)
+        # ATs sent while it booted may be answered now: wait for quiet
+        while self._read(0.3):
+            pass
+        self.buf = b""
+
+    def command(self, cmd, deadline):
+        os.write(self.fd, cmd.encode() + b"\r")
+        while not self.final():
             left = deadline - time.monotonic()
             if left <= 0:
-                raise TimeoutError(f"{cmd}: no final result, got {buf!r}")
-            r, _, _ = select.select([fd], [], [], min(left, 0.5))
-            if not r:
-                continue
-            buf += os.read(fd, 4096)
-            lines = [ln.strip() for ln in buf.decode(errors="replace")
-                     .replace("\r", "\n").split("\n") if ln.strip()]
-            if any(ln == "OK" or "ERROR" in ln for ln in lines):
-                return lines
-    finally:
-        os.close(fd)
+                raise TimeoutError(f"{cmd}: no final result, got {self.buf!r}")
+            self._read(min(left, 0.5))
+        return self.lines()
 
 
 def mkdelta(out, frm, to):

@@ -68,14 +68,31 @@ static void restart(struct fake_module *m)
 	m->cmd_len = 0;
 }
 
-/* One step of the update script; true when the module restarted. */
+static bool step(struct fake_module *m);
+
+/*
+ * A restart of the update script: on USB the link vanishes (true); on a
+ * UART (m->uart) it stays and only the boot reports that follow show it.
+ */
+static bool boot(struct fake_module *m)
+{
+	if (!m->uart) {
+		restart(m);
+		return true;
+	}
+	m->out_len = 0;
+	m->cmd_len = 0;
+	m->uploading = false;
+	return step(m);		/* the next report of the script at once */
+}
+
+/* One step of the update script; true when the link vanished. */
 static bool step(struct fake_module *m)
 {
 	switch (m->fota_step) {
 	case S_REBOOT1:
 		m->fota_step = S_START;
-		restart(m);
-		return true;
+		return boot(m);
 	case S_START:
 		urc(m, "\"START\"");
 		m->fota_step = m->end_code == 510 ? S_END : S_UPD10;
@@ -90,8 +107,7 @@ static bool step(struct fake_module *m)
 		if (m->power_cut) {
 			m->power_cut = false;
 			m->fota_step = S_CONTINUE;
-			restart(m);
-			return true;
+			return boot(m);
 		}
 		return false;
 	case S_CONTINUE:
@@ -110,8 +126,7 @@ static bool step(struct fake_module *m)
 		return false;
 	case S_REBOOT2:
 		m->fota_step = S_RDY;
-		restart(m);
-		return true;
+		return boot(m);
 	case S_RDY:
 		put(m, "\r\nRDY\r\n\r\nAPP RDY\r\n");
 		m->fota_step = S_IDLE;

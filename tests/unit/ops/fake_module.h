@@ -6,7 +6,8 @@
  * A scripted module behind a fake link, for the FOTA operation: answers
  * the AT commands fota uses, takes an AT+QFUPL upload in ACK mode, and
  * plays the +QIND: "FOTA" URCs of an update with its restarts (the link
- * vanishes with -ENODEV; the next open gets a new one).
+ * vanishes with -ENODEV; the next open gets a new one; with uart set the
+ * link stays, as a UART does, and only the boot reports show a restart).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,6 +31,7 @@ struct fake_module {
 	int end_code;			/* END,<code> */
 	bool power_cut;			/* lose power once at UPDATING 40% */
 	bool no_urcs;			/* URCs go to another port */
+	bool uart;			/* the link stays across restarts */
 	int http_end;			/* --url: HTTPEND,<code> */
 	/* state */
 	unsigned gen;			/* bumps at each restart */

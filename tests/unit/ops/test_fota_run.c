@@ -24,6 +24,7 @@ struct capture {
 	char stages[256];
 	int urcs;
 	int gone, back;
+	char restarts[128];	/* FOTA_EV_RESTART texts */
 	uint64_t up_done, up_total;
 };
 
@@ -65,6 +66,11 @@ static void cap_event(void *ctx, const struct fota_event *ev)
 		break;
 	case FOTA_EV_PORT_BACK:
 		c->back++;
+		break;
+	case FOTA_EV_RESTART:
+		strncat(c->restarts, ev->text,
+			sizeof(c->restarts) - strlen(c->restarts) - 2);
+		strcat(c->restarts, " ");
 		break;
 	}
 }
@@ -177,6 +183,8 @@ static void test_success_across_restarts(void **state)
 	assert_true(e->cap.urcs >= 5);
 	assert_int_equal(e->cap.gone, 2);
 	assert_int_equal(e->cap.back, 2);
+	/* START and RDY after a vanished port are the same restarts */
+	assert_string_equal(e->cap.restarts, "port port ");
 	/* BG95's path is not confirmed on real modules: said so */
 	assert_non_null(strstr(e->cap.warn, "not confirmed"));
 	done(e);
@@ -324,6 +332,24 @@ static void test_power_lost_while_updating_resumes(void **state)
 	assert_int_equal(run(e), 0);
 	assert_true(e->res.resumed);
 	assert_int_equal(e->res.reboots, 3);
+	assert_string_equal(e->cap.restarts, "port port port ");
+	assert_string_equal(e->res.to, "BG95M3LAR02A03_01.014.01.014");
+	done(e);
+}
+
+/* A UART stays open across restarts: the boot reports count them. */
+static void test_uart_restarts_seen_in_boot_reports(void **state)
+{
+	struct env *e = setup_env(GOOD, 3000);
+
+	e->m.uart = true;
+	e->m.power_cut = true;
+	assert_int_equal(run(e), 0);
+	assert_true(e->res.resumed);
+	assert_int_equal(e->cap.gone, 0);
+	assert_int_equal(e->m.n_open, 1);
+	assert_string_equal(e->cap.restarts, "START CONTINUE RDY ");
+	assert_int_equal(e->res.reboots, 3);
 	assert_string_equal(e->res.to, "BG95M3LAR02A03_01.014.01.014");
 	done(e);
 }
@@ -437,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_drop_mid_upload_then_rerun),
 		cmocka_unit_test(test_uart_goes_quiet_mid_upload),
 		cmocka_unit_test(test_power_lost_while_updating_resumes),
+		cmocka_unit_test(test_uart_restarts_seen_in_boot_reports),
 		cmocka_unit_test(test_url_download_error),
 		cmocka_unit_test(test_url_success),
 		cmocka_unit_test(test_unknown_model_needs_dir),
