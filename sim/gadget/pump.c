@@ -25,6 +25,16 @@
 #define EV_SIZE 12		/* struct usb_functionfs_event */
 #define RETRY_MS 20
 #define LOG_OUT_MAX 64		/* --verbose: transfers from the host logged per function */
+/*
+ * wMaxPacketSize of the bulk endpoints at high speed (desc.c; dummy_hcd
+ * runs at high speed). A bulk OUT read longer than one packet waits for
+ * the rest of a transfer that ends on a packet boundary without a ZLP,
+ * and usb_wwan (ttyUSB) never sends one: a 4096-byte Sahara answer would
+ * sit in the endpoint until the host sent more. A real device reads the
+ * length it expects; a byte pump cannot know it, so it reads packet by
+ * packet.
+ */
+#define BR_MPS 512
 
 struct fn {
 	const struct br_opts *o;
@@ -103,6 +113,11 @@ static void *pump_in(void *arg)
 			nap(RETRY_MS);
 		}
 		last = 0;
+		/* end a packet-aligned transfer with a ZLP, as devices do: a
+		 * host read of more than this would wait for more otherwise */
+		if (n % BR_MPS == 0)
+			while (write(f->ep_in, buf, 0) < 0 && errno == EINTR)
+				;
 		if (f->o->verbose && f->to_host == 0)
 			br_log(f->o, "%s: first %zd bytes to host", f->dir, n);
 		f->to_host += (uint64_t)n;
@@ -110,7 +125,7 @@ static void *pump_in(void *arg)
 	return NULL;
 }
 
-/* bulk OUT -> pty; reads are a multiple of wMaxPacketSize */
+/* bulk OUT -> pty, one packet per read (BR_MPS); a ZLP reads as 0 */
 static void *pump_out(void *arg)
 {
 	struct fn *f = arg;
@@ -120,8 +135,10 @@ static void *pump_out(void *arg)
 	if (!buf)
 		return NULL;
 	for (;;) {
-		n = read(f->ep_out, buf, CHUNK);
-		if (n <= 0) {
+		n = read(f->ep_out, buf, BR_MPS);
+		if (n == 0)
+			continue;
+		if (n < 0) {
 			nap(RETRY_MS);
 			continue;
 		}

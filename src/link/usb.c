@@ -14,6 +14,8 @@
 
 #include <libusb.h>
 
+#include "base/clock.h"
+
 #define USB_CHUNK (1024 * 1024)	/* bulk transfers are split at 1 MiB */
 
 struct usb_link {
@@ -24,6 +26,8 @@ struct usb_link {
 	uint8_t ep_in, ep_out;
 	size_t in_max_packet;
 	bool claimed;
+	uint8_t rx[16384];	/* a whole number of packets; leftovers */
+	size_t rx_off, rx_len;
 };
 
 static struct usb_link *to_usb(struct link *l)
@@ -58,35 +62,77 @@ static unsigned usb_timeout(int timeout_ms)
 	return timeout_ms ? (unsigned)timeout_ms : 1;
 }
 
-static int usb_read(struct link *l, void *buf, size_t len, int timeout_ms)
+/*
+ * Bulk IN reads are always a whole number of wMaxPacketSize: a device may
+ * send a packet longer than what the caller asked for (a 48-byte Sahara
+ * HELLO for an 8-byte header read), and a shorter request would end in
+ * LIBUSB_ERROR_OVERFLOW with the packet lost. Small requests go through
+ * rx[], whose leftovers serve the next reads; large ones (Firehose data)
+ * go straight to the caller's buffer, rounded down to whole packets.
+ */
+static size_t usb_in_mps(const struct usb_link *u)
 {
-	struct usb_link *u = to_usb(l);
-	int got = 0, r;
+	return u->in_max_packet ? u->in_max_packet : 512;
+}
 
-	if (len > USB_CHUNK)
-		len = USB_CHUNK;
-	/* a bare ZLP (0 bytes) ends a transfer: read again, never return 0 */
-	for (int tries = 0; got == 0 && tries < 4; tries++) {
+static int usb_rx_take(struct usb_link *u, void *buf, size_t len)
+{
+	size_t n = u->rx_len < len ? u->rx_len : len;
+
+	memcpy(buf, u->rx + u->rx_off, n);
+	u->rx_off += n;
+	u->rx_len -= n;
+	if (!u->rx_len)
+		u->rx_off = 0;
+	return (int)n;
+}
+
+/* One bulk IN transfer; a zero-length packet is skipped (it only ends a
+ * transfer), so this returns > 0 bytes or a negative errno. */
+static int usb_in(struct usb_link *u, uint8_t *buf, size_t len, int timeout_ms)
+{
+	int64_t deadline = mf_deadline(timeout_ms);
+
+	for (bool first = true;; first = false) {
+		int got = 0, r, left = mf_remaining_ms(deadline);
+
+		if (!first && left == 0)
+			return -ETIMEDOUT;
 		r = libusb_bulk_transfer(u->h, u->ep_in, buf, (int)len, &got,
-					 usb_timeout(timeout_ms));
+					 usb_timeout(left));
 		if (r == LIBUSB_ERROR_TIMEOUT && got > 0)
 			r = 0;
 		if (r < 0)
 			return usb_errno(r);
+		if (got > 0)
+			return got;
 	}
-	if (got == 0)
-		return -ETIMEDOUT;
-	/*
-	 * A read that fills the buffer exactly on a packet boundary may be
-	 * followed by the device's ZLP: consume it so that the next read
-	 * does not return 0 bytes.
-	 */
-	if ((size_t)got == len && u->in_max_packet &&
-	    len % u->in_max_packet == 0) {
-		uint8_t zb[1];
-		int z = 0;
+}
 
-		libusb_bulk_transfer(u->h, u->ep_in, zb, 0, &z, 1);
+static int usb_read(struct link *l, void *buf, size_t len, int timeout_ms)
+{
+	struct usb_link *u = to_usb(l);
+	size_t mps = usb_in_mps(u);
+	int got;
+
+	if (!len)
+		return -EINVAL;
+	if (u->rx_len) {
+		got = usb_rx_take(u, buf, len);
+	} else if (len >= mps) {
+		size_t want = len > USB_CHUNK ? USB_CHUNK : len;
+
+		got = usb_in(u, buf, want - want % mps, timeout_ms);
+		if (got < 0)
+			return got;
+	} else {
+		got = usb_in(u, u->rx, sizeof(u->rx) - sizeof(u->rx) % mps,
+			     timeout_ms);
+		if (got < 0)
+			return got;
+		u->rx_off = 0;
+		u->rx_len = (size_t)got;
+		got = usb_rx_take(u, buf, len);
 	}
 	mf_log_hex(l->log, "<-", buf, (size_t)got);
 	return got;

@@ -5,6 +5,7 @@
 
 #include "base/clock.h"
 #include "ops/edl.h"
+#include "ops/edl_link.h"
 #include "proto/diag.h"
 
 /* The programmer is asked for this much per raw transfer; it may lower it. */
@@ -50,24 +51,9 @@ static int diag_switch(struct edl_session *e, const struct mf_module *m)
 
 static int open_sahara(struct edl_session *e)
 {
-	const struct mf_port *p = mf_module_port(&e->mod, MF_ROLE_SAHARA);
-	int64_t until = mf_deadline(5000);
-
-	if (!p || !p->dev[0])
-		return mf_err_set(e->err, MF_NO_DEVICE, -ENODEV,
-				  "module %s is in EDL but has no Sahara port",
-				  e->mod.usb.path);
-	/* the tty node can lag behind the USB device by a moment */
-	for (;;) {
-		e->link = link_tty_open(p->dev, e->log, e->err);
-		if (e->link || !mf_remaining_ms(until))
-			break;
-		mf_sleep_ms(100);
-	}
-	if (!e->link)
-		return -ENODEV;
-	mf_err_clear(e->err);
-	return 0;
+	/* usb when the device is accessible, else its tty (ops/edl_link.h) */
+	e->link = edl_link_open(e->sysroot, &e->mod, 5000, e->log, e->err);
+	return e->link ? 0 : -ENODEV;
 }
 
 int edl_enter(struct edl_session *e, const struct mf_module *m)
