@@ -177,8 +177,8 @@ int fota_follow(struct fota_run *r)
 		if (prc == 0)
 			continue;
 		/* keep the start of it for messages; truncation is fine */
-		strncpy(r->last, line, sizeof(r->last) - 1);
-		r->last[sizeof(r->last) - 1] = '\0';
+		snprintf(r->last, sizeof(r->last), "%.*s",
+			 (int)sizeof(r->last) - 1, line);
 		fota_emit(r, FOTA_EV_URC, line, &u);
 		if (prc < 0) {
 			mf_log(r->log, MF_LOG_WARN, "malformed FOTA report: %s", line);

@@ -341,8 +341,13 @@ int fota_upload(struct fota_run *r)
 		       (unsigned long long)up.size, up.checksum);
 		return 0;
 	}
-	/* the AT layer's words on the failure, before cleanup talks again */
-	snprintf(detail, sizeof(detail), "%s", r->scratch.msg);
+	/*
+	 * The AT layer's words, before cleanup talks again: the sizes or the
+	 * module's code; a timeout or a vanished port is said already.
+	 */
+	detail[0] = '\0';
+	if (rc != -ETIMEDOUT && rc != -ENODEV)
+		snprintf(detail, sizeof(detail), "%s", r->scratch.msg);
 	st = rc == -ETIMEDOUT ? MF_TIMEOUT : rc == -EBADMSG ? MF_MISMATCH
 					   : MF_FAILED;
 	clean = cleanup_partial(r, rc);
