@@ -248,6 +248,16 @@ int flash_verify(struct fh_session *fh, const struct pkg *pkg,
 		if (c->op != PKG_OP_PROGRAM || !c->present || !c->file_size)
 			continue;
 		rc = verify_one(fh, pkg, c, digest, log, err);
+		if (rc == -EREMOTEIO && digest && how == FLASH_VERIFY_AUTO) {
+			/* a programmer that lists it but refuses it: read back */
+			mf_log(log, MF_LOG_WARN,
+			       "the programmer refused getsha256digest (%s): verifying by read-back",
+			       err->msg);
+			mf_err_clear(err);
+			digest = false;
+			snprintf(r->verified, sizeof(r->verified), "readback");
+			rc = verify_one(fh, pkg, c, digest, log, err);
+		}
 		done += c->file_size;
 		mf_progress(log, "verify", done, total);
 	}
