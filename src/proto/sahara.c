@@ -20,6 +20,7 @@
 #define SH_XML 1		/* Firehose XML arrived instead of a packet */
 #define SH_CHUNK 4096		/* image answers are written in 4 KiB pieces */
 #define SH_EXEC_MAX 4096	/* largest command-mode answer we accept */
+#define SH_ECHO_MS 500		/* CMD_READY after an echo's END_OF_IMAGE */
 
 struct sconv {
 	struct link *l;
@@ -129,10 +130,12 @@ static int sh_hello_body(struct sconv *c, const uint8_t w[8],
 
 /*
  * Wait for a HELLO within timeout_ms, skipping well-formed packets of
- * another kind and scanning past garbage. SH_XML only when xml_ok.
+ * another kind and scanning past garbage. SH_XML only when xml_ok;
+ * -EAGAIN for an END_OF_IMAGE when eoi_again (see sh_reset_hello).
  */
 static int sh_wait_hello_once(struct sconv *c, struct sahara_pkt *pkt,
-			      uint8_t hdr[8], int timeout_ms, bool xml_ok)
+			      uint8_t hdr[8], int timeout_ms, bool xml_ok,
+			      bool eoi_again)
 {
 	int64_t deadline = mf_deadline(timeout_ms);
 
@@ -147,6 +150,8 @@ static int sh_wait_hello_once(struct sconv *c, struct sahara_pkt *pkt,
 			return SH_XML;
 		if (ret == 0 && pkt->cmd == SAHARA_HELLO)
 			return 0;
+		if (ret == 0 && eoi_again && pkt->cmd == SAHARA_END_OF_IMAGE)
+			return -EAGAIN;
 		if (ret == 0) {
 			mf_log(c->log, MF_LOG_INFO,
 			       "sahara: skipping %s while waiting for HELLO",
@@ -172,29 +177,51 @@ static int sh_fail_desync(struct sconv *c)
 }
 
 /*
- * Bring the device back to a fresh HELLO: wait for it, and if it does not
- * come, ask for one with RESET_STATE_MACHINE. Bounded by max_resync.
+ * Ask for a fresh HELLO with RESET_STATE_MACHINE: the boot ROM answers it
+ * with HELLO in any state (it sends HELLO only once by itself, so a HELLO
+ * that a prober read or that n_tty echoed back is otherwise gone until a
+ * replug, reference/usb-vm.md finding 6). An END_OF_IMAGE instead means
+ * the device threw away what it had buffered - stray echoed bytes in front
+ * of our request, and our request with them - so ask again at once.
+ * Bounded by max_resync requests of cmd_timeout_ms each.
+ */
+static int sh_reset_hello(struct sconv *c, struct sahara_pkt *pkt)
+{
+	uint8_t hdr[8];
+	int ret = -ETIMEDOUT;
+
+	while (++c->resyncs <= c->o.max_resync) {
+		mf_log(c->log, MF_LOG_WARN,
+		       "sahara: no HELLO: asking the device for a fresh one (%d)",
+		       c->resyncs);
+		ret = sh_send_simple(c, SAHARA_RESET_STATE_MACHINE);
+		if (ret < 0)
+			return ret;
+		ret = sh_wait_hello_once(c, pkt, hdr, c->o.cmd_timeout_ms,
+					 false, true);
+		if (ret != -EAGAIN && ret != -ETIMEDOUT)
+			return ret;
+	}
+	return ret == -EAGAIN ? sh_fail_desync(c) : ret;
+}
+
+/*
+ * Bring the device back to a fresh HELLO after garbage: wait for one (a
+ * restarting device sends its own; asking at the same time would give
+ * two), and if it does not come, ask for it. Bounded by max_resync.
  */
 static int sh_resync(struct sconv *c, struct sahara_pkt *pkt)
 {
 	uint8_t hdr[8];
 	int ret;
 
-	int last = 0;
-
-	for (;;) {
-		if (++c->resyncs > c->o.max_resync)
-			return last == -ETIMEDOUT ? -ETIMEDOUT : sh_fail_desync(c);
-		mf_log(c->log, MF_LOG_WARN, "sahara: resynchronising (%d)",
-		       c->resyncs);
-		ret = sh_wait_hello_once(c, pkt, hdr, c->o.cmd_timeout_ms, false);
-		if (ret != -ETIMEDOUT)
-			return ret;
-		last = ret;
-		ret = sh_send_simple(c, SAHARA_RESET_STATE_MACHINE);
-		if (ret < 0)
-			return ret;
-	}
+	if (++c->resyncs > c->o.max_resync)
+		return sh_fail_desync(c);
+	mf_log(c->log, MF_LOG_WARN, "sahara: resynchronising (%d)", c->resyncs);
+	ret = sh_wait_hello_once(c, pkt, hdr, c->o.cmd_timeout_ms, false, false);
+	if (ret != -ETIMEDOUT)
+		return ret;
+	return sh_reset_hello(c, pkt);
 }
 
 static int sh_link_fail(struct sconv *c, int ret, const char *what)
@@ -338,6 +365,22 @@ static int sh_eoi(struct sconv *c, const struct sahara_pkt *pkt,
 	return code;
 }
 
+/* Garbage in hdr: scan on to a HELLO (2: it is in pkt) or fail. */
+static int sh_hello_after(struct sconv *c, struct sahara_pkt *pkt,
+			  uint8_t hdr[8])
+{
+	int64_t deadline = mf_deadline(c->o.cmd_timeout_ms);
+	int ret = sh_scan_hello(c, hdr, deadline);
+
+	if (ret == 0)
+		ret = sh_hello_body(c, hdr, pkt, deadline);
+	if (ret == -ETIMEDOUT || ret == -EBADMSG)
+		return 1;	/* resynchronise: wait, then ask */
+	if (ret < 0)
+		return sh_link_fail(c, ret, "resynchronising");
+	return 2;
+}
+
 /* The image loop after HELLO_RESP; returns 1 to restart at HELLO. */
 static int sh_image_loop(struct sconv *c, int fd, uint64_t size,
 			 struct sahara_result *res, struct sahara_pkt *pkt)
@@ -361,11 +404,27 @@ static int sh_image_loop(struct sconv *c, int fd, uint64_t size,
 				return ret;
 			break;
 		case SAHARA_END_OF_IMAGE:
-			/* our HELLO_RESP was mangled (echo race): start over */
-			if (pkt->u.eoi.status == SAHARA_STATUS_INVALID_CMD &&
-			    res->bytes_served == 0)
-				return 1;
-			return sh_eoi(c, pkt, res);
+			if (pkt->u.eoi.status != SAHARA_STATUS_INVALID_CMD ||
+			    res->bytes_served != 0)
+				return sh_eoi(c, pkt, res);
+			/*
+			 * Before any data: the device rejected an echo of its
+			 * own HELLO (its request for our answer follows at
+			 * once), or our HELLO_RESP was mangled: start over.
+			 */
+			ret = sh_recv(c, pkt, hdr, SH_ECHO_MS);
+			if (ret == 0 && (pkt->cmd == SAHARA_READ_DATA ||
+					 pkt->cmd == SAHARA_READ_DATA_64)) {
+				ret = sh_serve(c, fd, size, pkt, res);
+				if (ret < 0)
+					return ret;
+				break;
+			}
+			if (ret == 0 && pkt->cmd == SAHARA_HELLO)
+				return 2;
+			if (ret == -EBADMSG)	/* garbage, then a HELLO? */
+				return sh_hello_after(c, pkt, hdr);
+			return 1;
 		default:
 			sh_send_simple(c, SAHARA_RESET);
 			return mf_err_set(c->err, MF_FAILED, -EPROTO,
@@ -389,13 +448,14 @@ int sahara_run_image_fd(struct link *l, int fd, uint64_t size,
 	else
 		sahara_opts_default(&c.o);
 	memset(res, 0, sizeof(*res));
-	ret = sh_wait_hello_once(&c, &pkt, hdr, c.o.hello_timeout_ms, true);
+	ret = sh_wait_hello_once(&c, &pkt, hdr, c.o.hello_timeout_ms, true,
+				 false);
 	if (ret == SH_XML) {
 		sh_keep_xml(&c, hdr, res);
 		return 0;
 	}
 	if (ret == -ETIMEDOUT)	/* a swallowed HELLO: ask for a new one */
-		ret = sh_resync(&c, &pkt);
+		ret = sh_reset_hello(&c, &pkt);
 	for (;;) {
 		if (ret < 0)
 			return sh_link_fail(&c, ret, "waiting for HELLO");
@@ -548,6 +608,34 @@ static int sh_id_queries(struct sconv *c, struct sahara_identity *id)
 	return 0;
 }
 
+/*
+ * END_OF_IMAGE(INVALID_CMD) before CMD_READY is either a refusal (SC20) or
+ * the device rejecting its own HELLO that n_tty echoed back before raw
+ * mode (reference/usb-vm.md finding 6), in which case our HELLO_RESP is
+ * answered right after it: look for that CMD_READY briefly.
+ */
+static int sh_echo_rejected(struct sconv *c, struct sahara_pkt *pkt,
+			    uint8_t hdr[8])
+{
+	struct sahara_pkt next;
+	int ret;
+
+	if (pkt->cmd != SAHARA_END_OF_IMAGE ||
+	    pkt->u.eoi.status != SAHARA_STATUS_INVALID_CMD)
+		return 0;
+	ret = sh_recv(c, &next, hdr,
+		      c->o.cmd_timeout_ms < SH_ECHO_MS ? c->o.cmd_timeout_ms : SH_ECHO_MS);
+	if (ret == -ETIMEDOUT || ret == -EBADMSG || ret == SH_XML)
+		return 0;	/* a real refusal */
+	if (ret < 0)
+		return ret;
+	if (next.cmd == SAHARA_CMD_READY)
+		mf_log(c->log, MF_LOG_INFO,
+		       "sahara: the device rejected an echo of its HELLO; command mode follows");
+	*pkt = next;
+	return 0;
+}
+
 int sahara_identify(struct link *l, const struct sahara_opts *o,
 		    struct sahara_identity *id, const struct mf_log *log,
 		    struct mf_err *err)
@@ -562,11 +650,14 @@ int sahara_identify(struct link *l, const struct sahara_opts *o,
 	else
 		sahara_opts_default(&c.o);
 	memset(id, 0, sizeof(*id));
-	ret = sh_wait_hello_once(&c, &pkt, hdr, c.o.hello_timeout_ms, true);
+	ret = sh_wait_hello_once(&c, &pkt, hdr, c.o.hello_timeout_ms, true,
+				 false);
 	if (ret == SH_XML) {
 		mf_log(log, MF_LOG_INFO, "the Firehose programmer is already running: no Sahara identity");
 		return -EALREADY;
 	}
+	if (ret == -ETIMEDOUT)	/* a swallowed HELLO: ask for a new one */
+		ret = sh_reset_hello(&c, &pkt);
 	if (ret < 0)
 		return sh_link_fail(&c, ret, "waiting for HELLO");
 	id->version = pkt.u.hello.version;
@@ -575,6 +666,9 @@ int sahara_identify(struct link *l, const struct sahara_opts *o,
 		return sh_link_fail(&c, ret, "answering HELLO");
 	ret = sh_recv(&c, &pkt, hdr, c.o.cmd_timeout_ms);
 	if (ret != 0)
+		return sh_link_fail(&c, ret, "entering command mode");
+	ret = sh_echo_rejected(&c, &pkt, hdr);
+	if (ret < 0)
 		return sh_link_fail(&c, ret, "entering command mode");
 	if (pkt.cmd != SAHARA_CMD_READY) {
 		/* refused (SC20: END_OF_IMAGE 13/1): ask for a fresh HELLO */

@@ -422,6 +422,129 @@ static void test_identify_v3_chip_id(void **state)
 	fl_free(&f);
 }
 
+static const uint8_t rsm2[] = { 0x13, 0, 0, 0, 0x08, 0, 0, 0,
+				0x13, 0, 0, 0, 0x08, 0, 0, 0 };
+
+/*
+ * usb-vm.md finding 6: a prober read the HELLO and its echo reached the
+ * device. The HELLO never comes again by itself: RESET_STATE_MACHINE; the
+ * device rejects echo + request with END_OF_IMAGE(INVALID_CMD) and
+ * empties its buffer; the second request gets the HELLO.
+ */
+static void test_identify_hello_swallowed(void **state)
+{
+	const uint8_t serial[4] = { 0x64, 0x4c, 0xf9, 0x0c };
+	const uint8_t hwid[8] = { 0, 0, 0, 0, 0xe1, 0x70, 0x10, 0x00 };
+	const uint8_t h[32] = { 0xd4, 0x0e };
+	struct fakelink f;
+	struct sahara_opts o = fast();
+	struct sahara_identity id;
+	struct mf_err err = { 0 };
+
+	fl_init(&f);
+	fl_timeout(&f);		/* the HELLO went to somebody else */
+	eoi(&f, 13, 1);		/* "5e 41 5e 40 5e" + our request rejected */
+	hello(&f, 2);
+	pkt(&f, SAHARA_CMD_READY, NULL, 0);
+	exec_resp(&f, 1, serial, 4);
+	exec_resp(&f, 2, hwid, 8);
+	exec_resp(&f, 3, h, 32);
+	assert_int_equal(sahara_identify(&f.link, &o, &id, NULL, &err), 0);
+	assert_true(id.cmd_mode);
+	assert_int_equal(id.serial, 0x0cf94c64);
+	assert_true(fl_wrote(&f, rsm2, sizeof(rsm2)));
+	fl_free(&f);
+}
+
+/* Asking is bounded: a device that never answers is a timeout. */
+static void test_identify_hello_never(void **state)
+{
+	struct fakelink f;
+	struct sahara_opts o = fast();
+	struct sahara_identity id;
+	struct mf_err err = { 0 };
+
+	fl_init(&f);
+	fl_timeout(&f);
+	for (int i = 0; i < 8; i++)
+		eoi(&f, 13, 1);
+	assert_int_equal(sahara_identify(&f.link, &o, &id, NULL, &err), -EPROTO);
+	assert_non_null(strstr(err.msg, "out of step"));
+	assert_int_equal(f.wlen, 3 * 8);	/* max_resync requests, no more */
+	fl_free(&f);
+}
+
+/* The device's own HELLO echoed back to it: END_OF_IMAGE, then CMD_READY. */
+static void test_identify_echo_rejected(void **state)
+{
+	const uint8_t serial[4] = { 1, 2, 3, 4 };
+	const uint8_t hwid[8] = { 0, 0, 0, 0, 0xe1, 0x70, 0x10, 0x00 };
+	const uint8_t h[32] = { 0xd4, 0x0e };
+	struct fakelink f;
+	struct sahara_opts o = fast();
+	struct sahara_identity id;
+	struct mf_err err = { 0 };
+
+	fl_init(&f);
+	hello(&f, 2);
+	eoi(&f, 13, 1);
+	pkt(&f, SAHARA_CMD_READY, NULL, 0);
+	exec_resp(&f, 1, serial, 4);
+	exec_resp(&f, 2, hwid, 8);
+	exec_resp(&f, 3, h, 32);
+	assert_int_equal(sahara_identify(&f.link, &o, &id, NULL, &err), 0);
+	assert_true(id.cmd_mode);
+	assert_true(id.have_serial);
+	fl_free(&f);
+}
+
+/* The same in image mode: the request for our answer follows the EOI. */
+static void test_image_echo_rejected(void **state)
+{
+	struct fakelink f;
+	struct sahara_opts o = fast();
+	struct sahara_result res;
+	struct mf_err err = { 0 };
+	const uint8_t rsm[] = { 0x13, 0, 0, 0, 0x08, 0, 0, 0 };
+	int fd = prog_fd();
+
+	fl_init(&f);
+	hello(&f, 2);
+	eoi(&f, 13, 1);
+	read32(&f, 13, 0, 0x34);
+	eoi(&f, 13, 0);
+	done_resp(&f, 1);
+	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res, NULL, &err), 0);
+	assert_int_equal(res.bytes_served, 0x34);
+	check_served(&f, fd, 0, 0x34);
+	assert_false(fl_wrote(&f, rsm, sizeof(rsm)));
+	close(fd);
+	fl_free(&f);
+}
+
+/* Image mode with a swallowed HELLO: asked for twice, then served. */
+static void test_image_hello_swallowed(void **state)
+{
+	struct fakelink f;
+	struct sahara_opts o = fast();
+	struct sahara_result res;
+	struct mf_err err = { 0 };
+	int fd = prog_fd();
+
+	fl_init(&f);
+	fl_timeout(&f);
+	eoi(&f, 13, 1);
+	hello(&f, 2);
+	read32(&f, 13, 0, 0x34);
+	eoi(&f, 13, 0);
+	done_resp(&f, 1);
+	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res, NULL, &err), 0);
+	assert_int_equal(res.bytes_served, 0x34);
+	assert_true(fl_wrote(&f, rsm2, sizeof(rsm2)));
+	close(fd);
+	fl_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -439,6 +562,11 @@ int main(void)
 		cmocka_unit_test(test_identify),
 		cmocka_unit_test(test_identify_refused),
 		cmocka_unit_test(test_identify_v3_chip_id),
+		cmocka_unit_test(test_identify_hello_swallowed),
+		cmocka_unit_test(test_identify_hello_never),
+		cmocka_unit_test(test_identify_echo_rejected),
+		cmocka_unit_test(test_image_echo_rejected),
+		cmocka_unit_test(test_image_hello_swallowed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
