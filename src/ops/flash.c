@@ -105,7 +105,11 @@ static int refuse(struct run *x)
 	mf_err_set(x->err, MF_REFUSED, -EPERM,
 		   "refused by rule %s: %s (package: %s, module: %s)",
 		   f->rule, f->msg, f->package, f->module);
-	if (f->override)
+	if (f->override && x->o->factory &&
+	    !strcmp(f->override, "--allow-calibration-write"))
+		mf_err_hint(x->err,
+			    "nothing was written; --factory uses the package's factory XML, which erases the calibration data: if you are sure, run again with --factory --allow-calibration-write (a backup with the calibration data is taken first)");
+	else if (f->override)
 		mf_err_hint(x->err,
 			    "nothing was written; if you are sure, run again with %s (a backup is taken first)",
 			    f->override);
