@@ -12,9 +12,16 @@
 
 #include "sim/core.h"
 
-static const char *const phases[] = {
+/* Phases whose byte counts the device code checks (sim_fault_drop). */
+static const char *const drop_phases[] = {
+	"diag", "sahara", "configure", "erase", "program", "read",
+	"fota-upload", NULL,
+};
+
+/* Phases that can go mute once: the protocols and every Firehose command. */
+static const char *const silent_phases[] = {
 	"diag", "sahara", "firehose", "configure", "erase", "program", "read",
-	"patch", "power", "fota-upload", "fota", NULL,
+	"patch", "power", "nop", "getstorageinfo", "getsha256digest", NULL,
 };
 
 static bool in_list(const char *const *list, const char *w)
@@ -48,7 +55,7 @@ static int check_value(const char *kind, const char *arg, uint64_t *bytes,
 			goto bad;
 		memcpy(phase, arg, (size_t)(colon - arg));
 		phase[colon - arg] = 0;
-		if (!in_list(phases, phase) || !all_of(colon + 1, isdigit, ""))
+		if (!in_list(drop_phases, phase) || !all_of(colon + 1, isdigit, ""))
 			goto bad;
 		errno = 0;
 		*bytes = strtoull(colon + 1, &end, 10);
@@ -57,7 +64,7 @@ static int check_value(const char *kind, const char *arg, uint64_t *bytes,
 		return 0;
 	}
 	if (!strcmp(kind, "silent"))
-		return in_list(phases, arg) ? 0 : -EINVAL;
+		return in_list(silent_phases, arg) ? 0 : -EINVAL;
 	if (!strcmp(kind, "nak") || !strcmp(kind, "corrupt"))
 		return all_of(arg, isalnum, "_-") ? 0 : -EINVAL;
 	if (!strcmp(kind, "hwid"))
