@@ -46,6 +46,13 @@ class Sim:
                                    open(os.path.join(self.root, "sim.log")).read())
             time.sleep(0.05)
         self.port = os.path.join(self.root, "dev", "ttyS0")
+        # DIR/ready comes before the module has booted (at real timing, a
+        # while before): the tests start from a module that answers
+        try:
+            self.at("AT", timeout=60)
+        except Exception:
+            self.stop()
+            raise
 
     def stop(self):
         if self.proc.poll() is None:

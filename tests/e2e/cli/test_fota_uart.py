@@ -89,6 +89,9 @@ def test_fota_power_lost_while_updating_resumes(tmp_path):
     s = Sim(tmp_path / "root", timing=("--timing", "real", "--time-scale", "0.1"))
     try:
         delta = mkdelta(tmp_path / "d.bin", "01.009", "01.014")
+        # at real timing the module boots for a while after the simulator
+        # is up: start once it answers, as a user would
+        assert s.qgmr().endswith("01.009.01.009")
         p = subprocess.Popen([MF, "--json", "fota", delta, "--port", s.port],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True)
