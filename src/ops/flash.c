@@ -40,6 +40,8 @@ struct run {
 	bool fh_ok;			/* the programmer answered */
 	char programmer[1024];		/* the one uploaded */
 	uint64_t total_blocks;		/* getstorageinfo, 0 unknown */
+	char guessed_rev[96];		/* see guess_baseline() */
+	bool warned_baseline;
 };
 
 static void stage(struct run *x, const char *name)
@@ -120,6 +122,41 @@ static int refuse(struct run *x)
 	return -EPERM;
 }
 
+/*
+ * A module that names no baseline anywhere (AT+QGMR and ATI both say a
+ * bare "01.020"): compare its version under the package's baseline, so
+ * that downgrade and up-to-date still hold; only a baseline change goes
+ * unseen, and the user is told so.
+ */
+static void guess_baseline(struct run *x, struct pkg_module *pm)
+{
+	struct pkg_ident pi;
+	int parts;
+
+	/* never for another model: the model rule must still see it */
+	if (!pm->revision || !x->pkg.has_ident || !pm->model ||
+	    !pkg_model_eq(pm->model, x->pkg.ident.model) ||
+	    !pkg_ident_parse(pm->revision, &pi))
+		return;
+	parts = ident_bare_version(pm->revision);
+	if (parts != 2 && parts != 4)
+		return;
+	if (parts == 2)
+		snprintf(x->guessed_rev, sizeof(x->guessed_rev), "%.40s_%.20s.%.20s",
+			 x->pkg.ident.baseline, pm->revision, pm->revision);
+	else
+		snprintf(x->guessed_rev, sizeof(x->guessed_rev), "%.40s_%.40s",
+			 x->pkg.ident.baseline, pm->revision);
+	if (pkg_ident_parse(x->guessed_rev, &pi))
+		return;
+	if (!x->warned_baseline)
+		mf_log(x->log, MF_LOG_WARN,
+		       "the module names no baseline (AT+QGMR and ATI say %s): compared as %s; a change of baseline cannot be seen",
+		       pm->revision, x->guessed_rev);
+	x->warned_baseline = true;
+	pm->revision = x->guessed_rev;
+}
+
 /* The verdict with whatever is known so far (called up to three times). */
 static int preflight(struct run *x)
 {
@@ -135,6 +172,7 @@ static int preflight(struct run *x)
 		pm.revision = NULL;
 		pm.model = NULL;
 	}
+	guess_baseline(x, &pm);
 	pkg_evaluate(&x->pkg, &pm, &allow, &x->r->verdict);
 	for (size_t i = 0; i < x->r->verdict.n; i++)
 		if (x->r->verdict.f[i].overridden &&

@@ -5,6 +5,7 @@
 
 #include "base/clock.h"
 #include "ops/identity.h"
+#include "pkg/ident.h"
 
 static int open_at(const struct mf_module *m, struct link **l,
 		   struct at_port *at, const struct mf_log *log,
@@ -19,6 +20,48 @@ static int open_at(const struct mf_module *m, struct link **l,
 	if (!*l)
 		return -ENODEV;
 	return at_open(at, *l, log, err);
+}
+
+/* "01.009" or "01.009.01.009": digits and dots only. Parts, or 0. */
+int ident_bare_version(const char *v)
+{
+	int parts = 1;
+
+	if (!(*v >= '0' && *v <= '9'))
+		return 0;
+	for (; *v; v++) {
+		if (*v == '.')
+			parts++;
+		else if (!(*v >= '0' && *v <= '9'))
+			return 0;
+	}
+	return parts;
+}
+
+static void rules_revision(struct mod_ident *id, const struct mf_log *log)
+{
+	const char *q = id->at.full_revision;
+	struct pkg_ident pi;
+	int parts = ident_bare_version(q);
+	char joined[sizeof(id->rules_rev)];
+
+	snprintf(id->rules_rev, sizeof(id->rules_rev), "%s", q);
+	if (!id->at.revision[0] || !pkg_ident_parse(q, &pi) ||
+	    (parts != 2 && parts != 4))
+		return;
+	/* Quectel versions repeat their pair: 01.009 is 01.009.01.009 */
+	if (parts == 2)
+		snprintf(joined, sizeof(joined), "%.40s_%.20s.%.20s",
+			 id->at.revision, q, q);
+	else
+		snprintf(joined, sizeof(joined), "%.40s_%.40s",
+			 id->at.revision, q);
+	if (pkg_ident_parse(joined, &pi))
+		return;
+	snprintf(id->rules_rev, sizeof(id->rules_rev), "%s", joined);
+	mf_log(log, MF_LOG_INFO,
+	       "AT+QGMR answers only %s: with the baseline of ATI's Revision line the module runs %s",
+	       q, joined);
 }
 
 int ident_normal(const struct mf_module *m, struct mod_ident *id,
@@ -37,6 +80,7 @@ int ident_normal(const struct mf_module *m, struct mod_ident *id,
 	id->normal = true;
 	mf_log(log, MF_LOG_INFO, "%s: %s %s, IMEI %s", m->usb.path,
 	       id->at.model, id->at.full_revision, id->at.imei);
+	rules_revision(id, log);
 	return 0;
 }
 
@@ -46,7 +90,8 @@ void ident_to_rules(const struct mod_ident *id, const char *model_hint,
 	memset(pm, 0, sizeof(*pm));
 	pm->variant = -1;
 	pm->model = id->normal && id->at.model[0] ? id->at.model : model_hint;
-	pm->revision = id->normal && id->at.full_revision[0] ?
+	pm->revision = id->normal && id->rules_rev[0] ? id->rules_rev :
+		       id->normal && id->at.full_revision[0] ?
 		       id->at.full_revision : NULL;
 	if (id->edl && id->sid.have_hwid)
 		pm->msm_id = id->sid.msm_id;

@@ -25,6 +25,12 @@ struct mod_ident {
 	struct sahara_identity sid;
 	uint32_t page_size, block_size;	/* 0 until getstorageinfo */
 	char variant_hint[16];		/* "", or from a backup manifest */
+	/*
+	 * The revision the rules see: AT+QGMR, or, when a module answers it
+	 * with a bare version ("01.009"), ATI's Revision line (the baseline,
+	 * as AT+CGMR) joined to it: "BG95M3LAR02A03_01.009.01.009".
+	 */
+	char rules_rev[96];
 };
 
 /* ATI/AT+QGMR/AT+CGSN over m's AT port (at_open syncs first). */
@@ -42,6 +48,9 @@ void ident_to_rules(const struct mod_ident *id, const char *model_hint,
 int ident_wait_normal(const char *sysroot, const char *usbpath, int timeout_ms,
 		      struct mf_module *out, char *rev, size_t cap,
 		      const struct mf_log *log, struct mf_err *err);
+
+/* "01.009" / "01.009.01.009" (digits and dots): its parts, else 0. */
+int ident_bare_version(const char *v);
 
 /* A short key for backup folders: the IMEI, else "serial-0x...". */
 void ident_key(const struct mod_ident *id, char *out, size_t cap);
