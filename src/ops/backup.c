@@ -13,6 +13,7 @@
 
 #include "ops/backup.h"
 #include "ops/flash_int.h"
+#include "proto/firehose_verify.h"
 
 int backup_mkdirs(const char *path)
 {
@@ -185,7 +186,7 @@ static int read_chunks(struct rd *r, const struct plan_part *p, int fd)
 
 		snprintf(start, sizeof(start), "%" PRIu64, p->start + off);
 		snprintf(num, sizeof(num), "%" PRIu64, n);
-		rc = fh_read(r->fh, a, 5, fd);
+		rc = fh_read_checked(r->fh, a, 5, fd);	/* ttyUSB loses data */
 		r->sl.base += n * page;
 	}
 	return rc;
