@@ -238,6 +238,8 @@ static void remove_function(const struct br_opts *o, const char *gd, size_t i)
 		rmdir(p);
 }
 
+#define BR_LAST_WORDS_MS 300
+
 void br_gadget_down(const struct br_opts *o, struct br_gadget *g)
 {
 	static const char *const dirs[] = { "configs/c.1/strings/0x409", "configs/c.1",
@@ -246,6 +248,14 @@ void br_gadget_down(const struct br_opts *o, struct br_gadget *g)
 	size_t i;
 
 	gadget_dir(o, gd, sizeof(gd));
+	/*
+	 * The simulator drops off once its pty is drained, but the pump may
+	 * still hold its last answer (a <power> ACK) for the host's next IN
+	 * transfer: let it go out, as a device's controller sends its last
+	 * packet before the reset does.
+	 */
+	if (g->bound && g->pid > 0)
+		usleep(BR_LAST_WORDS_MS * 1000);
 	/* unbind first: the host sees the device go, like a module resetting */
 	put_attr(gd, "UDC", "\n");
 	if (g->pid > 0) {

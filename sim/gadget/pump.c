@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,7 @@
 
 #include "sim/gadget/bridge.h"
 
-#define CHUNK 16384
+#define CHUNK 65536
 #define EV_SIZE 12		/* struct usb_functionfs_event */
 #define RETRY_MS 20
 #define LOG_OUT_MAX 64		/* --verbose: transfers from the host logged per function */
@@ -86,6 +87,26 @@ static int write_all(int fd, const uint8_t *p, size_t len)
 }
 
 /*
+ * A pty hands out at most about 4 KiB per read; one USB transfer per read
+ * made every Firehose data read a 4095-byte transfer (slow under TCG).
+ * Gather what is already queued, up to CHUNK, before sending.
+ */
+static ssize_t read_gather(int fd, uint8_t *buf, size_t cap)
+{
+	ssize_t n = read(fd, buf, cap), m;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	while (n > 0 && (size_t)n < cap && poll(&pfd, 1, 0) == 1 &&
+	       (pfd.revents & POLLIN)) {
+		m = read(fd, buf + n, cap - (size_t)n);
+		if (m <= 0)
+			break;
+		n += m;
+	}
+	return n;
+}
+
+/*
  * pty -> bulk IN. A write to a disabled endpoint fails (ESHUTDOWN) or waits
  * for the host to configure us again; the bytes are kept and retried, as a
  * device keeps its FIFO across a bus reset.
@@ -100,7 +121,7 @@ static void *pump_in(void *arg)
 	if (!buf)
 		return NULL;
 	for (;;) {
-		n = read(f->pty, buf, CHUNK);
+		n = read_gather(f->pty, buf, CHUNK);
 		if (n <= 0) {
 			/* EIO: the simulator closed its side (re-enumerating) */
 			nap(RETRY_MS * 5);

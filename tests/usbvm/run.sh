@@ -124,6 +124,25 @@ if [ ! -s "$base" ]; then
 	rm -rf "$stage"
 fi
 
+# The backup scenarios read whole partitions: the EC25's modem, recoveryfs,
+# usr_data and system (about 450 MiB) neither fit the VM's RAM nor take
+# seconds under TCG. Their copy of the package keeps the boot chain (SBL,
+# partition table, TZ, RPM, aboot); calibration (EFS2, RAWDATA) is read anyway.
+small_package() {	# $1 package -> $2 the same without the big images
+	local xml sec
+	cp -a "$1" "$2"
+	xml=$(ls "$2"/update/firehose/rawprogram_*_update.xml)
+	sec=$(grep -E 'filename="[^"]*(NON-HLOS|boot\.img|recovery\.ubi|usrdata|sysfs)' "$xml" |
+		sed -n 's/.*start_sector="\([0-9]*\)".*/\1/p')
+	for n in $sec; do
+		grep -v "start_sector=\"$n\"" "$xml" > "$xml.tmp" && mv "$xml.tmp" "$xml"
+	done
+	local sum name
+	sum=$(md5sum "$xml" | cut -d' ' -f1 | tr a-f A-F)
+	name=$(basename "$xml")
+	sed -i "s|^\(FILE:.*\\\\$name:\).*|\1$sum|" "$2/md5.txt"
+}
+
 # 4. initramfs, part 2 (every run): the project's programs, their libraries, the rig
 stage=$out/stage-proj
 rm -rf "$stage" && mkdir -p "$stage/usr/bin" "$stage/usbvm"
@@ -144,6 +163,13 @@ echo "${USBVM_SCENARIOS:-}" > "$stage/usbvm/select"
 pkgrev=${USBVM_PKG_REVISION:-EC25EFAR06A02M4G_01.002.01.002}
 if "$build/tools/mkpkg" --profile ec25 --revision "$pkgrev" -o "$stage/usbvm/pkg" >/dev/null 2>&1; then
 	echo "$pkgrev" > "$stage/usbvm/pkg.revision"
+	# flash_usb needs a revision flash_tty did not already put there; the
+	# backups come after it (the newest revision: no downgrade refusal)
+	pkg2rev=${USBVM_PKG2_REVISION:-EC25EFAR06A02M4G_01.003.01.003}
+	if "$build/tools/mkpkg" --profile ec25 --revision "$pkg2rev" -o "$stage/usbvm/pkg2" >/dev/null 2>&1; then
+		echo "$pkg2rev" > "$stage/usbvm/pkg2.revision"
+		small_package "$stage/usbvm/pkg2" "$stage/usbvm/pkg-bk"
+	fi
 else
 	rm -rf "$stage/usbvm/pkg"
 	say "mkpkg failed: the flash scenarios will skip"
@@ -158,7 +184,7 @@ say "setup done in $setup_s s"
 log=$out/console.log
 tb=$(date +%s.%N)
 set +e
-timeout "${USBVM_TIMEOUT:-300}" qemu-system-x86_64 -accel tcg -M pc -m 512 -smp 2 \
+timeout "${USBVM_TIMEOUT:-300}" qemu-system-x86_64 -accel tcg -M pc -m 1024 -smp 2 \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$kdir/vmlinux" -initrd "$out/initramfs.cpio.gz" \
 	-append "console=ttyS0 quiet panic=-1" < /dev/null > "$log" 2>&1
