@@ -79,7 +79,7 @@ static void safe_name(const char *raw, size_t i, char *out, size_t cap)
 	}
 	out[k] = '\0';
 	if (!k)
-		snprintf(out, cap, "part%zu", i);
+		snprintf(out, cap, "part%u", (unsigned)(i & 31));
 }
 
 static bool name_taken(const struct plan_part *p, size_t n, const char *name)
@@ -104,7 +104,7 @@ static size_t to_parts(const struct pkg_mibib *m, const struct backup_src *src,
 		safe_name(e->name, i, name, sizeof(name));
 		if (name_taken(out, n, name))
 			snprintf(name + (strlen(name) > 18 ? 18 : strlen(name)),
-				 6, "_%zu", i);
+				 6, "_%u", (unsigned)(i & 31));
 		if (total_blocks && start >= total_blocks) {
 			mf_log(log, MF_LOG_WARN,
 			       "partition table: %s starts at block %" PRIu64 ", past the end (%" PRIu64 "): skipped",

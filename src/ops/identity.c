@@ -38,7 +38,7 @@ int ident_bare_version(const char *v)
 	return parts;
 }
 
-static void rules_revision(struct mod_ident *id, const struct mf_log *log)
+void ident_rules_revision(struct mod_ident *id, const struct mf_log *log)
 {
 	const char *q = id->at.full_revision;
 	struct pkg_ident pi;
@@ -80,7 +80,7 @@ int ident_normal(const struct mf_module *m, struct mod_ident *id,
 	id->normal = true;
 	mf_log(log, MF_LOG_INFO, "%s: %s %s, IMEI %s", m->usb.path,
 	       id->at.model, id->at.full_revision, id->at.imei);
-	rules_revision(id, log);
+	ident_rules_revision(id, log);
 	return 0;
 }
 

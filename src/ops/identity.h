@@ -49,6 +49,9 @@ int ident_wait_normal(const char *sysroot, const char *usbpath, int timeout_ms,
 		      struct mf_module *out, char *rev, size_t cap,
 		      const struct mf_log *log, struct mf_err *err);
 
+/* Fill id->rules_rev from id->at (done by ident_normal). */
+void ident_rules_revision(struct mod_ident *id, const struct mf_log *log);
+
 /* "01.009" / "01.009.01.009" (digits and dots): its parts, else 0. */
 int ident_bare_version(const char *v);
 

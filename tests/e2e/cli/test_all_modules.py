@@ -19,13 +19,14 @@ def test_all_three_one_failing(tmp_path):
             sims.append(Sim(root, tmp_path / f"state{i}", "bg95-m3", OLD,
                             faults=[fault] if fault else [],
                             usb_path=f"1-1.{i + 2}"))
-        p = run(root, "flash", "--all", pkg, "--boot-timeout", "30",
+        # generous: three modules at once on a loaded two-core machine
+        p = run(root, "flash", "--all", pkg, "--boot-timeout", "120",
                 xdg=tmp_path / "xdg", json_out=True)
         assert p.returncode == 1, p.stderr
         res, events = result(p)
         mods = {m["module"]: m for m in res["modules"]}
         assert set(mods) == {"1-1.2", "1-1.3", "1-1.4"}
-        assert mods["1-1.2"]["ok"] and mods["1-1.4"]["ok"]
+        assert mods["1-1.2"]["ok"] and mods["1-1.4"]["ok"], (res, p.stderr)
         assert not mods["1-1.3"]["ok"] and mods["1-1.3"]["backup"]
         assert "lost the link" in mods["1-1.3"]["error"]
         assert sims[0].state_json()["revision"] == NEW

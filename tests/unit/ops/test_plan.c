@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* The safe write order and the backup partition list (src/ops/plan.c). */
+/*
+ * The safe write order and the backup partition list (src/ops/plan.c),
+ * the backup geometry of a package-less backup (backup.c) and the
+ * revision the rules see for a bare AT+QGMR answer (identity.c).
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +13,10 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
+
+#include "ops/backup.h"
+#include "ops/identity.h"
 #include "ops/plan.h"
 
 static void test_sbl_names(void **state)
@@ -110,6 +118,57 @@ static void test_backup_parts(void **state)
 	assert_false(parts[2].calibration);
 }
 
+static void test_backup_geometry(void **state)
+{
+	struct backup_src s;
+
+	(void)state;
+	assert_int_equal(backup_src_geo(&s, "p.elf", 2048, 131072), 0);
+	assert_int_equal(s.pages_per_block, 64);
+	assert_string_equal(s.geometry, "p2K_b128K");
+	assert_int_equal(backup_src_geo(&s, "p.elf", 4096, 262144), 0);
+	assert_string_equal(s.geometry, "p4K_b256K");
+	/* what a hostile or confused programmer might report */
+	assert_int_equal(backup_src_geo(&s, "p.elf", 0, 131072), -EINVAL);
+	assert_int_equal(backup_src_geo(&s, "p.elf", 2048, 0), -EINVAL);
+	assert_int_equal(backup_src_geo(&s, "p.elf", 2048, 3000), -EINVAL);
+	assert_int_equal(backup_src_geo(&s, "p.elf", 1u << 20, 1u << 24), -EINVAL);
+	assert_int_equal(backup_src_geo(&s, "p.elf", 512, 512u * 8192), -EINVAL);
+}
+
+static void rules_rev(const char *ati, const char *qgmr, const char *want)
+{
+	struct mod_ident id;
+
+	memset(&id, 0, sizeof(id));
+	snprintf(id.at.revision, sizeof(id.at.revision), "%s", ati);
+	snprintf(id.at.full_revision, sizeof(id.at.full_revision), "%s", qgmr);
+	ident_rules_revision(&id, NULL);
+	assert_string_equal(id.rules_rev, want);
+}
+
+static void test_bare_revision(void **state)
+{
+	(void)state;
+	assert_int_equal(ident_bare_version("01.009"), 2);
+	assert_int_equal(ident_bare_version("01.009.01.009"), 4);
+	assert_int_equal(ident_bare_version("BG95M3LAR02A03_01.009.01.009"), 0);
+	assert_int_equal(ident_bare_version(""), 0);
+	assert_int_equal(ident_bare_version("01.0a9"), 0);
+	/* ATI "Revision: BG95M3LAR02A03", AT+QGMR "01.009" */
+	rules_rev("BG95M3LAR02A03", "01.009", "BG95M3LAR02A03_01.009.01.009");
+	rules_rev("EG25GGBR07A08M2G", "30.006.30.006",
+		  "EG25GGBR07A08M2G_30.006.30.006");
+	/* a whole AT+QGMR answer is kept as it is */
+	rules_rev("BG95M3LAR02A03", "BG95M3LAR02A03_01.014.01.014",
+		  "BG95M3LAR02A03_01.014.01.014");
+	/* no baseline on ATI either: nothing to join */
+	rules_rev("01.009", "01.009", "01.009");
+	rules_rev("", "01.009", "01.009");
+	/* something that is not a version stays as it is */
+	rules_rev("BG95M3LAR02A03", "garbage", "garbage");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -118,6 +177,8 @@ int main(void)
 		cmocka_unit_test(test_other_memory_keeps_xml_order),
 		cmocka_unit_test(test_sbl_anywhere),
 		cmocka_unit_test(test_backup_parts),
+		cmocka_unit_test(test_backup_geometry),
+		cmocka_unit_test(test_bare_revision),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
