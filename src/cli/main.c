@@ -27,7 +27,7 @@ static const struct command commands[] = {
 	{ "usb-enable", cmd_usb_enable, "--port PATH", "switch USB back on over the UART and restart the module" },
 	{ "inspect", cmd_inspect, "PKG [--for REV]", "validate a package; with --for or -d, the verdict for that module" },
 	{ "flash", cmd_flash, "PKG [options]", "the safe update: preflight, backup, flash, verify, post-check" },
-	{ "backup", cmd_backup, "[-o DIR]", "read the module's partitions into a restorable package" },
+	{ "backup", cmd_backup, "[-o DIR] [PKG]", "read the module's partitions into a restorable package" },
 	{ "restore", cmd_restore, "DIR", "write a backup (or any package) back, also from EDL" },
 	{ "fota", cmd_fota, "FILE --port PATH", "delta firmware update over AT (UART or USB AT port)" },
 	{ "reset", cmd_reset, "", "restart the module" },
@@ -47,7 +47,7 @@ static void usage(FILE *f, const char *prog)
 		"  -h, --help     this help;  -V, --version  the version\n\n"
 		"Commands:\n", prog);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %-16s %s\n", commands[i].name,
+		fprintf(f, "  %-10s %-17s %s\n", commands[i].name,
 			commands[i].args, commands[i].help);
 	fprintf(f,
 		"\nExit codes: 0 done, 1 failed, 2 usage, 3 refused by preflight,\n"
