@@ -11,6 +11,7 @@
 #include "base/bytes.h"
 #include "sim/edl/edl_priv.h"
 #include "wire/sahara.h"
+#include "base/hex.h"
 
 #define ST_PROTOCOL_MISMATCH 0x02
 #define ST_INVALID_IMAGE_TYPE 0x09
@@ -35,17 +36,6 @@ uint32_t edl_msm_id(const struct sim_edl *e)
 	return e->p->msm_id;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 size_t edl_pk_hash(const struct sim_edl *e, uint8_t *out, size_t cap)
 {
 	const char *v = sim_fault_value(e->s, "pkhash");
@@ -53,7 +43,7 @@ size_t edl_pk_hash(const struct sim_edl *e, uint8_t *out, size_t cap)
 
 	if (v) {
 		for (; v[0] && v[1] && n < cap; v += 2) {
-			int hi = hexval(v[0]), lo = hexval(v[1]);
+			int hi = mf_hexval(v[0]), lo = mf_hexval(v[1]);
 
 			if (hi < 0 || lo < 0)
 				break;

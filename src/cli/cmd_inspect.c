@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hex.h"
 #include "cli/cli.h"
 #include "cli/cmd_discover.h"
 #include "ops/identity.h"
@@ -37,14 +38,15 @@ static void hexstr(char *out, const uint8_t *b, size_t n)
 static int parse_hex(const char *s, uint8_t *out, size_t cap, size_t *n)
 {
 	size_t len = strlen(s), i;
-	unsigned v;
 
 	if (len % 2 || len / 2 > cap)
 		return -EINVAL;
 	for (i = 0; i < len / 2; i++) {
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
+		int hi = mf_hexval(s[2 * i]), lo = mf_hexval(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
 			return -EINVAL;
-		out[i] = (uint8_t)v;
+		out[i] = (uint8_t)(hi << 4 | lo);
 	}
 	*n = len / 2;
 	return 0;

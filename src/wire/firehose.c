@@ -4,6 +4,7 @@
  * incremental reader on expat that splits a byte stream into documents.
  */
 #include "wire/firehose.h"
+#include "base/hex.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -560,17 +561,6 @@ const char *fh_event_attr(const struct fh_event *ev, const char *name)
 	return NULL;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int fh_event_attr_u64(const struct fh_event *ev, const char *name, uint64_t *out)
 {
 	const char *s = fh_event_attr(ev, name);
@@ -586,7 +576,7 @@ int fh_event_attr_u64(const struct fh_event *ev, const char *name, uint64_t *out
 		s += 2;
 	}
 	for (; *s; s++) {
-		d = hex_digit(*s);
+		d = mf_hexval(*s);
 		if (base == 10 && *s == '.' && !s[1])
 			break;
 		if (d < 0 || (unsigned int)d >= base)
