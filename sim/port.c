@@ -212,35 +212,61 @@ void sim_port_check_open(struct sim_port *p)
 		port_push(p);
 }
 
-void sim_port_input(struct sim_port *p)
+static void port_dispatch(struct sim_port *p, const uint8_t *buf, size_t n)
 {
-	uint8_t buf[16384];
-	ssize_t n;
-
-	port_push(p);
-	n = read(p->master, buf, sizeof(buf));
-	if (n < 0) {
-		if (errno == EIO) {
-			/* the host closed its last descriptor */
-			p->opened = false;
-			sim_debug(p->s, "%s: closed by the host", p->name);
-		}
-		return;
-	}
-	if (n == 0)
-		return;
 	switch (p->role) {
 	case ROLE_AT:
-		sim_at_input(p, buf, (size_t)n);
+		sim_at_input(p, buf, n);
 		break;
 	case ROLE_DIAG:
-		sim_diag_input(p, buf, (size_t)n);
+		sim_diag_input(p, buf, n);
 		break;
 	case ROLE_EDL:
 		if (p->edl)
-			sim_edl_input(p->edl, buf, (size_t)n);
+			sim_edl_input(p->edl, buf, n);
 		break;
 	default:
 		break;
 	}
+}
+
+/* A handler asked for a reset, power-off, EDL or drop: back to the loop. */
+static bool port_interrupted(const struct sim_port *p)
+{
+	const struct sim *s = p->s;
+
+	return p->gone || !p->opened || s->req_reset || s->req_off ||
+	       s->req_edl || s->req_drop;
+}
+
+/*
+ * A pty hands out at most 4 KiB per read (the line discipline's buffer):
+ * during a bulk transfer, keep reading what is already there (up to
+ * PORT_READ_BURST) before going back to poll, one poll per burst instead of
+ * one per 4 KiB.
+ */
+#define PORT_READ_BURST (256u * 1024u)
+
+void sim_port_input(struct sim_port *p)
+{
+	uint8_t buf[16384];
+	size_t total = 0;
+	ssize_t n;
+
+	port_push(p);
+	do {
+		n = read(p->master, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno == EIO) {
+				/* the host closed its last descriptor */
+				p->opened = false;
+				sim_debug(p->s, "%s: closed by the host", p->name);
+			}
+			return;
+		}
+		if (n == 0)
+			return;
+		port_dispatch(p, buf, (size_t)n);
+		total += (size_t)n;
+	} while (total < PORT_READ_BURST && !port_interrupted(p));
 }

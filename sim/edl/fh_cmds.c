@@ -192,6 +192,33 @@ static void cmd_configure(struct sim_edl *e, const struct fh_event *ev)
 	fh_send_response(e, true, false, false, a, 7);
 }
 
+/*
+ * Erase blocks [b, end), skipping bad ones: each run of good blocks in one
+ * nand_erase (one hole punched, not one per block).
+ */
+static int erase_good_blocks(struct sim_edl *e, uint32_t b, uint32_t end)
+{
+	struct sim_nand *n = fh_nand(e);
+
+	while (b < end) {
+		uint32_t run = 0;
+
+		if (nand_block_bad(n, b)) {
+			fh_send_log(e, "INFO: Skipping bad block %u", b);	/* sim */
+			b++;
+			continue;
+		}
+		while (b + run < end && !nand_block_bad(n, b + run))
+			run++;
+		if (nand_erase(n, b, run)) {
+			fh_send_log(e, "ERROR: Failed to erase block %u", b);
+			return -EIO;
+		}
+		b += run;
+	}
+	return 0;
+}
+
 static void cmd_erase(struct sim_edl *e, const struct fh_event *ev)
 {
 	struct sim_nand *n = fh_nand(e);
@@ -221,16 +248,10 @@ static void cmd_erase(struct sim_edl *e, const struct fh_event *ev)
 	/* the real programmer prints 0 here whatever the count */
 	fh_send_log(e, "INFO: Erasing start sector %" PRIu64 ", num sectors 0",
 		    start);
-	for (uint32_t b = (uint32_t)(start / ppb); b < (start + cnt) / ppb; b++) {
-		if (nand_block_bad(n, b)) {
-			fh_send_log(e, "INFO: Skipping bad block %u", b);	/* sim */
-			continue;
-		}
-		if (nand_erase(n, b, 1)) {
-			fh_send_log(e, "ERROR: Failed to erase block %u", b);
-			nak(e);
-			return;
-		}
+	if (erase_good_blocks(e, (uint32_t)(start / ppb),
+			      (uint32_t)((start + cnt) / ppb))) {
+		nak(e);
+		return;
 	}
 	e->erase_bytes += cnt * nand_page_size(n);
 	sim_sleep(e->s, 0.0016 * (double)(cnt / ppb));

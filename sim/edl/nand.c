@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "sim/edl/nand.h"
@@ -14,7 +15,14 @@ struct sim_nand {
 	uint32_t page, ppb, blocks;
 	uint64_t pages;
 	uint64_t data_bytes;	/* bitmap starts here in the file */
-	uint8_t *prog;		/* 1 bit per page: programmed */
+	/*
+	 * 1 bit per page: programmed. A shared mapping of the bitmap in the
+	 * file: setting a bit is as durable as a pwrite (the page cache holds
+	 * it if we are killed) without a system call per page.
+	 */
+	uint8_t *prog;
+	uint8_t *map;		/* the mapping (page-aligned, prog inside) */
+	size_t map_len;
 	uint8_t *bad;		/* 1 byte per block */
 };
 
@@ -22,6 +30,22 @@ uint32_t nand_page_size(const struct sim_nand *n) { return n->page; }
 uint32_t nand_pages_per_block(const struct sim_nand *n) { return n->ppb; }
 uint32_t nand_total_blocks(const struct sim_nand *n) { return n->blocks; }
 uint64_t nand_total_pages(const struct sim_nand *n) { return n->pages; }
+
+static int map_bits(struct sim_nand *n, size_t bm)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	uint64_t at = n->data_bytes - n->data_bytes % (uint64_t)(pg > 0 ? pg : 4096);
+	size_t skip = (size_t)(n->data_bytes - at);
+	void *m = mmap(NULL, skip + bm, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       n->fd, (off_t)at);
+
+	if (m == MAP_FAILED)
+		return -errno;
+	n->map = m;
+	n->map_len = skip + bm;
+	n->prog = n->map + skip;
+	return 0;
+}
 
 struct sim_nand *sim_nand_open(const char *path, uint32_t page_size,
 			       uint32_t pages_per_block, uint32_t total_blocks)
@@ -44,14 +68,13 @@ struct sim_nand *sim_nand_open(const char *path, uint32_t page_size,
 	n->pages = (uint64_t)pages_per_block * total_blocks;
 	n->data_bytes = n->pages * page_size;
 	bm = (size_t)((n->pages + 7) / 8);
-	n->prog = calloc(1, bm);
 	n->bad = calloc(1, total_blocks);
 	n->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (!n->prog || !n->bad || n->fd < 0)
+	if (!n->bad || n->fd < 0)
 		goto fail;
 	if (ftruncate(n->fd, (off_t)(n->data_bytes + bm)) < 0)
 		goto fail;
-	if (pread(n->fd, n->prog, bm, (off_t)n->data_bytes) != (ssize_t)bm)
+	if (map_bits(n, bm) < 0)
 		goto fail;
 	return n;
 fail:
@@ -63,9 +86,10 @@ void sim_nand_close(struct sim_nand *n)
 {
 	if (!n)
 		return;
+	if (n->map)
+		munmap(n->map, n->map_len);
 	if (n->fd >= 0)
 		close(n->fd);
-	free(n->prog);
 	free(n->bad);
 	free(n);
 }
@@ -88,16 +112,6 @@ bool nand_page_erased(const struct sim_nand *n, uint64_t page)
 	return page < n->pages && !(n->prog[page / 8] & (1u << (page % 8)));
 }
 
-static int save_bits(struct sim_nand *n, uint64_t first, uint64_t last)
-{
-	size_t a = (size_t)(first / 8), b = (size_t)(last / 8) + 1;
-
-	if (pwrite(n->fd, n->prog + a, b - a, (off_t)(n->data_bytes + a)) !=
-	    (ssize_t)(b - a))
-		return -EIO;
-	return 0;
-}
-
 int nand_read(struct sim_nand *n, uint64_t page, uint64_t count, uint8_t *buf)
 {
 	if (page > n->pages || count > n->pages - page)
@@ -114,12 +128,10 @@ int nand_read(struct sim_nand *n, uint64_t page, uint64_t count, uint8_t *buf)
 	return 0;
 }
 
+/* n > 0: the first byte is zero and every byte equals the next one */
 static bool all_zero(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
+	return !p[0] && !memcmp(p, p + 1, n - 1);
 }
 
 int nand_program(struct sim_nand *n, uint64_t page, const uint8_t *buf)
@@ -136,7 +148,7 @@ int nand_program(struct sim_nand *n, uint64_t page, const uint8_t *buf)
 		    (ssize_t)n->page)
 		return -EIO;
 	n->prog[page / 8] |= (uint8_t)(1u << (page % 8));
-	return save_bits(n, page, page);
+	return 0;
 }
 
 static int zero_range(struct sim_nand *n, uint64_t off, uint64_t len)
@@ -174,7 +186,7 @@ int nand_erase(struct sim_nand *n, uint32_t block, uint32_t count)
 		return -EIO;
 	for (uint64_t p = first; p <= last; p++)
 		n->prog[p / 8] &= (uint8_t)~(1u << (p % 8));
-	return save_bits(n, first, last);
+	return 0;
 }
 
 int nand_rewrite(struct sim_nand *n, uint64_t off, const uint8_t *buf,
@@ -206,8 +218,6 @@ int nand_rewrite(struct sim_nand *n, uint64_t off, const uint8_t *buf,
 			rc = -EIO;
 		n->prog[p / 8] |= (uint8_t)(1u << (p % 8));
 	}
-	if (!rc)
-		rc = save_bits(n, p0, p1);
 	free(page);
 	return rc;
 }

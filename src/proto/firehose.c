@@ -14,6 +14,7 @@
 
 #define FH_PAYLOAD_MIN 512
 #define FH_PAYLOAD_MAX (16u << 20)
+#define FH_SETTLE_MS 50		/* start-up: quiet time after the function list */
 
 int fh_init(struct fh_session *s, struct link *l, const struct mf_log *log,
 	    struct mf_err *err)
@@ -329,6 +330,17 @@ int fh_read_raw(struct fh_session *s, uint8_t *buf, size_t len, int timeout_ms)
 
 /* ---- start-up and small commands ---- */
 
+/*
+ * The programmer listed its functions one log each and closed the list
+ * ("End of supported functions 15"): the last start-up log of the real
+ * programmers (fixtures/real/logs), so a short settle replaces the full
+ * idle wait (a straggler would only be read before the next response).
+ */
+static bool fh_list_ended(const struct fh_session *s)
+{
+	return s->nfuncs && !s->in_funcs;
+}
+
 int fh_open(struct fh_session *s, const uint8_t *pre, size_t pre_len)
 {
 	int64_t end = mf_deadline(s->t.startup_max_ms);
@@ -344,7 +356,8 @@ int fh_open(struct fh_session *s, const uint8_t *pre, size_t pre_len)
 	s->rx_len = pre_len;
 	for (;;) {
 		int left = mf_remaining_ms(end);
-		int wait = s->t.idle_ms;
+		int wait = fh_list_ended(s) && s->t.idle_ms > FH_SETTLE_MS ?
+			   FH_SETTLE_MS : s->t.idle_ms;
 
 		if (left == 0)
 			break;

@@ -66,10 +66,30 @@ static size_t fh_chunk(size_t payload, unsigned sector)
 	return c ? c : sector;
 }
 
+/*
+ * Bytes per read of the image and per link write. The device takes the
+ * raw data as a byte stream in payload-sized pieces and answers only at
+ * the end, so on a link without packet framing (a tty: the driver cuts
+ * the bytes into its own transfers anyway) several payloads go in one
+ * write: a few system calls per FH_STREAM_BYTES instead of per payload.
+ * Each payload keeps its own t.data_ms allowance (the write's timeout
+ * scales), so a slow UART is not cut off. On USB each payload stays one
+ * transfer (with its ZLP), as programmers expect.
+ */
+#define FH_STREAM_BYTES (64u * 1024u)
+
+static size_t fh_write_size(const struct fh_session *s, size_t chunk)
+{
+	if (s->link->max_packet || chunk >= FH_STREAM_BYTES)
+		return chunk;
+	return FH_STREAM_BYTES / chunk * chunk;
+}
+
 static int fh_stream_out(struct fh_session *s, int fd, uint64_t offset,
 			 uint64_t length, uint64_t total)
 {
-	size_t chunk = fh_chunk(s->payload, s->sector_size);
+	size_t pay = fh_chunk(s->payload, s->sector_size);
+	size_t chunk = fh_write_size(s, pay);
 	uint8_t *buf = malloc(chunk);
 	uint64_t done = 0;
 	int ret = 0;
@@ -90,7 +110,8 @@ static int fh_stream_out(struct fh_session *s, int fd, uint64_t offset,
 			goto out_free;
 		}
 		memset(buf + from_file, 0, n - from_file);	/* last sector */
-		ret = link_write(s->link, buf, n, s->t.data_ms);
+		ret = link_write(s->link, buf, n,
+				 s->t.data_ms * (int)((n + pay - 1) / pay));
 		if (ret < 0) {
 			fh_fail(s, "program", ret, s->t.data_ms);
 			goto out_free;
