@@ -306,8 +306,9 @@ static void t_drain(struct sim *s, long gen)
 {
 	if ((unsigned)gen != s->gen || !s->draining)
 		return;
-	if (s->drain_port && sim_port_unread(s->drain_port) &&
-	    sim_now_ms() < s->drain_until) {
+	/* the host may close the port without reading the last logs */
+	if (s->drain_port && s->drain_port->opened &&
+	    sim_port_unread(s->drain_port) && sim_now_ms() < s->drain_until) {
 		sim_timer_add(s, 10, t_drain, gen);
 		return;
 	}
