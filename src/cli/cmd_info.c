@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cmd_discover.h"
+#include "ops/edl_link.h"
 #include "proto/diag.h"
 #include "proto/sahara.h"
 
@@ -100,17 +101,13 @@ static int info_normal(struct cli *cli, const struct mf_module *m,
 static int info_edl(struct cli *cli, const struct mf_module *m,
 		    json_object *res, struct mf_err *err)
 {
-	const struct mf_port *p = mf_module_port(m, MF_ROLE_SAHARA);
 	struct sahara_identity id = { 0 };
 	struct sahara_opts o;
 	char hwid[32], hash[132], buf[16];
 	struct link *l;
 	int rc;
 
-	if (p && p->dev[0])
-		l = link_tty_open(p->dev, &cli->log, err);
-	else
-		l = link_usb_open(m->usb.path, p ? p->num : 0, &cli->log, err);
+	l = edl_link_open(cli->sysroot, m, 5000, &cli->log, err);
 	if (!l)
 		return err->code ? err->code : -EIO;
 	sahara_opts_default(&o);

@@ -66,6 +66,44 @@ static struct link *open_tty(const char *dev, int wait_ms,
 	return l;
 }
 
+/*
+ * The ttyUSB node comes a moment after the USB device (the driver binds
+ * later). When libusb cannot reach the device, wait for the tty rather
+ * than fail: *cur gets the module as it is then. True when it came.
+ */
+static bool wait_for_tty(const char *sysroot, const struct mf_module *m,
+			 int wait_ms, struct mf_module *cur)
+{
+	int64_t until = mf_deadline(wait_ms);
+	struct mf_scan *s = malloc(sizeof(*s));
+	bool found = false;
+
+	if (!s)
+		return false;
+	do {
+		struct mf_err e = { 0 };
+
+		if (mf_discover_scan(sysroot, s, NULL, &e) == 0) {
+			for (size_t i = 0; i < s->nmodules && !found; i++) {
+				const struct mf_module *x = &s->modules[i];
+				const struct mf_port *p;
+
+				if (strcmp(x->usb.path, m->usb.path) || x->mode != m->mode)
+					continue;
+				p = mf_module_port(x, MF_ROLE_SAHARA);
+				if (p && p->dev[0]) {
+					*cur = *x;
+					found = true;
+				}
+			}
+		}
+		if (!found)
+			mf_sleep_ms(100);
+	} while (!found && mf_remaining_ms(until) > 0);
+	free(s);
+	return found;
+}
+
 struct link *edl_link_open(const char *sysroot, const struct mf_module *m,
 			   int wait_ms, const struct mf_log *log,
 			   struct mf_err *err)
@@ -73,7 +111,16 @@ struct link *edl_link_open(const char *sysroot, const struct mf_module *m,
 	const struct mf_port *p = mf_module_port(m, MF_ROLE_SAHARA);
 	bool tty = p && p->dev[0];
 	enum edl_link_kind k = edl_link_choose(sysroot, m, edl_link_from_env());
+	struct mf_module cur;
 	struct link *l;
+
+	if (k == EDL_LINK_USB && !tty && edl_link_from_env() == EDL_LINK_AUTO &&
+	    !usb_accessible(sysroot, m) && wait_for_tty(sysroot, m, wait_ms, &cur)) {
+		m = &cur;
+		p = mf_module_port(m, MF_ROLE_SAHARA);
+		tty = true;
+		k = EDL_LINK_TTY;
+	}
 
 	if (k == EDL_LINK_TTY && !tty) {
 		mf_err_set(err, MF_NO_DEVICE, -ENODEV,
