@@ -136,7 +136,8 @@ static void at_qcfgext(struct sim_port *p, const char *args)
 		goto err;
 	if (!strcasecmp(a[0], "disusb")) {
 		if (n == 1) {
-			sim_at_reply(p, "+QCFGEXT: \"disusb\",%d", s->usb_enabled ? 0 : 1);
+			sim_at_reply(p, "+QCFGEXT: \"disusb\",%d",
+				     s->usb_enabled ? 0 : 1);
 		} else if (n == 2 && parse_int(a[1], 0, 1, &v)) {
 			/* takes effect from the next restart: only the setting changes */
 			s->usb_enabled = v == 0;
@@ -148,7 +149,8 @@ static void at_qcfgext(struct sim_port *p, const char *args)
 		return;
 	}
 	if (!strcasecmp(a[0], "usb/event") && n == 1) {
-		sim_at_reply(p, "+QCFGEXT: \"usb/event\",%d", s->usb.present ? 0 : 1);
+		sim_at_reply(p, "+QCFGEXT: \"usb/event\",%d",
+			     s->usb.present ? 0 : 1);
 		sim_at_ok(p);
 		return;
 	}
@@ -170,17 +172,21 @@ static void at_qcfg(struct sim_port *p, const char *args)
 	if (n < 1)
 		goto err;
 	if (!strcasecmp(a[0], "usbcfg") && n == 1) {
-		sim_at_reply(p, "+QCFG: \"usbcfg\",0x%04X,0x%04X,1,1,1,1,%d,0,0", pr->vid, pr->pid,
-			     pr->nifaces > 4 ? 1 : 0);
+		sim_at_reply(p,
+			     "+QCFG: \"usbcfg\",0x%04X,0x%04X,1,1,1,1,%d,0,0",
+			     pr->vid, pr->pid, pr->nifaces > 4 ? 1 : 0);
 		sim_at_ok(p);
 		return;
 	}
 	if (!strcasecmp(a[0], "usbcfg") && n == 10) {
-		sim_at_ok(p);	/* accepted, never applied: keeps the sim's layout */
+		sim_at_ok(
+			p); /* accepted, never applied: keeps the sim's layout */
 		return;
 	}
-	if (!strcasecmp(a[0], "secbootstat") && n == 1 && strstr(pr->secboot_cmd, "secbootstat")) {
-		sim_at_reply(p, "+QCFG: \"secbootstat\",%d", pr->secure_boot ? 1 : 0);
+	if (!strcasecmp(a[0], "secbootstat") && n == 1 &&
+	    strstr(pr->secboot_cmd, "secbootstat")) {
+		sim_at_reply(p, "+QCFG: \"secbootstat\",%d",
+			     pr->secure_boot ? 1 : 0);
 		sim_at_ok(p);
 		return;
 	}
@@ -217,9 +223,11 @@ static void at_qurccfg(struct sim_port *p, const char *args)
 		return;
 	}
 	if (n == 1)
-		sim_at_reply(p, "+QURCCFG: \"urcport\",\"%s\"", p->is_uart ? "uart1" : "usbat");
-	else if (n != 2 || (strcasecmp(a[1], "usbat") && strcasecmp(a[1], "usbmodem") &&
-			    strcasecmp(a[1], "uart1"))) {
+		sim_at_reply(p, "+QURCCFG: \"urcport\",\"%s\"",
+			     p->is_uart ? "uart1" : "usbat");
+	else if (n != 2 ||
+		 (strcasecmp(a[1], "usbat") && strcasecmp(a[1], "usbmodem") &&
+		  strcasecmp(a[1], "uart1"))) {
 		sim_at_error(p);
 		return;
 	}
@@ -244,14 +252,15 @@ static void at_cfun(struct sim_port *p, const char *rest)
 		return;
 	}
 	n = rest[0] == '=' ? sim_at_args(rest + 1, a, 3) : -1;
-	if (n < 1 || n > 2 || !parse_int(a[0], 0, 4, &fun) || fun == 2 || fun == 3 ||
-	    (n == 2 && !parse_int(a[1], 0, 1, &rst))) {
+	if (n < 1 || n > 2 || !parse_int(a[0], 0, 4, &fun) || fun == 2 ||
+	    fun == 3 || (n == 2 && !parse_int(a[1], 0, 1, &rst))) {
 		sim_at_error(p);
 		return;
 	}
 	sim_at_ok(p);
 	if (rst) {
-		sim_reboot(s, p);	/* the port vanishes once OK reached the host */
+		sim_reboot(s,
+			   p); /* the port vanishes once OK reached the host */
 		return;
 	}
 	s->cfun = (int)fun;
@@ -262,12 +271,14 @@ static void at_ati(struct sim_port *p)
 	char base[SIM_REV_MAX];
 
 	baseline(p->s, base, sizeof(base));
-	sim_at_reply(p, "Quectel\r\n%s\r\nRevision: %s", p->s->prof->model, base);
+	sim_at_reply(p, "Quectel\r\n%s\r\nRevision: %s", p->s->prof->model,
+		     base);
 	sim_at_ok(p);
 }
 
 /* name (upper case, up to '=' or '?') of an extended command */
-static void cmd_name(const char *line, char *name, size_t cap, const char **rest)
+static void cmd_name(const char *line, char *name, size_t cap,
+		     const char **rest)
 {
 	size_t k = 0;
 
@@ -287,25 +298,28 @@ static void at_command(struct sim_port *p, char *line)
 
 	sim_debug(s, "%s: AT '%s'", p->name, line);
 	if (strncasecmp(line, "AT", 2))
-		return;		/* not a command: modules stay quiet */
+		return; /* not a command: modules stay quiet */
 	line += 2;
 	cmd_name(line, name, sizeof(name), &rest);
-	if (!*line || !strcmp(name, "Z") || !strcmp(name, "V1") || !strcmp(name, "Q0") ||
-	    !strcmp(name, "+CMEE")) {
+	if (!*line || !strcmp(name, "Z") || !strcmp(name, "V1") ||
+	    !strcmp(name, "Q0") || !strcmp(name, "+CMEE")) {
 		sim_at_ok(p);
-	} else if (!strcmp(name, "E0") || !strcmp(name, "E1") || !strcmp(name, "E")) {
+	} else if (!strcmp(name, "E0") || !strcmp(name, "E1") ||
+		   !strcmp(name, "E")) {
 		p->at.echo = name[1] == '1';
 		sim_at_ok(p);
 	} else if ((!strcmp(name, "I") || !strcmp(name, "I0")) && !*rest) {
 		at_ati(p);
-	} else if ((!strcmp(name, "+CGMR") || !strcmp(name, "+GMR")) && !*rest) {
+	} else if ((!strcmp(name, "+CGMR") || !strcmp(name, "+GMR")) &&
+		   !*rest) {
 		baseline(s, base, sizeof(base));
 		sim_at_reply(p, "%s", base);
 		sim_at_ok(p);
 	} else if (!strcmp(name, "+QGMR") && !*rest) {
 		sim_at_reply(p, "%s", s->revision);
 		sim_at_ok(p);
-	} else if ((!strcmp(name, "+CGSN") || !strcmp(name, "+GSN")) && !*rest) {
+	} else if ((!strcmp(name, "+CGSN") || !strcmp(name, "+GSN")) &&
+		   !*rest) {
 		sim_at_reply(p, "%s", s->prof->imei);
 		sim_at_ok(p);
 	} else if (!strcmp(name, "+QCFGEXT") && *rest == '=') {
@@ -318,8 +332,8 @@ static void at_command(struct sim_port *p, char *line)
 		at_qurccfg(p, rest + 1);
 	} else if (!strcmp(name, "+CFUN")) {
 		at_cfun(p, rest);
-	} else if (!strcmp(name, "+QPOWD") && (!*rest || !strcmp(rest, "=1") ||
-					       !strcmp(rest, "=0"))) {
+	} else if (!strcmp(name, "+QPOWD") &&
+		   (!*rest || !strcmp(rest, "=1") || !strcmp(rest, "=0"))) {
 		sim_at_ok(p);
 		sim_at_reply(p, "POWERED DOWN");
 		sim_shutdown(s, p);

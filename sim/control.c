@@ -25,14 +25,14 @@ int sim_control_open(struct sim *s)
 
 	for (i = 0; i < SIM_MAX_CLIENTS; i++)
 		s->clients[i] = -1;
-	if ((size_t)snprintf(s->ctl_path, sizeof(s->ctl_path), "%s/control", s->ctl_dir) >=
-	    sizeof(sa.sun_path))
+	if ((size_t)snprintf(s->ctl_path, sizeof(s->ctl_path), "%s/control",
+			     s->ctl_dir) >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
 	strcpy(sa.sun_path, s->ctl_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	unlink(s->ctl_path);	/* a stale socket of a killed simulator */
+	unlink(s->ctl_path); /* a stale socket of a killed simulator */
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 4)) {
 		int err = -errno;
 
@@ -83,7 +83,8 @@ static void add_str(json_object *o, const char *k, const char *v)
 
 static char *state_json(struct sim *s)
 {
-	json_object *o = json_object_new_object(), *ports = json_object_new_array();
+	json_object *o = json_object_new_object(),
+		    *ports = json_object_new_array();
 	json_object *roles = json_object_new_object();
 	const struct sim_profile *pr = s->prof;
 	char buf[16];
@@ -92,7 +93,8 @@ static char *state_json(struct sim *s)
 
 	add_str(o, "mode", sim_mode_name(s));
 	add_str(o, "revision", s->revision);
-	json_object_object_add(o, "usb", json_object_new_boolean(s->usb_enabled));
+	json_object_object_add(o, "usb",
+			       json_object_new_boolean(s->usb_enabled));
 	for (i = 0; i < s->usb.nports; i++) {
 		struct sim_port *p = s->usb.ports[i];
 
@@ -101,27 +103,38 @@ static char *state_json(struct sim *s)
 		json_object_array_add(ports, json_object_new_string(p->link));
 		if (s->mode == SIM_MODE_EDL)
 			add_str(roles, "EDL", p->link);
-		else if (i < pr->nifaces && !json_object_object_get_ex(roles, pr->ifaces[i].role, NULL))
+		else if (i < pr->nifaces &&
+			 !json_object_object_get_ex(roles, pr->ifaces[i].role,
+						    NULL))
 			add_str(roles, pr->ifaces[i].role, p->link);
 	}
 	json_object_object_add(o, "ports", ports);
 	json_object_object_add(o, "roles", roles);
-	json_object_object_add(o, "present", json_object_new_boolean(s->usb.present));
+	json_object_object_add(o, "present",
+			       json_object_new_boolean(s->usb.present));
 	add_str(o, "usb_path", s->usb.present ? s->usb.path : NULL);
 	snprintf(buf, sizeof(buf), "%04x", s->usb.vid);
 	add_str(o, "vid", s->usb.present ? buf : NULL);
 	snprintf(buf, sizeof(buf), "%04x", s->usb.pid);
 	add_str(o, "pid", s->usb.present ? buf : NULL);
-	json_object_object_add(o, "devnum", json_object_new_int(s->usb.present ? s->usb.devnum : 0));
+	json_object_object_add(
+		o, "devnum",
+		json_object_new_int(s->usb.present ? s->usb.devnum : 0));
 	add_str(o, "uart", s->uart ? s->uart->link : NULL);
-	json_object_object_add(o, "boot_pin", json_object_new_boolean(s->boot_pin));
-	json_object_object_add(o, "plugged", json_object_new_boolean(s->plugged));
-	json_object_object_add(o, "rebooting", json_object_new_boolean(s->rebooting || s->draining));
+	json_object_object_add(o, "boot_pin",
+			       json_object_new_boolean(s->boot_pin));
+	json_object_object_add(o, "plugged",
+			       json_object_new_boolean(s->plugged));
+	json_object_object_add(
+		o, "rebooting",
+		json_object_new_boolean(s->rebooting || s->draining));
 	add_str(o, "profile", pr->name);
 	add_str(o, "imei", pr->imei);
 	add_str(o, "state_dir", s->state);
-	add_str(o, "fota", s->fota == FOTA_RUNNING ? "running" :
-		s->fota == FOTA_PENDING ? "pending" : "none");
+	add_str(o, "fota",
+		s->fota == FOTA_RUNNING	  ? "running"
+		: s->fota == FOTA_PENDING ? "pending"
+					  : "none");
 	out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 	return out;
@@ -181,7 +194,8 @@ static void command(struct sim *s, int fd, char *line)
 		free(js);
 		return;
 	} else {
-		reply(fd, "error: unknown command (power-cycle, boot-pin on|off, unplug, plug, state)\n");
+		reply(fd, "error: unknown command (power-cycle, boot-pin "
+			  "on|off, unplug, plug, state)\n");
 		return;
 	}
 	reply(fd, "ok\n");
@@ -193,7 +207,8 @@ void sim_control_input(struct sim *s, int i)
 	ssize_t n;
 	int fd = s->clients[i];
 
-	n = recv(fd, s->cbuf[i] + s->clen[i], sizeof(s->cbuf[i]) - 1 - s->clen[i], 0);
+	n = recv(fd, s->cbuf[i] + s->clen[i],
+		 sizeof(s->cbuf[i]) - 1 - s->clen[i], 0);
 	if (n <= 0) {
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;

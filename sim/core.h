@@ -15,12 +15,12 @@
 #include "wire/at.h"
 #include "wire/hdlc.h"
 
-#define SIM_MAX_FAULTS 32
-#define SIM_MAX_PORTS 8
-#define SIM_MAX_TIMERS 16
+#define SIM_MAX_FAULTS	32
+#define SIM_MAX_PORTS	8
+#define SIM_MAX_TIMERS	16
 #define SIM_MAX_CLIENTS 8
-#define SIM_REV_MAX 128
-#define SIM_PATH_MAX 512
+#define SIM_REV_MAX	128
+#define SIM_PATH_MAX	512
 
 enum sim_mode {
 	SIM_MODE_OFF,
@@ -30,7 +30,7 @@ enum sim_mode {
 };
 
 enum sim_role {
-	ROLE_NONE,	/* NMEA, unused interfaces: bytes are swallowed */
+	ROLE_NONE, /* NMEA, unused interfaces: bytes are swallowed */
 	ROLE_AT,
 	ROLE_DIAG,
 	ROLE_EDL,
@@ -38,14 +38,14 @@ enum sim_role {
 
 enum sim_uart_kind {
 	UART_NONE,
-	UART_PLAIN,	/* DIR/dev/ttyS0 */
-	UART_FTDI,	/* behind a simulated 0403:6001 adapter */
+	UART_PLAIN, /* DIR/dev/ttyS0 */
+	UART_FTDI,  /* behind a simulated 0403:6001 adapter */
 };
 
 struct sim_fault {
 	char kind[16];
-	char arg[112];		/* phase, command or property value (pkhash: 96 hex) */
-	uint64_t bytes;		/* drop:PHASE:BYTES */
+	char arg[112];	/* phase, command or property value (pkhash: 96 hex) */
+	uint64_t bytes; /* drop:PHASE:BYTES */
 	bool spent;
 };
 
@@ -62,27 +62,27 @@ struct sim_at {
 	int up_timeout_s;
 	bool up_ack;
 	int up_fd;
-	int64_t up_deadline;	/* host stopped sending */
-	int64_t up_plus_at;	/* "+++" seen last: abort at this time */
+	int64_t up_deadline; /* host stopped sending */
+	int64_t up_plus_at;  /* "+++" seen last: abort at this time */
 	struct at_qfupl_sum up_sum;
-	uint8_t up_tail[3];	/* last bytes held back (possible "+++") */
+	uint8_t up_tail[3]; /* last bytes held back (possible "+++") */
 	size_t up_ntail;
-	bool dead;		/* upload dropped: answer nothing more */
+	bool dead; /* upload dropped: answer nothing more */
 };
 
 struct sim_port {
 	struct sim *s;
-	int master;		/* -1 when closed */
-	char slave[64];		/* /dev/pts/N */
-	char link[SIM_PATH_MAX];	/* DIR/dev/ttyUSBk or DIR/dev/ttyS0 */
-	char name[16];		/* ttyUSBk or ttyS0 */
-	int index;		/* k, -1 for ttyS0 */
+	int master;		 /* -1 when closed */
+	char slave[64];		 /* /dev/pts/N */
+	char link[SIM_PATH_MAX]; /* DIR/dev/ttyUSBk or DIR/dev/ttyS0 */
+	char name[16];		 /* ttyUSBk or ttyS0 */
+	int index;		 /* k, -1 for ttyS0 */
 	enum sim_role role;
-	bool opened;		/* the host has the slave open */
+	bool opened; /* the host has the slave open */
 	bool ever_opened;
 	bool is_uart;
-	bool urc;		/* boot and FOTA URCs go here */
-	bool gone;		/* link dropped: writes fail, input ignored */
+	bool urc;  /* boot and FOTA URCs go here */
+	bool gone; /* link dropped: writes fail, input ignored */
 	uint8_t *out;
 	size_t out_len, out_cap;
 	struct sim_at at;
@@ -93,7 +93,7 @@ struct sim_port {
 
 struct sim_usbdev {
 	bool present;
-	char path[32];		/* 1-1.4 */
+	char path[32]; /* 1-1.4 */
 	int busnum, devnum;
 	uint16_t vid, pid, bcd;
 	const char *manufacturer, *product, *serial;
@@ -116,14 +116,14 @@ struct sim_timer {
 /* What a reboot leads to (timer argument of the power-on timer). */
 enum sim_fota_phase {
 	FOTA_NONE,
-	FOTA_PENDING,	/* QFOTADL accepted: the next boot applies it */
-	FOTA_RUNNING,	/* UPDATING URCs are being sent */
+	FOTA_PENDING, /* QFOTADL accepted: the next boot applies it */
+	FOTA_RUNNING, /* UPDATING URCs are being sent */
 };
 
 struct sim {
 	const struct sim_profile *prof;
 	char root[SIM_PATH_MAX];
-	char state[SIM_PATH_MAX];	/* --state or a private dir */
+	char state[SIM_PATH_MAX]; /* --state or a private dir */
 	bool state_private;
 	char ctl_dir[SIM_PATH_MAX];
 	bool has_state_arg;
@@ -140,7 +140,7 @@ struct sim {
 	/* device */
 	enum sim_mode mode;
 	char revision[SIM_REV_MAX];
-	bool usb_enabled;	/* persisted disusb setting, inverted */
+	bool usb_enabled; /* persisted disusb setting, inverted */
 	bool boot_pin;
 	bool plugged;
 	bool rebooting;
@@ -149,8 +149,8 @@ struct sim {
 	struct sim_usbdev usb;
 	struct sim_usbdev ftdi;
 	struct sim_port *uart;
-	unsigned gen;		/* power-on generation: stale timers check it */
-	int last_devnum[8];	/* per bus */
+	unsigned gen;	    /* power-on generation: stale timers check it */
+	int last_devnum[8]; /* per bus */
 
 	/* FOTA */
 	enum sim_fota_phase fota;
@@ -162,9 +162,9 @@ struct sim {
 
 	/* requests from handlers, carried out by the loop */
 	bool req_reset, req_off, req_edl, req_drop;
-	struct sim_port *drain_port;	/* port whose answer must reach the host */
+	struct sim_port *drain_port; /* port whose answer must reach the host */
 	int64_t drain_until;
-	int drain_next;			/* enum sim_after */
+	int drain_next; /* enum sim_after */
 	bool draining;
 
 	struct sim_timer timers[SIM_MAX_TIMERS];
@@ -251,6 +251,5 @@ void sim_control_input(struct sim *s, int i);
 
 /* faults (fault.c) */
 int sim_fault_parse(struct sim *s, const char *spec, char *why, size_t cap);
-
 
 #endif

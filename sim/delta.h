@@ -20,14 +20,14 @@
  * this shape (short, bad magic, length mismatch), 505 for a bad SHA-256,
  * 510 when profile or from revision do not match the running firmware.
  */
-#define DELTA_MAGIC "MFDELTA1"
+#define DELTA_MAGIC	  "MFDELTA1"
 #define DELTA_OFF_PROFILE 8
-#define DELTA_OFF_FROM 24
-#define DELTA_OFF_TO 88
-#define DELTA_OFF_LEN 152
-#define DELTA_HDR 160
-#define DELTA_NAME 16
-#define DELTA_REV 64
-#define DELTA_SHA 32
+#define DELTA_OFF_FROM	  24
+#define DELTA_OFF_TO	  88
+#define DELTA_OFF_LEN	  152
+#define DELTA_HDR	  160
+#define DELTA_NAME	  16
+#define DELTA_REV	  64
+#define DELTA_SHA	  32
 
 #endif

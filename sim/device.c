@@ -122,7 +122,8 @@ void sim_enumerate_normal(struct sim *s)
 	struct sim_usbdev *d = &s->usb;
 	size_t i;
 
-	if (d->present || !s->plugged || !s->usb_enabled || s->mode != SIM_MODE_NORMAL)
+	if (d->present || !s->plugged || !s->usb_enabled ||
+	    s->mode != SIM_MODE_NORMAL)
 		return;
 	snprintf(d->path, sizeof(d->path), "%s", s->normal_path);
 	d->vid = pr->vid;
@@ -145,7 +146,10 @@ void sim_enumerate_normal(struct sim *s)
 		d->ports[i]->urc = !strcmp(ifc->role, "AT");
 	}
 	if (sim_tree_add_device(s, d))
-		fprintf(stderr, "modemflash-sim: cannot build the device tree under %s\n", s->root);
+		fprintf(stderr,
+			"modemflash-sim: cannot build the device tree under "
+			"%s\n",
+			s->root);
 }
 
 void sim_enumerate_edl(struct sim *s)
@@ -167,7 +171,10 @@ void sim_enumerate_edl(struct sim *s)
 	d->ports[0] = p;
 	d->nports = 1;
 	if (!p || sim_tree_add_device(s, d)) {
-		fprintf(stderr, "modemflash-sim: cannot build the EDL device under %s\n", s->root);
+		fprintf(stderr,
+			"modemflash-sim: cannot build the EDL device under "
+			"%s\n",
+			s->root);
 		return;
 	}
 	p->edl = sim_edl_new(s, p);
@@ -197,14 +204,16 @@ static bool urc_listener(const struct sim *s)
 	if (s->uart && s->uart->opened)
 		return true;
 	for (i = 0; i < s->usb.nports; i++)
-		if (s->usb.ports[i] && s->usb.ports[i]->urc && s->usb.ports[i]->opened)
+		if (s->usb.ports[i] && s->usb.ports[i]->urc &&
+		    s->usb.ports[i]->opened)
 			return true;
 	return false;
 }
 
 static void t_fota_listen(struct sim *s, long gen)
 {
-	if ((unsigned)gen != s->gen || s->mode != SIM_MODE_NORMAL || s->fota != FOTA_PENDING)
+	if ((unsigned)gen != s->gen || s->mode != SIM_MODE_NORMAL ||
+	    s->fota != FOTA_PENDING)
 		return;
 	if (!urc_listener(s) && sim_now_ms() < s->drain_until) {
 		sim_timer_add(s, 10, t_fota_listen, gen);
@@ -250,12 +259,14 @@ void sim_power_on(struct sim *s)
 		if (rev[0])
 			snprintf(s->revision, sizeof(s->revision), "%s", rev);
 		s->rebooting = true;
-		sim_timer_add(s, sim_delay_ms(s, s->prof->reboot_ms), t_enum_normal, s->gen);
+		sim_timer_add(s, sim_delay_ms(s, s->prof->reboot_ms),
+			      t_enum_normal, s->gen);
 		break;
 	case SIM_BOOT_EDL:
 		s->mode = SIM_MODE_EDL;
 		s->rebooting = true;
-		sim_timer_add(s, sim_delay_ms(s, s->prof->edl_enum_ms), t_enum_edl, s->gen);
+		sim_timer_add(s, sim_delay_ms(s, s->prof->edl_enum_ms),
+			      t_enum_edl, s->gen);
 		break;
 	default:
 		s->mode = SIM_MODE_SILENT;
@@ -273,7 +284,7 @@ void sim_power_off(struct sim *s)
 	if (s->uart)
 		sim_at_reset(&s->uart->at);
 	if (s->fota == FOTA_RUNNING) {
-		s->fota = FOTA_PENDING;	/* resumes at the next boot */
+		s->fota = FOTA_PENDING; /* resumes at the next boot */
 		s->fota_resumed = true;
 	}
 }
@@ -297,7 +308,8 @@ static void after_drain(struct sim *s, int next)
 		s->gen++;
 		s->mode = SIM_MODE_EDL;
 		s->rebooting = true;
-		sim_timer_add(s, sim_delay_ms(s, s->prof->edl_enum_ms), t_enum_edl, s->gen);
+		sim_timer_add(s, sim_delay_ms(s, s->prof->edl_enum_ms),
+			      t_enum_edl, s->gen);
 		break;
 	}
 }
@@ -327,7 +339,7 @@ static void drain_then(struct sim *s, struct sim_port *port, int next)
 	s->drain_next = next;
 	s->drain_until = sim_now_ms() + 5000;
 	if (s->mode == SIM_MODE_NORMAL)
-		s->rebooting = true;	/* no more answers on the UART meanwhile */
+		s->rebooting = true; /* no more answers on the UART meanwhile */
 	sim_timer_add(s, 0, t_drain, s->gen);
 }
 

@@ -12,8 +12,8 @@
 #include "sim/core.h"
 
 #define DIAG_CMD_VERNO 0x00
-#define DIAG_CMD_BAD 0x13
-#define DIAG_CMD_LOG 0x10
+#define DIAG_CMD_BAD   0x13
+#define DIAG_CMD_LOG   0x10
 
 static void diag_send(struct sim_port *p, const uint8_t *payload, size_t len)
 {
@@ -29,8 +29,8 @@ void sim_diag_opened(struct sim_port *p)
 {
 	static const uint8_t log[] = {
 		DIAG_CMD_LOG, 0x00, 0x12, 0x00, 0x12, 0x00, 0xc0, 0x11,
-		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-		0x00, 0x00, 0x00, 0x00,
+		0x00,	      0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00,	      0x00, 0x00, 0x00, 0x00, 0x00,
 	};
 
 	diag_send(p, log, sizeof(log));
@@ -44,7 +44,7 @@ static void build_id(struct sim_port *p)
 
 	memset(r, 0, 12);
 	r[0] = DIAG_CMD_EXT_BUILD_ID;
-	r[1] = 0;	/* version */
+	r[1] = 0; /* version */
 	put_le32(r + 4, s->prof->msm_id);
 	put_le32(r + 8, s->prof->model_id);
 	memcpy(r + 12, s->revision, n + 1);
@@ -57,9 +57,9 @@ static void verno(struct sim_port *p)
 
 	memset(r, 0, sizeof(r));
 	r[0] = DIAG_CMD_VERNO;
-	memcpy(r + 1, "Jan 01 2024", 11);	/* comp date */
-	memcpy(r + 12, "00:00:00", 8);		/* comp time */
-	memcpy(r + 20, "Jan 01 2024", 11);	/* release date */
+	memcpy(r + 1, "Jan 01 2024", 11);  /* comp date */
+	memcpy(r + 12, "00:00:00", 8);	   /* comp time */
+	memcpy(r + 20, "Jan 01 2024", 11); /* release date */
 	memcpy(r + 31, "00:00:00", 8);
 	memcpy(r + 39, p->s->prof->chip, strnlen(p->s->prof->chip, 8));
 	diag_send(p, r, sizeof(r));
@@ -67,7 +67,8 @@ static void verno(struct sim_port *p)
 
 static void diag_frame(struct sim_port *p, const uint8_t *f, size_t len)
 {
-	static const uint8_t edl_echo[] = { 0x4b, 0x65, 0x01, 0x00, 0x54, 0x0f, 0x7e };
+	static const uint8_t edl_echo[] = { 0x4b, 0x65, 0x01, 0x00,
+					    0x54, 0x0f, 0x7e };
 	uint8_t bad[1 + HDLC_MAX_FRAME];
 
 	if (sim_fault_once(p->s, "silent", "diag")) {
@@ -78,8 +79,9 @@ static void diag_frame(struct sim_port *p, const uint8_t *f, size_t len)
 		build_id(p);
 	} else if (len == 1 && f[0] == DIAG_CMD_VERNO) {
 		verno(p);
-	} else if (len == 4 && f[0] == DIAG_CMD_SUBSYS && f[1] == DIAG_SUBSYS_EDL_SWITCH &&
-		   f[2] == 0x01 && f[3] == 0x00) {
+	} else if (len == 4 && f[0] == DIAG_CMD_SUBSYS &&
+		   f[1] == DIAG_SUBSYS_EDL_SWITCH && f[2] == 0x01 &&
+		   f[3] == 0x00) {
 		sim_debug(p->s, "DIAG: EDL switch");
 		sim_port_write(p, edl_echo, sizeof(edl_echo));
 		sim_request(p->s, SIM_REQ_EDL);

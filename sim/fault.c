@@ -14,14 +14,16 @@
 
 /* Phases whose byte counts the device code checks (sim_fault_drop). */
 static const char *const drop_phases[] = {
-	"diag", "sahara", "configure", "erase", "program", "read",
-	"fota-upload", NULL,
+	"diag",	   "sahara", "configure",   "erase",
+	"program", "read",   "fota-upload", NULL,
 };
 
 /* Phases that can go mute once: the protocols and every Firehose command. */
 static const char *const silent_phases[] = {
-	"diag", "sahara", "firehose", "configure", "erase", "program", "read",
-	"patch", "power", "nop", "getstorageinfo", "getsha256digest", NULL,
+	"diag",	 "sahara",  "firehose",	      "configure",
+	"erase", "program", "read",	      "patch",
+	"power", "nop",	    "getstorageinfo", "getsha256digest",
+	NULL,
 };
 
 static bool in_list(const char *const *list, const char *w)
@@ -55,7 +57,8 @@ static int check_value(const char *kind, const char *arg, uint64_t *bytes,
 			goto bad;
 		memcpy(phase, arg, (size_t)(colon - arg));
 		phase[colon - arg] = 0;
-		if (!in_list(drop_phases, phase) || !all_of(colon + 1, isdigit, ""))
+		if (!in_list(drop_phases, phase) ||
+		    !all_of(colon + 1, isdigit, ""))
 			goto bad;
 		errno = 0;
 		*bytes = strtoull(colon + 1, &end, 10);
@@ -69,22 +72,30 @@ static int check_value(const char *kind, const char *arg, uint64_t *bytes,
 		return all_of(arg, isalnum, "_-") ? 0 : -EINVAL;
 	if (!strcmp(kind, "hwid"))
 		return (!strncmp(arg, "0x", 2) || !strncmp(arg, "0X", 2)) &&
-		       strlen(arg) <= 18 && all_of(arg + 2, isxdigit, "") ? 0 : -EINVAL;
+				       strlen(arg) <= 18 &&
+				       all_of(arg + 2, isxdigit, "")
+			       ? 0
+			       : -EINVAL;
 	if (!strcmp(kind, "pkhash"))
-		return (strlen(arg) == 64 || strlen(arg) == 96) && all_of(arg, isxdigit, "")
-		       ? 0 : -EINVAL;
+		return (strlen(arg) == 64 || strlen(arg) == 96) &&
+				       all_of(arg, isxdigit, "")
+			       ? 0
+			       : -EINVAL;
 	if (!strcmp(kind, "geometry")) {
 		unsigned pg, blk;
 		char tail;
 
-		if (sscanf(arg, "p%uK_b%uK%c", &pg, &blk, &tail) != 2 || !pg || !blk ||
-		    pg > 64 || blk > 16384 || blk % pg)
+		if (sscanf(arg, "p%uK_b%uK%c", &pg, &blk, &tail) != 2 || !pg ||
+		    !blk || pg > 64 || blk > 16384 || blk % pg)
 			goto bad;
 		return 0;
 	}
 	if (!strcmp(kind, "badblock"))
 		return all_of(arg, isdigit, ",") && arg[0] != ',' &&
-		       arg[strlen(arg) - 1] != ',' && !strstr(arg, ",,") ? 0 : -EINVAL;
+				       arg[strlen(arg) - 1] != ',' &&
+				       !strstr(arg, ",,")
+			       ? 0
+			       : -EINVAL;
 	if (!strcmp(kind, "slow")) {
 		double f = strtod(arg, &end);
 
@@ -104,7 +115,8 @@ int sim_fault_parse(struct sim *s, const char *spec, char *why, size_t cap)
 	int err;
 
 	if (s->nfaults >= SIM_MAX_FAULTS) {
-		snprintf(why, cap, "too many --fault options (at most %d)", SIM_MAX_FAULTS);
+		snprintf(why, cap, "too many --fault options (at most %d)",
+			 SIM_MAX_FAULTS);
 		return -E2BIG;
 	}
 	f = &s->faults[s->nfaults];
@@ -125,7 +137,8 @@ int sim_fault_parse(struct sim *s, const char *spec, char *why, size_t cap)
 		return 0;
 	}
 	if (!colon) {
-		snprintf(why, cap, "fault '%s' needs an argument (%s:VALUE)", spec, f->kind);
+		snprintf(why, cap, "fault '%s' needs an argument (%s:VALUE)",
+			 spec, f->kind);
 		return -EINVAL;
 	}
 	if (strlen(colon + 1) >= sizeof(f->arg)) {
@@ -139,7 +152,7 @@ int sim_fault_parse(struct sim *s, const char *spec, char *why, size_t cap)
 	if (err)
 		return err;
 	if (!strcmp(f->kind, "drop"))
-		*strchr(f->arg, ':') = 0;	/* arg = phase */
+		*strchr(f->arg, ':') = 0; /* arg = phase */
 	s->nfaults++;
 	return 0;
 }
@@ -169,11 +182,12 @@ bool sim_fault_drop(struct sim *s, const char *phase, uint64_t bytes)
 	for (i = 0; i < s->nfaults; i++) {
 		struct sim_fault *f = &s->faults[i];
 
-		if (f->spent || strcmp(f->kind, "drop") || strcmp(f->arg, phase) ||
-		    bytes < f->bytes)
+		if (f->spent || strcmp(f->kind, "drop") ||
+		    strcmp(f->arg, phase) || bytes < f->bytes)
 			continue;
 		f->spent = true;
-		sim_debug(s, "fault drop:%s:%llu fires", phase, (unsigned long long)f->bytes);
+		sim_debug(s, "fault drop:%s:%llu fires", phase,
+			  (unsigned long long)f->bytes);
 		return true;
 	}
 	return false;
@@ -185,7 +199,9 @@ const char *sim_fault_value(const struct sim *s, const char *kind)
 
 	for (i = 0; i < s->nfaults; i++)
 		if (!strcmp(s->faults[i].kind, kind))
-			return s->faults[i].kind[0] == 'd' && !strcmp(kind, "disusb") ? "1"
-			       : s->faults[i].arg;
+			return s->faults[i].kind[0] == 'd' &&
+					       !strcmp(kind, "disusb")
+				       ? "1"
+				       : s->faults[i].arg;
 	return NULL;
 }

@@ -21,7 +21,7 @@
 #include "sim/core.h"
 #include "sim/delta.h"
 
-#define FOTA_STEP_MS 1000	/* module time per 10 % */
+#define FOTA_STEP_MS 1000 /* module time per 10 % */
 
 static void fota_path(const struct sim *s, char *buf, size_t cap)
 {
@@ -89,7 +89,8 @@ static void urc(struct sim *s, const char *fmt, ...)
 /* Check the delta against the running firmware: 0 or the END error code. */
 static int delta_check(struct sim *s)
 {
-	char path[SIM_PATH_MAX + 160], from[DELTA_REV + 1], prof[DELTA_NAME + 1];
+	char path[SIM_PATH_MAX + 160], from[DELTA_REV + 1],
+		prof[DELTA_NAME + 1];
 	uint8_t *buf = NULL, md[SHA256_DIGEST_LENGTH];
 	uint64_t plen;
 	struct stat st;
@@ -122,11 +123,13 @@ static int delta_check(struct sim *s)
 	from[DELTA_REV] = 0;
 	memcpy(s->fota_to, buf + DELTA_OFF_TO, DELTA_REV);
 	s->fota_to[DELTA_REV] = 0;
-	if (!s->fota_to[0] || memchr(buf + DELTA_OFF_TO, 0, DELTA_REV) == NULL) {
+	if (!s->fota_to[0] ||
+	    memchr(buf + DELTA_OFF_TO, 0, DELTA_REV) == NULL) {
 		err = 504;
 		goto out;
 	}
-	err = (strcmp(prof, s->prof->name) || strcmp(from, s->revision)) ? 510 : 0;
+	err = (strcmp(prof, s->prof->name) || strcmp(from, s->revision)) ? 510
+									 : 0;
 out:
 	free(buf);
 	fclose(f);
@@ -183,7 +186,8 @@ void sim_fota_boot(struct sim *s)
 	int err;
 
 	if (s->fota_resumed)
-		urc(s, "+QIND: \"FOTA\",\"Last upgrade was not finished,continue upgrade\"");
+		urc(s, "+QIND: \"FOTA\",\"Last upgrade was not "
+		       "finished,continue upgrade\"");
 	else
 		urc(s, "+QIND: \"FOTA\",\"START\"");
 	err = delta_check(s);
@@ -209,7 +213,7 @@ void sim_at_qfotadl(struct sim_port *p, const char *args)
 		return;
 	}
 	if (!strncasecmp(a[0], "http", 4) || !strncasecmp(a[0], "ftp", 3)) {
-		sim_at_cme(p, 701);	/* no network in the simulator */
+		sim_at_cme(p, 701); /* no network in the simulator */
 		return;
 	}
 	if (strncmp(a[0], dir, strlen(dir))) {
@@ -229,5 +233,5 @@ void sim_at_qfotadl(struct sim_port *p, const char *args)
 	s->fota_resumed = false;
 	fota_save(s);
 	sim_at_ok(p);
-	sim_reboot(s, p);	/* "The module reboots immediately after OK" */
+	sim_reboot(s, p); /* "The module reboots immediately after OK" */
 }

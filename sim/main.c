@@ -18,22 +18,26 @@
 
 #include "sim/core.h"
 
-#define EXIT_USAGE 2
-#define OPEN_CHECK_MS 20	/* how often ports nobody has open are checked */
+#define EXIT_USAGE    2
+#define OPEN_CHECK_MS 20 /* how often ports nobody has open are checked */
 
 static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f,
-		"usage: modemflash-sim --root DIR [--profile NAME] [--revision REV] [--state DIR]\n"
-		"                      [--uart[=ftdi]] [--fault SPEC]... [--timing fast|real]\n"
-		"                      [--time-scale F] [--usb-path 1-1.N] [--verbose]\n"
-		"profiles:");
+	fprintf(f, "usage: modemflash-sim --root DIR [--profile NAME] "
+		   "[--revision REV] [--state DIR]\n"
+		   "                      [--uart[=ftdi]] [--fault SPEC]... "
+		   "[--timing fast|real]\n"
+		   "                      [--time-scale F] [--usb-path 1-1.N] "
+		   "[--verbose]\n"
+		   "profiles:");
 	for (i = 0; sim_profile_at(i); i++)
 		fprintf(f, " %s", sim_profile_at(i)->name);
-	fprintf(f, "\nfaults: disusb drop:PHASE:BYTES nak:CMD corrupt:CMD silent:PHASE hwid:0xID\n"
-		   "        pkhash:HEX geometry:pNK_bMK badblock:PAGE[,PAGE] slow:FACTOR\n");
+	fprintf(f, "\nfaults: disusb drop:PHASE:BYTES nak:CMD corrupt:CMD "
+		   "silent:PHASE hwid:0xID\n"
+		   "        pkhash:HEX geometry:pNK_bMK badblock:PAGE[,PAGE] "
+		   "slow:FACTOR\n");
 }
 
 static int die_usage2(const char *pre, const char *arg, const char *post)
@@ -54,7 +58,8 @@ static bool usb_path_ok(const char *p)
 	if (q == p || *q != '-' || atoi(p) < 1 || atoi(p) > 7)
 		return false;
 	for (q++; *q; q++)
-		if (!((*q >= '0' && *q <= '9') || (*q == '.' && q[1] && q[1] != '.')))
+		if (!((*q >= '0' && *q <= '9') ||
+		      (*q == '.' && q[1] && q[1] != '.')))
 			return false;
 	return q[-1] != '-' && q[-1] != '.';
 }
@@ -79,25 +84,31 @@ static int parse_args(struct sim *s, int argc, char **argv)
 	char why[160], *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:p:R:s:f:t:T:U:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:p:R:s:f:t:T:U:vh", opts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (!realpath(optarg, s->root))
-				return die_usage2("--root ", optarg, ": no such directory");
+				return die_usage2("--root ", optarg,
+						  ": no such directory");
 			break;
 		case 'p':
 			profile = optarg;
 			break;
 		case 'R':
-			if (strlen(optarg) >= SIM_REV_MAX || strchr(optarg, '\n'))
-				return die_usage2("--revision ", optarg, ": too long");
+			if (strlen(optarg) >= SIM_REV_MAX ||
+			    strchr(optarg, '\n'))
+				return die_usage2("--revision ", optarg,
+						  ": too long");
 			strcpy(s->rev_arg, optarg);
 			break;
 		case 's':
 			if (mkdir(optarg, 0755) && errno != EEXIST)
-				return die_usage2("--state ", optarg, ": cannot create it");
+				return die_usage2("--state ", optarg,
+						  ": cannot create it");
 			if (!realpath(optarg, s->state))
-				return die_usage2("--state ", optarg, ": no such directory");
+				return die_usage2("--state ", optarg,
+						  ": no such directory");
 			s->has_state_arg = true;
 			break;
 		case 'u':
@@ -106,7 +117,9 @@ static int parse_args(struct sim *s, int argc, char **argv)
 			else if (!strcmp(optarg, "ftdi"))
 				s->uart_kind = UART_FTDI;
 			else
-				return die_usage2("--uart=", optarg, ": only --uart or --uart=ftdi");
+				return die_usage2(
+					"--uart=", optarg,
+					": only --uart or --uart=ftdi");
 			break;
 		case 'f':
 			if (sim_fault_parse(s, optarg, why, sizeof(why)))
@@ -118,16 +131,20 @@ static int parse_args(struct sim *s, int argc, char **argv)
 			else if (!strcmp(optarg, "real"))
 				s->timing_real = true;
 			else
-				return die_usage2("--timing ", optarg, ": use fast or real");
+				return die_usage2("--timing ", optarg,
+						  ": use fast or real");
 			break;
 		case 'T':
 			s->time_scale = strtod(optarg, &end);
 			if (*end || !(s->time_scale > 0) || s->time_scale > 100)
-				return die_usage2("--time-scale ", optarg, ": a number above 0");
+				return die_usage2("--time-scale ", optarg,
+						  ": a number above 0");
 			break;
 		case 'U':
 			if (!usb_path_ok(optarg))
-				return die_usage2("--usb-path ", optarg, ": expected a path like 1-1.4");
+				return die_usage2(
+					"--usb-path ", optarg,
+					": expected a path like 1-1.4");
 			usb_path = optarg;
 			break;
 		case 'v':
@@ -147,16 +164,21 @@ static int parse_args(struct sim *s, int argc, char **argv)
 		return die_usage2("", "--root DIR is required", "");
 	s->prof = sim_profile_find(profile);
 	if (!s->prof)
-		return die_usage2("--profile ", profile, ": unknown (see --help)");
+		return die_usage2("--profile ", profile,
+				  ": unknown (see --help)");
 	if (usb_path) {
 		/* same port, the profile's buses: a USB3 module comes back on USB2 */
 		const char *tail = strchr(usb_path, '-');
 
-		snprintf(s->edl_path, sizeof(s->edl_path), "%d%s", atoi(s->prof->edl_usb_path), tail);
-		snprintf(s->normal_path, sizeof(s->normal_path), "%d%s", atoi(s->prof->usb_path), tail);
+		snprintf(s->edl_path, sizeof(s->edl_path), "%d%s",
+			 atoi(s->prof->edl_usb_path), tail);
+		snprintf(s->normal_path, sizeof(s->normal_path), "%d%s",
+			 atoi(s->prof->usb_path), tail);
 	} else {
-		snprintf(s->edl_path, sizeof(s->edl_path), "%s", s->prof->edl_usb_path);
-		snprintf(s->normal_path, sizeof(s->normal_path), "%s", s->prof->usb_path);
+		snprintf(s->edl_path, sizeof(s->edl_path), "%s",
+			 s->prof->edl_usb_path);
+		snprintf(s->normal_path, sizeof(s->normal_path), "%s",
+			 s->prof->usb_path);
 	}
 	return 0;
 }
@@ -183,11 +205,13 @@ static void settings_load(struct sim *s)
 }
 
 /* geometry:pNK_bMK overrides the profile's NAND geometry, same total size */
-static void nand_geometry(const struct sim *s, uint32_t *page, uint32_t *ppb, uint32_t *blocks)
+static void nand_geometry(const struct sim *s, uint32_t *page, uint32_t *ppb,
+			  uint32_t *blocks)
 {
 	const struct sim_profile *pr = s->prof;
 	const char *g = sim_fault_value(s, "geometry");
-	uint64_t total = (uint64_t)pr->page_size * pr->pages_per_block * pr->total_blocks;
+	uint64_t total = (uint64_t)pr->page_size * pr->pages_per_block *
+			 pr->total_blocks;
 	unsigned pk, bk;
 
 	*page = pr->page_size;
@@ -208,12 +232,15 @@ static int state_setup(struct sim *s)
 	bool fresh;
 
 	if (!s->has_state_arg) {
-		if ((size_t)snprintf(s->state, sizeof(s->state), "%.480s/.sim-state-XXXXXX",
-				     s->root) >= sizeof(s->state) || !mkdtemp(s->state))
+		if ((size_t)snprintf(s->state, sizeof(s->state),
+				     "%.480s/.sim-state-XXXXXX",
+				     s->root) >= sizeof(s->state) ||
+		    !mkdtemp(s->state))
 			return -errno;
 		s->state_private = true;
 	}
-	snprintf(s->ctl_dir, sizeof(s->ctl_dir), "%s", s->has_state_arg ? s->state : s->root);
+	snprintf(s->ctl_dir, sizeof(s->ctl_dir), "%s",
+		 s->has_state_arg ? s->state : s->root);
 	settings_load(s);
 	sim_fota_load(s);
 	snprintf(p, sizeof(p), "%s/nand.bin", s->state);
@@ -223,10 +250,12 @@ static int state_setup(struct sim *s)
 	if (s->rev_arg[0])
 		snprintf(s->revision, sizeof(s->revision), "%s", s->rev_arg);
 	else
-		snprintf(s->revision, sizeof(s->revision), "%s_%s", s->prof->baseline,
-			 s->prof->default_version);
+		snprintf(s->revision, sizeof(s->revision), "%s_%s",
+			 s->prof->baseline, s->prof->default_version);
 	if (fresh && s->nand && sim_nand_provision(s, s->revision))
-		fprintf(stderr, "modemflash-sim: cannot provision the NAND in %s\n", s->state);
+		fprintf(stderr,
+			"modemflash-sim: cannot provision the NAND in %s\n",
+			s->state);
 	return 0;
 }
 
@@ -244,9 +273,12 @@ static int uart_setup(struct sim *s)
 	if (s->uart_kind == UART_PLAIN)
 		return sim_tree_link_uart(s, p);
 	/* an FTDI FT232R adapter on its own port of the hub */
-	snprintf(s->ftdi.path, sizeof(s->ftdi.path), "%d-1.2", atoi(s->normal_path));
-	if (!strcmp(s->ftdi.path, s->normal_path) || !strcmp(s->ftdi.path, s->edl_path))
-		snprintf(s->ftdi.path, sizeof(s->ftdi.path), "%d-1.3", atoi(s->normal_path));
+	snprintf(s->ftdi.path, sizeof(s->ftdi.path), "%d-1.2",
+		 atoi(s->normal_path));
+	if (!strcmp(s->ftdi.path, s->normal_path) ||
+	    !strcmp(s->ftdi.path, s->edl_path))
+		snprintf(s->ftdi.path, sizeof(s->ftdi.path), "%d-1.3",
+			 atoi(s->normal_path));
 	s->ftdi.vid = 0x0403;
 	s->ftdi.pid = 0x6001;
 	s->ftdi.bcd = 0x0600;
@@ -300,7 +332,8 @@ static void loop(struct sim *s, int sfd)
 		pfd[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = s->ctl_fd, .events = POLLIN };
 		for (i = 0; i < SIM_MAX_CLIENTS; i++)
-			pfd[n++] = (struct pollfd){ .fd = s->clients[i], .events = POLLIN };
+			pfd[n++] = (struct pollfd){ .fd = s->clients[i],
+						    .events = POLLIN };
 		closed_port = false;
 		now = sim_now_ms();
 		tmo = sim_timer_next(s, now);
@@ -308,8 +341,10 @@ static void loop(struct sim *s, int sfd)
 			struct sim_port *p = ports[i];
 
 			/* a pty nobody opened reports POLLHUP forever: check it by timer */
-			pfd[n] = (struct pollfd){ .fd = p->opened ? p->master : -1,
-						  .events = POLLIN | (p->out_len ? POLLOUT : 0) };
+			pfd[n] = (struct pollfd){
+				.fd = p->opened ? p->master : -1,
+				.events = POLLIN | (p->out_len ? POLLOUT : 0)
+			};
 			n++;
 			if (!p->opened)
 				closed_port = true;
@@ -388,7 +423,7 @@ static void teardown(struct sim *s)
 		if (s->uart_kind == UART_PLAIN)
 			sim_tree_unlink_port(s, s->uart);
 		else
-			s->uart = NULL;	/* freed with the FTDI device */
+			s->uart = NULL; /* freed with the FTDI device */
 	}
 	sim_port_free(s->uart);
 	s->uart = NULL;
@@ -405,7 +440,8 @@ static void teardown(struct sim *s)
 
 int main(int argc, char **argv)
 {
-	static struct sim sim;	/* large: not on the stack; main's only instance */
+	static struct sim
+		sim; /* large: not on the stack; main's only instance */
 	struct sim *s = &sim;
 	int rc, sfd, err;
 
@@ -429,7 +465,8 @@ int main(int argc, char **argv)
 	if (!err)
 		err = uart_setup(s);
 	if (err) {
-		fprintf(stderr, "modemflash-sim: set-up under %s failed: %s\n", s->root, strerror(-err));
+		fprintf(stderr, "modemflash-sim: set-up under %s failed: %s\n",
+			s->root, strerror(-err));
 		teardown(s);
 		return 1;
 	}

@@ -31,7 +31,8 @@ static int pty_open(struct sim_port *p)
 	m = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK);
 	if (m < 0)
 		return -errno;
-	if (grantpt(m) || unlockpt(m) || ptsname_r(m, p->slave, sizeof(p->slave)))
+	if (grantpt(m) || unlockpt(m) ||
+	    ptsname_r(m, p->slave, sizeof(p->slave)))
 		goto fail;
 	sl = open(p->slave, O_RDWR | O_NOCTTY | O_NONBLOCK);
 	if (sl < 0)
@@ -124,7 +125,8 @@ int sim_port_flush(struct sim_port *p, int timeout_ms)
 		pfd.fd = p->master;
 		pfd.events = POLLOUT;
 		pfd.revents = 0;
-		if (poll(&pfd, 1, left > 50 ? 50 : (int)left) < 0 && errno != EINTR)
+		if (poll(&pfd, 1, left > 50 ? 50 : (int)left) < 0 &&
+		    errno != EINTR)
 			return -errno;
 	}
 	return 0;
@@ -153,7 +155,8 @@ int sim_port_write(struct sim_port *port, const void *buf, size_t len)
 	port_push(p);
 	if (p->out_len > PORT_QUEUE_SOFT &&
 	    sim_port_flush(p, PORT_STALL_MS) == -ETIMEDOUT) {
-		sim_debug(p->s, "%s: reader stalled, %zu bytes dropped", p->name, p->out_len);
+		sim_debug(p->s, "%s: reader stalled, %zu bytes dropped",
+			  p->name, p->out_len);
 		p->out_len = 0;
 		return -EIO;
 	}
@@ -260,7 +263,8 @@ void sim_port_input(struct sim_port *p)
 			if (errno == EIO) {
 				/* the host closed its last descriptor */
 				p->opened = false;
-				sim_debug(p->s, "%s: closed by the host", p->name);
+				sim_debug(p->s, "%s: closed by the host",
+					  p->name);
 			}
 			return;
 		}

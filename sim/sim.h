@@ -64,9 +64,9 @@ bool sim_timing_real(const struct sim *s);
 /* Requests from device code to the core, carried out after the handler
  * returns. */
 enum sim_request {
-	SIM_REQ_RESET,		/* power reset: boot ROM decides the next mode */
+	SIM_REQ_RESET, /* power reset: boot ROM decides the next mode */
 	SIM_REQ_POWER_OFF,
-	SIM_REQ_EDL,		/* re-enumerate as 05c6:9008 (DIAG switch) */
+	SIM_REQ_EDL, /* re-enumerate as 05c6:9008 (DIAG switch) */
 };
 void sim_request(struct sim *s, enum sim_request req);
 
@@ -93,9 +93,9 @@ int sim_nand_set_revision(struct sim *s, const char *revision);
 
 /* Boot ROM at power-on (sim/edl/boot.c). */
 enum sim_boot {
-	SIM_BOOT_NORMAL,	/* valid images: normal mode, revision filled */
-	SIM_BOOT_EDL,		/* no valid SBL (or BOOT pin): PBL emergency download */
-	SIM_BOOT_SILENT,	/* booted an image wrong for this hardware: no USB, no UART */
+	SIM_BOOT_NORMAL, /* valid images: normal mode, revision filled */
+	SIM_BOOT_EDL, /* no valid SBL (or BOOT pin): PBL emergency download */
+	SIM_BOOT_SILENT, /* booted an image wrong for this hardware: no USB, no UART */
 };
 enum sim_boot sim_boot_check(struct sim *s, bool boot_pin, char *revision,
 			     size_t cap);

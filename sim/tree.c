@@ -91,9 +91,11 @@ static void rm_rf(const char *path)
 	d = opendir(path);
 	if (d) {
 		while ((de = readdir(d))) {
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			if (!strcmp(de->d_name, ".") ||
+			    !strcmp(de->d_name, ".."))
 				continue;
-			if (path_fmt(sub, sizeof(sub), "%s/%s", path, de->d_name))
+			if (path_fmt(sub, sizeof(sub), "%s/%s", path,
+				     de->d_name))
 				continue;
 			rm_rf(sub);
 		}
@@ -191,7 +193,8 @@ static int devnum_alloc(struct sim *s, int bus)
 
 			if (de->d_name[0] == '.' || strchr(de->d_name, ':'))
 				continue;
-			if (path_fmt(f, sizeof(f), "%s/%s/busnum", p, de->d_name))
+			if (path_fmt(f, sizeof(f), "%s/%s/busnum", p,
+				     de->d_name))
 				continue;
 			fp = fopen(f, "re");
 			if (!fp)
@@ -201,7 +204,8 @@ static int devnum_alloc(struct sim *s, int bus)
 			fclose(fp);
 			if (b != bus)
 				continue;
-			if (path_fmt(f, sizeof(f), "%s/%s/devnum", p, de->d_name))
+			if (path_fmt(f, sizeof(f), "%s/%s/devnum", p,
+				     de->d_name))
 				continue;
 			fp = fopen(f, "re");
 			if (fp && fgets(buf, sizeof(buf), fp))
@@ -220,7 +224,8 @@ static int devnum_alloc(struct sim *s, int bus)
 	return best;
 }
 
-static const char *driver_of(const struct sim_usbdev *d, const struct sim_iface *ifc)
+static const char *driver_of(const struct sim_usbdev *d,
+			     const struct sim_iface *ifc)
 {
 	if (d->vid == 0x0403)
 		return "ftdi_sio";
@@ -238,29 +243,36 @@ static int add_iface(struct sim *s, struct sim_usbdev *d, const char *devdir,
 	const char *drv = driver_of(d, ifc);
 	int err;
 
-	if (path_fmt(dir, sizeof(dir), "%s/sys/bus/usb/devices/%s:1.%u", s->root,
-		     d->path, ifc->num))
+	if (path_fmt(dir, sizeof(dir), "%s/sys/bus/usb/devices/%s:1.%u",
+		     s->root, d->path, ifc->num))
 		return -ENAMETOOLONG;
 	err = mkdir_p(dir);
 	if (err)
 		return err;
-	snprintf(d->ifdirs[d->nifdirs++], sizeof(d->ifdirs[0]), "%s:1.%u", d->path, ifc->num);
+	snprintf(d->ifdirs[d->nifdirs++], sizeof(d->ifdirs[0]), "%s:1.%u",
+		 d->path, ifc->num);
 	write_attr(dir, "bInterfaceNumber", "%02x\n", ifc->num);
 	write_attr(dir, "bAlternateSetting", " 0\n");
 	write_attr(dir, "bInterfaceClass", "%02x\n", ifc->cls);
 	write_attr(dir, "bInterfaceSubClass", "%02x\n", ifc->sub);
 	write_attr(dir, "bInterfaceProtocol", "%02x\n", ifc->proto);
-	write_attr(dir, "bNumEndpoints", "%02x\n", ifc->tty && d->vid != 0x05c6 ? 3 : 2);
+	write_attr(dir, "bNumEndpoints", "%02x\n",
+		   ifc->tty && d->vid != 0x05c6 ? 3 : 2);
 	write_attr(dir, "uevent",
-		   "DEVTYPE=usb_interface\nDRIVER=%s\nPRODUCT=%x/%x/%x\nTYPE=0/0/0\n"
-		   "INTERFACE=%u/%u/%u\nMODALIAS=usb:v%04Xp%04Xd%04Xdc00dsc00dp00ic%02Xisc%02Xip%02Xin%02X\n",
+		   "DEVTYPE=usb_interface\nDRIVER=%s\nPRODUCT=%x/%x/%x\nTYPE=0/"
+		   "0/0\n"
+		   "INTERFACE=%u/%u/"
+		   "%u\nMODALIAS=usb:v%04Xp%04Xd%04Xdc00dsc00dp00ic%02Xisc%"
+		   "02Xip%02Xin%02X\n",
 		   drv, d->vid, d->pid, d->bcd, ifc->cls, ifc->sub, ifc->proto,
-		   d->vid, d->pid, d->bcd, ifc->cls, ifc->sub, ifc->proto, ifc->num);
+		   d->vid, d->pid, d->bcd, ifc->cls, ifc->sub, ifc->proto,
+		   ifc->num);
 	snprintf(tgt, sizeof(tgt), "../../../../bus/usb/drivers/%s", drv);
 	if (path_fmt(sub, sizeof(sub), "%s/driver", dir) == 0)
 		symlink(tgt, sub);
 	/* the device directory lists its interfaces, as in /sys/devices */
-	if (path_fmt(sub, sizeof(sub), "%s/%s:1.%u", devdir, d->path, ifc->num) == 0) {
+	if (path_fmt(sub, sizeof(sub), "%s/%s:1.%u", devdir, d->path,
+		     ifc->num) == 0) {
 		snprintf(tgt, sizeof(tgt), "../%s:1.%u", d->path, ifc->num);
 		symlink(tgt, sub);
 	}
@@ -269,12 +281,14 @@ static int add_iface(struct sim *s, struct sim_usbdev *d, const char *devdir,
 	err = tty_alloc(s, port);
 	if (err)
 		return err;
-	if (path_fmt(sub, sizeof(sub), "%s/%s/tty/%s", dir, port->name, port->name))
+	if (path_fmt(sub, sizeof(sub), "%s/%s/tty/%s", dir, port->name,
+		     port->name))
 		return -ENAMETOOLONG;
 	err = mkdir_p(sub);
 	if (err)
 		return err;
-	write_attr(sub, "uevent", "MAJOR=188\nMINOR=%d\nDEVNAME=%s\n", port->index, port->name);
+	write_attr(sub, "uevent", "MAJOR=188\nMINOR=%d\nDEVNAME=%s\n",
+		   port->index, port->name);
 	write_attr(sub, "dev", "188:%d\n", port->index);
 	if (path_fmt(sub, sizeof(sub), "%s/%s", dir, port->name))
 		return -ENAMETOOLONG;
@@ -287,8 +301,8 @@ static int add_iface(struct sim *s, struct sim_usbdev *d, const char *devdir,
  * Create the device directory of d with its interfaces; d->ports[i] is the
  * port of interface i of ifs (NULL for interfaces without a tty).
  */
-static int add_device(struct sim *s, struct sim_usbdev *d, const struct sim_iface *ifs,
-		      size_t nifs)
+static int add_device(struct sim *s, struct sim_usbdev *d,
+		      const struct sim_iface *ifs, size_t nifs)
 {
 	char dir[SIM_PATH_MAX];
 	const char *dash;
@@ -298,7 +312,8 @@ static int add_device(struct sim *s, struct sim_usbdev *d, const struct sim_ifac
 	d->busnum = atoi(d->path);
 	d->devnum = devnum_alloc(s, d->busnum);
 	d->nifdirs = 0;
-	if (path_fmt(dir, sizeof(dir), "%s/sys/bus/usb/devices/%s", s->root, d->path))
+	if (path_fmt(dir, sizeof(dir), "%s/sys/bus/usb/devices/%s", s->root,
+		     d->path))
 		return -ENAMETOOLONG;
 	err = mkdir_p(dir);
 	if (err)
@@ -310,7 +325,8 @@ static int add_device(struct sim *s, struct sim_usbdev *d, const struct sim_ifac
 	write_attr(dir, "busnum", "%d\n", d->busnum);
 	write_attr(dir, "devnum", "%d\n", d->devnum);
 	write_attr(dir, "devpath", "%s\n", dash ? dash + 1 : d->path);
-	write_attr(dir, "dev", "189:%d\n", (d->busnum - 1) * 128 + d->devnum - 1);
+	write_attr(dir, "dev", "189:%d\n",
+		   (d->busnum - 1) * 128 + d->devnum - 1);
 	write_attr(dir, "speed", "%d\n", d->speed);
 	write_attr(dir, "version", d->speed >= 5000 ? " 3.20\n" : " 2.00\n");
 	write_attr(dir, "bDeviceClass", "00\n");
@@ -323,8 +339,10 @@ static int add_device(struct sim *s, struct sim_usbdev *d, const struct sim_ifac
 	if (d->serial)
 		write_attr(dir, "serial", "%s\n", d->serial);
 	write_attr(dir, "uevent",
-		   "MAJOR=189\nMINOR=%d\nDEVNAME=bus/usb/%03d/%03d\nDEVTYPE=usb_device\n"
-		   "DRIVER=usb\nPRODUCT=%x/%x/%x\nTYPE=0/0/0\nBUSNUM=%03d\nDEVNUM=%03d\n",
+		   "MAJOR=189\nMINOR=%d\nDEVNAME=bus/usb/%03d/"
+		   "%03d\nDEVTYPE=usb_device\n"
+		   "DRIVER=usb\nPRODUCT=%x/%x/%x\nTYPE=0/0/"
+		   "0\nBUSNUM=%03d\nDEVNUM=%03d\n",
 		   (d->busnum - 1) * 128 + d->devnum - 1, d->busnum, d->devnum,
 		   d->vid, d->pid, d->bcd, d->busnum, d->devnum);
 	for (i = 0; i < nifs; i++) {
@@ -343,10 +361,12 @@ int sim_tree_add_device(struct sim *s, struct sim_usbdev *d)
 	int err;
 
 	if (d->vid == 0x05c6) {
-		ifs[0] = (struct sim_iface){ 0, 0xff, 0xff, pr->edl_proto, "EDL", true };
+		ifs[0] = (struct sim_iface){ 0,	    0xff, 0xff, pr->edl_proto,
+					     "EDL", true };
 		n = 1;
 	} else if (d->vid == 0x0403) {
-		ifs[0] = (struct sim_iface){ 0, 0xff, 0xff, 0xff, "UART", true };
+		ifs[0] =
+			(struct sim_iface){ 0, 0xff, 0xff, 0xff, "UART", true };
 		n = 1;
 	} else {
 		n = pr->nifaces;
@@ -360,8 +380,8 @@ int sim_tree_add_device(struct sim *s, struct sim_usbdev *d)
 	sim_tree_unlock(s);
 	if (!err) {
 		d->present = true;
-		sim_debug(s, "enumerated %04x:%04x on %s (devnum %d)", d->vid, d->pid,
-			  d->path, d->devnum);
+		sim_debug(s, "enumerated %04x:%04x on %s (devnum %d)", d->vid,
+			  d->pid, d->path, d->devnum);
 	} else {
 		d->present = true;
 		sim_tree_remove_device(s, d);
@@ -385,9 +405,11 @@ void sim_tree_remove_device(struct sim *s, struct sim_usbdev *d)
 		return;
 	sim_tree_lock(s);
 	for (i = 0; i < d->nifdirs; i++)
-		if (!path_fmt(p, sizeof(p), "%s/sys/bus/usb/devices/%s", s->root, d->ifdirs[i]))
+		if (!path_fmt(p, sizeof(p), "%s/sys/bus/usb/devices/%s",
+			      s->root, d->ifdirs[i]))
 			rm_rf(p);
-	if (!path_fmt(p, sizeof(p), "%s/sys/bus/usb/devices/%s", s->root, d->path))
+	if (!path_fmt(p, sizeof(p), "%s/sys/bus/usb/devices/%s", s->root,
+		      d->path))
 		rm_rf(p);
 	for (i = 0; i < d->nports; i++) {
 		if (!d->ports[i])
@@ -429,11 +451,12 @@ void sim_tree_cleanup(struct sim *s)
 	if (sim_tree_lock(s))
 		return;
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if (!path_fmt(p, sizeof(p), "%s/%s", s->root, dirs[i]) && rmdir(p) &&
-		    errno == ENOTEMPTY)
+		if (!path_fmt(p, sizeof(p), "%s/%s", s->root, dirs[i]) &&
+		    rmdir(p) && errno == ENOTEMPTY)
 			last = false;
 	if (last) {
-		if (s->wrote_ready && !path_fmt(p, sizeof(p), "%s/ready", s->root))
+		if (s->wrote_ready &&
+		    !path_fmt(p, sizeof(p), "%s/ready", s->root))
 			unlink(p);
 		if (!path_fmt(p, sizeof(p), "%s/.ttylock", s->root))
 			unlink(p);

@@ -18,8 +18,8 @@
 
 #include "sim/core.h"
 
-#define UFS_NAME_MAX 80
-#define PLUS_GUARD_MS 300	/* silence after "+++" that makes it an escape */
+#define UFS_NAME_MAX  80
+#define PLUS_GUARD_MS 300 /* silence after "+++" that makes it an escape */
 
 int sim_ufs_dir(const struct sim *s, char *buf, size_t cap)
 {
@@ -39,7 +39,8 @@ static bool ufs_name_ok(const char *name)
 	if (n == 0 || n > UFS_NAME_MAX || name[0] == '.')
 		return false;
 	for (; *name; name++)
-		if (*name == '/' || *name == '\\' || (unsigned char)*name < 0x20)
+		if (*name == '/' || *name == '\\' ||
+		    (unsigned char)*name < 0x20)
 			return false;
 	return true;
 }
@@ -50,7 +51,8 @@ static const char *ufs_strip(const char *name)
 	return strncasecmp(name, "UFS:", 4) ? name : name + 4;
 }
 
-static int ufs_path(const struct sim *s, const char *name, char *buf, size_t cap)
+static int ufs_path(const struct sim *s, const char *name, char *buf,
+		    size_t cap)
 {
 	char dir[SIM_PATH_MAX];
 	int n;
@@ -100,7 +102,8 @@ static long long ufs_size(const struct sim *s, const char *name)
 	char p[SIM_PATH_MAX + 128];
 	struct stat st;
 
-	if (ufs_path(s, name, p, sizeof(p)) || stat(p, &st) || !S_ISREG(st.st_mode))
+	if (ufs_path(s, name, p, sizeof(p)) || stat(p, &st) ||
+	    !S_ISREG(st.st_mode))
 		return -1;
 	return st.st_size;
 }
@@ -150,14 +153,16 @@ static void qflst(struct sim_port *p, const char *rest)
 		for (i = 0; i < n; i++) {
 			sz = ufs_size(p->s, names[i]);
 			if (sz >= 0)
-				sim_at_reply(p, "+QFLST: \"UFS:%s\",%lld", names[i], sz);
+				sim_at_reply(p, "+QFLST: \"UFS:%s\",%lld",
+					     names[i], sz);
 			free(names[i]);
 		}
 		free(names);
 		sim_at_ok(p);
 		return;
 	}
-	sz = ufs_name_ok(ufs_strip(a[0])) ? ufs_size(p->s, ufs_strip(a[0])) : -1;
+	sz = ufs_name_ok(ufs_strip(a[0])) ? ufs_size(p->s, ufs_strip(a[0]))
+					  : -1;
 	if (sz < 0) {
 		sim_at_cme(p, 405);
 		return;
@@ -189,7 +194,8 @@ static void qfdel(struct sim_port *p, const char *rest)
 		sim_at_ok(p);
 		return;
 	}
-	if (!ufs_name_ok(name) || ufs_path(p->s, name, path, sizeof(path)) || unlink(path)) {
+	if (!ufs_name_ok(name) || ufs_path(p->s, name, path, sizeof(path)) ||
+	    unlink(path)) {
 		sim_at_cme(p, 405);
 		return;
 	}
@@ -200,7 +206,8 @@ static void qflds(struct sim_port *p, const char *rest)
 {
 	char a[2][128];
 
-	if (rest[0] != '=' || sim_at_args(rest + 1, a, 2) != 1 || strcasecmp(a[0], "UFS")) {
+	if (rest[0] != '=' || sim_at_args(rest + 1, a, 2) != 1 ||
+	    strcasecmp(a[0], "UFS")) {
 		sim_at_cme(p, 425);
 		return;
 	}
@@ -240,7 +247,8 @@ static void upload_end(struct sim_port *p, bool keep)
 	at->upload = false;
 	if (part_path(p, part, sizeof(part)))
 		return;
-	if (keep && !ufs_path(p->s, at->up_name, final, sizeof(final)) && !rename(part, final))
+	if (keep && !ufs_path(p->s, at->up_name, final, sizeof(final)) &&
+	    !rename(part, final))
 		return;
 	unlink(part);
 }
@@ -261,9 +269,11 @@ void sim_at_qfupl(struct sim_port *p, const char *args)
 	size = strtoll(a[1], &end, 10);
 	if (*end || !a[1][0] || size <= 0)
 		goto bad;
-	if (n >= 3 && (tmo = strtol(a[2], &end, 10), *end || tmo < 1 || tmo > 3600))
+	if (n >= 3 &&
+	    (tmo = strtol(a[2], &end, 10), *end || tmo < 1 || tmo > 3600))
 		goto bad;
-	if (n == 4 && (ack = strtol(a[3], &end, 10), *end || (ack != 0 && ack != 1)))
+	if (n == 4 &&
+	    (ack = strtol(a[3], &end, 10), *end || (ack != 0 && ack != 1)))
 		goto bad;
 	if (!ufs_name_ok(name)) {
 		sim_at_cme(p, 406);
@@ -277,9 +287,11 @@ void sim_at_qfupl(struct sim_port *p, const char *args)
 		sim_at_cme(p, 420);
 		return;
 	}
-	memcpy(at->up_name, name, strlen(name) + 1);	/* ufs_name_ok: at most 80 bytes */
+	memcpy(at->up_name, name,
+	       strlen(name) + 1); /* ufs_name_ok: at most 80 bytes */
 	if (part_path(p, path, sizeof(path)) ||
-	    (at->up_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
+	    (at->up_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			      0644)) < 0) {
 		sim_at_cme(p, 409);
 		return;
 	}
@@ -347,7 +359,8 @@ size_t sim_upload_input(struct sim_port *p, const uint8_t *buf, size_t len)
 		if (at->up_ntail) {
 			held = at->up_ntail;
 			at->up_ntail = 0;
-			if (buf[i] == '+') {	/* a fourth '+': the oldest is data */
+			if (buf[i] ==
+			    '+') { /* a fourth '+': the oldest is data */
 				held = 1;
 				at->up_ntail = 3;
 			}
@@ -362,14 +375,16 @@ size_t sim_upload_input(struct sim_port *p, const uint8_t *buf, size_t len)
 		at->up_got++;
 	}
 	/* ACK mode: one 'A' per KiB received */
-	while (at->up_ack && (at->up_got + at->up_ntail) / 1024 > at->up_last_ack) {
+	while (at->up_ack &&
+	       (at->up_got + at->up_ntail) / 1024 > at->up_last_ack) {
 		at->up_last_ack++;
 		sim_port_puts(p, "A");
 	}
 	if (sim_fault_drop(p->s, "fota-upload", at->up_got + at->up_ntail)) {
 		upload_end(p, false);
 		if (p->is_uart)
-			at->dead = true;	/* the wire goes quiet until power-cycle */
+			at->dead =
+				true; /* the wire goes quiet until power-cycle */
 		else
 			sim_drop_link(p->s);
 		return len;

@@ -21,7 +21,8 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: mkdelta --profile P --from REV --to REV -o FILE [--size N]\n");
+	fprintf(stderr, "usage: mkdelta --profile P --from REV --to REV -o "
+			"FILE [--size N]\n");
 	return 2;
 }
 
@@ -46,14 +47,24 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "p:f:t:o:s:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'p': prof = optarg; break;
-		case 'f': from = optarg; break;
-		case 't': to = optarg; break;
-		case 'o': out = optarg; break;
+		case 'p':
+			prof = optarg;
+			break;
+		case 'f':
+			from = optarg;
+			break;
+		case 't':
+			to = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
 		case 's':
 			size = strtoull(optarg, &end, 10);
 			if (*end || !optarg[0] || size > MAX_PAYLOAD) {
-				fprintf(stderr, "mkdelta: --size %s: 0 .. %u bytes\n", optarg, MAX_PAYLOAD);
+				fprintf(stderr,
+					"mkdelta: --size %s: 0 .. %u bytes\n",
+					optarg, MAX_PAYLOAD);
 				return 2;
 			}
 			break;
@@ -67,8 +78,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mkdelta: unknown profile '%s'\n", prof);
 		return 2;
 	}
-	if (strlen(prof) >= DELTA_NAME || strlen(from) >= DELTA_REV || strlen(to) >= DELTA_REV ||
-	    !to[0] || !from[0]) {
+	if (strlen(prof) >= DELTA_NAME || strlen(from) >= DELTA_REV ||
+	    strlen(to) >= DELTA_REV || !to[0] || !from[0]) {
 		fprintf(stderr, "mkdelta: profile or revision too long\n");
 		return 2;
 	}
@@ -93,7 +104,8 @@ int main(int argc, char **argv)
 	SHA256(buf, DELTA_HDR + size, buf + DELTA_HDR + size);
 	f = fopen(out, "wb");
 	if (!f || fwrite(buf, 1, total, f) != total || fclose(f)) {
-		fprintf(stderr, "mkdelta: cannot write %s: %s\n", out, strerror(errno));
+		fprintf(stderr, "mkdelta: cannot write %s: %s\n", out,
+			strerror(errno));
 		free(buf);
 		return 1;
 	}

@@ -64,16 +64,18 @@ int sim_boot_read_image(struct sim_nand *n, const struct sim_part *pt,
 	if (rc)
 		return -EBADMSG;
 	if (SIM_IMG_HDR_LEN + h->payload_len > part_bytes(n, pt))
-		return -EBADMSG;	/* lies about its length */
-	hl = h->payload_len < SIM_IMG_HEAD_HASHED ? h->payload_len :
-						      SIM_IMG_HEAD_HASHED;
+		return -EBADMSG; /* lies about its length */
+	hl = h->payload_len < SIM_IMG_HEAD_HASHED ? h->payload_len
+						  : SIM_IMG_HEAD_HASHED;
 	head = malloc((size_t)hl);
 	if (!head)
 		return -ENOMEM;
 	rc = read_bytes(n, pt, SIM_IMG_HDR_LEN, head, (size_t)hl);
 	if (!rc)
-		rc = read_bytes(n, pt, SIM_IMG_HDR_LEN + h->payload_len -
-				SIM_IMG_END_LEN, end, sizeof(end));
+		rc = read_bytes(n, pt,
+				SIM_IMG_HDR_LEN + h->payload_len -
+					SIM_IMG_END_LEN,
+				end, sizeof(end));
 	if (!rc)
 		rc = sim_img_verify_parts(h, head, (size_t)hl, end);
 	free(head);
@@ -130,8 +132,9 @@ enum sim_boot sim_boot_check(struct sim *s, bool boot_pin, char *revision,
 					  boot_pin, revision, cap, &why);
 
 	sim_debug(s, "boot ROM: %s%s%s\n",
-		  b == SIM_BOOT_NORMAL ? "normal" :
-		  b == SIM_BOOT_EDL ? "EDL" : "silent",
+		  b == SIM_BOOT_NORMAL ? "normal"
+		  : b == SIM_BOOT_EDL  ? "EDL"
+				       : "silent",
 		  *why ? ": " : "", why);
 	return b;
 }
@@ -183,12 +186,14 @@ int sim_provision(const struct sim_profile *p, struct sim_nand *n,
 
 			q.page_size = ps;
 			rc = sim_mibib(&q, buf, (size_t)ps * SIM_MIBIB_PAGES);
-			for (uint32_t k = 0; rc >= 0 && k < SIM_MIBIB_PAGES; k++)
+			for (uint32_t k = 0; rc >= 0 && k < SIM_MIBIB_PAGES;
+			     k++)
 				rc = nand_program(n, first + k, buf + k * ps);
 		} else if (pt->calibration) {
 			sim_calibration(p, pt->name, buf, ps);
 			rc = nand_program(n, first, buf);
-		} else if (sim_content_part(p, pt, revision, variant, 0, &c) == 0) {
+		} else if (sim_content_part(p, pt, revision, variant, 0, &c) ==
+			   0) {
 			rc = write_content(n, pt, &c);
 		}
 		if (rc > 0)

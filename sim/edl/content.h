@@ -17,11 +17,11 @@
 struct sim_content {
 	struct sim_img_hdr hdr;
 	char seed[160];
-	uint64_t total;		/* header + payload bytes */
+	uint64_t total; /* header + payload bytes */
 };
 
 #define SIM_MODEM_DEFAULT_SIZE (1536u * 1024u)
-#define SIM_MIBIB_PAGES 4u
+#define SIM_MIBIB_PAGES	       4u
 
 /*
  * The image of partition part (kind from its name: SBL -> SBL image,

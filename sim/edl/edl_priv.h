@@ -11,15 +11,15 @@
 
 /* One EDL session (sim_edl_new): Sahara device, then Firehose device. */
 enum edl_state {
-	EDL_IDLE,		/* not started */
-	EDL_HELLO,		/* HELLO sent, waiting for HELLO_RESP */
-	EDL_IMAGE,		/* READ_DATA sent, receiving raw image bytes */
-	EDL_IMAGE_DONE,		/* END_OF_IMAGE sent, waiting for DONE */
-	EDL_IMAGE_FAILED,	/* END_OF_IMAGE with an error: RESET only */
-	EDL_COMMAND,		/* command mode */
-	EDL_FIREHOSE,		/* programmer running: XML documents */
-	EDL_FH_RAW,		/* receiving <program> data */
-	EDL_DEAD,		/* link dropped, silent or rebooting */
+	EDL_IDLE,	  /* not started */
+	EDL_HELLO,	  /* HELLO sent, waiting for HELLO_RESP */
+	EDL_IMAGE,	  /* READ_DATA sent, receiving raw image bytes */
+	EDL_IMAGE_DONE,	  /* END_OF_IMAGE sent, waiting for DONE */
+	EDL_IMAGE_FAILED, /* END_OF_IMAGE with an error: RESET only */
+	EDL_COMMAND,	  /* command mode */
+	EDL_FIREHOSE,	  /* programmer running: XML documents */
+	EDL_FH_RAW,	  /* receiving <program> data */
+	EDL_DEAD,	  /* link dropped, silent or rebooting */
 };
 
 #define EDL_PKT_BUF 256
@@ -32,7 +32,7 @@ struct sim_edl {
 	struct sim_port *port;
 	const struct sim_profile *p;
 	enum edl_state state;
-	uint64_t sahara_bytes;		/* both directions, for drop:sahara */
+	uint64_t sahara_bytes; /* both directions, for drop:sahara */
 
 	/* Sahara packets being assembled */
 	uint8_t pkt[EDL_PKT_BUF];
@@ -41,11 +41,11 @@ struct sim_edl {
 
 	/* programmer upload */
 	uint8_t *img;
-	size_t img_len;			/* bytes allocated and zeroed */
+	size_t img_len; /* bytes allocated and zeroed */
 	struct sim_prog_info pi;
-	int step;			/* 0 ELF header, 1 phdrs, 2 segments */
-	int seg;			/* segment being read */
-	uint32_t seg_done;		/* bytes of it received */
+	int step;	   /* 0 ELF header, 1 phdrs, 2 segments */
+	int seg;	   /* segment being read */
+	uint32_t seg_done; /* bytes of it received */
 	uint64_t req_off, req_len, req_got;
 
 	/* command mode */
@@ -56,7 +56,7 @@ struct sim_edl {
 	/* Firehose */
 	struct fh_reader *fh;
 	bool nand_open;
-	uint32_t payload;		/* agreed MaxPayloadSizeToTargetInBytes */
+	uint32_t payload; /* agreed MaxPayloadSizeToTargetInBytes */
 	uint64_t xml_bytes, program_bytes, read_bytes, erase_bytes;
 	/* <program> raw data */
 	uint8_t *page;
@@ -64,7 +64,7 @@ struct sim_edl {
 	uint64_t raw_page, raw_left;
 	int raw_err;
 	uint64_t raw_err_page;
-	bool corrupt;			/* garble the next response */
+	bool corrupt; /* garble the next response */
 };
 
 /*

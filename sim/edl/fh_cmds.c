@@ -20,9 +20,9 @@
 #include "wire/firehose.h"
 
 #define MAX_PAYLOAD 8192u
-#define PROGRAM_BPS 3.0e6	/* real NAND program rate, field-data 1.1 */
-#define READ_BPS 6.0e6
-#define DATE_TIME "Apr 19 2020 - 17:49:11"
+#define PROGRAM_BPS 3.0e6 /* real NAND program rate, field-data 1.1 */
+#define READ_BPS    6.0e6
+#define DATE_TIME   "Apr 19 2020 - 17:49:11"
 
 /*
  * A number attribute: decimal (a trailing '.' allowed, as in Qualcomm
@@ -84,7 +84,8 @@ static void ack(struct sim_edl *e)
 static void open_nand(struct sim_edl *e, bool erase)
 {
 	if (e->nand_open) {
-		fh_send_log(e, "INFO: NAND was previously open, returning existing handle 0.");
+		fh_send_log(e, "INFO: NAND was previously open, returning "
+			       "existing handle 0.");
 		return;
 	}
 	e->nand_open = true;
@@ -110,16 +111,21 @@ static int geometry_attrs(struct sim_edl *e, const struct fh_event *ev,
 
 	if (!ss && need_sector) {
 		/* BG95 anti-misburning: never a whole-disk erase (sim text) */
-		fh_send_log(e, "ERROR: Attribute 'SECTOR_SIZE_IN_BYTES' is missing, whole disk erase refused");
+		fh_send_log(e, "ERROR: Attribute 'SECTOR_SIZE_IN_BYTES' is "
+			       "missing, whole disk erase refused");
 		return -EINVAL;
 	}
 	if (ss && (num(e, ss, &v) || v != nand_page_size(n))) {
-		fh_send_log(e, "Attribute 'SECTOR_SIZE_IN_BYTES'=%s must be equal to disk sector size %u",
+		fh_send_log(e,
+			    "Attribute 'SECTOR_SIZE_IN_BYTES'=%s must be equal "
+			    "to disk sector size %u",
 			    ss, nand_page_size(n));
 		return -EINVAL;
 	}
 	if (ppb && (num(e, ppb, &v) || v != 64)) {
-		fh_send_log(e, "Attribute 'PAGES_PER_BLOCK'=%s must be equal to disk pages per block 64",
+		fh_send_log(e,
+			    "Attribute 'PAGES_PER_BLOCK'=%s must be equal to "
+			    "disk pages per block 64",
 			    ppb);
 		return -EINVAL;
 	}
@@ -129,14 +135,16 @@ static int geometry_attrs(struct sim_edl *e, const struct fh_event *ev,
 	}
 	if (num(e, fh_event_attr(ev, "start_sector"), start)) {
 		fh_send_log(e, "ERROR: Invalid start_sector '%s'",
-			    fh_event_attr(ev, "start_sector") ?
-			    fh_event_attr(ev, "start_sector") : "");
+			    fh_event_attr(ev, "start_sector")
+				    ? fh_event_attr(ev, "start_sector")
+				    : "");
 		return -EINVAL;
 	}
 	if (num(e, fh_event_attr(ev, "num_partition_sectors"), count)) {
 		fh_send_log(e, "ERROR: Invalid num_partition_sectors '%s'",
-			    fh_event_attr(ev, "num_partition_sectors") ?
-			    fh_event_attr(ev, "num_partition_sectors") : "");
+			    fh_event_attr(ev, "num_partition_sectors")
+				    ? fh_event_attr(ev, "num_partition_sectors")
+				    : "");
 		return -EINVAL;
 	}
 	return 0;
@@ -146,7 +154,8 @@ static bool drop(struct sim_edl *e, const char *phase, uint64_t bytes)
 {
 	if (!sim_fault_drop(e->s, phase, bytes))
 		return false;
-	sim_debug(e->s, "firehose: link dropped in %s after %" PRIu64 " bytes\n",
+	sim_debug(e->s,
+		  "firehose: link dropped in %s after %" PRIu64 " bytes\n",
 		  phase, bytes);
 	sim_drop_link(e->s);
 	edl_die(e);
@@ -204,7 +213,8 @@ static int erase_good_blocks(struct sim_edl *e, uint32_t b, uint32_t end)
 		uint32_t run = 0;
 
 		if (nand_block_bad(n, b)) {
-			fh_send_log(e, "INFO: Skipping bad block %u", b);	/* sim */
+			fh_send_log(e, "INFO: Skipping bad block %u",
+				    b); /* sim */
 			b++;
 			continue;
 		}
@@ -232,14 +242,18 @@ static void cmd_erase(struct sim_edl *e, const struct fh_event *ev)
 	}
 	open_nand(e, true);
 	if (start % ppb || cnt % ppb) {
-		fh_send_log(e, "start_sector = %" PRIu64 " and num_partition_sectors =0x%" PRIx64 ")",
+		fh_send_log(e,
+			    "start_sector = %" PRIu64
+			    " and num_partition_sectors =0x%" PRIx64 ")",
 			    start, cnt);
 		fh_send_log(e, "start_sector unaligned");
 		nak(e);
 		return;
 	}
 	if (start / ppb + cnt / ppb > nand_total_blocks(n)) {
-		fh_send_log(e, "Block erase request exceeding total number of blocks");
+		fh_send_log(
+			e,
+			"Block erase request exceeding total number of blocks");
 		nak(e);
 		return;
 	}
@@ -263,8 +277,10 @@ static int range_ok(struct sim_edl *e, uint64_t start, uint64_t cnt)
 	uint64_t total = nand_total_pages(fh_nand(e));
 
 	if (start > total || cnt > total - start) {
-		fh_send_log(e, "ERROR: Request exceeds disk size: start_sector %" PRIu64
-			    " + num_partition_sectors %" PRIu64 " > %" PRIu64,
+		fh_send_log(e,
+			    "ERROR: Request exceeds disk size: start_sector "
+			    "%" PRIu64 " + num_partition_sectors %" PRIu64
+			    " > %" PRIu64,
 			    start, cnt, total);
 		return -ERANGE;
 	}
@@ -301,18 +317,21 @@ static void raw_finish(struct sim_edl *e)
 	e->state = EDL_FIREHOSE;
 	if (e->raw_err == -EEXIST) {
 		/* sim text: no public log of this failure */
-		fh_send_log(e, "ERROR: Failed to program page %" PRIu64 ", page is not erased",
+		fh_send_log(e,
+			    "ERROR: Failed to program page %" PRIu64
+			    ", page is not erased",
 			    e->raw_err_page);
 	} else if (e->raw_err) {
-		fh_send_log(e, "ERROR: Failed to program page %" PRIu64 " (bad block %" PRIu64 ")",
+		fh_send_log(e,
+			    "ERROR: Failed to program page %" PRIu64
+			    " (bad block %" PRIu64 ")",
 			    e->raw_err_page,
 			    e->raw_err_page / nand_pages_per_block(fh_nand(e)));
 	}
 	fh_send_response(e, !e->raw_err, true, false, NULL, 0);
 }
 
-void fh_dev_raw(struct sim_edl *e, const uint8_t *buf, size_t len,
-		size_t *used)
+void fh_dev_raw(struct sim_edl *e, const uint8_t *buf, size_t len, size_t *used)
 {
 	struct sim_nand *n = fh_nand(e);
 	uint32_t ps = nand_page_size(n);
@@ -331,7 +350,9 @@ void fh_dev_raw(struct sim_edl *e, const uint8_t *buf, size_t len,
 		e->program_bytes += l;
 		done += l;
 		if (e->page_fill == ps) {
-			int rc = e->raw_err ? 0 : nand_program(n, e->raw_page, e->page);
+			int rc = e->raw_err ? 0
+					    : nand_program(n, e->raw_page,
+							   e->page);
 
 			if (rc) {
 				e->raw_err = rc;
@@ -358,7 +379,7 @@ void fh_dev_raw(struct sim_edl *e, const uint8_t *buf, size_t len,
  * stays at one piece whatever the range; a host that stops reading for
  * READ_STALL_MS ends the transfer.
  */
-#define READ_PIECE (64u * 1024u)
+#define READ_PIECE    (64u * 1024u)
 #define READ_STALL_MS 10000
 
 static void cmd_read(struct sim_edl *e, const struct fh_event *ev)
@@ -382,13 +403,16 @@ static void cmd_read(struct sim_edl *e, const struct fh_event *ev)
 		return;
 	}
 	fh_send_response(e, true, true, true, NULL, 0);
-	for (uint64_t i = 0; i < cnt && e->state != EDL_DEAD; i += chunk_pages) {
+	for (uint64_t i = 0; i < cnt && e->state != EDL_DEAD;
+	     i += chunk_pages) {
 		uint64_t k = cnt - i < chunk_pages ? cnt - i : chunk_pages;
 
 		if (nand_read(n, start + i, k, buf) ||
 		    sim_port_write(e->port, buf, (size_t)(k * ps)) ||
 		    sim_port_flush(e->port, READ_STALL_MS)) {
-			sim_debug(e->s, "firehose: read stopped at page %" PRIu64 "\n",
+			sim_debug(e->s,
+				  "firehose: read stopped at page %" PRIu64
+				  "\n",
 				  start + i);
 			free(buf);
 			return;
@@ -443,7 +467,9 @@ static void cmd_patch(struct sim_edl *e, const struct fh_event *ev)
 
 	fh_send_log(e, "INFO: Calling handler for patch");
 	if (!file || strcmp(file, "DISK")) {
-		fh_send_log(e, "ERROR: Only DISK can be patched on the target, not '%s'",
+		fh_send_log(e,
+			    "ERROR: Only DISK can be patched on the target, "
+			    "not '%s'",
 			    file ? file : "");
 		nak(e);
 		return;
@@ -473,9 +499,13 @@ static void cmd_storageinfo(struct sim_edl *e)
 	struct sim_nand *n = fh_nand(e);
 
 	fh_send_log(e, "INFO: Calling handler for getstorageinfo");
-	fh_send_log(e, "INFO: {\"storage_info\": {\"total_blocks\":%u, \"block_size\":%u, "
-		    "\"page_size\":%u, \"num_physical\":1, \"manufacturer_id\":173, "
-		    "\"serial_num\":%u, \"fw_version\":\"1\", \"mem_type\":\"NAND\", "
+	fh_send_log(e,
+		    "INFO: {\"storage_info\": {\"total_blocks\":%u, "
+		    "\"block_size\":%u, "
+		    "\"page_size\":%u, \"num_physical\":1, "
+		    "\"manufacturer_id\":173, "
+		    "\"serial_num\":%u, \"fw_version\":\"1\", "
+		    "\"mem_type\":\"NAND\", "
 		    "\"prod_name\":\"SIM-NAND\"}}",
 		    nand_total_blocks(n),
 		    nand_page_size(n) * nand_pages_per_block(n),
@@ -501,7 +531,8 @@ static void cmd_power(struct sim_edl *e, const struct fh_event *ev)
 		return;
 	}
 	ack(e);
-	fh_send_log(e, "INFO: Will issue reset/power off 100 useconds, if this hangs check if watchdog is enabled");
+	fh_send_log(e, "INFO: Will issue reset/power off 100 useconds, if this "
+		       "hangs check if watchdog is enabled");
 	fh_send_log(e, "INFO: bsp_target_reset() 1");
 	edl_die(e);
 	sim_request(e->s, req);
@@ -517,7 +548,7 @@ void fh_dev_command(struct sim_edl *e, const struct fh_event *ev)
 	e->corrupt = sim_fault_once(e->s, "corrupt", t);
 	if (sim_fault_once(e->s, "nak", t)) {
 		fh_send_log(e, "INFO: Calling handler for %s", t);
-		fh_send_log(e, "ERROR: %s failed", t);	/* sim */
+		fh_send_log(e, "ERROR: %s failed", t); /* sim */
 		nak(e);
 		return;
 	}
@@ -541,7 +572,7 @@ void fh_dev_command(struct sim_edl *e, const struct fh_event *ev)
 		fh_send_log(e, "INFO: Calling handler for %s", t);
 		ack(e);
 	} else {
-		fh_send_log(e, "ERROR: Unrecognized tag '%s'", t);	/* sim */
+		fh_send_log(e, "ERROR: Unrecognized tag '%s'", t); /* sim */
 		nak(e);
 	}
 	e->corrupt = false;

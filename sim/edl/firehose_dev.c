@@ -15,9 +15,20 @@
 #include "wire/firehose.h"
 
 static const char *const functions[] = {
-	"program", "read", "nop", "patch", "configure",
-	"setbootablestoragedrive", "erase", "power", "firmwarewrite",
-	"getstorageinfo", "benchmark", "emmc", "ufs", "fixgpt",
+	"program",
+	"read",
+	"nop",
+	"patch",
+	"configure",
+	"setbootablestoragedrive",
+	"erase",
+	"power",
+	"firmwarewrite",
+	"getstorageinfo",
+	"benchmark",
+	"emmc",
+	"ufs",
+	"fixgpt",
 	"getsha256digest",
 };
 
@@ -51,7 +62,7 @@ static void garble(char *doc, int n)
 
 	if (!r || n < 40)
 		return;
-	r[1] = '#';		/* "<#esponse": not an element any more */
+	r[1] = '#'; /* "<#esponse": not an element any more */
 	for (char *q = r + 10; *q && q < doc + n - 10; q += 7)
 		*q = '\x01';
 }
@@ -83,7 +94,8 @@ static void apply_badblocks(struct sim_edl *e)
 		if (end == v)
 			break;
 		if (page < nand_total_pages(n))
-			nand_mark_bad(n, (uint32_t)(page / nand_pages_per_block(n)));
+			nand_mark_bad(
+				n, (uint32_t)(page / nand_pages_per_block(n)));
 		v = *end == ',' ? end + 1 : end;
 		if (*end != ',')
 			break;
@@ -97,7 +109,8 @@ void fh_dev_start(struct sim_edl *e)
 	apply_badblocks(e);
 
 	e->fh = fh_reader_new();
-	e->page = malloc(nand_page_size(fh_nand(e)) ? nand_page_size(fh_nand(e)) : 4096);
+	e->page = malloc(nand_page_size(fh_nand(e)) ? nand_page_size(fh_nand(e))
+						    : 4096);
 	e->payload = 8192;
 	if (!e->fh || !e->page) {
 		edl_die(e);
@@ -139,7 +152,8 @@ void fh_dev_input(struct sim_edl *e, const uint8_t *buf, size_t len)
 				if (ev.type == FH_EV_COMMAND)
 					fh_dev_command(e, &ev);
 		} else if (rc < 0) {
-			fh_send_log(e, "ERROR: XML not formed correctly (%d)", rc);
+			fh_send_log(e, "ERROR: XML not formed correctly (%d)",
+				    rc);
 			fh_send_response(e, false, true, false, NULL, 0);
 			if (!used)
 				break;

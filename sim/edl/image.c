@@ -17,10 +17,10 @@ static int get_str(const uint8_t *p, size_t n, char *out)
 		if (p[i] < 0x20 || p[i] > 0x7e)
 			return -EBADMSG;
 	if (i == n)
-		return -EBADMSG;	/* no NUL: a field must keep one */
+		return -EBADMSG; /* no NUL: a field must keep one */
 	for (size_t j = i; j < n; j++)
 		if (p[j])
-			return -EBADMSG;	/* padding must be NUL */
+			return -EBADMSG; /* padding must be NUL */
 	memcpy(out, p, i);
 	out[i] = '\0';
 	return 0;
@@ -38,7 +38,8 @@ int sim_img_parse(const uint8_t *buf, size_t len, struct sim_img_hdr *h)
 	if (h->kind < SIM_IMG_SBL || h->kind > SIM_IMG_OTHER)
 		return -EBADMSG;
 	h->msm_id = get_le32(buf + 16);
-	if (get_str(buf + 24, 16, h->chip) || get_str(buf + 40, 16, h->variant) ||
+	if (get_str(buf + 24, 16, h->chip) ||
+	    get_str(buf + 40, 16, h->variant) ||
 	    get_str(buf + 56, 64, h->revision))
 		return -EBADMSG;
 	h->payload_len = get_le64(buf + 120);
@@ -81,7 +82,7 @@ static uint64_t head_len(uint64_t payload_len)
 {
 	uint64_t n = payload_len - SIM_IMG_END_LEN;
 
-	return n < 4096 ? n : 4096;	/* pseudo-random part */
+	return n < 4096 ? n : 4096; /* pseudo-random part */
 }
 
 static uint64_t seed_hash(const char *seed)
@@ -132,8 +133,8 @@ void sim_img_make_hdr(struct sim_img_hdr *h, enum sim_img_kind kind,
 		      const char *revision, uint64_t payload_len,
 		      const char *seed)
 {
-	uint64_t n = payload_len < SIM_IMG_HEAD_HASHED ? payload_len :
-							   SIM_IMG_HEAD_HASHED;
+	uint64_t n = payload_len < SIM_IMG_HEAD_HASHED ? payload_len
+						       : SIM_IMG_HEAD_HASHED;
 	uint8_t buf[4096];
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	unsigned int dl = 0;
@@ -147,7 +148,7 @@ void sim_img_make_hdr(struct sim_img_hdr *h, enum sim_img_kind kind,
 		 revision ? revision : "");
 	h->payload_len = payload_len;
 	if (!ctx)
-		return;	/* header stays with a zero hash: it will not verify */
+		return; /* header stays with a zero hash: it will not verify */
 	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
 	for (uint64_t o = 0; o < n; o += sizeof(buf)) {
 		size_t l = n - o < sizeof(buf) ? (size_t)(n - o) : sizeof(buf);
@@ -170,10 +171,10 @@ int sim_img_verify(const uint8_t *buf, size_t len, struct sim_img_hdr *h)
 		return rc;
 	if (len - SIM_IMG_HDR_LEN < h->payload_len)
 		return -EAGAIN;
-	n = h->payload_len < SIM_IMG_HEAD_HASHED ? h->payload_len :
-						     SIM_IMG_HEAD_HASHED;
-	if (!EVP_Digest(buf + SIM_IMG_HDR_LEN, (size_t)n, md, &dl,
-			EVP_sha256(), NULL))
+	n = h->payload_len < SIM_IMG_HEAD_HASHED ? h->payload_len
+						 : SIM_IMG_HEAD_HASHED;
+	if (!EVP_Digest(buf + SIM_IMG_HDR_LEN, (size_t)n, md, &dl, EVP_sha256(),
+			NULL))
 		return -ENOMEM;
 	if (memcmp(md, h->head_sha256, 32) != 0)
 		return -EILSEQ;
@@ -189,8 +190,8 @@ int sim_img_verify_parts(const struct sim_img_hdr *h, const uint8_t *head,
 {
 	uint8_t md[32], marker[SIM_IMG_END_LEN];
 	unsigned int dl = 0;
-	uint64_t n = h->payload_len < SIM_IMG_HEAD_HASHED ? h->payload_len :
-							      SIM_IMG_HEAD_HASHED;
+	uint64_t n = h->payload_len < SIM_IMG_HEAD_HASHED ? h->payload_len
+							  : SIM_IMG_HEAD_HASHED;
 
 	if (head_len_ < n)
 		return -EAGAIN;

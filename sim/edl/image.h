@@ -55,10 +55,10 @@
  *    The OEM PK hash a module compares is the hash (SHA-384 for a 48-byte
  *    PK hash, SHA-256 for 32) of the last certificate of the chain.
  */
-#define SIM_IMG_MAGIC "MFSIMIMG"
-#define SIM_IMG_HDR_LEN 160u
-#define SIM_IMG_END_LEN 16u
-#define SIM_IMG_END_MAGIC "MFIMGEND"
+#define SIM_IMG_MAGIC	    "MFSIMIMG"
+#define SIM_IMG_HDR_LEN	    160u
+#define SIM_IMG_END_LEN	    16u
+#define SIM_IMG_END_MAGIC   "MFIMGEND"
 #define SIM_IMG_HEAD_HASHED 65536u
 
 enum sim_img_kind {
@@ -107,9 +107,9 @@ void sim_img_end_marker(uint64_t payload_len, uint8_t out[SIM_IMG_END_LEN]);
 
 /* --- programmer (ELF + MBN hash segment) --- */
 
-#define SIM_PROG_MAX_SIZE (8u << 20)	/* larger programmers are refused */
+#define SIM_PROG_MAX_SIZE (8u << 20) /* larger programmers are refused */
 #define SIM_PROG_HASH_OFF 0x1000u
-#define SIM_MBN_IMAGE_ID 0x0Du
+#define SIM_MBN_IMAGE_ID  0x0Du
 
 struct sim_prog_seg {
 	uint32_t type, offset, vaddr, filesz, memsz, flags;
@@ -118,15 +118,15 @@ struct sim_prog_seg {
 struct sim_prog_info {
 	uint32_t phnum;
 	struct sim_prog_seg seg[3];
-	int hash_seg;			/* index of the hash segment */
+	int hash_seg; /* index of the hash segment */
 	/* MBN header v3 fields */
 	uint32_t mbn_image_id;
-	uint32_t hash_table_len;	/* code_size */
+	uint32_t hash_table_len; /* code_size */
 	uint32_t sig_size, cert_size;
-	size_t digest_len;		/* 32 or 48 */
+	size_t digest_len; /* 32 or 48 */
 	char chip[17];
 	uint32_t msm_id;
-	bool has_target;		/* MF_TARGET_* strings found */
+	bool has_target; /* MF_TARGET_* strings found */
 };
 
 /*

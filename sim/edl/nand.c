@@ -14,27 +14,40 @@ struct sim_nand {
 	int fd;
 	uint32_t page, ppb, blocks;
 	uint64_t pages;
-	uint64_t data_bytes;	/* bitmap starts here in the file */
+	uint64_t data_bytes; /* bitmap starts here in the file */
 	/*
 	 * 1 bit per page: programmed. A shared mapping of the bitmap in the
 	 * file: setting a bit is as durable as a pwrite (the page cache holds
 	 * it if we are killed) without a system call per page.
 	 */
 	uint8_t *prog;
-	uint8_t *map;		/* the mapping (page-aligned, prog inside) */
+	uint8_t *map; /* the mapping (page-aligned, prog inside) */
 	size_t map_len;
-	uint8_t *bad;		/* 1 byte per block */
+	uint8_t *bad; /* 1 byte per block */
 };
 
-uint32_t nand_page_size(const struct sim_nand *n) { return n->page; }
-uint32_t nand_pages_per_block(const struct sim_nand *n) { return n->ppb; }
-uint32_t nand_total_blocks(const struct sim_nand *n) { return n->blocks; }
-uint64_t nand_total_pages(const struct sim_nand *n) { return n->pages; }
+uint32_t nand_page_size(const struct sim_nand *n)
+{
+	return n->page;
+}
+uint32_t nand_pages_per_block(const struct sim_nand *n)
+{
+	return n->ppb;
+}
+uint32_t nand_total_blocks(const struct sim_nand *n)
+{
+	return n->blocks;
+}
+uint64_t nand_total_pages(const struct sim_nand *n)
+{
+	return n->pages;
+}
 
 static int map_bits(struct sim_nand *n, size_t bm)
 {
 	long pg = sysconf(_SC_PAGESIZE);
-	uint64_t at = n->data_bytes - n->data_bytes % (uint64_t)(pg > 0 ? pg : 4096);
+	uint64_t at =
+		n->data_bytes - n->data_bytes % (uint64_t)(pg > 0 ? pg : 4096);
 	size_t skip = (size_t)(n->data_bytes - at);
 	void *m = mmap(NULL, skip + bm, PROT_READ | PROT_WRITE, MAP_SHARED,
 		       n->fd, (off_t)at);
@@ -57,7 +70,8 @@ struct sim_nand *sim_nand_open(const char *path, uint32_t page_size,
 	if (!path || page_size < 512 || page_size > 16384 ||
 	    (page_size & (page_size - 1)) || !pages_per_block ||
 	    pages_per_block > 1024 || !total_blocks ||
-	    (uint64_t)page_size * pages_per_block * total_blocks > (64ull << 30))
+	    (uint64_t)page_size * pages_per_block * total_blocks >
+		    (64ull << 30))
 		return NULL;
 	n = calloc(1, sizeof(*n));
 	if (!n)
@@ -160,8 +174,8 @@ static int zero_range(struct sim_nand *n, uint64_t off, uint64_t len)
 		return 0;
 	/* file systems without holes: write zeros */
 	for (uint64_t o = 0; o < len; o += sizeof(zeros)) {
-		size_t l = len - o < sizeof(zeros) ? (size_t)(len - o) :
-						      sizeof(zeros);
+		size_t l = len - o < sizeof(zeros) ? (size_t)(len - o)
+						   : sizeof(zeros);
 
 		if (pwrite(n->fd, zeros, l, (off_t)(off + o)) != (ssize_t)l)
 			return -EIO;
@@ -185,7 +199,7 @@ int nand_erase(struct sim_nand *n, uint32_t block, uint32_t count)
 	if (zero_range(n, first * n->page, (last - first + 1) * n->page))
 		return -EIO;
 	for (uint64_t p = first; p <= last; p++)
-		n->prog[p / 8] &= (uint8_t)~(1u << (p % 8));
+		n->prog[p / 8] &= (uint8_t) ~(1u << (p % 8));
 	return 0;
 }
 
@@ -208,13 +222,15 @@ int nand_rewrite(struct sim_nand *n, uint64_t off, const uint8_t *buf,
 	for (uint64_t p = p0; p <= p1 && !rc; p++) {
 		uint64_t base = p * n->page;
 		uint64_t a = off > base ? off - base : 0;
-		uint64_t b = off + len < base + n->page ? off + len - base : n->page;
+		uint64_t b =
+			off + len < base + n->page ? off + len - base : n->page;
 
 		rc = nand_read(n, p, 1, page);
 		if (rc)
 			break;
 		memcpy(page + a, buf + (base + a - off), (size_t)(b - a));
-		if (pwrite(n->fd, page, n->page, (off_t)base) != (ssize_t)n->page)
+		if (pwrite(n->fd, page, n->page, (off_t)base) !=
+		    (ssize_t)n->page)
 			rc = -EIO;
 		n->prog[p / 8] |= (uint8_t)(1u << (p % 8));
 	}
@@ -230,8 +246,7 @@ static void size_name(uint32_t v, char *out, size_t cap)
 		snprintf(out, cap, "%u", v);
 }
 
-void nand_geometry_name(uint32_t page_size, uint32_t ppb, char *out,
-			size_t cap)
+void nand_geometry_name(uint32_t page_size, uint32_t ppb, char *out, size_t cap)
 {
 	char p[16], b[16];
 
@@ -262,8 +277,9 @@ int nand_geometry_parse(const char *s, uint32_t *page_size, uint32_t *ppb)
 	uint32_t p, b;
 	char *e;
 
-	if (!s || s[0] != 'p' || parse_k(s + 1, &e, &p) || strncmp(e, "_b", 2) ||
-	    parse_k(e + 2, &e, &b) || *e || b % p || b / p > 1024 || p < 512)
+	if (!s || s[0] != 'p' || parse_k(s + 1, &e, &p) ||
+	    strncmp(e, "_b", 2) || parse_k(e + 2, &e, &b) || *e || b % p ||
+	    b / p > 1024 || p < 512)
 		return -EINVAL;
 	*page_size = p;
 	*ppb = b / p;

@@ -46,8 +46,8 @@ int nand_rewrite(struct sim_nand *n, uint64_t byte_off, const uint8_t *buf,
 		 size_t len);
 
 /* "p2K_b128K" style name of the geometry into out. */
-void nand_geometry_name(uint32_t page_size, uint32_t pages_per_block,
-			char *out, size_t cap);
+void nand_geometry_name(uint32_t page_size, uint32_t pages_per_block, char *out,
+			size_t cap);
 /*
  * Parse "p4K_b256K" (the geometry fault): page size and pages per block.
  * -EINVAL when malformed.

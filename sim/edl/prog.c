@@ -16,11 +16,11 @@
 #include "base/bytes.h"
 #include "sim/edl/image.h"
 
-#define ELF_HDR 0x34u
-#define PHDR 32u
-#define NPHDR 3u
-#define MBN_HDR 40u
-#define PF_HASH 0x02200000u
+#define ELF_HDR	  0x34u
+#define PHDR	  32u
+#define NPHDR	  3u
+#define MBN_HDR	  40u
+#define PF_HASH	  0x02200000u
 #define PF_ELFHDR 0x07000000u
 
 int sim_prog_parse_elf(const uint8_t *b, size_t len, struct sim_prog_info *pi)
@@ -31,8 +31,8 @@ int sim_prog_parse_elf(const uint8_t *b, size_t len, struct sim_prog_info *pi)
 	pi->hash_seg = -1;
 	if (len < ELF_HDR)
 		return -EAGAIN;
-	if (memcmp(b, ident, sizeof(ident)) != 0 || get_le32(b + 28) != ELF_HDR ||
-	    get_le16(b + 42) != PHDR)
+	if (memcmp(b, ident, sizeof(ident)) != 0 ||
+	    get_le32(b + 28) != ELF_HDR || get_le16(b + 42) != PHDR)
 		return -EBADMSG;
 	pi->phnum = get_le16(b + 44);
 	if (pi->phnum != NPHDR)
@@ -52,7 +52,8 @@ int sim_prog_parse_elf(const uint8_t *b, size_t len, struct sim_prog_info *pi)
 		if (s->offset > SIM_PROG_MAX_SIZE ||
 		    s->filesz > SIM_PROG_MAX_SIZE - s->offset)
 			return -EBADMSG;
-		if (s->type == 0 && (s->flags & 0x07000000u) == (PF_HASH & 0x07000000u) &&
+		if (s->type == 0 &&
+		    (s->flags & 0x07000000u) == (PF_HASH & 0x07000000u) &&
 		    pi->hash_seg < 0)
 			pi->hash_seg = (int)i;
 	}
@@ -73,7 +74,8 @@ uint32_t sim_prog_file_end(const struct sim_prog_info *pi)
 
 static void find_target(const uint8_t *b, size_t len, struct sim_prog_info *pi)
 {
-	static const char kc[] = "MF_TARGET_CHIP=", km[] = "MF_TARGET_MSM_ID=0x";
+	static const char kc[] = "MF_TARGET_CHIP=",
+			  km[] = "MF_TARGET_MSM_ID=0x";
 	const uint8_t *c = memmem(b, len, kc, sizeof(kc) - 1);
 	const uint8_t *m = memmem(b, len, km, sizeof(km) - 1);
 	size_t i, rest;
@@ -131,7 +133,8 @@ int sim_prog_parse(const uint8_t *b, size_t len, struct sim_prog_info *pi)
 		return -EBADMSG;
 	for (uint32_t i = 0; i < NPHDR; i++)
 		if (pi->seg[i].type == 1)
-			find_target(b + pi->seg[i].offset, pi->seg[i].filesz, pi);
+			find_target(b + pi->seg[i].offset, pi->seg[i].filesz,
+				    pi);
 	return 0;
 }
 
@@ -182,7 +185,7 @@ static int check_sig(const uint8_t *b, const struct sim_prog_info *pi,
 
 		x = d2i_X509(NULL, &p, chain + pi->cert_size - start);
 		if (!x)
-			break;	/* padding after the chain */
+			break; /* padding after the chain */
 		last = start;
 		if (!leaf)
 			leaf = x;
@@ -212,7 +215,8 @@ static int check_sig(const uint8_t *b, const struct sim_prog_info *pi,
 	ctx = EVP_MD_CTX_new();
 	rc = -EACCES;
 	if (key && ctx &&
-	    EVP_DigestVerifyInit(ctx, NULL, md_for(pi->digest_len), NULL, key) == 1 &&
+	    EVP_DigestVerifyInit(ctx, NULL, md_for(pi->digest_len), NULL,
+				 key) == 1 &&
 	    EVP_DigestVerify(ctx, sig, pi->sig_size, m,
 			     MBN_HDR + pi->hash_table_len) == 1)
 		rc = 0;
@@ -275,8 +279,8 @@ static void fill_code(uint8_t *c, uint32_t len, const char *chip,
 		memcpy(c + 64, s, (size_t)n);
 }
 
-static int load_key(const char *key_path, const char *cert_path,
-		    EVP_PKEY **key, uint8_t **der, int *der_len, size_t *dlen)
+static int load_key(const char *key_path, const char *cert_path, EVP_PKEY **key,
+		    uint8_t **der, int *der_len, size_t *dlen)
 {
 	FILE *f = fopen(key_path, "r");
 	long sz;
@@ -333,8 +337,9 @@ int sim_prog_build(const char *chip, uint32_t msm_id, const char *key_path,
 	if (key_path && cert_path) {
 		rc = load_key(key_path, cert_path, &key, &der, &der_len, &dlen);
 		if (rc) {
-			snprintf(errbuf, errcap, "cannot load signing root %s / %s",
-				 key_path, cert_path);
+			snprintf(errbuf, errcap,
+				 "cannot load signing root %s / %s", key_path,
+				 cert_path);
 			goto out;
 		}
 	}
@@ -355,9 +360,12 @@ int sim_prog_build(const char *chip, uint32_t msm_id, const char *key_path,
 		rc = -ENOMEM;
 		goto out;
 	}
-	memcpy(b, "\x7f" "ELF\x01\x01\x01", 7);
+	memcpy(b,
+	       "\x7f"
+	       "ELF\x01\x01\x01",
+	       7);
 	put_le16(b + 16, 2);
-	put_le16(b + 18, 40);	/* ARM */
+	put_le16(b + 18, 40); /* ARM */
 	put_le32(b + 20, 1);
 	put_le32(b + 24, vbase + 0xc00000u);
 	put_le32(b + 28, ELF_HDR);
@@ -377,12 +385,13 @@ int sim_prog_build(const char *chip, uint32_t msm_id, const char *key_path,
 	put_phdr(b + ELF_HDR + 2 * PHDR, 1, code_off, vbase + 0xc00000u,
 		 code_len, 5, 0x1000);
 	for (int pass = 0; pass < 2; pass++) {
-		uint32_t hs = MBN_HDR + NPHDR * (uint32_t)dlen + sig_size +
-			      cert_size;
+		uint32_t hs =
+			MBN_HDR + NPHDR * (uint32_t)dlen + sig_size + cert_size;
 
 		put_le32(b + ELF_HDR + PHDR + 16, hs);
 		put_le32(b + ELF_HDR + PHDR + 20, hs);
-		EVP_Digest(b, ELF_HDR + NPHDR * PHDR, tab, &l, md_for(dlen), NULL);
+		EVP_Digest(b, ELF_HDR + NPHDR * PHDR, tab, &l, md_for(dlen),
+			   NULL);
 		memset(tab + dlen, 0, dlen);
 		EVP_Digest(b + code_off, code_len, tab + 2 * dlen, &l,
 			   md_for(dlen), NULL);
@@ -394,14 +403,16 @@ int sim_prog_build(const char *chip, uint32_t msm_id, const char *key_path,
 		put_le32(m + 20, NPHDR * (uint32_t)dlen);
 		put_le32(m + 24, vbase + MBN_HDR + NPHDR * (uint32_t)dlen);
 		put_le32(m + 28, sig_size);
-		put_le32(m + 32, vbase + MBN_HDR + NPHDR * (uint32_t)dlen + sig_size);
+		put_le32(m + 32,
+			 vbase + MBN_HDR + NPHDR * (uint32_t)dlen + sig_size);
 		put_le32(m + 36, cert_size);
 		if (!key)
 			break;
 		if (pass == 0) {
 			/* learn the signature length, then sign the final header */
 			siglen = sizeof(sig);
-			rc = sign(key, dlen, m, MBN_HDR + NPHDR * dlen, sig, &siglen);
+			rc = sign(key, dlen, m, MBN_HDR + NPHDR * dlen, sig,
+				  &siglen);
 			if (rc)
 				goto sign_fail;
 			sig_size = (uint32_t)siglen;
@@ -411,7 +422,8 @@ int sim_prog_build(const char *chip, uint32_t msm_id, const char *key_path,
 		/* ECDSA lengths vary by a byte or two: sign until it fits */
 		for (int tries = 0; tries < 64; tries++) {
 			siglen = sizeof(sig);
-			rc = sign(key, dlen, m, MBN_HDR + NPHDR * dlen, sig, &siglen);
+			rc = sign(key, dlen, m, MBN_HDR + NPHDR * dlen, sig,
+				  &siglen);
 			if (rc)
 				goto sign_fail;
 			if (siglen == sig_size)
@@ -428,7 +440,8 @@ int sim_prog_build(const char *chip, uint32_t msm_id, const char *key_path,
 	rc = 0;
 	goto out;
 sign_fail:
-	snprintf(errbuf, errcap, "cannot sign the programmer with %s", key_path);
+	snprintf(errbuf, errcap, "cannot sign the programmer with %s",
+		 key_path);
 	rc = -EIO;
 out:
 	free(b);

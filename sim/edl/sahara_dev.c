@@ -13,14 +13,14 @@
 #include "wire/sahara.h"
 #include "base/hex.h"
 
-#define ST_PROTOCOL_MISMATCH 0x02
-#define ST_INVALID_IMAGE_TYPE 0x09
-#define ST_INVALID_ELF_HDR 0x14
-#define ST_INVALID_HOST_MODE 0x18
-#define ST_EXEC_UNSUPPORTED 0x1f
-#define ST_EXEC_DATA_INVALID 0x20
+#define ST_PROTOCOL_MISMATCH	0x02
+#define ST_INVALID_IMAGE_TYPE	0x09
+#define ST_INVALID_ELF_HDR	0x14
+#define ST_INVALID_HOST_MODE	0x18
+#define ST_EXEC_UNSUPPORTED	0x1f
+#define ST_EXEC_DATA_INVALID	0x20
 #define ST_HASH_TABLE_NOT_FOUND 0x23
-#define CHUNK 0x1000u
+#define CHUNK			0x1000u
 
 uint32_t edl_msm_id(const struct sim_edl *e)
 {
@@ -111,7 +111,8 @@ static void send_eoi(struct sim_edl *e, uint32_t status)
 
 	pkt.u.eoi.image_id = SAHARA_IMAGE_FIREHOSE;
 	pkt.u.eoi.status = status;
-	sim_debug(e->s, "sahara: END_OF_IMAGE %s\n", sahara_status_name(status));
+	sim_debug(e->s, "sahara: END_OF_IMAGE %s\n",
+		  sahara_status_name(status));
 	send_pkt(e, &pkt);
 }
 
@@ -192,16 +193,20 @@ static uint32_t verdict(struct sim_edl *e)
 	if (rc)
 		return SAHARA_STATUS_IMAGE_AUTH_FAILURE;
 	if (!e->pi.has_target || e->pi.msm_id != edl_msm_id(e)) {
-		sim_debug(e->s, "sahara: programmer for MSM 0x%08X, module 0x%08X\n",
+		sim_debug(e->s,
+			  "sahara: programmer for MSM 0x%08X, module 0x%08X\n",
 			  e->pi.msm_id, edl_msm_id(e));
 		return SAHARA_STATUS_IMAGE_AUTH_FAILURE;
 	}
 	if (e->p->secure_boot || sim_fault_value(e->s, "pkhash")) {
 		if (!is_signed || memcmp(root, pk, pklen) != 0) {
-			sim_debug(e->s, "sahara: programmer %s, root %02x%02x..%02x is not the OEM PK hash %02x%02x..%02x (%zu)\n",
-				  is_signed ? "signed" : "unsigned", root[0],
-				  root[1], root[pklen - 1], pk[0], pk[1],
-				  pk[pklen - 1], pklen);
+			sim_debug(
+				e->s,
+				"sahara: programmer %s, root %02x%02x..%02x is "
+				"not the OEM PK hash %02x%02x..%02x (%zu)\n",
+				is_signed ? "signed" : "unsigned", root[0],
+				root[1], root[pklen - 1], pk[0], pk[1],
+				pk[pklen - 1], pklen);
 			return SAHARA_STATUS_IMAGE_AUTH_FAILURE;
 		}
 	}
@@ -242,7 +247,8 @@ static void piece_done(struct sim_edl *e)
 		const struct sim_prog_seg *s = &e->pi.seg[e->seg];
 		uint32_t left = s->filesz - e->seg_done;
 
-		request(e, s->offset + e->seg_done, left < CHUNK ? left : CHUNK);
+		request(e, s->offset + e->seg_done,
+			left < CHUNK ? left : CHUNK);
 		return;
 	}
 	{
@@ -403,7 +409,7 @@ static void packets(struct sim_edl *e)
 
 		if (n == -EAGAIN && e->npkt >= 8 &&
 		    get_le32(e->pkt + 4) <= SAHARA_MAX_PACKET)
-			return;	/* the rest of a sane packet is coming */
+			return; /* the rest of a sane packet is coming */
 		if (n == -EAGAIN && e->npkt < 8)
 			return;
 		if (n > 0) {
@@ -462,7 +468,7 @@ void sim_edl_input(struct sim_edl *e, const uint8_t *buf, size_t len)
 			fh_dev_input(e, buf, len);
 			return;
 		case EDL_IDLE:
-			return;	/* not enumerated yet: nobody listens */
+			return; /* not enumerated yet: nobody listens */
 		default:
 			n = sizeof(e->pkt) - e->npkt;
 			if (n > len)

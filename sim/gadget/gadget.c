@@ -27,7 +27,8 @@
 
 #define READY_MS 5000
 
-static int fmt(char *buf, size_t cap, const char *f, ...) __attribute__((format(printf, 3, 4)));
+static int fmt(char *buf, size_t cap, const char *f, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static int fmt(char *buf, size_t cap, const char *f, ...)
 {
@@ -157,7 +158,8 @@ static int wait_ready(int fd, int pid)
 	return waitpid(pid, NULL, WNOHANG) == 0 ? 0 : -ECHILD;
 }
 
-static int start_pump(const struct br_opts *o, const struct br_dev *d, struct br_gadget *g)
+static int start_pump(const struct br_opts *o, const struct br_dev *d,
+		      struct br_gadget *g)
 {
 	int fds[2], err, pid;
 
@@ -185,7 +187,8 @@ static int start_pump(const struct br_opts *o, const struct br_dev *d, struct br
 	return err;
 }
 
-int br_gadget_up(const struct br_opts *o, const struct br_dev *d, struct br_gadget *g)
+int br_gadget_up(const struct br_opts *o, const struct br_dev *d,
+		 struct br_gadget *g)
 {
 	char gd[BR_PATH];
 	size_t i;
@@ -195,7 +198,9 @@ int br_gadget_up(const struct br_opts *o, const struct br_dev *d, struct br_gadg
 	gadget_dir(o, gd, sizeof(gd));
 	err = mk(gd);
 	if (err) {
-		br_log(o, "cannot create %s: %s (configfs mounted? libcomposite loaded?)",
+		br_log(o,
+		       "cannot create %s: %s (configfs mounted? libcomposite "
+		       "loaded?)",
 		       gd, strerror(-err));
 		return err;
 	}
@@ -204,7 +209,8 @@ int br_gadget_up(const struct br_opts *o, const struct br_dev *d, struct br_gadg
 	for (i = 0; !err && i < d->nifs; i++, g->nfunc++)
 		err = build_function(o, gd, i);
 	if (err) {
-		br_log(o, "gadget setup failed: %s (usb_f_fs loaded?)", strerror(-err));
+		br_log(o, "gadget setup failed: %s (usb_f_fs loaded?)",
+		       strerror(-err));
 		return err;
 	}
 	err = start_pump(o, d, g);
@@ -215,12 +221,13 @@ int br_gadget_up(const struct br_opts *o, const struct br_dev *d, struct br_gadg
 	err = find_udc(o, g->udc, sizeof(g->udc));
 	err = err ?: put_attr(gd, "UDC", g->udc);
 	if (err) {
-		br_log(o, "cannot bind UDC %s: %s (dummy_hcd loaded?)", g->udc, strerror(-err));
+		br_log(o, "cannot bind UDC %s: %s (dummy_hcd loaded?)", g->udc,
+		       strerror(-err));
 		return err;
 	}
 	g->bound = true;
-	br_log(o, "%04x:%04x (%zu interfaces, devnum %d in the tree) on %s", d->vid, d->pid,
-	       d->nifs, d->devnum, g->udc);
+	br_log(o, "%04x:%04x (%zu interfaces, devnum %d in the tree) on %s",
+	       d->vid, d->pid, d->nifs, d->devnum, g->udc);
 	return 0;
 }
 
@@ -242,8 +249,9 @@ static void remove_function(const struct br_opts *o, const char *gd, size_t i)
 
 void br_gadget_down(const struct br_opts *o, struct br_gadget *g)
 {
-	static const char *const dirs[] = { "configs/c.1/strings/0x409", "configs/c.1",
-					    "strings/0x409", "" };
+	static const char *const dirs[] = { "configs/c.1/strings/0x409",
+					    "configs/c.1", "strings/0x409",
+					    "" };
 	char gd[BR_PATH], p[BR_PATH + 64];
 	size_t i;
 

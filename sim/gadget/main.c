@@ -56,12 +56,14 @@ static int send_control(const char *path, const char *line)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
 	    dprintf(fd, "%s\n", line) < 0) {
-		fprintf(stderr, "modemflash-sim-usb: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "modemflash-sim-usb: %s: %s\n", path,
+			strerror(errno));
 		return 1;
 	}
 	pfd.fd = fd;
 	pfd.events = POLLIN;
-	while (got < sizeof(ans) - 1 && !memchr(ans, '\n', got) && poll(&pfd, 1, 5000) > 0) {
+	while (got < sizeof(ans) - 1 && !memchr(ans, '\n', got) &&
+	       poll(&pfd, 1, 5000) > 0) {
 		n = read(fd, ans + got, sizeof(ans) - 1 - got);
 		if (n <= 0)
 			break;
@@ -75,8 +77,10 @@ static int send_control(const char *path, const char *line)
 
 static void usage(FILE *to)
 {
-	fputs("usage: modemflash-sim-usb --root DIR [--udc NAME] [--configfs DIR]\n"
-	      "                          [--ffs-dir DIR] [--name NAME] [--poll-ms N] [--verbose]\n"
+	fputs("usage: modemflash-sim-usb --root DIR [--udc NAME] [--configfs "
+	      "DIR]\n"
+	      "                          [--ffs-dir DIR] [--name NAME] "
+	      "[--poll-ms N] [--verbose]\n"
 	      "       modemflash-sim-usb --send SOCKET LINE\n",
 	      to);
 }
@@ -114,8 +118,8 @@ static int parse(int argc, char **argv, struct br_opts *o)
 			return -EINVAL;
 		i++;
 	}
-	if (!o->root || o->poll_ms < 1 || o->poll_ms > 10000 || strlen(o->name) > 16 ||
-	    strchr(o->name, '/'))
+	if (!o->root || o->poll_ms < 1 || o->poll_ms > 10000 ||
+	    strlen(o->name) > 16 || strchr(o->name, '/'))
 		return -EINVAL;
 	return 0;
 }
@@ -123,7 +127,8 @@ static int parse(int argc, char **argv, struct br_opts *o)
 /* Sleep one tick; true when SIGTERM/SIGINT arrived. */
 static bool tick(const struct br_opts *o, const sigset_t *stop)
 {
-	struct timespec ts = { o->poll_ms / 1000, (long)(o->poll_ms % 1000) * 1000000L };
+	struct timespec ts = { o->poll_ms / 1000,
+			       (long)(o->poll_ms % 1000) * 1000000L };
 
 	return sigtimedwait(stop, NULL, &ts) > 0;
 }
@@ -137,7 +142,7 @@ static void run(const struct br_opts *o, const sigset_t *stop)
 
 	memset(&g, 0, sizeof(g));
 	memset(&cur, 0, sizeof(cur));
-	br_gadget_down(o, &g);		/* leftovers of a crashed run */
+	br_gadget_down(o, &g); /* leftovers of a crashed run */
 	do {
 		if (up && g.pid > 0 && waitpid(g.pid, NULL, WNOHANG) == g.pid) {
 			br_log(o, "pump process died: rebuilding");
@@ -148,7 +153,7 @@ static void run(const struct br_opts *o, const sigset_t *stop)
 		}
 		r = br_tree_scan(o, &next);
 		if (r == -EAGAIN)
-			continue;	/* half-built: next tick */
+			continue; /* half-built: next tick */
 		if (r < 0) {
 			br_log(o, "cannot read %s: %s", o->root, strerror(-r));
 			continue;

@@ -22,10 +22,11 @@
 
 #include "sim/gadget/bridge.h"
 
-#define CHUNK 65536
-#define EV_SIZE 12		/* struct usb_functionfs_event */
+#define CHUNK	 65536
+#define EV_SIZE	 12 /* struct usb_functionfs_event */
 #define RETRY_MS 20
-#define LOG_OUT_MAX 64		/* --verbose: transfers from the host logged per function */
+#define LOG_OUT_MAX                                                            \
+	64 /* --verbose: transfers from the host logged per function */
 /*
  * wMaxPacketSize of the bulk endpoints at high speed (desc.c; dummy_hcd
  * runs at high speed). A bulk OUT read longer than one packet waits for
@@ -63,7 +64,8 @@ static void log_out(struct fn *f, const uint8_t *p, size_t n)
 	for (i = 0; i < k; i++)
 		snprintf(hex + 3 * i, 4, "%02x ", p[i]);
 	hex[k ? 3 * k - 1 : 0] = 0;
-	br_log(f->o, "%s: %zu bytes from host: %s%s", f->dir, n, hex, n > k ? " ..." : "");
+	br_log(f->o, "%s: %zu bytes from host: %s%s", f->dir, n, hex,
+	       n > k ? " ..." : "");
 }
 
 static void nap(int ms)
@@ -129,7 +131,8 @@ static void *pump_in(void *arg)
 		}
 		while ((err = write_all(f->ep_in, buf, (size_t)n))) {
 			if (f->o->verbose && err != last)
-				br_log(f->o, "%s: to host: %s (kept, retrying)", f->dir, strerror(-err));
+				br_log(f->o, "%s: to host: %s (kept, retrying)",
+				       f->dir, strerror(-err));
 			last = err;
 			nap(RETRY_MS);
 		}
@@ -165,13 +168,13 @@ static void *pump_out(void *arg)
 		}
 		log_out(f, buf, (size_t)n);
 		if (write_all(f->pty, buf, (size_t)n))
-			nap(RETRY_MS);		/* simulator gone: drop, as the wire would */
+			nap(RETRY_MS); /* simulator gone: drop, as the wire would */
 		f->from_host += (uint64_t)n;
 	}
 	return NULL;
 }
 
-static const char *const ev_names[] = { "bind", "unbind", "enable", "disable",
+static const char *const ev_names[] = { "bind",	 "unbind",  "enable", "disable",
 					"setup", "suspend", "resume" };
 
 /*
@@ -188,11 +191,12 @@ static void on_setup(struct fn *f, const uint8_t *ev)
 	uint8_t buf[256];
 
 	if (f->o->verbose)
-		br_log(f->o, "%s: setup type %02x req %02x value %04x len %u", f->dir, type,
-		       req, value, len);
+		br_log(f->o, "%s: setup type %02x req %02x value %04x len %u",
+		       f->dir, type, req, value, len);
 	if (type & 0x80) {
 		if (read(f->ep0, buf, 0) < 0 && errno != EL2HLT)
-			br_log(f->o, "%s: stall failed: %s", f->dir, strerror(errno));
+			br_log(f->o, "%s: stall failed: %s", f->dir,
+			       strerror(errno));
 		return;
 	}
 	if (len > sizeof(buf))
@@ -220,7 +224,8 @@ static void *ep0_loop(void *arg)
 
 			if (type == FUNCTIONFS_SETUP)
 				on_setup(f, ev + i);
-			else if (f->o->verbose && type < sizeof(ev_names) / sizeof(ev_names[0]))
+			else if (f->o->verbose &&
+				 type < sizeof(ev_names) / sizeof(ev_names[0]))
 				br_log(f->o, "%s: %s", f->dir, ev_names[type]);
 		}
 	}
@@ -246,7 +251,8 @@ static int open_pty(struct fn *f)
 	int fd = open(f->ifc->pty, O_RDWR | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0) {
-		br_log(f->o, "open %s (%s): %s", f->ifc->pty, f->ifc->tty, strerror(errno));
+		br_log(f->o, "open %s (%s): %s", f->ifc->pty, f->ifc->tty,
+		       strerror(errno));
 		return -1;
 	}
 	if (tcgetattr(fd, &tio) == 0) {
@@ -268,7 +274,8 @@ static int setup_fn(struct fn *f, bool with_int)
 	slen = br_strings_build(str, sizeof(str));
 	if (len < 0 || slen < 0 || write_all(f->ep0, desc, (size_t)len) ||
 	    write_all(f->ep0, str, (size_t)slen)) {
-		br_log(f->o, "%s: descriptors refused: %s", f->dir, strerror(errno));
+		br_log(f->o, "%s: descriptors refused: %s", f->dir,
+		       strerror(errno));
 		return -1;
 	}
 	if (!f->ifc->tty[0])
@@ -312,7 +319,8 @@ int br_pump_run(const struct br_opts *o, const struct br_dev *d, int ready_fd)
 		f->o = o;
 		f->ifc = &d->ifs[i];
 		f->ep_in = f->ep_out = f->pty = -1;
-		snprintf(f->dir, sizeof(f->dir), "%s/%s%zu", o->ffs_dir, o->name, i);
+		snprintf(f->dir, sizeof(f->dir), "%s/%s%zu", o->ffs_dir,
+			 o->name, i);
 		if (setup_fn(f, with_int && f->ifc->nep == 3))
 			return -1;
 	}

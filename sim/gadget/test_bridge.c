@@ -25,22 +25,35 @@ void br_log(const struct br_opts *o, const char *fmt, ...)
 	(void)fmt;
 }
 
-static const struct br_iface at_if = { 2, 0xff, 0x00, 0x00, 3, "ttyUSB2", "/dev/pts/9" };
-static const struct br_iface edl_if = { 0, 0xff, 0xff, 0xff, 2, "ttyUSB0", "/dev/pts/3" };
+static const struct br_iface at_if = { 2, 0xff,	     0x00,	  0x00,
+				       3, "ttyUSB2", "/dev/pts/9" };
+static const struct br_iface edl_if = { 0, 0xff,      0xff,	   0xff,
+					2, "ttyUSB0", "/dev/pts/3" };
 static const struct br_iface qmi_if = { 4, 0xff, 0xff, 0xff, 3, "", "" };
 
 static void test_desc_edl_in_first(void **state)
 {
-	static const uint8_t want[] = {
-		0x03, 0, 0, 0, 0x42, 0, 0, 0, 0x03, 0, 0, 0,	/* V2, 66 bytes, FS|HS */
-		0x03, 0, 0, 0, 0x03, 0, 0, 0,			/* 3 + 3 descriptors */
-		9, 4, 0, 0, 2, 0xff, 0xff, 0xff, 0,		/* FS interface */
-		7, 5, 0x81, 2, 64, 0, 0,			/* bulk IN first */
-		7, 5, 0x02, 2, 64, 0, 0,
-		9, 4, 0, 0, 2, 0xff, 0xff, 0xff, 0,		/* HS interface */
-		7, 5, 0x81, 2, 0x00, 0x02, 0,			/* 512 */
-		7, 5, 0x02, 2, 0x00, 0x02, 0,
-	};
+	static const uint8_t
+		want
+			[] = {
+				0x03, 0,    0,	  0,	0x42,
+				0,    0,    0,	  0x03, 0,
+				0,    0, /* V2, 66 bytes, FS|HS */
+				0x03, 0,    0,	  0,	0x03,
+				0,    0,    0, /* 3 + 3 descriptors */
+				9,    4,    0,	  0,	2,
+				0xff, 0xff, 0xff, 0, /* FS interface */
+				7,    5,    0x81, 2,	64,
+				0,    0, /* bulk IN first */
+				7,    5,    0x02, 2,	64,
+				0,    0,    9,	  4,	0,
+				0,    2,    0xff, 0xff, 0xff,
+				0, /* HS interface */
+				7,    5,    0x81, 2,	0x00,
+				0x02, 0, /* 512 */
+				7,    5,    0x02, 2,	0x00,
+				0x02, 0,
+			};
 	uint8_t buf[256];
 	int n = br_desc_build(&edl_if, false, buf, sizeof(buf));
 
@@ -56,12 +69,13 @@ static void test_desc_at_with_interrupt(void **state)
 
 	(void)state;
 	assert_int_equal(n, 20 + 2 * (9 + 3 * 7));
-	assert_int_equal(buf[12], 4);		/* fs_count */
-	assert_int_equal(buf[16], 4);		/* hs_count */
-	assert_int_equal(buf[20 + 5], 0xff);	/* class */
-	assert_int_equal(buf[20 + 6], 0x00);	/* subclass */
+	assert_int_equal(buf[12], 4);	     /* fs_count */
+	assert_int_equal(buf[16], 4);	     /* hs_count */
+	assert_int_equal(buf[20 + 5], 0xff); /* class */
+	assert_int_equal(buf[20 + 6], 0x00); /* subclass */
 	/* FS interrupt endpoint: 0x83, interrupt, 16 bytes, interval 32 */
-	assert_memory_equal(buf + 20 + 9 + 14, ((const uint8_t[]){ 7, 5, 0x83, 3, 16, 0, 32 }), 7);
+	assert_memory_equal(buf + 20 + 9 + 14,
+			    ((const uint8_t[]){ 7, 5, 0x83, 3, 16, 0, 32 }), 7);
 	/* without room for the interrupt endpoints: two per set */
 	n = br_desc_build(&at_if, false, buf, sizeof(buf));
 	assert_int_equal(n, 20 + 2 * (9 + 2 * 7));
@@ -75,7 +89,7 @@ static void test_desc_no_tty_no_endpoints(void **state)
 
 	(void)state;
 	assert_int_equal(n, 20 + 2 * 9);
-	assert_int_equal(buf[20 + 4], 0);	/* bNumEndpoints */
+	assert_int_equal(buf[20 + 4], 0); /* bNumEndpoints */
 }
 
 static void test_desc_too_small(void **state)
@@ -83,13 +97,15 @@ static void test_desc_too_small(void **state)
 	uint8_t buf[40], str[8];
 
 	(void)state;
-	assert_int_equal(br_desc_build(&edl_if, false, buf, sizeof(buf)), -ENOSPC);
+	assert_int_equal(br_desc_build(&edl_if, false, buf, sizeof(buf)),
+			 -ENOSPC);
 	assert_int_equal(br_strings_build(str, sizeof(str)), -ENOSPC);
 }
 
 static void test_strings(void **state)
 {
-	static const uint8_t want[] = { 2, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t want[] = { 2, 0, 0, 0, 16, 0, 0, 0,
+					0, 0, 0, 0, 0,	0, 0, 0 };
 	uint8_t buf[32];
 
 	(void)state;
@@ -123,8 +139,8 @@ static void mkdirs(const char *root, const char *rel)
 	assert_int_equal(system(p), 0);
 }
 
-static void add_device(const char *root, const char *path, const char *vid, const char *pid,
-		       bool serial)
+static void add_device(const char *root, const char *path, const char *vid,
+		       const char *pid, bool serial)
 {
 	char rel[256];
 
@@ -139,21 +155,25 @@ static void add_device(const char *root, const char *path, const char *vid, cons
 	snprintf(rel, sizeof(rel), "sys/bus/usb/devices/%s/product", path);
 	put(root, rel, "QUSB__BULK\n");
 	if (serial) {
-		snprintf(rel, sizeof(rel), "sys/bus/usb/devices/%s/serial", path);
+		snprintf(rel, sizeof(rel), "sys/bus/usb/devices/%s/serial",
+			 path);
 		put(root, rel, "0123\n");
 	}
 }
 
-static void add_iface(const char *root, const char *path, int n, const char *proto, const char *tty)
+static void add_iface(const char *root, const char *path, int n,
+		      const char *proto, const char *tty)
 {
 	char rel[256], num[8];
 
 	snprintf(rel, sizeof(rel), "sys/bus/usb/devices/%s:1.%d", path, n);
 	mkdirs(root, rel);
 	snprintf(num, sizeof(num), "%02x\n", n);
-#define IFA(name, val) do { \
-		snprintf(rel, sizeof(rel), "sys/bus/usb/devices/%s:1.%d/" name, path, n); \
-		put(root, rel, val); \
+#define IFA(name, val)                                                         \
+	do {                                                                   \
+		snprintf(rel, sizeof(rel),                                     \
+			 "sys/bus/usb/devices/%s:1.%d/" name, path, n);        \
+		put(root, rel, val);                                           \
 	} while (0)
 	IFA("bInterfaceNumber", num);
 	IFA("bInterfaceClass", "ff\n");
@@ -162,7 +182,8 @@ static void add_iface(const char *root, const char *path, int n, const char *pro
 	IFA("bNumEndpoints", "02\n");
 #undef IFA
 	if (tty) {
-		snprintf(rel, sizeof(rel), "sys/bus/usb/devices/%s:1.%d/%s", path, n, tty);
+		snprintf(rel, sizeof(rel), "sys/bus/usb/devices/%s:1.%d/%s",
+			 path, n, tty);
 		mkdirs(root, rel);
 	}
 }
@@ -288,10 +309,14 @@ int main(void)
 		cmocka_unit_test(test_desc_no_tty_no_endpoints),
 		cmocka_unit_test(test_desc_too_small),
 		cmocka_unit_test(test_strings),
-		cmocka_unit_test_setup_teardown(test_scan_empty, tree_setup, tree_teardown),
-		cmocka_unit_test_setup_teardown(test_scan_edl, tree_setup, tree_teardown),
-		cmocka_unit_test_setup_teardown(test_scan_ftdi_only, tree_setup, tree_teardown),
-		cmocka_unit_test_setup_teardown(test_scan_hostile, tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(test_scan_empty, tree_setup,
+						tree_teardown),
+		cmocka_unit_test_setup_teardown(test_scan_edl, tree_setup,
+						tree_teardown),
+		cmocka_unit_test_setup_teardown(test_scan_ftdi_only, tree_setup,
+						tree_teardown),
+		cmocka_unit_test_setup_teardown(test_scan_hostile, tree_setup,
+						tree_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

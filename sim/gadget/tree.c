@@ -37,7 +37,8 @@ static int read_line(const char *dir, const char *name, char *buf, size_t cap)
 }
 
 /* A hex attribute in [0, max]; -EINVAL for anything else. */
-static int read_hex(const char *dir, const char *name, unsigned long max, unsigned long *v)
+static int read_hex(const char *dir, const char *name, unsigned long max,
+		    unsigned long *v)
 {
 	char buf[32], *end;
 	int err = read_line(dir, name, buf, sizeof(buf));
@@ -51,7 +52,8 @@ static int read_hex(const char *dir, const char *name, unsigned long max, unsign
 	return 0;
 }
 
-static int scan_iface(const char *root, const char *ifdir, const char *name, struct br_iface *ifc)
+static int scan_iface(const char *root, const char *ifdir, const char *name,
+		      struct br_iface *ifc)
 {
 	char link[BR_PATH + 64];
 	unsigned long v[5];
@@ -75,18 +77,20 @@ static int scan_iface(const char *root, const char *ifdir, const char *name, str
 	if (!d)
 		return -EAGAIN;
 	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, "ttyUSB", 6) || strlen(de->d_name) >= sizeof(ifc->tty))
+		if (strncmp(de->d_name, "ttyUSB", 6) ||
+		    strlen(de->d_name) >= sizeof(ifc->tty))
 			continue;
 		strcpy(ifc->tty, de->d_name);
 	}
 	closedir(d);
 	if (!ifc->tty[0])
 		return 0;
-	if ((size_t)snprintf(link, sizeof(link), "%s/dev/%s", root, ifc->tty) >= sizeof(link))
+	if ((size_t)snprintf(link, sizeof(link), "%s/dev/%s", root, ifc->tty) >=
+	    sizeof(link))
 		return -ENAMETOOLONG;
 	n = readlink(link, ifc->pty, sizeof(ifc->pty) - 1);
 	if (n <= 0)
-		return -EAGAIN;		/* the link comes right after the directory */
+		return -EAGAIN; /* the link comes right after the directory */
 	ifc->pty[n] = 0;
 	(void)name;
 	return 0;
@@ -94,11 +98,12 @@ static int scan_iface(const char *root, const char *ifdir, const char *name, str
 
 static int cmp_iface(const void *a, const void *b)
 {
-	return (int)((const struct br_iface *)a)->num - (int)((const struct br_iface *)b)->num;
+	return (int)((const struct br_iface *)a)->num -
+	       (int)((const struct br_iface *)b)->num;
 }
 
-static int scan_device(const struct br_opts *o, const char *devs, const char *name,
-		       struct br_dev *dev)
+static int scan_device(const struct br_opts *o, const char *devs,
+		       const char *name, struct br_dev *dev)
 {
 	char dir[BR_PATH + 64], ifdir[BR_PATH + 300], buf[32];
 	unsigned long vid, pid, bcd;
@@ -111,7 +116,8 @@ static int scan_device(const struct br_opts *o, const char *devs, const char *na
 	if (plen >= sizeof(dev->path))
 		return -ENAMETOOLONG;
 	snprintf(dir, sizeof(dir), "%s/%s", devs, name);
-	if (read_hex(dir, "idVendor", 0xffff, &vid) || read_hex(dir, "idProduct", 0xffff, &pid))
+	if (read_hex(dir, "idVendor", 0xffff, &vid) ||
+	    read_hex(dir, "idProduct", 0xffff, &pid))
 		return -EAGAIN;
 	if (read_hex(dir, "bcdDevice", 0xffff, &bcd))
 		bcd = 0;
@@ -121,9 +127,11 @@ static int scan_device(const struct br_opts *o, const char *devs, const char *na
 	dev->bcd = (uint16_t)bcd;
 	if (!read_line(dir, "devnum", buf, sizeof(buf)))
 		dev->devnum = atoi(buf);
-	read_line(dir, "manufacturer", dev->manufacturer, sizeof(dev->manufacturer));
+	read_line(dir, "manufacturer", dev->manufacturer,
+		  sizeof(dev->manufacturer));
 	read_line(dir, "product", dev->product, sizeof(dev->product));
-	dev->has_serial = !read_line(dir, "serial", dev->serial, sizeof(dev->serial));
+	dev->has_serial =
+		!read_line(dir, "serial", dev->serial, sizeof(dev->serial));
 	d = opendir(devs);
 	if (!d)
 		return -errno;
@@ -134,10 +142,11 @@ static int scan_device(const struct br_opts *o, const char *devs, const char *na
 			err = -E2BIG;
 			break;
 		}
-		if ((size_t)snprintf(ifdir, sizeof(ifdir), "%s/%s", devs, de->d_name) >=
-		    sizeof(ifdir))
+		if ((size_t)snprintf(ifdir, sizeof(ifdir), "%s/%s", devs,
+				     de->d_name) >= sizeof(ifdir))
 			continue;
-		err = scan_iface(o->root, ifdir, de->d_name, &dev->ifs[dev->nifs]);
+		err = scan_iface(o->root, ifdir, de->d_name,
+				 &dev->ifs[dev->nifs]);
 		if (!err)
 			dev->nifs++;
 	}
@@ -162,7 +171,8 @@ static int scan_locked(const struct br_opts *o, struct br_dev *dev)
 	int found = 0, err;
 	DIR *d;
 
-	if ((size_t)snprintf(devs, sizeof(devs), "%s/sys/bus/usb/devices", o->root) >= sizeof(devs))
+	if ((size_t)snprintf(devs, sizeof(devs), "%s/sys/bus/usb/devices",
+			     o->root) >= sizeof(devs))
 		return -ENAMETOOLONG;
 	d = opendir(devs);
 	if (!d)
@@ -191,7 +201,8 @@ int br_tree_scan(const struct br_opts *o, struct br_dev *dev)
 	char lock[BR_PATH];
 	int fd, ret;
 
-	if ((size_t)snprintf(lock, sizeof(lock), "%s/.ttylock", o->root) >= sizeof(lock))
+	if ((size_t)snprintf(lock, sizeof(lock), "%s/.ttylock", o->root) >=
+	    sizeof(lock))
 		return -ENAMETOOLONG;
 	/* never create it: the last simulator to leave removes the file */
 	fd = open(lock, O_RDONLY | O_CLOEXEC);

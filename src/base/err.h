@@ -11,16 +11,16 @@
  */
 enum mf_status {
 	MF_OK = 0,
-	MF_FAILED = 1,		/* anything else went wrong */
-	MF_USAGE = 2,		/* bad command line */
-	MF_REFUSED = 3,		/* refused by preflight, override flag named */
-	MF_NO_DEVICE = 4,	/* no module or port found */
-	MF_TIMEOUT = 5,		/* a device did not answer in time */
-	MF_MISMATCH = 6,	/* verification mismatch */
-	MF_BAD_PACKAGE = 7,	/* malformed or hostile package */
+	MF_FAILED = 1,	    /* anything else went wrong */
+	MF_USAGE = 2,	    /* bad command line */
+	MF_REFUSED = 3,	    /* refused by preflight, override flag named */
+	MF_NO_DEVICE = 4,   /* no module or port found */
+	MF_TIMEOUT = 5,	    /* a device did not answer in time */
+	MF_MISMATCH = 6,    /* verification mismatch */
+	MF_BAD_PACKAGE = 7, /* malformed or hostile package */
 };
 
-#define MF_ERR_MSG_MAX 512
+#define MF_ERR_MSG_MAX	512
 #define MF_ERR_HINT_MAX 512
 
 /*
@@ -30,7 +30,7 @@ enum mf_status {
  */
 struct mf_err {
 	enum mf_status status;
-	int code;			/* negative errno of the first failure */
+	int code; /* negative errno of the first failure */
 	char msg[MF_ERR_MSG_MAX];
 	char hint[MF_ERR_HINT_MAX];
 };

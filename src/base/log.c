@@ -40,6 +40,7 @@ void mf_log_hex(const struct mf_log *log, const char *dir, const void *buf,
 		off += (size_t)snprintf(line + off, sizeof(line) - off, "%02x ",
 					p[i]);
 	if (len > n)
-		snprintf(line + off, sizeof(line) - off, "... (%zu bytes)", len);
+		snprintf(line + off, sizeof(line) - off, "... (%zu bytes)",
+			 len);
 	mf_log(log, MF_LOG_TRACE, "%s %s", dir, line);
 }

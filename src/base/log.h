@@ -16,8 +16,8 @@ enum mf_level {
 	MF_LOG_ERROR = 0,
 	MF_LOG_WARN = 1,
 	MF_LOG_INFO = 2,
-	MF_LOG_DEVICE = 3,	/* text the device said (Firehose <log>, URCs) */
-	MF_LOG_TRACE = 4,	/* every protocol byte/document both ways */
+	MF_LOG_DEVICE = 3, /* text the device said (Firehose <log>, URCs) */
+	MF_LOG_TRACE = 4,  /* every protocol byte/document both ways */
 };
 
 struct mf_log {
@@ -26,11 +26,11 @@ struct mf_log {
 	void (*progress)(void *ctx, const char *stage, uint64_t done,
 			 uint64_t total);
 	void *ctx;
-	enum mf_level max_level;	/* messages above this are not built */
+	enum mf_level max_level; /* messages above this are not built */
 };
 
-void mf_log(const struct mf_log *log, enum mf_level level, const char *fmt,
-	    ...) __attribute__((format(printf, 3, 4)));
+void mf_log(const struct mf_log *log, enum mf_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void mf_progress(const struct mf_log *log, const char *stage, uint64_t done,
 		 uint64_t total);
 /* Trace a buffer as hex, prefixed with dir ("<-" or "->"); capped in length. */

@@ -20,13 +20,13 @@
  */
 struct cli {
 	const char *prog;
-	const char *sysroot;	/* "/" unless --sysroot */
-	const char *select;	/* -d SEL or NULL */
+	const char *sysroot; /* "/" unless --sysroot */
+	const char *select;  /* -d SEL or NULL */
 	bool json;
-	int verbosity;		/* -1 quiet, 0 normal, 1 -v, 2 -vv (trace) */
-	FILE *logf;		/* --log FILE: full trace, or NULL */
-	bool tty;		/* stderr is a terminal: progress bars */
-	struct mf_log log;	/* the funnel handed to library code */
+	int verbosity;	   /* -1 quiet, 0 normal, 1 -v, 2 -vv (trace) */
+	FILE *logf;	   /* --log FILE: full trace, or NULL */
+	bool tty;	   /* stderr is a terminal: progress bars */
+	struct mf_log log; /* the funnel handed to library code */
 	/* progress bar state */
 	char stage[32];
 	long long last_bar_ms;

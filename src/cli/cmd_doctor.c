@@ -18,12 +18,12 @@
 #include "cli/cmd_discover.h"
 
 #define MAX_FINDINGS 24
-#define UDEV_RULES "data/60-modemflash.rules"
-#define UDEV_GROUP "plugdev"
+#define UDEV_RULES   "data/60-modemflash.rules"
+#define UDEV_GROUP   "plugdev"
 
 struct finding {
 	const char *id;
-	const char *severity;	/* "error" blocks the update; "warning", "info" */
+	const char *severity; /* "error" blocks the update; "warning", "info" */
 	char message[512];
 	char evidence[512];
 	char fix[512];
@@ -32,20 +32,21 @@ struct finding {
 struct doctor {
 	struct cli *cli;
 	struct mf_scan *scan;
-	const char *port;		/* --port as given */
-	char port_path[MF_PATH_MAX];	/* resolved below the sysroot */
+	const char *port;	     /* --port as given */
+	char port_path[MF_PATH_MAX]; /* resolved below the sysroot */
 	struct finding f[MAX_FINDINGS];
 	size_t n;
 	/* what the UART said */
 	bool uart_answers;
 	char uart_model[32];
-	int disusb;			/* -1 unknown */
-	int usb_event;			/* -1 unknown */
+	int disusb;    /* -1 unknown */
+	int usb_event; /* -1 unknown */
 };
 
 static struct finding *add(struct doctor *d, const char *id, const char *sev)
 {
-	struct finding *f = &d->f[d->n < MAX_FINDINGS ? d->n++ : MAX_FINDINGS - 1];
+	struct finding *f =
+		&d->f[d->n < MAX_FINDINGS ? d->n++ : MAX_FINDINGS - 1];
 
 	memset(f, 0, sizeof(*f));
 	f->id = id;
@@ -82,7 +83,8 @@ static int reply_int(struct at_port *at, const char *cmd, const char *prefix,
 	return v[0] >= '0' && v[0] <= '9' ? atoi(v) : -1;
 }
 
-static void check_holders(struct doctor *d, const char *dev, const char *usbpath)
+static void check_holders(struct doctor *d, const char *dev,
+			  const char *usbpath)
 {
 	struct mf_holder h[4];
 	int n = mf_port_holders(d->cli->sysroot, dev, h, 4);
@@ -90,18 +92,20 @@ static void check_holders(struct doctor *d, const char *dev, const char *usbpath
 
 	for (int i = 0; i < n; i++) {
 		f = add(d, "port-busy", "error");
-		SET(f->message, "%s is held open by %s (pid %d)", dev, h[i].comm,
-		    (int)h[i].pid);
+		SET(f->message, "%s is held open by %s (pid %d)", dev,
+		    h[i].comm, (int)h[i].pid);
 		SET(f->evidence, "/proc/%d/fd links to %s", (int)h[i].pid, dev);
 		if (!strcmp(h[i].comm, "ModemManager"))
-			SET(f->fix, "keep ModemManager away while flashing: sudo "
+			SET(f->fix,
+			    "keep ModemManager away while flashing: sudo "
 			    "mmcli --inhibit-device=$(readlink -f "
-			    "/sys/bus/usb/devices/%s) (leave it running in another "
+			    "/sys/bus/usb/devices/%s) (leave it running in "
+			    "another "
 			    "terminal), or sudo systemctl stop ModemManager",
 			    usbpath ? usbpath : "USBPATH");
 		else
-			SET(f->fix, "close %s (kill %d) and run again", h[i].comm,
-			    (int)h[i].pid);
+			SET(f->fix, "close %s (kill %d) and run again",
+			    h[i].comm, (int)h[i].pid);
 	}
 }
 
@@ -120,7 +124,8 @@ static void check_access(struct doctor *d, const char *node, const char *what)
 	SET(f->evidence, "mode %04o, owner %d, group %d; you are uid %d",
 	    (unsigned)(st.st_mode & 07777), (int)st.st_uid, (int)st.st_gid,
 	    (int)geteuid());
-	SET(f->fix, "sudo install -m 644 " UDEV_RULES " /etc/udev/rules.d/ && "
+	SET(f->fix,
+	    "sudo install -m 644 " UDEV_RULES " /etc/udev/rules.d/ && "
 	    "sudo udevadm control --reload && sudo udevadm trigger; then sudo "
 	    "usermod -aG " UDEV_GROUP " $USER and log in again");
 }
@@ -136,23 +141,29 @@ static void check_module(struct doctor *d, const struct mf_module *m)
 		tty |= m->usb.ports[i].tty[0] != '\0';
 	if (m->mode == MF_MODE_NORMAL && m->id && !tty && m->usb.nports) {
 		f = add(d, "no-tty", "error");
-		SET(f->message, "%s (%04x:%04x, %s) is on USB but none of its "
-		    "interfaces has a tty: the option driver does not know this "
-		    "product ID", m->usb.path, m->usb.vid, m->usb.pid,
-		    m->id->models);
+		SET(f->message,
+		    "%s (%04x:%04x, %s) is on USB but none of its "
+		    "interfaces has a tty: the option driver does not know "
+		    "this "
+		    "product ID",
+		    m->usb.path, m->usb.vid, m->usb.pid, m->id->models);
 		SET(f->evidence, "%zu interfaces, no ttyUSB child",
 		    m->usb.nports);
-		SET(f->fix, "sudo modprobe option && echo %04x %04x | sudo tee "
-		    "/sys/bus/usb-serial/drivers/option1/new_id", m->usb.vid,
-		    m->usb.pid);
+		SET(f->fix,
+		    "sudo modprobe option && echo %04x %04x | sudo tee "
+		    "/sys/bus/usb-serial/drivers/option1/new_id",
+		    m->usb.vid, m->usb.pid);
 	}
 	if (m->mode == MF_MODE_EDL) {
 		p = mf_module_port(m, MF_ROLE_SAHARA);
 		if (p && !strcmp(p->driver, "qcserial")) {
 			f = add(d, "qcserial-edl", "info");
-			SET(f->message, "qcserial is bound to the EDL device %s; "
-			    "modemflash detaches it automatically when it talks "
-			    "to the device over USB", m->usb.path);
+			SET(f->message,
+			    "qcserial is bound to the EDL device %s; "
+			    "modemflash detaches it automatically when it "
+			    "talks "
+			    "to the device over USB",
+			    m->usb.path);
 			SET(f->evidence, "interface %d driver qcserial%s%s",
 			    p->num, p->tty[0] ? ", " : "", p->tty);
 			SET(f->fix, "nothing to do");
@@ -163,9 +174,9 @@ static void check_module(struct doctor *d, const struct mf_module *m)
 	}
 	for (size_t i = 0; i < m->usb.nports; i++) {
 		p = &m->usb.ports[i];
-		if (!p->dev[0] || (p->role != MF_ROLE_DIAG &&
-				   p->role != MF_ROLE_AT &&
-				   p->role != MF_ROLE_SAHARA))
+		if (!p->dev[0] ||
+		    (p->role != MF_ROLE_DIAG && p->role != MF_ROLE_AT &&
+		     p->role != MF_ROLE_SAHARA))
 			continue;
 		check_holders(d, p->dev, m->usb.path);
 		check_access(d, p->dev, mf_role_name(p->role));
@@ -186,17 +197,20 @@ static void check_edl(struct doctor *d)
 	if (!edl)
 		return;
 	f = add(d, "edl", "warning");
-	SET(f->message, "the module at %s is in emergency download mode (EDL) "
+	SET(f->message,
+	    "the module at %s is in emergency download mode (EDL) "
 	    "and no module runs in normal mode: its firmware did not boot, or "
-	    "the BOOT pin was held", edl->usb.path);
+	    "the BOOT pin was held",
+	    edl->usb.path);
 	SET(f->evidence, "%04x:%04x, %zu interface(s), class %02x/%02x/%02x",
 	    edl->usb.vid, edl->usb.pid, edl->usb.nports,
 	    edl->usb.nports ? edl->usb.ports[0].cls : 0,
 	    edl->usb.nports ? edl->usb.ports[0].sub : 0,
 	    edl->usb.nports ? edl->usb.ports[0].proto : 0);
-	SET(f->fix, "write firmware from EDL: modemflash -d %s flash PKG, or put "
-	    "a backup back with modemflash -d %s restore DIR", edl->usb.path,
-	    edl->usb.path);
+	SET(f->fix,
+	    "write firmware from EDL: modemflash -d %s flash PKG, or put "
+	    "a backup back with modemflash -d %s restore DIR",
+	    edl->usb.path, edl->usb.path);
 }
 
 /* What the UART (or any --port) says. */
@@ -210,7 +224,7 @@ static void probe_port(struct doctor *d)
 
 	if (cli_at_open(d->cli, d->port_path, &at, &err) < 0) {
 		if (err.code == -EBUSY || err.code == -EACCES)
-			return;	/* holders and permissions say why */
+			return; /* holders and permissions say why */
 		mf_log(&d->cli->log, MF_LOG_INFO, "%s: %s", d->port, err.msg);
 		return;
 	}
@@ -225,7 +239,8 @@ static void probe_port(struct doctor *d)
 	if (d->disusb != 1 && d->usb_event != 1)
 		return;
 	f = add(d, "usb-disabled", "error");
-	SET(f->message, "USB is switched off inside the module (AT+QCFGEXT="
+	SET(f->message,
+	    "USB is switched off inside the module (AT+QCFGEXT="
 	    "\"disusb\",1): it will not enumerate, even with the USB lines "
 	    "wired, until USB is switched back on and the module restarts");
 	SET(f->evidence, "%s%s%s%s", line, line[0] && ev[0] ? "; " : "", ev,
@@ -235,17 +250,18 @@ static void probe_port(struct doctor *d)
 
 static void check_port(struct doctor *d)
 {
-	const struct mf_adapter *a = mf_scan_adapter_by_port(d->scan,
-							     d->port_path);
-	const struct mf_module *m = mf_scan_module_by_port(d->scan,
-							   d->port_path);
+	const struct mf_adapter *a =
+		mf_scan_adapter_by_port(d->scan, d->port_path);
+	const struct mf_module *m =
+		mf_scan_module_by_port(d->scan, d->port_path);
 	struct finding *f;
 
 	if (access(d->port_path, F_OK) != 0) {
 		f = add(d, "no-port", "error");
 		SET(f->message, "%s does not exist", d->port);
 		SET(f->evidence, "%s: %s", d->port_path, strerror(errno));
-		SET(f->fix, "check the adapter's cable; 'modemflash list' shows "
+		SET(f->fix,
+		    "check the adapter's cable; 'modemflash list' shows "
 		    "the ports present");
 		return;
 	}
@@ -253,17 +269,19 @@ static void check_port(struct doctor *d)
 	check_access(d, d->port_path, "the port given with --port");
 	if (a) {
 		f = add(d, "uart-adapter", "warning");
-		SET(f->message, "%s is a %s (%04x:%04x at USB %s), not the "
+		SET(f->message,
+		    "%s is a %s (%04x:%04x at USB %s), not the "
 		    "module's own USB: AT works there, but flashing needs the "
 		    "module's USB DM port (the vendor tool's \"Confirm dynamic "
-		    "com port timeout\")", d->port, a->id->name, a->usb.vid,
-		    a->usb.pid, a->usb.path);
-		SET(f->evidence, "%s -> %s, driver %s", d->port,
-		    a->usb.path, mf_adapter_port(a) ?
-		    mf_adapter_port(a)->driver : "?");
-		SET(f->fix, "wire the module's USB (VBUS, D+, D-, GND) to the "
+		    "com port timeout\")",
+		    d->port, a->id->name, a->usb.vid, a->usb.pid, a->usb.path);
+		SET(f->evidence, "%s -> %s, driver %s", d->port, a->usb.path,
+		    mf_adapter_port(a) ? mf_adapter_port(a)->driver : "?");
+		SET(f->fix,
+		    "wire the module's USB (VBUS, D+, D-, GND) to the "
 		    "host and flash over it, or update over this UART with "
-		    "modemflash fota FILE --port %s", d->port);
+		    "modemflash fota FILE --port %s",
+		    d->port);
 	}
 	if (!m)
 		probe_port(d);
@@ -279,14 +297,19 @@ static void check_nothing(struct doctor *d)
 		f = add(d, "no-usb-module", "error");
 		SET(f->message, "no module on USB, while %s answers on %s",
 		    d->uart_model[0] ? d->uart_model : "a module", d->port);
-		SET(f->evidence, "no Quectel or Qualcomm device under %s/sys/bus/"
-		    "usb/devices; AT answers on %s", strcmp(d->cli->sysroot, "/")
-		    ? d->cli->sysroot : "", d->port);
+		SET(f->evidence,
+		    "no Quectel or Qualcomm device under %s/sys/bus/"
+		    "usb/devices; AT answers on %s",
+		    strcmp(d->cli->sysroot, "/") ? d->cli->sysroot : "",
+		    d->port);
 		if (d->disusb == 1 || d->usb_event == 1)
-			SET(f->fix, "modemflash usb-enable --port %s (switches "
-			    "USB on and restarts the module)", d->port);
+			SET(f->fix,
+			    "modemflash usb-enable --port %s (switches "
+			    "USB on and restarts the module)",
+			    d->port);
 		else
-			SET(f->fix, "check the module's USB wiring (VBUS, D+, D-) "
+			SET(f->fix,
+			    "check the module's USB wiring (VBUS, D+, D-) "
 			    "and the cable, then run modemflash list");
 		return;
 	}
@@ -294,10 +317,12 @@ static void check_nothing(struct doctor *d)
 	SET(f->message, "no module found: nothing on USB%s%s%s",
 	    d->port ? " and nothing answers AT on " : "",
 	    d->port ? d->port : "", d->port ? "" : " (no --port given)");
-	SET(f->evidence, "%zu adapter(s), 0 modules under %s/sys/bus/usb/devices",
-	    d->scan->nadapters, strcmp(d->cli->sysroot, "/") ?
-	    d->cli->sysroot : "");
-	SET(f->fix, "check the module's power (VBAT, PWRKEY), that the BOOT "
+	SET(f->evidence,
+	    "%zu adapter(s), 0 modules under %s/sys/bus/usb/devices",
+	    d->scan->nadapters,
+	    strcmp(d->cli->sysroot, "/") ? d->cli->sysroot : "");
+	SET(f->fix,
+	    "check the module's power (VBAT, PWRKEY), that the BOOT "
 	    "pin is not held, and the USB or UART cable; for a UART-only "
 	    "board run modemflash doctor --port /dev/ttyUSBn");
 }
@@ -307,9 +332,12 @@ static json_object *finding_json(const struct finding *f)
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "id", json_object_new_string(f->id));
-	json_object_object_add(o, "severity", json_object_new_string(f->severity));
-	json_object_object_add(o, "message", json_object_new_string(f->message));
-	json_object_object_add(o, "evidence", json_object_new_string(f->evidence));
+	json_object_object_add(o, "severity",
+			       json_object_new_string(f->severity));
+	json_object_object_add(o, "message",
+			       json_object_new_string(f->message));
+	json_object_object_add(o, "evidence",
+			       json_object_new_string(f->evidence));
 	json_object_object_add(o, "fix", json_object_new_string(f->fix));
 	return o;
 }
@@ -332,12 +360,15 @@ static int report(struct doctor *d)
 		json_object_array_add(arr, finding_json(f));
 	}
 	for (size_t i = 0; i < d->scan->nmodules; i++)
-		json_object_array_add(mods, cli_module_json(&d->scan->modules[i]));
-	cli_say(d->cli, blocked ? "the module cannot be updated as it is" :
-		"no blocking finding: the module can be updated");
+		json_object_array_add(mods,
+				      cli_module_json(&d->scan->modules[i]));
+	cli_say(d->cli,
+		blocked ? "the module cannot be updated as it is"
+			: "no blocking finding: the module can be updated");
 	json_object_object_add(res, "findings", arr);
 	json_object_object_add(res, "modules", mods);
-	json_object_object_add(res, "updatable", json_object_new_boolean(!blocked));
+	json_object_object_add(res, "updatable",
+			       json_object_new_boolean(!blocked));
 	return cli_result(d->cli, "doctor", res, blocked ? MF_FAILED : MF_OK);
 }
 
@@ -409,7 +440,8 @@ static int wait_module(struct cli *cli, int timeout_ms, struct mf_module *out,
 			return err->code;
 		for (size_t i = 0; i < s->nmodules; i++) {
 			const struct mf_module *m = &s->modules[i];
-			const struct mf_port *at = mf_module_port(m, MF_ROLE_AT);
+			const struct mf_port *at =
+				mf_module_port(m, MF_ROLE_AT);
 
 			if (m->mode == MF_MODE_NORMAL && at && at->dev[0]) {
 				*out = *m;
@@ -420,10 +452,12 @@ static int wait_module(struct cli *cli, int timeout_ms, struct mf_module *out,
 		free(s);
 		mf_sleep_ms(200);
 	} while (mf_remaining_ms(deadline));
-	mf_err_set(err, MF_TIMEOUT, -ETIMEDOUT, "USB was switched on, but no "
-		   "module enumerated within %d s", timeout_ms / 1000);
+	mf_err_set(err, MF_TIMEOUT, -ETIMEDOUT,
+		   "USB was switched on, but no "
+		   "module enumerated within %d s",
+		   timeout_ms / 1000);
 	mf_err_hint(err, "check the USB wiring (VBUS, D+, D-), then run "
-		    "modemflash doctor --port PATH");
+			 "modemflash doctor --port PATH");
 	return -ETIMEDOUT;
 }
 
@@ -443,7 +477,8 @@ int cmd_usb_enable(struct cli *cli, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (!port)
-		return cli_usage(cli, "usb-enable", "--port PATH is required "
+		return cli_usage(cli, "usb-enable",
+				 "--port PATH is required "
 				 "(the module's UART)");
 	cli_port_path(cli, port, path, sizeof(path));
 	if (cli_at_open(cli, path, &at, &err) < 0)
@@ -451,13 +486,15 @@ int cmd_usb_enable(struct cli *cli, int argc, char **argv)
 	rc = at_cmd(&at, "AT+QCFGEXT=\"disusb\",0", AT_DEFAULT_TIMEOUT_MS, &r);
 	if (rc < 0) {
 		cli_at_close(&at);
-		mf_err_hint(&err, "this module may not have AT+QCFGEXT=\"disusb\" "
-			    "(BG95/BG77 family); run modemflash doctor --port %s",
-			    port);
+		mf_err_hint(
+			&err,
+			"this module may not have AT+QCFGEXT=\"disusb\" "
+			"(BG95/BG77 family); run modemflash doctor --port %s",
+			port);
 		return cli_fail(cli, "usb-enable", &err);
 	}
 	cli_say(cli, "USB switched on (AT+QCFGEXT=\"disusb\",0); restarting "
-		"the module (AT+CFUN=1,1)");
+		     "the module (AT+CFUN=1,1)");
 	/* the module may drop the port before or after OK */
 	rc = at_cmd(&at, "AT+CFUN=1,1", 10000, &r);
 	cli_at_close(&at);

@@ -15,8 +15,16 @@
 #include "cli/cmd_flash.h"
 
 enum {
-	OPT_DOWNGRADE = 256, OPT_CROSS, OPT_VARIANT, OPT_CAL, OPT_FACTORY,
-	OPT_NO_BACKUP, OPT_VERIFY, OPT_ALL, OPT_BOOT_TIMEOUT, OPT_BACKUP_BASE,
+	OPT_DOWNGRADE = 256,
+	OPT_CROSS,
+	OPT_VARIANT,
+	OPT_CAL,
+	OPT_FACTORY,
+	OPT_NO_BACKUP,
+	OPT_VERIFY,
+	OPT_ALL,
+	OPT_BOOT_TIMEOUT,
+	OPT_BACKUP_BASE,
 	OPT_PROGRAMMER,
 };
 
@@ -41,8 +49,8 @@ static const struct option flash_longopts[] = {
  * A usage error, also as the one final result object under --json (a
  * script reading stdout always gets one).
  */
-__attribute__((format(printf, 3, 4)))
-static int usage(struct cli *cli, const char *cmd, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int
+usage(struct cli *cli, const char *cmd, const char *fmt, ...)
 {
 	char msg[512];
 	json_object *res;
@@ -60,9 +68,14 @@ static int usage(struct cli *cli, const char *cmd, const char *fmt, ...)
 
 static int parse_verify(const char *s, enum flash_verify *v)
 {
-	static const struct { const char *name; enum flash_verify v; } t[] = {
-		{ "auto", FLASH_VERIFY_AUTO }, { "digest", FLASH_VERIFY_DIGEST },
-		{ "readback", FLASH_VERIFY_READBACK }, { "none", FLASH_VERIFY_NONE },
+	static const struct {
+		const char *name;
+		enum flash_verify v;
+	} t[] = {
+		{ "auto", FLASH_VERIFY_AUTO },
+		{ "digest", FLASH_VERIFY_DIGEST },
+		{ "readback", FLASH_VERIFY_READBACK },
+		{ "none", FLASH_VERIFY_NONE },
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -81,27 +94,51 @@ static int parse(struct cli *cli, const char *cmd, int argc, char **argv,
 
 	flash_opts_default(&a->o);
 	a->o.sysroot = cli->sysroot;
-	while ((c = getopt_long(argc, argv, "o:h", flash_longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:h", flash_longopts, NULL)) !=
+	       -1) {
 		switch (c) {
-		case OPT_DOWNGRADE: a->o.allow.downgrade = true; break;
-		case OPT_CROSS: a->o.allow.cross_baseline = true; break;
-		case OPT_VARIANT: a->o.allow.variant_change = true; break;
-		case OPT_CAL: a->o.allow.calibration_write = true; break;
-		case OPT_FACTORY: a->o.factory = true; break;
-		case OPT_NO_BACKUP: a->o.no_backup = true; break;
-		case OPT_ALL: a->all = true; break;
-		case OPT_BACKUP_BASE: a->o.backup_base = optarg; break;
-		case 'o': a->o.backup_dir = optarg; break;
-		case OPT_PROGRAMMER: a->o.programmer = optarg; break;
+		case OPT_DOWNGRADE:
+			a->o.allow.downgrade = true;
+			break;
+		case OPT_CROSS:
+			a->o.allow.cross_baseline = true;
+			break;
+		case OPT_VARIANT:
+			a->o.allow.variant_change = true;
+			break;
+		case OPT_CAL:
+			a->o.allow.calibration_write = true;
+			break;
+		case OPT_FACTORY:
+			a->o.factory = true;
+			break;
+		case OPT_NO_BACKUP:
+			a->o.no_backup = true;
+			break;
+		case OPT_ALL:
+			a->all = true;
+			break;
+		case OPT_BACKUP_BASE:
+			a->o.backup_base = optarg;
+			break;
+		case 'o':
+			a->o.backup_dir = optarg;
+			break;
+		case OPT_PROGRAMMER:
+			a->o.programmer = optarg;
+			break;
 		case OPT_VERIFY:
 			if (parse_verify(optarg, &a->o.verify))
-				return usage(cli, cmd, "--verify takes digest, readback or none, not '%s'",
-						 optarg);
+				return usage(cli, cmd,
+					     "--verify takes digest, readback "
+					     "or none, not '%s'",
+					     optarg);
 			break;
 		case OPT_BOOT_TIMEOUT:
 			a->o.boot_timeout_ms = atoi(optarg) * 1000;
 			if (a->o.boot_timeout_ms <= 0)
-				return usage(cli, cmd, "--boot-timeout takes seconds");
+				return usage(cli, cmd,
+					     "--boot-timeout takes seconds");
 			break;
 		default:
 			return usage(cli, cmd, "unknown option");
@@ -110,10 +147,13 @@ static int parse(struct cli *cli, const char *cmd, int argc, char **argv,
 	if (optind < argc)
 		a->o.package = argv[optind++];
 	if (optind < argc)
-		return usage(cli, cmd, "unexpected argument '%s'", argv[optind]);
+		return usage(cli, cmd, "unexpected argument '%s'",
+			     argv[optind]);
 	if (a->o.programmer && strcmp(cmd, "backup") && strcmp(cmd, "reset"))
-		return usage(cli, cmd, "--programmer is for backup and reset; %s uses the package's programmer",
-				 cmd);
+		return usage(cli, cmd,
+			     "--programmer is for backup and reset; %s uses "
+			     "the package's programmer",
+			     cmd);
 	return 0;
 }
 
@@ -141,8 +181,9 @@ json_object *flash_report_json(const struct flash_report *r)
 	json_object_object_add(o, "wrote", json_object_new_boolean(r->wrote));
 	json_object_object_add(o, "came_back",
 			       json_object_new_boolean(r->came_back));
-	json_object_object_add(o, "bytes_written",
-			       json_object_new_int64((int64_t)r->bytes_written));
+	json_object_object_add(
+		o, "bytes_written",
+		json_object_new_int64((int64_t)r->bytes_written));
 	json_object_object_add(o, "bytes_read",
 			       json_object_new_int64((int64_t)r->bytes_read));
 	json_object_object_add(o, "seconds",
@@ -151,14 +192,20 @@ json_object *flash_report_json(const struct flash_report *r)
 		const struct pkg_finding *x = &r->verdict.f[i];
 		json_object *j = json_object_new_object();
 
-		json_object_object_add(j, "rule", json_object_new_string(x->rule));
-		json_object_object_add(j, "override",
-				       x->override ? json_object_new_string(x->override) : NULL);
+		json_object_object_add(j, "rule",
+				       json_object_new_string(x->rule));
+		json_object_object_add(
+			j, "override",
+			x->override ? json_object_new_string(x->override)
+				    : NULL);
 		json_object_object_add(j, "overridden",
 				       json_object_new_boolean(x->overridden));
-		json_object_object_add(j, "package", json_object_new_string(x->package));
-		json_object_object_add(j, "module", json_object_new_string(x->module));
-		json_object_object_add(j, "message", json_object_new_string(x->msg));
+		json_object_object_add(j, "package",
+				       json_object_new_string(x->package));
+		json_object_object_add(j, "module",
+				       json_object_new_string(x->module));
+		json_object_object_add(j, "message",
+				       json_object_new_string(x->msg));
 		json_object_array_add(f, j);
 	}
 	json_object_object_add(o, "findings", f);
@@ -174,17 +221,22 @@ void flash_say_report(struct cli *cli, const char *cmd,
 	if (rc)
 		return;
 	if (r->up_to_date)
-		cli_say(cli, "%s: %s already runs %s: nothing to do, nothing written",
+		cli_say(cli,
+			"%s: %s already runs %s: nothing to do, nothing "
+			"written",
 			r->usb_path, r->model[0] ? r->model : "the module",
 			r->before);
 	else if (!strcmp(cmd, "backup"))
 		cli_say(cli, "%s: backup of %s in %s (%.1f s)", r->usb_path,
 			r->before[0] ? r->before : "the module", r->backup, s);
 	else
-		cli_say(cli, "%s: %s %s%s%s, now running %s (%.1f s, verified: %s)%s%s",
-			r->usb_path, !strcmp(cmd, "restore") ? "restored" : "updated",
-			r->before[0] ? r->before : "from EDL",
-			" -> ", r->package_rev, r->after, s,
+		cli_say(cli,
+			"%s: %s %s%s%s, now running %s (%.1f s, verified: "
+			"%s)%s%s",
+			r->usb_path,
+			!strcmp(cmd, "restore") ? "restored" : "updated",
+			r->before[0] ? r->before : "from EDL", " -> ",
+			r->package_rev, r->after, s,
 			r->verified[0] ? r->verified : "none",
 			r->backup[0] ? "; backup: " : "", r->backup);
 }
@@ -205,8 +257,10 @@ int flash_finish(struct cli *cli, const char *cmd, const struct flash_report *r,
 		if (cli->logf)
 			fprintf(cli->logf, "error: %s\nhint: %s\n", err->msg,
 				err->hint);
-		json_object_object_add(res, "error", json_object_new_string(err->msg));
-		json_object_object_add(res, "hint", json_object_new_string(err->hint));
+		json_object_object_add(res, "error",
+				       json_object_new_string(err->msg));
+		json_object_object_add(res, "hint",
+				       json_object_new_string(err->hint));
 	}
 	flash_say_report(cli, cmd, r, rc);
 	return cli_result(cli, cmd, res, code);
@@ -254,7 +308,8 @@ int cmd_backup(struct cli *cli, int argc, char **argv)
 		return rc;
 	/* without PKG: the module's own partition table, a cached programmer */
 	a.o.mode = FLASH_MODE_BACKUP;
-	return a.all ? flash_all(cli, "backup", &a) : run_one(cli, "backup", &a);
+	return a.all ? flash_all(cli, "backup", &a)
+		     : run_one(cli, "backup", &a);
 }
 
 int cmd_restore(struct cli *cli, int argc, char **argv)
@@ -302,13 +357,14 @@ int cmd_reset(struct cli *cli, int argc, char **argv)
 	if (rc)
 		goto fail;
 	cli_say(cli, "%s: restarting (%s)", s->modules[i].usb.path,
-		s->modules[i].mode == MF_MODE_EDL ? "Firehose power reset" :
-		"AT+CFUN=1,1");
+		s->modules[i].mode == MF_MODE_EDL ? "Firehose power reset"
+						  : "AT+CFUN=1,1");
 	res = json_object_new_object();
 	json_object_object_add(res, "module",
 			       json_object_new_string(s->modules[i].usb.path));
-	json_object_object_add(res, "mode",
-			       json_object_new_string(mf_mode_name(s->modules[i].mode)));
+	json_object_object_add(
+		res, "mode",
+		json_object_new_string(mf_mode_name(s->modules[i].mode)));
 	pkg_close(&p);
 	free(s);
 	return cli_result(cli, "reset", res, 0);

@@ -15,9 +15,8 @@ struct flash_args {
 json_object *flash_report_json(const struct flash_report *r);
 void flash_say_report(struct cli *cli, const char *cmd,
 		      const struct flash_report *r, int rc);
-int flash_finish(struct cli *cli, const char *cmd,
-		 const struct flash_report *r, int rc,
-		 const struct mf_err *err);
+int flash_finish(struct cli *cli, const char *cmd, const struct flash_report *r,
+		 int rc, const struct mf_err *err);
 /* Every module at once, one thread each; one report per module. */
 int flash_all(struct cli *cli, const char *cmd, struct flash_args *a);
 

@@ -55,10 +55,12 @@ static void job_progress(void *ctx, const char *stage, uint64_t done,
 	if (!j->cli->json)
 		return;
 	f = json_object_new_object();
-	json_object_object_add(f, "module", json_object_new_string(j->m->usb.path));
+	json_object_object_add(f, "module",
+			       json_object_new_string(j->m->usb.path));
 	json_object_object_add(f, "stage", json_object_new_string(stage));
 	json_object_object_add(f, "done", json_object_new_int64((int64_t)done));
-	json_object_object_add(f, "total", json_object_new_int64((int64_t)total));
+	json_object_object_add(f, "total",
+			       json_object_new_int64((int64_t)total));
 	pthread_mutex_lock(j->mu);
 	cli_event(j->cli, "progress", f);
 	pthread_mutex_unlock(j->mu);
@@ -78,15 +80,19 @@ static void report(struct cli *cli, const char *cmd, struct job *j,
 	json_object *o = flash_report_json(&j->r);
 
 	json_object_object_add(o, "ok", json_object_new_boolean(j->rc == 0));
-	json_object_object_add(o, "exit", json_object_new_int(j->rc ?
-			       (j->err.status ? (int)j->err.status : 1) : 0));
+	json_object_object_add(
+		o, "exit",
+		json_object_new_int(
+			j->rc ? (j->err.status ? (int)j->err.status : 1) : 0));
 	if (j->rc) {
 		fprintf(stderr, "%s: %s: %s: %s\n", cli->prog, cmd,
 			j->m->usb.path, j->err.msg);
 		if (j->err.hint[0])
 			fprintf(stderr, "hint: %s\n", j->err.hint);
-		json_object_object_add(o, "error", json_object_new_string(j->err.msg));
-		json_object_object_add(o, "hint", json_object_new_string(j->err.hint));
+		json_object_object_add(o, "error",
+				       json_object_new_string(j->err.msg));
+		json_object_object_add(o, "hint",
+				       json_object_new_string(j->err.hint));
 	}
 	flash_say_report(cli, cmd, &j->r, j->rc);
 	json_object_array_add(arr, o);

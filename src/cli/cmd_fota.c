@@ -13,19 +13,26 @@
 
 static void fota_usage_text(struct cli *cli)
 {
-	cli_note(cli,
-		 "Usage: %s fota FILE --port PATH [options]\n"
-		 "       %s fota --url URL --port PATH [options]\n"
-		 "  --port PATH           the module's AT port (UART or USB AT port)\n"
-		 "  --url URL             let the module download the delta itself\n"
-		 "  --force               start a delta made for another revision\n"
-		 "                        (the module will judge it)\n"
-		 "  --name NAME           file name in the module's UFS (dfota_update.bin)\n"
-		 "  --fota-dir DIR        the module's UFS path for AT+QFOTADL\n"
-		 "  --timeout SEC         the whole update (600)\n"
-		 "  --reopen-timeout SEC  wait for the port after a restart (120)\n"
-		 "  --urc-timeout SEC     silence between progress reports (300)",
-		 cli->prog, cli->prog);
+	cli_note(
+		cli,
+		"Usage: %s fota FILE --port PATH [options]\n"
+		"       %s fota --url URL --port PATH [options]\n"
+		"  --port PATH           the module's AT port (UART or USB AT "
+		"port)\n"
+		"  --url URL             let the module download the delta "
+		"itself\n"
+		"  --force               start a delta made for another "
+		"revision\n"
+		"                        (the module will judge it)\n"
+		"  --name NAME           file name in the module's UFS "
+		"(dfota_update.bin)\n"
+		"  --fota-dir DIR        the module's UFS path for AT+QFOTADL\n"
+		"  --timeout SEC         the whole update (600)\n"
+		"  --reopen-timeout SEC  wait for the port after a restart "
+		"(120)\n"
+		"  --urc-timeout SEC     silence between progress reports "
+		"(300)",
+		cli->prog, cli->prog);
 }
 
 static void on_event(void *ctx, const struct fota_event *ev)
@@ -35,16 +42,20 @@ static void on_event(void *ctx, const struct fota_event *ev)
 
 	switch (ev->kind) {
 	case FOTA_EV_STAGE:
-		json_object_object_add(f, "stage", json_object_new_string(ev->text));
+		json_object_object_add(f, "stage",
+				       json_object_new_string(ev->text));
 		cli_event(cli, "stage", f);
 		return;
 	case FOTA_EV_URC:
-		json_object_object_add(f, "urc",
-				       json_object_new_string(fota_urc_name(ev->urc->kind)));
+		json_object_object_add(
+			f, "urc",
+			json_object_new_string(fota_urc_name(ev->urc->kind)));
 		if (ev->urc->value >= 0)
-			json_object_object_add(f, "value",
-					       json_object_new_int(ev->urc->value));
-		json_object_object_add(f, "line", json_object_new_string(ev->text));
+			json_object_object_add(
+				f, "value",
+				json_object_new_int(ev->urc->value));
+		json_object_object_add(f, "line",
+				       json_object_new_string(ev->text));
 		cli_event(cli, "urc", f);
 		if (ev->urc->kind != FOTA_URC_UPDATING &&
 		    ev->urc->kind != FOTA_URC_RESTORE && !cli->json)
@@ -52,13 +63,18 @@ static void on_event(void *ctx, const struct fota_event *ev)
 		return;
 	case FOTA_EV_PORT_GONE:
 	case FOTA_EV_PORT_BACK:
-		json_object_object_add(f, "state", json_object_new_string(
-			ev->kind == FOTA_EV_PORT_GONE ? "gone" : "back"));
-		json_object_object_add(f, "path", json_object_new_string(ev->text));
+		json_object_object_add(
+			f, "state",
+			json_object_new_string(ev->kind == FOTA_EV_PORT_GONE
+						       ? "gone"
+						       : "back"));
+		json_object_object_add(f, "path",
+				       json_object_new_string(ev->text));
 		cli_event(cli, "port", f);
 		return;
 	case FOTA_EV_RESTART:
-		json_object_object_add(f, "seen", json_object_new_string(ev->text));
+		json_object_object_add(f, "seen",
+				       json_object_new_string(ev->text));
 		cli_event(cli, "restart", f);
 		return;
 	}
@@ -72,11 +88,15 @@ static json_object *result_json(const struct fota_result *res)
 	json_object_object_add(o, "model", json_object_new_string(res->model));
 	json_object_object_add(o, "from", json_object_new_string(res->from));
 	json_object_object_add(o, "to", json_object_new_string(res->to));
-	json_object_object_add(o, "expected", json_object_new_string(res->expected));
-	json_object_object_add(o, "bytes", json_object_new_int64((int64_t)res->bytes));
-	json_object_object_add(o, "fota_error", json_object_new_int(res->fota_code));
+	json_object_object_add(o, "expected",
+			       json_object_new_string(res->expected));
+	json_object_object_add(o, "bytes",
+			       json_object_new_int64((int64_t)res->bytes));
+	json_object_object_add(o, "fota_error",
+			       json_object_new_int(res->fota_code));
 	json_object_object_add(o, "reboots", json_object_new_int(res->reboots));
-	json_object_object_add(o, "resumed", json_object_new_boolean(res->resumed));
+	json_object_object_add(o, "resumed",
+			       json_object_new_boolean(res->resumed));
 	return o;
 }
 
@@ -91,8 +111,16 @@ static int parse_secs(const char *s)
 	return (int)(v * 1000);
 }
 
-enum { OPT_PORT = 1000, OPT_URL, OPT_FORCE, OPT_NAME, OPT_DIR, OPT_TOTAL,
-       OPT_REOPEN, OPT_URC };
+enum {
+	OPT_PORT = 1000,
+	OPT_URL,
+	OPT_FORCE,
+	OPT_NAME,
+	OPT_DIR,
+	OPT_TOTAL,
+	OPT_REOPEN,
+	OPT_URC
+};
 
 static int parse_opts(struct cli *cli, int argc, char **argv,
 		      struct fota_opts *o)
@@ -114,33 +142,52 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		ms = NULL;
 		switch (c) {
-		case OPT_PORT: o->port = optarg; break;
-		case OPT_URL: o->url = optarg; break;
-		case OPT_FORCE: o->force = true; break;
-		case OPT_NAME: o->name = optarg; break;
-		case OPT_DIR: o->fota_dir = optarg; break;
-		case OPT_TOTAL: ms = &o->total_ms; break;
-		case OPT_REOPEN: ms = &o->reopen_ms; break;
-		case OPT_URC: ms = &o->urc_ms; break;
+		case OPT_PORT:
+			o->port = optarg;
+			break;
+		case OPT_URL:
+			o->url = optarg;
+			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
+		case OPT_NAME:
+			o->name = optarg;
+			break;
+		case OPT_DIR:
+			o->fota_dir = optarg;
+			break;
+		case OPT_TOTAL:
+			ms = &o->total_ms;
+			break;
+		case OPT_REOPEN:
+			ms = &o->reopen_ms;
+			break;
+		case OPT_URC:
+			ms = &o->urc_ms;
+			break;
 		case 'h':
 			fota_usage_text(cli);
-			return -1;	/* help shown: nothing else to do */
+			return -1; /* help shown: nothing else to do */
 		default:
 			return cli_usage(cli, "fota", "unknown option");
 		}
 		if (ms && !(*ms = parse_secs(optarg)))
-			return cli_usage(cli, "fota", "bad number of seconds '%s'",
-					 optarg);
+			return cli_usage(cli, "fota",
+					 "bad number of seconds '%s'", optarg);
 	}
 	if (optind < argc)
 		o->file = argv[optind++];
 	if (optind < argc)
-		return cli_usage(cli, "fota", "unexpected argument '%s'", argv[optind]);
+		return cli_usage(cli, "fota", "unexpected argument '%s'",
+				 argv[optind]);
 	if (!o->port)
-		return cli_usage(cli, "fota", "--port PATH is required (the "
+		return cli_usage(cli, "fota",
+				 "--port PATH is required (the "
 				 "module's UART or USB AT port)");
 	if (!o->file == !o->url)
-		return cli_usage(cli, "fota", "give either a delta FILE or --url URL");
+		return cli_usage(cli, "fota",
+				 "give either a delta FILE or --url URL");
 	return 0;
 }
 
@@ -159,7 +206,7 @@ int cmd_fota(struct cli *cli, int argc, char **argv)
 	rc = fota_run(&o, &cli->log, &res, &err);
 	if (rc < 0)
 		return cli_fail(cli, "fota", &err);
-	cli_say(cli, "%s updated: %s -> %s", res.model[0] ? res.model : "module",
-		res.from, res.to);
+	cli_say(cli, "%s updated: %s -> %s",
+		res.model[0] ? res.model : "module", res.from, res.to);
 	return cli_result(cli, "fota", result_json(&res), 0);
 }

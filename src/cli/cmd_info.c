@@ -17,8 +17,8 @@
 
 static void add_str(json_object *o, const char *key, const char *v)
 {
-	json_object_object_add(o, key, v && v[0] ? json_object_new_string(v)
-						 : NULL);
+	json_object_object_add(o, key,
+			       v && v[0] ? json_object_new_string(v) : NULL);
 }
 
 /* "+QCFGEXT: \"disusb\",1" -> 1; -1 when absent or unparsable */
@@ -64,21 +64,22 @@ static int info_normal(struct cli *cli, const struct mf_module *m,
 	cli_at_close(&at);
 
 	cli_say(cli, "model:     %s %s", id.manufacturer, id.model);
-	cli_say(cli, "revision:  %s", id.full_revision[0] ? id.full_revision
-							  : id.revision);
+	cli_say(cli, "revision:  %s",
+		id.full_revision[0] ? id.full_revision : id.revision);
 	cli_say(cli, "imei:      %s", id.imei);
 	if (disusb >= 0)
 		cli_say(cli, "usb:       %s (AT+QCFGEXT=\"disusb\" answers %d)",
 			disusb ? "disabled" : "enabled", disusb);
 	add_str(res, "manufacturer", id.manufacturer);
 	add_str(res, "model", id.model);
-	add_str(res, "revision", id.full_revision[0] ? id.full_revision
-						     : id.revision);
+	add_str(res, "revision",
+		id.full_revision[0] ? id.full_revision : id.revision);
 	add_str(res, "baseline", id.revision);
 	add_str(res, "imei", id.imei);
 	add_str(res, "chip", model ? model->chip : NULL);
-	json_object_object_add(res, "usb_enabled", disusb < 0 ? NULL :
-			       json_object_new_boolean(disusb == 0));
+	json_object_object_add(
+		res, "usb_enabled",
+		disusb < 0 ? NULL : json_object_new_boolean(disusb == 0));
 
 	/* the build id is a second opinion: its absence is not fatal */
 	if (!dm || !dm->dev[0])
@@ -91,8 +92,10 @@ static int info_normal(struct cli *cli, const struct mf_module *m,
 		cli_say(cli, "build id:  %s (msm 0x%08x)", b.revision, b.msm);
 		add_str(res, "build_id", b.revision);
 	} else {
-		mf_log(&cli->log, MF_LOG_WARN, "DIAG build id query on %s "
-		       "got no answer", dm->dev);
+		mf_log(&cli->log, MF_LOG_WARN,
+		       "DIAG build id query on %s "
+		       "got no answer",
+		       dm->dev);
 	}
 	link_close(l);
 	return 0;
@@ -116,7 +119,8 @@ static int info_edl(struct cli *cli, const struct mf_module *m,
 	if (rc < 0)
 		return rc;
 	if (!id.cmd_mode) {
-		cli_say(cli, "the boot ROM refused Sahara command mode: no serial,"
+		cli_say(cli,
+			"the boot ROM refused Sahara command mode: no serial,"
 			" HW ID or PK hash");
 		return 0;
 	}
@@ -145,7 +149,8 @@ int cmd_info(struct cli *cli, int argc, char **argv)
 	int idx, rc;
 
 	if (argc > 1)
-		return cli_usage(cli, "info", "takes no arguments (select with -d)");
+		return cli_usage(cli, "info",
+				 "takes no arguments (select with -d)");
 	s = cli_scan(cli, &err);
 	if (!s)
 		return cli_fail(cli, "info", &err);
@@ -159,8 +164,10 @@ int cmd_info(struct cli *cli, int argc, char **argv)
 	mj = cli_module_json(m);
 	cli_say(cli, "usb:       %s %04x:%04x (%s mode)", m->usb.path,
 		m->usb.vid, m->usb.pid, mf_mode_name(m->mode));
-	json_object_object_add(res, "usb_path", json_object_new_string(m->usb.path));
-	json_object_object_add(res, "mode", json_object_new_string(mf_mode_name(m->mode)));
+	json_object_object_add(res, "usb_path",
+			       json_object_new_string(m->usb.path));
+	json_object_object_add(res, "mode",
+			       json_object_new_string(mf_mode_name(m->mode)));
 	if (json_object_object_get_ex(mj, "ports", &v))
 		json_object_object_add(res, "ports", json_object_get(v));
 	json_object_object_add(res, "module", mj);

@@ -60,15 +60,20 @@ static json_object *ident_json(const struct pkg *p)
 	json_object_object_add(o, "name", json_object_new_string(p->name));
 	if (!p->has_ident)
 		return o;
-	json_object_object_add(o, "revision", json_object_new_string(id->revision));
-	json_object_object_add(o, "baseline", json_object_new_string(id->baseline));
+	json_object_object_add(o, "revision",
+			       json_object_new_string(id->revision));
+	json_object_object_add(o, "baseline",
+			       json_object_new_string(id->baseline));
 	json_object_object_add(o, "model", json_object_new_string(id->model));
 	json_object_object_add(o, "hw", json_object_new_int((int)id->hw));
 	json_object_object_add(o, "release", json_object_new_int((int)id->rel));
-	json_object_object_add(o, "flash_gbit", json_object_new_int((int)id->flash_gbit));
-	json_object_object_add(o, "variant",
-			       json_object_new_string(pkg_variant_name(id->variant)));
-	json_object_object_add(o, "version", json_object_new_string(id->version));
+	json_object_object_add(o, "flash_gbit",
+			       json_object_new_int((int)id->flash_gbit));
+	json_object_object_add(
+		o, "variant",
+		json_object_new_string(pkg_variant_name(id->variant)));
+	json_object_object_add(o, "version",
+			       json_object_new_string(id->version));
 	json_object_object_add(o, "beta", json_object_new_boolean(id->beta));
 	return o;
 }
@@ -78,23 +83,34 @@ static json_object *prog_json(const struct pkg *p)
 	json_object *o = json_object_new_object();
 	char h[2 * 48 + 1];
 
-	json_object_object_add(o, "file", json_object_new_string(p->programmer));
+	json_object_object_add(o, "file",
+			       json_object_new_string(p->programmer));
 	json_object_object_add(o, "chip",
-			       p->chip ? json_object_new_string(p->chip->name) : NULL);
-	json_object_object_add(o, "elf64", json_object_new_boolean(p->prog.elf64));
-	json_object_object_add(o, "mbn_version", json_object_new_int((int)p->prog.mbn_version));
-	json_object_object_add(o, "signed", json_object_new_boolean(p->prog.is_signed));
-	json_object_object_add(o, "signature_size", json_object_new_int((int)p->prog.sig_size));
-	json_object_object_add(o, "cert_chain_size", json_object_new_int((int)p->prog.cert_size));
-	json_object_object_add(o, "certs", json_object_new_int((int)p->prog.ncerts));
+			       p->chip ? json_object_new_string(p->chip->name)
+				       : NULL);
+	json_object_object_add(o, "elf64",
+			       json_object_new_boolean(p->prog.elf64));
+	json_object_object_add(o, "mbn_version",
+			       json_object_new_int((int)p->prog.mbn_version));
+	json_object_object_add(o, "signed",
+			       json_object_new_boolean(p->prog.is_signed));
+	json_object_object_add(o, "signature_size",
+			       json_object_new_int((int)p->prog.sig_size));
+	json_object_object_add(o, "cert_chain_size",
+			       json_object_new_int((int)p->prog.cert_size));
+	json_object_object_add(o, "certs",
+			       json_object_new_int((int)p->prog.ncerts));
 	if (p->prog.has_root) {
 		hexstr(h, p->prog.root_sha256, 32);
-		json_object_object_add(o, "root_sha256", json_object_new_string(h));
+		json_object_object_add(o, "root_sha256",
+				       json_object_new_string(h));
 		hexstr(h, p->prog.root_sha384, 48);
-		json_object_object_add(o, "root_sha384", json_object_new_string(h));
+		json_object_object_add(o, "root_sha384",
+				       json_object_new_string(h));
 	}
 	if (p->programmer_why)
-		json_object_object_add(o, "why", json_object_new_string(p->programmer_why));
+		json_object_object_add(
+			o, "why", json_object_new_string(p->programmer_why));
 	return o;
 }
 
@@ -110,25 +126,44 @@ static json_object *plan_json(struct cli *cli, const struct pkg *p)
 		part = pkg_cmd_partition(p, c);
 		o = json_object_new_object();
 		json_object_object_add(o, "op", json_object_new_string(c->tag));
-		json_object_object_add(o, "partition", part ? json_object_new_string(part) : NULL);
-		json_object_object_add(o, "start", json_object_new_string(c->start.text));
+		json_object_object_add(o, "partition",
+				       part ? json_object_new_string(part)
+					    : NULL);
+		json_object_object_add(o, "start",
+				       json_object_new_string(c->start.text));
 		if (c->has_part_sectors)
-			json_object_object_add(o, "sectors", json_object_new_int64((int64_t)c->part_sectors));
-		json_object_object_add(o, "whole_disk", json_object_new_boolean(c->whole_disk));
-		json_object_object_add(o, "vendor", json_object_new_boolean(c->vendor));
+			json_object_object_add(
+				o, "sectors",
+				json_object_new_int64(
+					(int64_t)c->part_sectors));
+		json_object_object_add(o, "whole_disk",
+				       json_object_new_boolean(c->whole_disk));
+		json_object_object_add(o, "vendor",
+				       json_object_new_boolean(c->vendor));
 		if (c->op == PKG_OP_PROGRAM) {
-			json_object_object_add(o, "image", json_object_new_string(c->filename));
-			json_object_object_add(o, "present", json_object_new_boolean(c->present));
+			json_object_object_add(
+				o, "image",
+				json_object_new_string(c->filename));
+			json_object_object_add(
+				o, "present",
+				json_object_new_boolean(c->present));
 			if (c->present) {
-				json_object_object_add(o, "size", json_object_new_int64((int64_t)c->file_size));
-				json_object_object_add(o, "fits", json_object_new_boolean(c->fits));
+				json_object_object_add(
+					o, "size",
+					json_object_new_int64(
+						(int64_t)c->file_size));
+				json_object_object_add(
+					o, "fits",
+					json_object_new_boolean(c->fits));
 			}
 		}
 		json_object_array_add(a, o);
-		cli_say(cli, "  %-8s %-12s start %-10s sectors %-7llu %s%s%s", c->tag,
-			part ? part : "-", c->start.text,
+		cli_say(cli, "  %-8s %-12s start %-10s sectors %-7llu %s%s%s",
+			c->tag, part ? part : "-", c->start.text,
 			(unsigned long long)c->part_sectors,
-			c->op == PKG_OP_PROGRAM ? c->filename : (c->whole_disk ? "(whole disk)" : ""),
+			c->op == PKG_OP_PROGRAM
+				? c->filename
+				: (c->whole_disk ? "(whole disk)" : ""),
 			c->op == PKG_OP_PROGRAM && !c->present ? " ABSENT" : "",
 			c->op == PKG_OP_PROGRAM && c->present ? " fits" : "");
 	}
@@ -137,49 +172,72 @@ static json_object *plan_json(struct cli *cli, const struct pkg *p)
 
 static json_object *md5_json(struct cli *cli, const struct pkg *p)
 {
-	static const char *const res[] = { "ok", "mismatch", "absent", "not shipped" };
-	json_object *o = json_object_new_object(), *a = json_object_new_array(), *e;
+	static const char *const res[] = { "ok", "mismatch", "absent",
+					   "not shipped" };
+	json_object *o = json_object_new_object(), *a = json_object_new_array(),
+		    *e;
 	size_t i;
 
-	json_object_object_add(o, "file", p->md5.file ? json_object_new_string(p->md5.file) : NULL);
+	json_object_object_add(o, "file",
+			       p->md5.file ? json_object_new_string(p->md5.file)
+					   : NULL);
 	json_object_object_add(o, "ok", json_object_new_int((int)p->md5.ok));
-	json_object_object_add(o, "absent", json_object_new_int((int)p->md5.absent));
-	json_object_object_add(o, "not_shipped", json_object_new_int((int)p->md5.not_shipped));
+	json_object_object_add(o, "absent",
+			       json_object_new_int((int)p->md5.absent));
+	json_object_object_add(o, "not_shipped",
+			       json_object_new_int((int)p->md5.not_shipped));
 	for (i = 0; i < p->md5.n; i++) {
 		e = json_object_new_object();
-		json_object_object_add(e, "name", json_object_new_string(p->md5.entries[i].name));
-		json_object_object_add(e, "result",
-				       json_object_new_string(res[p->md5.entries[i].result]));
+		json_object_object_add(
+			e, "name",
+			json_object_new_string(p->md5.entries[i].name));
+		json_object_object_add(
+			e, "result",
+			json_object_new_string(res[p->md5.entries[i].result]));
 		json_object_array_add(a, e);
 	}
 	json_object_object_add(o, "entries", a);
 	if (p->md5.file)
-		cli_say(cli, "md5: %zu ok, %zu absent, %zu never shipped", p->md5.ok,
-			p->md5.absent, p->md5.not_shipped);
+		cli_say(cli, "md5: %zu ok, %zu absent, %zu never shipped",
+			p->md5.ok, p->md5.absent, p->md5.not_shipped);
 	return o;
 }
 
 static json_object *verdict_json(struct cli *cli, const struct pkg_verdict *v)
 {
-	json_object *o = json_object_new_object(), *a = json_object_new_array(), *f;
+	json_object *o = json_object_new_object(), *a = json_object_new_array(),
+		    *f;
 	size_t i;
 
-	json_object_object_add(o, "verdict", json_object_new_string(pkg_verdict_name(v->kind)));
+	json_object_object_add(
+		o, "verdict",
+		json_object_new_string(pkg_verdict_name(v->kind)));
 	for (i = 0; i < v->n; i++) {
 		f = json_object_new_object();
-		json_object_object_add(f, "rule", json_object_new_string(v->f[i].rule));
-		json_object_object_add(f, "package", json_object_new_string(v->f[i].package));
-		json_object_object_add(f, "module", json_object_new_string(v->f[i].module));
-		json_object_object_add(f, "override", v->f[i].override ?
-				       json_object_new_string(v->f[i].override) : NULL);
-		json_object_object_add(f, "overridden", json_object_new_boolean(v->f[i].overridden));
-		json_object_object_add(f, "message", json_object_new_string(v->f[i].msg));
+		json_object_object_add(f, "rule",
+				       json_object_new_string(v->f[i].rule));
+		json_object_object_add(f, "package",
+				       json_object_new_string(v->f[i].package));
+		json_object_object_add(f, "module",
+				       json_object_new_string(v->f[i].module));
+		json_object_object_add(
+			f, "override",
+			v->f[i].override
+				? json_object_new_string(v->f[i].override)
+				: NULL);
+		json_object_object_add(
+			f, "overridden",
+			json_object_new_boolean(v->f[i].overridden));
+		json_object_object_add(f, "message",
+				       json_object_new_string(v->f[i].msg));
 		json_object_array_add(a, f);
 		cli_say(cli, "%s [%s]: %s (package %s, module %s)%s%s",
-			v->f[i].overridden ? "overridden" : "refused", v->f[i].rule,
-			v->f[i].msg, v->f[i].package, v->f[i].module,
-			v->f[i].override ? (v->f[i].overridden ? ": allowed by " : "; override: ") :
-					   "; no override",
+			v->f[i].overridden ? "overridden" : "refused",
+			v->f[i].rule, v->f[i].msg, v->f[i].package,
+			v->f[i].module,
+			v->f[i].override ? (v->f[i].overridden ? ": allowed by "
+							       : "; override: ")
+					 : "; no override",
 			v->f[i].override ? v->f[i].override : "");
 	}
 	json_object_object_add(o, "findings", a);
@@ -195,24 +253,31 @@ static int report(struct cli *cli, struct pkg *p, struct inspect_args *ia)
 	size_t i;
 	int code = 0;
 
-	cli_say(cli, "package: %s (%s%s)", p->has_ident ? p->ident.revision : p->name,
+	cli_say(cli, "package: %s (%s%s)",
+		p->has_ident ? p->ident.revision : p->name,
 		p->has_ident ? p->ident.model : "unknown model",
 		p->ident.variant == PKG_VARIANT_QUECOPEN ? ", QuecOpen" : "");
 	cli_say(cli, "programmer: %s, chip %s, %s", p->programmer,
 		p->chip ? p->chip->name : "unknown",
 		p->prog.is_signed ? "signed" : "unsigned");
-	cli_say(cli, "geometry: %s, rawprogram %s", p->geo.name[0] ? p->geo.name : "unknown",
-		p->rawprogram);
+	cli_say(cli, "geometry: %s, rawprogram %s",
+		p->geo.name[0] ? p->geo.name : "unknown", p->rawprogram);
 	json_object_object_add(res, "package", ident_json(p));
 	json_object_object_add(res, "programmer", prog_json(p));
-	json_object_object_add(res, "geometry", json_object_new_string(p->geo.name));
-	json_object_object_add(res, "page_size", json_object_new_int((int)p->geo.page_size));
-	json_object_object_add(res, "rawprogram", json_object_new_string(p->rawprogram));
-	json_object_object_add(res, "factory", json_object_new_boolean(p->factory));
+	json_object_object_add(res, "geometry",
+			       json_object_new_string(p->geo.name));
+	json_object_object_add(res, "page_size",
+			       json_object_new_int((int)p->geo.page_size));
+	json_object_object_add(res, "rawprogram",
+			       json_object_new_string(p->rawprogram));
+	json_object_object_add(res, "factory",
+			       json_object_new_boolean(p->factory));
 	json_object_object_add(res, "plan", plan_json(cli, p));
-	json_object_object_add(res, "mibib_entries", json_object_new_int((int)p->mibib.n));
+	json_object_object_add(res, "mibib_entries",
+			       json_object_new_int((int)p->mibib.n));
 	json_object_object_add(res, "md5", md5_json(cli, p));
-	json_object_object_add(res, "absent", json_object_new_int((int)p->absent));
+	json_object_object_add(res, "absent",
+			       json_object_new_int((int)p->absent));
 	for (i = 0; i < p->nwarn; i++) {
 		json_object_array_add(w, json_object_new_string(p->warn[i]));
 		cli_note(cli, "warning: %s", p->warn[i]);
@@ -225,7 +290,8 @@ static int report(struct cli *cli, struct pkg *p, struct inspect_args *ia)
 			code = MF_REFUSED;
 	}
 	if (!code && p->absent) {
-		cli_say(cli, "incomplete: %zu image(s) of the plan are absent", p->absent);
+		cli_say(cli, "incomplete: %zu image(s) of the plan are absent",
+			p->absent);
 		code = MF_BAD_PACKAGE;
 	}
 	return cli_result(cli, "inspect", res, code);
@@ -244,8 +310,21 @@ static int geometry_arg(const char *s, struct pkg_module *m)
 	return 0;
 }
 
-enum { O_FOR = 256, O_FACTORY, O_JSON, O_MSM, O_PK, O_GEO, O_MODEL, O_VARIANT,
-       O_ADOWN, O_ACROSS, O_AVAR, O_ACAL, O_NOMD5 };
+enum {
+	O_FOR = 256,
+	O_FACTORY,
+	O_JSON,
+	O_MSM,
+	O_PK,
+	O_GEO,
+	O_MODEL,
+	O_VARIANT,
+	O_ADOWN,
+	O_ACROSS,
+	O_AVAR,
+	O_ACAL,
+	O_NOMD5
+};
 
 static int parse_args(struct cli *cli, int argc, char **argv,
 		      struct inspect_args *ia, const char **path)
@@ -271,41 +350,70 @@ static int parse_args(struct cli *cli, int argc, char **argv,
 	ia->mod.variant = -1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case O_FOR: ia->mod.revision = optarg; ia->have_module = true; break;
-		case O_FACTORY: ia->opts.factory = true; break;
-		case O_JSON: cli->json = true; break;
+		case O_FOR:
+			ia->mod.revision = optarg;
+			ia->have_module = true;
+			break;
+		case O_FACTORY:
+			ia->opts.factory = true;
+			break;
+		case O_JSON:
+			cli->json = true;
+			break;
 		case O_MSM:
 			ia->mod.msm_id = (uint32_t)strtoul(optarg, NULL, 0);
 			ia->have_module = true;
 			break;
 		case O_PK:
-			if (parse_hex(optarg, ia->mod.pk_hash, 64, &ia->mod.pk_hash_len) ||
-			    (ia->mod.pk_hash_len != 32 && ia->mod.pk_hash_len != 48))
-				return cli_usage(cli, "inspect", "--pk-hash takes 64 or 96 hex digits");
+			if (parse_hex(optarg, ia->mod.pk_hash, 64,
+				      &ia->mod.pk_hash_len) ||
+			    (ia->mod.pk_hash_len != 32 &&
+			     ia->mod.pk_hash_len != 48))
+				return cli_usage(
+					cli, "inspect",
+					"--pk-hash takes 64 or 96 hex digits");
 			ia->have_module = true;
 			break;
 		case O_GEO:
 			if (geometry_arg(optarg, &ia->mod))
-				return cli_usage(cli, "inspect", "--geometry takes p2K_b128K or p4K_b256K");
+				return cli_usage(cli, "inspect",
+						 "--geometry takes p2K_b128K "
+						 "or p4K_b256K");
 			ia->have_module = true;
 			break;
-		case O_MODEL: ia->mod.model = optarg; ia->have_module = true; break;
+		case O_MODEL:
+			ia->mod.model = optarg;
+			ia->have_module = true;
+			break;
 		case O_VARIANT:
-			ia->mod.variant = strcasecmp(optarg, "standard") ? PKG_VARIANT_QUECOPEN :
-					  PKG_VARIANT_STANDARD;
+			ia->mod.variant = strcasecmp(optarg, "standard")
+						  ? PKG_VARIANT_QUECOPEN
+						  : PKG_VARIANT_STANDARD;
 			ia->have_module = true;
 			break;
-		case O_ADOWN: ia->allow.downgrade = true; break;
-		case O_ACROSS: ia->allow.cross_baseline = true; break;
-		case O_AVAR: ia->allow.variant_change = true; break;
-		case O_ACAL: ia->allow.calibration_write = true; break;
-		case O_NOMD5: ia->opts.no_md5 = true; break;
+		case O_ADOWN:
+			ia->allow.downgrade = true;
+			break;
+		case O_ACROSS:
+			ia->allow.cross_baseline = true;
+			break;
+		case O_AVAR:
+			ia->allow.variant_change = true;
+			break;
+		case O_ACAL:
+			ia->allow.calibration_write = true;
+			break;
+		case O_NOMD5:
+			ia->opts.no_md5 = true;
+			break;
 		default:
 			return cli_usage(cli, "inspect", "unknown option");
 		}
 	}
 	if (optind + 1 != argc)
-		return cli_usage(cli, "inspect", "takes exactly one package (folder, .zip or .7z)");
+		return cli_usage(
+			cli, "inspect",
+			"takes exactly one package (folder, .zip or .7z)");
 	*path = argv[optind];
 	return 0;
 }
@@ -334,9 +442,11 @@ static int module_from_select(struct cli *cli, struct inspect_args *ia,
 	m = &s->modules[i];
 	if (m->mode != MF_MODE_NORMAL) {
 		rc = mf_err_set(err, MF_FAILED, -EAGAIN,
-				"module %s is not in normal mode: inspect -d reads its identity over AT",
+				"module %s is not in normal mode: inspect -d "
+				"reads its identity over AT",
 				m->usb.path);
-		mf_err_hint(err, "give its revision with --for REVISION; flash reads the identity in EDL itself");
+		mf_err_hint(err, "give its revision with --for REVISION; flash "
+				 "reads the identity in EDL itself");
 		free(s);
 		return rc;
 	}
@@ -351,8 +461,10 @@ static int module_from_select(struct cli *cli, struct inspect_args *ia,
 			ia->mod.variant = dev.variant;
 		ia->have_module = true;
 		mf_log(&cli->log, MF_LOG_INFO,
-		       "module %s: %s; chip, PK hash and NAND geometry are checked by flash in EDL",
-		       m->usb.path, dev.revision ? dev.revision : "revision unknown");
+		       "module %s: %s; chip, PK hash and NAND geometry are "
+		       "checked by flash in EDL",
+		       m->usb.path,
+		       dev.revision ? dev.revision : "revision unknown");
 	}
 	free(s);
 	return rc;

@@ -68,8 +68,8 @@ static int pick_by_imei(struct cli *cli, const struct mf_scan *s,
 			const char *imei, struct mf_err *err)
 {
 	for (size_t i = 0; i < s->nmodules; i++) {
-		const struct mf_port *p = mf_module_port(&s->modules[i],
-							 MF_ROLE_AT);
+		const struct mf_port *p =
+			mf_module_port(&s->modules[i], MF_ROLE_AT);
 		struct mf_err e2 = { 0 };
 		struct at_port at;
 		char got[32] = "";
@@ -86,7 +86,7 @@ static int pick_by_imei(struct cli *cli, const struct mf_scan *s,
 	mf_err_set(err, MF_NO_DEVICE, -ENODEV,
 		   "no module answers AT+CGSN with IMEI %s", imei);
 	mf_err_hint(err, "run 'modemflash info' on each module ('modemflash "
-		    "list' shows them) to see their IMEIs");
+			 "list' shows them) to see their IMEIs");
 	return -ENODEV;
 }
 
@@ -113,7 +113,7 @@ int cli_pick(struct cli *cli, const struct mf_scan *s, struct mf_err *err)
 		   "-d %s (a Sahara serial) needs exactly one module in EDL",
 		   cli->select);
 	mf_err_hint(err, "select EDL modules by USB path: -d USBPATH "
-		    "('modemflash list')");
+			 "('modemflash list')");
 	return -ENODEV;
 }
 
@@ -123,15 +123,17 @@ static json_object *port_json(const struct mf_port *p)
 	char cls[16];
 
 	snprintf(cls, sizeof(cls), "%02x/%02x/%02x", p->cls, p->sub, p->proto);
-	json_object_object_add(o, "role", json_object_new_string(mf_role_name(p->role)));
+	json_object_object_add(o, "role",
+			       json_object_new_string(mf_role_name(p->role)));
 	json_object_object_add(o, "interface", json_object_new_int(p->num));
 	json_object_object_add(o, "class", json_object_new_string(cls));
-	json_object_object_add(o, "driver", p->driver[0] ?
-			       json_object_new_string(p->driver) : NULL);
-	json_object_object_add(o, "tty", p->tty[0] ?
-			       json_object_new_string(p->tty) : NULL);
-	json_object_object_add(o, "dev", p->dev[0] ?
-			       json_object_new_string(p->dev) : NULL);
+	json_object_object_add(o, "driver",
+			       p->driver[0] ? json_object_new_string(p->driver)
+					    : NULL);
+	json_object_object_add(
+		o, "tty", p->tty[0] ? json_object_new_string(p->tty) : NULL);
+	json_object_object_add(
+		o, "dev", p->dev[0] ? json_object_new_string(p->dev) : NULL);
 	return o;
 }
 
@@ -145,8 +147,10 @@ static void usb_json(json_object *o, const struct mf_usb_dev *d)
 	json_object_object_add(o, "busnum", json_object_new_int(d->busnum));
 	json_object_object_add(o, "devnum", json_object_new_int(d->devnum));
 	json_object_object_add(o, "speed", json_object_new_int(d->speed));
-	json_object_object_add(o, "manufacturer", json_object_new_string(d->manufacturer));
-	json_object_object_add(o, "product", json_object_new_string(d->product));
+	json_object_object_add(o, "manufacturer",
+			       json_object_new_string(d->manufacturer));
+	json_object_object_add(o, "product",
+			       json_object_new_string(d->product));
 	json_object_object_add(o, "serial", json_object_new_string(d->serial));
 }
 
@@ -157,19 +161,26 @@ json_object *cli_module_json(const struct mf_module *m)
 	json_object *roles = json_object_new_object();
 
 	usb_json(o, &m->usb);
-	json_object_object_add(o, "model", json_object_new_string(
-		m->id ? m->id->models : "unknown Quectel device"));
-	json_object_object_add(o, "mode", json_object_new_string(mf_mode_name(m->mode)));
-	json_object_object_add(o, "composition", m->id && m->id->composition ?
-			       json_object_new_string(m->id->composition) : NULL);
-	json_object_object_add(o, "chip", m->model ?
-			       json_object_new_string(m->model->chip) : NULL);
+	json_object_object_add(
+		o, "model",
+		json_object_new_string(m->id ? m->id->models
+					     : "unknown Quectel device"));
+	json_object_object_add(o, "mode",
+			       json_object_new_string(mf_mode_name(m->mode)));
+	json_object_object_add(
+		o, "composition",
+		m->id && m->id->composition
+			? json_object_new_string(m->id->composition)
+			: NULL);
+	json_object_object_add(o, "chip",
+			       m->model ? json_object_new_string(m->model->chip)
+					: NULL);
 	for (size_t i = 0; i < m->usb.nports; i++) {
 		const struct mf_port *p = &m->usb.ports[i];
 
 		json_object_array_add(ports, port_json(p));
-		if (p->dev[0] && !json_object_object_get_ex(roles,
-					mf_role_name(p->role), NULL))
+		if (p->dev[0] && !json_object_object_get_ex(
+					 roles, mf_role_name(p->role), NULL))
 			json_object_object_add(roles, mf_role_name(p->role),
 					       json_object_new_string(p->dev));
 	}

@@ -21,37 +21,54 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "list", cmd_list, "", "every module: USB path, VID:PID, model, mode, its ports by role" },
-	{ "info", cmd_info, "", "model, revision, IMEI, USB state; in EDL: Sahara serial, HW ID, PK hash" },
-	{ "doctor", cmd_doctor, "[--port PATH]", "why can this module not be updated? each finding with the fix" },
-	{ "usb-enable", cmd_usb_enable, "--port PATH", "switch USB back on over the UART and restart the module" },
-	{ "inspect", cmd_inspect, "PKG [--for REV]", "validate a package; with --for or -d, the verdict for that module" },
-	{ "flash", cmd_flash, "PKG [options]", "the safe update: preflight, backup, flash, verify, post-check" },
-	{ "backup", cmd_backup, "[-o DIR] [PKG]", "read the module's partitions into a restorable package" },
-	{ "restore", cmd_restore, "DIR", "write a backup (or any package) back, also from EDL" },
-	{ "fota", cmd_fota, "FILE --port PATH", "delta firmware update over AT (UART or USB AT port)" },
+	{ "list", cmd_list, "",
+	  "every module: USB path, VID:PID, model, mode, its ports by role" },
+	{ "info", cmd_info, "",
+	  "model, revision, IMEI, USB state; in EDL: Sahara serial, HW ID, PK "
+	  "hash" },
+	{ "doctor", cmd_doctor, "[--port PATH]",
+	  "why can this module not be updated? each finding with the fix" },
+	{ "usb-enable", cmd_usb_enable, "--port PATH",
+	  "switch USB back on over the UART and restart the module" },
+	{ "inspect", cmd_inspect, "PKG [--for REV]",
+	  "validate a package; with --for or -d, the verdict for that module" },
+	{ "flash", cmd_flash, "PKG [options]",
+	  "the safe update: preflight, backup, flash, verify, post-check" },
+	{ "backup", cmd_backup, "[-o DIR] [PKG]",
+	  "read the module's partitions into a restorable package" },
+	{ "restore", cmd_restore, "DIR",
+	  "write a backup (or any package) back, also from EDL" },
+	{ "fota", cmd_fota, "FILE --port PATH",
+	  "delta firmware update over AT (UART or USB AT port)" },
 	{ "reset", cmd_reset, "", "restart the module" },
 };
 
 static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-		"Usage: %s [--sysroot DIR] [-d SEL] [--json] [--log FILE] [-v|-q] COMMAND ...\n"
-		"Update the firmware of Qualcomm-based cellular modules, safely.\n\n"
+		"Usage: %s [--sysroot DIR] [-d SEL] [--json] [--log FILE] "
+		"[-v|-q] COMMAND ...\n"
+		"Update the firmware of Qualcomm-based cellular modules, "
+		"safely.\n\n"
 		"Options:\n"
-		"  --sysroot DIR  read sys/bus/usb/devices and dev/ below DIR (default /)\n"
-		"  -d SEL         select a module: USB path, IMEI, Sahara serial or port path\n"
-		"  --json         JSON Lines on stdout: events, then one result object\n"
+		"  --sysroot DIR  read sys/bus/usb/devices and dev/ below DIR "
+		"(default /)\n"
+		"  -d SEL         select a module: USB path, IMEI, Sahara "
+		"serial or port path\n"
+		"  --json         JSON Lines on stdout: events, then one "
+		"result object\n"
 		"  --log FILE     write the full protocol trace to FILE\n"
 		"  -v, -q         more or less output (-vv traces every byte)\n"
 		"  -h, --help     this help;  -V, --version  the version\n\n"
-		"Commands:\n", prog);
+		"Commands:\n",
+		prog);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %-17s %s\n", commands[i].name,
 			commands[i].args, commands[i].help);
-	fprintf(f,
-		"\nExit codes: 0 done, 1 failed, 2 usage, 3 refused by preflight,\n"
-		"4 no module or port, 5 timed out, 6 verification mismatch, 7 bad package.\n");
+	fprintf(f, "\nExit codes: 0 done, 1 failed, 2 usage, 3 refused by "
+		   "preflight,\n"
+		   "4 no module or port, 5 timed out, 6 verification mismatch, "
+		   "7 bad package.\n");
 }
 
 static const char *level_name(enum mf_level level)
@@ -92,9 +109,10 @@ static void emit(void *ctx, enum mf_level level, const char *msg)
 	if (cli->json && level <= MF_LOG_INFO) {
 		json_object *f = json_object_new_object();
 
-		json_object_object_add(f, "level",
-				       json_object_new_string(level_name(level)));
-		json_object_object_add(f, "message", json_object_new_string(msg));
+		json_object_object_add(
+			f, "level", json_object_new_string(level_name(level)));
+		json_object_object_add(f, "message",
+				       json_object_new_string(msg));
 		cli_event(cli, "log", f);
 	}
 }
@@ -105,7 +123,8 @@ static void draw_bar(struct cli *cli, const char *stage, uint64_t done,
 	double secs = (double)(now - cli->stage_start_ms) / 1000.0;
 	double rate = secs > 0 ? (double)done / secs / 1e6 : 0;
 	int pct = total ? (int)(done * 100 / total) : 0;
-	int width = 30, fill = total ? (int)(done * (uint64_t)width / total) : 0;
+	int width = 30,
+	    fill = total ? (int)(done * (uint64_t)width / total) : 0;
 	char bar[64];
 
 	for (int i = 0; i < width; i++)
@@ -134,15 +153,19 @@ static void progress(void *ctx, const char *stage, uint64_t done,
 		cli->stage_start_ms = now;
 		cli->last_bar_ms = 0;
 	}
-	if (!new_stage && !last && now - cli->last_bar_ms < PROGRESS_INTERVAL_MS)
+	if (!new_stage && !last &&
+	    now - cli->last_bar_ms < PROGRESS_INTERVAL_MS)
 		return;
 	cli->last_bar_ms = now;
 	if (cli->json) {
 		json_object *f = json_object_new_object();
 
-		json_object_object_add(f, "stage", json_object_new_string(stage));
-		json_object_object_add(f, "done", json_object_new_int64((int64_t)done));
-		json_object_object_add(f, "total", json_object_new_int64((int64_t)total));
+		json_object_object_add(f, "stage",
+				       json_object_new_string(stage));
+		json_object_object_add(f, "done",
+				       json_object_new_int64((int64_t)done));
+		json_object_object_add(f, "total",
+				       json_object_new_int64((int64_t)total));
 		cli_event(cli, "progress", f);
 	} else if (cli->tty && cli->verbosity >= 0) {
 		draw_bar(cli, stage, done, total, now);
@@ -204,8 +227,8 @@ int main(int argc, char **argv)
 	if (log_path) {
 		cli.logf = fopen(log_path, "a");
 		if (!cli.logf) {
-			fprintf(stderr, "%s: cannot open log file %s\n", cli.prog,
-				log_path);
+			fprintf(stderr, "%s: cannot open log file %s\n",
+				cli.prog, log_path);
 			return MF_USAGE;
 		}
 	}
@@ -214,7 +237,8 @@ int main(int argc, char **argv)
 	cli.log.progress = progress;
 	cli.log.ctx = &cli;
 	cli.log.max_level = (cli.logf || cli.verbosity >= 2) ? MF_LOG_TRACE
-			    : cli.verbosity >= 1 ? MF_LOG_DEVICE : MF_LOG_INFO;
+			    : cli.verbosity >= 1	     ? MF_LOG_DEVICE
+							     : MF_LOG_INFO;
 
 	rc = -1;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
@@ -228,7 +252,8 @@ int main(int argc, char **argv)
 		break;
 	}
 	if (rc < 0) {
-		fprintf(stderr, "%s: unknown command '%s'\n", cli.prog, argv[optind]);
+		fprintf(stderr, "%s: unknown command '%s'\n", cli.prog,
+			argv[optind]);
 		usage(stderr, cli.prog);
 		rc = MF_USAGE;
 	}

@@ -6,10 +6,10 @@
 
 #include "base/clock.h"
 
-__attribute__((format(printf, 2, 0)))
-static void vsay(FILE *f, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vsay(FILE *f, const char *fmt,
+						       va_list ap)
 {
-	if (!fmt)	/* never; says so to GCC's -Wformat-overflow under UBSan */
+	if (!fmt) /* never; says so to GCC's -Wformat-overflow under UBSan */
 		return;
 	vfprintf(f, fmt, ap);
 	fputc('\n', f);
@@ -38,8 +38,9 @@ void cli_note(struct cli *cli, const char *fmt, ...)
 
 static void print_json_line(json_object *obj)
 {
-	fputs(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
-						  JSON_C_TO_STRING_NOSLASHESCAPE),
+	fputs(json_object_to_json_string_ext(
+		      obj,
+		      JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
 	      stdout);
 	fputc('\n', stdout);
 	fflush(stdout);
@@ -56,7 +57,7 @@ void cli_event(struct cli *cli, const char *name, json_object *fields)
 	ev = json_object_new_object();
 	json_object_object_add(ev, "event", json_object_new_string(name));
 	if (fields) {
-		json_object_object_foreach(fields, key, val)
+		json_object_object_foreach (fields, key, val)
 			json_object_object_add(ev, key, json_object_get(val));
 		json_object_put(fields);
 	}
@@ -74,12 +75,13 @@ int cli_result(struct cli *cli, const char *command, json_object *result,
 		return code;
 	}
 	obj = json_object_new_object();
-	json_object_object_add(obj, "schema", json_object_new_int(MF_JSON_SCHEMA));
+	json_object_object_add(obj, "schema",
+			       json_object_new_int(MF_JSON_SCHEMA));
 	json_object_object_add(obj, "command", json_object_new_string(command));
 	json_object_object_add(obj, "ok", json_object_new_boolean(code == 0));
 	json_object_object_add(obj, "exit", json_object_new_int(code));
 	if (result) {
-		json_object_object_foreach(result, key, val)
+		json_object_object_foreach (result, key, val)
 			json_object_object_add(obj, key, json_object_get(val));
 		json_object_put(result);
 	}

@@ -20,14 +20,14 @@
  */
 
 enum mf_role {
-	MF_ROLE_NONE = 0,	/* unknown interface */
-	MF_ROLE_DIAG,		/* Qualcomm DM / QCDM: DIAG, EDL switch */
-	MF_ROLE_NMEA,		/* GNSS text */
-	MF_ROLE_AT,		/* the AT command port */
-	MF_ROLE_MODEM,		/* PPP / second AT port */
-	MF_ROLE_QMI,		/* rmnet / qmi_wwan */
-	MF_ROLE_NET,		/* ECM / MBIM / RNDIS network function */
-	MF_ROLE_SAHARA,		/* EDL: the boot ROM's Sahara pipe */
+	MF_ROLE_NONE = 0, /* unknown interface */
+	MF_ROLE_DIAG,	  /* Qualcomm DM / QCDM: DIAG, EDL switch */
+	MF_ROLE_NMEA,	  /* GNSS text */
+	MF_ROLE_AT,	  /* the AT command port */
+	MF_ROLE_MODEM,	  /* PPP / second AT port */
+	MF_ROLE_QMI,	  /* rmnet / qmi_wwan */
+	MF_ROLE_NET,	  /* ECM / MBIM / RNDIS network function */
+	MF_ROLE_SAHARA,	  /* EDL: the boot ROM's Sahara pipe */
 	MF_ROLE_ADB,
 	MF_ROLE_FASTBOOT,
 	MF_ROLE_COUNT,
@@ -35,64 +35,65 @@ enum mf_role {
 
 enum mf_mode {
 	MF_MODE_UNKNOWN = 0,
-	MF_MODE_NORMAL,		/* firmware runs: AT, DIAG */
-	MF_MODE_EDL,		/* emergency download: Sahara */
-	MF_MODE_DIAG,		/* Qualcomm default diag composition */
-	MF_MODE_DUMP,		/* Qualcomm crash dump */
-	MF_MODE_FASTBOOT,	/* Android bootloader (AT+QFASTBOOT) */
+	MF_MODE_NORMAL,	  /* firmware runs: AT, DIAG */
+	MF_MODE_EDL,	  /* emergency download: Sahara */
+	MF_MODE_DIAG,	  /* Qualcomm default diag composition */
+	MF_MODE_DUMP,	  /* Qualcomm crash dump */
+	MF_MODE_FASTBOOT, /* Android bootloader (AT+QFASTBOOT) */
 };
 
-const char *mf_role_name(enum mf_role role);	/* "DIAG", "AT", ... */
-const char *mf_mode_name(enum mf_mode mode);	/* "normal", "edl", ... */
+const char *mf_role_name(enum mf_role role); /* "DIAG", "AT", ... */
+const char *mf_mode_name(enum mf_mode mode); /* "normal", "edl", ... */
 
-#define MF_IFACE_ANY 0x100	/* wildcard in a table pattern */
+#define MF_IFACE_ANY  0x100 /* wildcard in a table pattern */
 #define MF_MAX_LAYOUT 10
 
 /* One interface of a table row: number, class pattern, role. */
 struct mf_if_role {
 	uint8_t num;
-	uint16_t cls, sub, proto;	/* MF_IFACE_ANY matches any */
+	uint16_t cls, sub, proto; /* MF_IFACE_ANY matches any */
 	enum mf_role role;
 };
 
 /* One row of the USB identity table. */
 struct mf_usb_id {
 	uint16_t vid, pid;
-	const char *models;		/* "BG95 / BG77 / BG600L-M3 / BC69" */
-	const char *family;		/* key into the model table, or NULL */
+	const char *models; /* "BG95 / BG77 / BG600L-M3 / BC69" */
+	const char *family; /* key into the model table, or NULL */
 	enum mf_mode mode;
-	const char *composition;	/* "usbnet modem", ... or NULL */
+	const char *composition; /* "usbnet modem", ... or NULL */
 	struct mf_if_role layout[MF_MAX_LAYOUT];
 	size_t nlayout;
-	bool by_protocol;		/* roles from bInterfaceProtocol 0x30.. */
-	int diag_if;			/* DIAG interface number, -1 none */
-	bool single_if_edl;		/* one ff/ff/10|11 interface = Sahara */
-	const char *source;		/* source keys of the fact */
+	bool by_protocol;   /* roles from bInterfaceProtocol 0x30.. */
+	int diag_if;	    /* DIAG interface number, -1 none */
+	bool single_if_edl; /* one ff/ff/10|11 interface = Sahara */
+	const char *source; /* source keys of the fact */
 };
 
 /* A USB-serial bridge: recognised as an adapter, never as a module. */
 struct mf_adapter_id {
 	uint16_t vid;
-	uint16_t pid;			/* 0: any product of this vendor */
-	const char *name;		/* "FTDI USB-UART" */
+	uint16_t pid;	  /* 0: any product of this vendor */
+	const char *name; /* "FTDI USB-UART" */
 };
 
-const struct mf_usb_id *mf_usb_id_at(size_t i);		/* NULL past the end */
+const struct mf_usb_id *mf_usb_id_at(size_t i); /* NULL past the end */
 const struct mf_adapter_id *mf_adapter_id_find(uint16_t vid, uint16_t pid);
 /* Role from bInterfaceProtocol on newer firmware (0x30 DIAG ...). */
 enum mf_role mf_role_from_protocol(uint8_t cls, uint8_t sub, uint8_t proto);
 
 /* What the flash work needs to know of a module (models.c). */
 struct mf_model {
-	const char *name;		/* "BG95-M3" (ATI second line) */
-	const char *family;		/* "bg95": matches mf_usb_id.family */
-	const char *chip;		/* "MDM9205" */
-	uint32_t msm_id;		/* Sahara MSM HW ID, 0 unknown */
-	const char *programmer;		/* "prog_firehose_nand_mdm9x05.elf", NULL unknown */
-	uint32_t page_size;		/* NAND page (= Firehose sector) */
+	const char *name;   /* "BG95-M3" (ATI second line) */
+	const char *family; /* "bg95": matches mf_usb_id.family */
+	const char *chip;   /* "MDM9205" */
+	uint32_t msm_id;    /* Sahara MSM HW ID, 0 unknown */
+	const char *
+		programmer; /* "prog_firehose_nand_mdm9x05.elf", NULL unknown */
+	uint32_t page_size; /* NAND page (= Firehose sector) */
 	uint32_t block_size;		/* NAND erase block */
-	const char *const *calibration;	/* NULL-terminated partition labels */
-	bool has_disusb;		/* AT+QCFGEXT="disusb" and "usb/event" */
+	const char *const *calibration; /* NULL-terminated partition labels */
+	bool has_disusb; /* AT+QCFGEXT="disusb" and "usb/event" */
 };
 
 const struct mf_model *mf_model_at(size_t i);
@@ -104,24 +105,24 @@ const struct mf_model *mf_model_of_family(const char *family);
 bool mf_model_is_calibration(const struct mf_model *m, const char *label);
 
 #define MF_MAX_IFACES 16
-#define MF_PATH_MAX 512
+#define MF_PATH_MAX   512
 
 /* One interface as found in sysfs. */
 struct mf_port {
-	int num;			/* bInterfaceNumber */
+	int num; /* bInterfaceNumber */
 	uint8_t cls, sub, proto;
 	enum mf_role role;
-	char driver[32];		/* "option", "qcserial", "" when unbound */
-	char tty[32];			/* "ttyUSB2", "" when none */
-	char dev[MF_PATH_MAX];		/* "<sysroot>/dev/ttyUSB2", "" when none */
+	char driver[32];       /* "option", "qcserial", "" when unbound */
+	char tty[32];	       /* "ttyUSB2", "" when none */
+	char dev[MF_PATH_MAX]; /* "<sysroot>/dev/ttyUSB2", "" when none */
 };
 
 /* One USB device as found in sysfs. */
 struct mf_usb_dev {
-	char path[64];			/* "1-1.4" */
+	char path[64]; /* "1-1.4" */
 	uint16_t vid, pid, bcd;
 	int busnum, devnum;
-	int speed;			/* Mbit/s */
+	int speed; /* Mbit/s */
 	char manufacturer[64], product[64], serial[64];
 	struct mf_port ports[MF_MAX_IFACES];
 	size_t nports;
@@ -129,8 +130,8 @@ struct mf_usb_dev {
 
 struct mf_module {
 	struct mf_usb_dev usb;
-	const struct mf_usb_id *id;	/* NULL: a 2c7c device not in the table */
-	const struct mf_model *model;	/* family default, NULL unknown */
+	const struct mf_usb_id *id;   /* NULL: a 2c7c device not in the table */
+	const struct mf_model *model; /* family default, NULL unknown */
 	enum mf_mode mode;
 };
 
@@ -139,7 +140,7 @@ struct mf_adapter {
 	const struct mf_adapter_id *id;
 };
 
-#define MF_MAX_MODULES 16
+#define MF_MAX_MODULES	16
 #define MF_MAX_ADAPTERS 16
 
 struct mf_scan {
@@ -182,11 +183,11 @@ const struct mf_module *mf_scan_module_by_port(const struct mf_scan *s,
 					       const char *port);
 
 enum mf_sel_kind {
-	MF_SEL_NONE,	/* no -d: the only module */
-	MF_SEL_USB,	/* "1-1.4" */
-	MF_SEL_PORT,	/* "/dev/ttyUSB2" or "ttyUSB2" */
-	MF_SEL_IMEI,	/* 15 digits: needs an AT query (the command does it) */
-	MF_SEL_SERIAL,	/* "0x0cf94c64": Sahara serial (the command does it) */
+	MF_SEL_NONE,   /* no -d: the only module */
+	MF_SEL_USB,    /* "1-1.4" */
+	MF_SEL_PORT,   /* "/dev/ttyUSB2" or "ttyUSB2" */
+	MF_SEL_IMEI,   /* 15 digits: needs an AT query (the command does it) */
+	MF_SEL_SERIAL, /* "0x0cf94c64": Sahara serial (the command does it) */
 };
 
 enum mf_sel_kind mf_select_kind(const char *sel);
@@ -230,8 +231,8 @@ struct mf_holder {
  * sysroot, its full path, or the node it resolves to). Returns the number
  * found (at most cap), 0 when none or proc is absent.
  */
-int mf_port_holders(const char *sysroot, const char *dev,
-		    struct mf_holder *out, size_t cap);
+int mf_port_holders(const char *sysroot, const char *dev, struct mf_holder *out,
+		    size_t cap);
 
 /*
  * May uid (with groups) read and write the node at path, by its mode

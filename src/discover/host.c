@@ -28,9 +28,9 @@ void mf_usb_node(const char *sysroot, const struct mf_usb_dev *d, char *out,
 }
 
 struct dev_names {
-	const char *inside;	/* "/dev/ttyUSB2" */
-	const char *full;	/* "<sysroot>/dev/ttyUSB2" */
-	char real[PATH_MAX];	/* what it resolves to ("/dev/pts/3"), or "" */
+	const char *inside;  /* "/dev/ttyUSB2" */
+	const char *full;    /* "<sysroot>/dev/ttyUSB2" */
+	char real[PATH_MAX]; /* what it resolves to ("/dev/pts/3"), or "" */
 };
 
 static bool link_matches(const char *target, const struct dev_names *n)
@@ -74,7 +74,7 @@ static bool pid_holds(const char *piddir, const struct dev_names *n)
 		return false;
 	d = opendir(fddir);
 	if (!d)
-		return false;	/* gone, or not ours to look at */
+		return false; /* gone, or not ours to look at */
 	while (!found && (e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
@@ -90,8 +90,8 @@ static bool pid_holds(const char *piddir, const struct dev_names *n)
 	return found;
 }
 
-int mf_port_holders(const char *sysroot, const char *dev,
-		    struct mf_holder *out, size_t cap)
+int mf_port_holders(const char *sysroot, const char *dev, struct mf_holder *out,
+		    size_t cap)
 {
 	char procdir[MF_PATH_MAX], piddir[MF_PATH_MAX + 300], root[MF_PATH_MAX];
 	struct dev_names n = { .full = dev };

@@ -16,25 +16,41 @@
 /* NAND modules keep calibration and IMEI in EFS2 / RAWDATA (partition_nand.xml) */
 static const char *const cal_nand[] = { "EFS2", "RAWDATA", NULL };
 /* SDX modules: the EFS copies and the factory backup */
-static const char *const cal_sdx[] = { "efs2", "RAWDATA", "fsg", "modemst1",
-				       "modemst2", "fsc", NULL };
+static const char *const cal_sdx[] = { "efs2",	   "RAWDATA", "fsg", "modemst1",
+				       "modemst2", "fsc",     NULL };
 
-#define BG95(n) { (n), "bg95", "MDM9205", 0x001070E1, \
-		  "prog_firehose_nand_mdm9x05.elf", 2 * KIB, 128 * KIB, \
-		  cal_nand, true }
-#define X07(n) { (n), "ec25", "MDM9x07", 0x000480E1, \
-		 "prog_nand_firehose_9x07.mbn", 2 * KIB, 128 * KIB, cal_nand, \
-		 false }
+#define BG95(n)                                                                \
+	{                                                                      \
+		(n), "bg95", "MDM9205", 0x001070E1,                            \
+			"prog_firehose_nand_mdm9x05.elf", 2 * KIB, 128 * KIB,  \
+			cal_nand, true                                         \
+	}
+#define X07(n)                                                                 \
+	{                                                                      \
+		(n), "ec25", "MDM9x07", 0x000480E1,                            \
+			"prog_nand_firehose_9x07.mbn", 2 * KIB, 128 * KIB,     \
+			cal_nand, false                                        \
+	}
 
 static const struct mf_model models[] = {
-	BG95("BG95-M3"), BG95("BG95-M1"), BG95("BG95-M2"), BG95("BG95-M4"),
-	BG95("BG95-M5"), BG95("BG95-M6"), BG95("BG77"), BG95("BG600L-M3"),
+	BG95("BG95-M3"),
+	BG95("BG95-M1"),
+	BG95("BG95-M2"),
+	BG95("BG95-M4"),
+	BG95("BG95-M5"),
+	BG95("BG95-M6"),
+	BG95("BG77"),
+	BG95("BG600L-M3"),
 	/* BG96: MDM9206 (EDL-CFG 0x9730E1); no public programmer name seen */
 	{ "BG96", "bg96", "MDM9206", 0x009730E1, NULL, 2 * KIB, 128 * KIB,
 	  cal_nand, false },
 	/* EC25-E/-EU report MSM 0x000480E1 (TRB140-DOC); some EG25 carry
 	 * 256 KiB-block NAND: the preflight checks the device's geometry */
-	X07("EC25"), X07("EG25"), X07("EG91"), X07("EG95"), X07("EC21"),
+	X07("EC25"),
+	X07("EG25"),
+	X07("EG91"),
+	X07("EG95"),
+	X07("EC21"),
 	X07("EC20"),
 	{ "RM500Q", "rm500q", "SDX55", 0x000E50E1, "prog_firehose_sdx55.mbn",
 	  4 * KIB, 256 * KIB, cal_sdx, false },

@@ -94,8 +94,8 @@ enum mf_sel_kind mf_select_kind(const char *sel)
 	if (all_digits(sel, 15))
 		return MF_SEL_IMEI;
 	if ((sel[0] == '0' && (sel[1] == 'x' || sel[1] == 'X')) &&
-	    strlen(sel) > 2 && strspn(sel + 2, "0123456789abcdefABCDEF") ==
-				       strlen(sel + 2))
+	    strlen(sel) > 2 &&
+	    strspn(sel + 2, "0123456789abcdefABCDEF") == strlen(sel + 2))
 		return MF_SEL_SERIAL;
 	if (strchr(sel, '/') || !strncmp(sel, "tty", 3))
 		return MF_SEL_PORT;
@@ -128,13 +128,14 @@ static int select_only(const struct mf_scan *s, struct mf_err *err)
 	if (!s->nmodules) {
 		mf_err_set(err, MF_NO_DEVICE, -ENODEV,
 			   "no module found on USB (under %s)", s->sysroot);
-		mf_err_hint(err, "run 'modemflash doctor' (with --port PATH for "
+		mf_err_hint(err,
+			    "run 'modemflash doctor' (with --port PATH for "
 			    "a module reachable only over a UART)");
 		return -ENODEV;
 	}
 	list_modules(s, names, sizeof(names));
-	mf_err_set(err, MF_USAGE, -E2BIG, "%zu modules found: %s",
-		   s->nmodules, names);
+	mf_err_set(err, MF_USAGE, -E2BIG, "%zu modules found: %s", s->nmodules,
+		   names);
 	mf_err_hint(err, "choose one with -d USBPATH (for example -d %s)",
 		    s->modules[0].usb.path);
 	return -E2BIG;
@@ -163,7 +164,7 @@ int mf_select(const struct mf_scan *s, const char *sel, struct mf_err *err)
 	}
 	mf_err_set(err, MF_NO_DEVICE, -ENODEV, "no module matches -d %s", sel);
 	mf_err_hint(err, "run 'modemflash list' to see the modules and their "
-		    "USB paths and ports");
+			 "USB paths and ports");
 	return -ENODEV;
 }
 
@@ -201,8 +202,8 @@ int mf_follow(const char *sysroot, const struct mf_follow *f,
 				*out = s->modules[i];
 				mf_log(log, MF_LOG_INFO,
 				       "module back at %s (%04x:%04x, %s)",
-				       out->usb.path, out->usb.vid, out->usb.pid,
-				       mf_mode_name(out->mode));
+				       out->usb.path, out->usb.vid,
+				       out->usb.pid, mf_mode_name(out->mode));
 				rc = 0;
 				goto out;
 			}
@@ -213,11 +214,13 @@ int mf_follow(const char *sysroot, const struct mf_follow *f,
 	}
 	rc = mf_err_set(err, MF_TIMEOUT, -ETIMEDOUT,
 			"the module did not come back on USB port chain %s "
-			"(%s mode) within %d s", mf_usb_chain(f->usbpath),
-			f->want == MF_MODE_UNKNOWN ? "any" : mf_mode_name(f->want),
+			"(%s mode) within %d s",
+			mf_usb_chain(f->usbpath),
+			f->want == MF_MODE_UNKNOWN ? "any"
+						   : mf_mode_name(f->want),
 			f->timeout_ms / 1000);
 	mf_err_hint(err, "run 'modemflash list' and 'modemflash doctor'; check "
-		    "the cable and power");
+			 "the cable and power");
 out:
 	free(s);
 	return rc;

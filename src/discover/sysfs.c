@@ -46,8 +46,8 @@ static int read_attr(const char *dir, const char *name, char *out, size_t cap)
 	if (n < 0)
 		return -EIO;
 	out[n] = '\0';
-	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r' ||
-			 out[n - 1] == ' '))
+	while (n > 0 &&
+	       (out[n - 1] == '\n' || out[n - 1] == '\r' || out[n - 1] == ' '))
 		out[--n] = '\0';
 	return 0;
 }
@@ -140,8 +140,7 @@ static void find_tty(const char *ifdir, char *out, size_t cap)
 	find_tty_in(sub, out, cap);
 }
 
-static void read_port(const char *sysroot, const char *ifdir,
-		      struct mf_port *p)
+static void read_port(const char *sysroot, const char *ifdir, struct mf_port *p)
 {
 	char dev[64];
 	long v;
@@ -164,7 +163,8 @@ static void read_port(const char *sysroot, const char *ifdir,
 
 static int cmp_port(const void *a, const void *b)
 {
-	return ((const struct mf_port *)a)->num - ((const struct mf_port *)b)->num;
+	return ((const struct mf_port *)a)->num -
+	       ((const struct mf_port *)b)->num;
 }
 
 /* Interfaces are "<path>:<config>.<n>" entries of the device directory. */
@@ -219,7 +219,8 @@ static int read_device(const char *sysroot, const char *devdir,
 	d->busnum = (int)read_num(devdir, "busnum", 10, 999);
 	d->devnum = (int)read_num(devdir, "devnum", 10, 999);
 	d->speed = read_speed(devdir);
-	read_attr(devdir, "manufacturer", d->manufacturer, sizeof(d->manufacturer));
+	read_attr(devdir, "manufacturer", d->manufacturer,
+		  sizeof(d->manufacturer));
 	read_attr(devdir, "product", d->product, sizeof(d->product));
 	read_attr(devdir, "serial", d->serial, sizeof(d->serial));
 	read_ports(sysroot, devdir, d);
@@ -254,7 +255,8 @@ static int row_score(const struct mf_usb_id *id, const struct mf_usb_dev *d)
 
 		if (!p)
 			continue;
-		if (!pattern_ok(r->cls, p->cls) || !pattern_ok(r->sub, p->sub) ||
+		if (!pattern_ok(r->cls, p->cls) ||
+		    !pattern_ok(r->sub, p->sub) ||
 		    !pattern_ok(r->proto, p->proto))
 			return -1;
 		score++;
@@ -316,8 +318,8 @@ static void assign_roles(struct mf_module *m)
 		struct mf_port *p = &m->usb.ports[i];
 		enum mf_role r = MF_ROLE_NONE;
 
-		if (m->mode == MF_MODE_EDL && (m->usb.nports == 1 ||
-					       (id && id->vid == 0x05c6)))
+		if (m->mode == MF_MODE_EDL &&
+		    (m->usb.nports == 1 || (id && id->vid == 0x05c6)))
 			r = MF_ROLE_SAHARA;
 		else if (!id || id->by_protocol)
 			r = mf_role_from_protocol(p->cls, p->sub, p->proto);
@@ -327,7 +329,7 @@ static void assign_roles(struct mf_module *m)
 			r = layout_role(id, p->num);
 		if (r == MF_ROLE_NONE && p->cls != 0xff)
 			r = (p->cls == 0x02 || p->cls == 0x0a) ? MF_ROLE_NET
-								 : MF_ROLE_NONE;
+							       : MF_ROLE_NONE;
 		p->role = r;
 	}
 }
@@ -384,7 +386,8 @@ int mf_discover_scan(const char *sysroot, struct mf_scan *out,
 	DIR *dir;
 
 	memset(out, 0, sizeof(*out));
-	snprintf(out->sysroot, sizeof(out->sysroot), "%s", sysroot ? sysroot : "/");
+	snprintf(out->sysroot, sizeof(out->sysroot), "%s",
+		 sysroot ? sysroot : "/");
 	mf_sysroot_path(sysroot, "/sys/bus/usb/devices", base, sizeof(base));
 	dir = opendir(base);
 	if (!dir) {
@@ -392,8 +395,8 @@ int mf_discover_scan(const char *sysroot, struct mf_scan *out,
 			mf_log(log, MF_LOG_TRACE, "%s: absent, no USB", base);
 			return 0;
 		}
-		return mf_err_set(err, MF_FAILED, -errno,
-				  "cannot read %s: %s", base, strerror(errno));
+		return mf_err_set(err, MF_FAILED, -errno, "cannot read %s: %s",
+				  base, strerror(errno));
 	}
 	d = malloc(sizeof(*d));
 	if (!d) {

@@ -33,16 +33,16 @@ struct link_ops {
 enum link_kind {
 	LINK_TTY,
 	LINK_USB,
-	LINK_FAKE,	/* scripted, for tests */
+	LINK_FAKE, /* scripted, for tests */
 };
 
 struct link {
 	const struct link_ops *ops;
 	enum link_kind kind;
-	char name[256];		/* "/dev/ttyUSB0" or "usb:1-1.4:if0" */
-	size_t max_packet;	/* wMaxPacketSize of bulk OUT, 0 for ttys */
-	int zlp;		/* send ZLPs (usb only) */
-	const struct mf_log *log;	/* trace sink, may be NULL */
+	char name[256];		  /* "/dev/ttyUSB0" or "usb:1-1.4:if0" */
+	size_t max_packet;	  /* wMaxPacketSize of bulk OUT, 0 for ttys */
+	int zlp;		  /* send ZLPs (usb only) */
+	const struct mf_log *log; /* trace sink, may be NULL */
 };
 
 static inline int link_read(struct link *l, void *buf, size_t len,

@@ -24,7 +24,7 @@
 #include "base/clock.h"
 
 struct tty_link {
-	struct link link;	/* first: the ops receive &link */
+	struct link link; /* first: the ops receive &link */
 	int fd;
 	char path[256];
 	dev_t rdev;
@@ -92,7 +92,7 @@ static int tty_read(struct link *l, void *buf, size_t len, int timeout_ms)
 			mf_log_hex(l->log, "<-", buf, (size_t)n);
 			return (int)n;
 		}
-		if (n == 0)	/* end of file: the other side hung up */
+		if (n == 0) /* end of file: the other side hung up */
 			return -ENODEV;
 		if (errno == EINTR)
 			continue;
@@ -137,7 +137,7 @@ static void tty_close(struct link *l)
 	struct tty_link *t = to_tty(l);
 
 	if (t->fd >= 0)
-		close(t->fd);	/* also drops the flock */
+		close(t->fd); /* also drops the flock */
 	free(t);
 }
 
@@ -260,7 +260,9 @@ static int tty_busy(const char *path, dev_t rdev, struct mf_err *err)
 	}
 	mf_err_set(err, MF_FAILED, -EBUSY, "%s is in use by %s", path, holder);
 	if (strstr(holder, "ModemManager"))
-		mf_err_hint(err, "run with --inhibit-mm, or `mmcli --inhibit-device` on the modem while flashing");
+		mf_err_hint(err,
+			    "run with --inhibit-mm, or `mmcli "
+			    "--inhibit-device` on the modem while flashing");
 	else
 		mf_err_hint(err, "stop %s while flashing", holder);
 	return -EBUSY;
@@ -271,12 +273,16 @@ static int tty_open_fail(const char *path, int e, struct mf_err *err)
 	if (e == EACCES || e == EPERM) {
 		mf_err_set(err, MF_FAILED, -EACCES,
 			   "permission denied opening %s", path);
-		mf_err_hint(err, "add your user to the dialout group (sudo usermod -aG dialout $USER, then log in again) or install the modemflash udev rule");
+		mf_err_hint(err, "add your user to the dialout group (sudo "
+				 "usermod -aG dialout $USER, then log in "
+				 "again) or install the modemflash udev rule");
 		return -EACCES;
 	}
 	if (e == ENOENT || e == ENXIO || e == ENODEV) {
-		mf_err_set(err, MF_NO_DEVICE, -ENODEV, "%s does not exist", path);
-		mf_err_hint(err, "check that the module is connected and powered (modemflash list)");
+		mf_err_set(err, MF_NO_DEVICE, -ENODEV, "%s does not exist",
+			   path);
+		mf_err_hint(err, "check that the module is connected and "
+				 "powered (modemflash list)");
 		return -ENODEV;
 	}
 	return mf_err_set(err, MF_FAILED, -e, "cannot open %s: %s", path,

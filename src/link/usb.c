@@ -16,17 +16,17 @@
 
 #include "base/clock.h"
 
-#define USB_CHUNK (1024 * 1024)	/* bulk transfers are split at 1 MiB */
+#define USB_CHUNK (1024 * 1024) /* bulk transfers are split at 1 MiB */
 
 struct usb_link {
-	struct link link;	/* first: the ops receive &link */
+	struct link link; /* first: the ops receive &link */
 	libusb_context *ctx;
 	libusb_device_handle *h;
 	int ifnum;
 	uint8_t ep_in, ep_out;
 	size_t in_max_packet;
 	bool claimed;
-	uint8_t rx[16384];	/* a whole number of packets; leftovers */
+	uint8_t rx[16384]; /* a whole number of packets; leftovers */
 	size_t rx_off, rx_len;
 };
 
@@ -41,7 +41,7 @@ static int usb_errno(int r)
 	case LIBUSB_ERROR_TIMEOUT:
 		return -ETIMEDOUT;
 	case LIBUSB_ERROR_NO_DEVICE:
-	case LIBUSB_ERROR_PIPE:	/* a halted endpoint on a device going away */
+	case LIBUSB_ERROR_PIPE: /* a halted endpoint on a device going away */
 		return -ENODEV;
 	case LIBUSB_ERROR_ACCESS:
 		return -EACCES;
@@ -188,7 +188,8 @@ static const struct link_ops usb_ops = {
 };
 
 /* "1-1.4" -> bus 1, ports {1, 4}. */
-static int parse_usbpath(const char *path, int *bus, uint8_t *ports, int *nports)
+static int parse_usbpath(const char *path, int *bus, uint8_t *ports,
+			 int *nports)
 {
 	const char *p = path;
 	char *end;
@@ -241,7 +242,8 @@ static int usb_endpoints(struct usb_link *u, libusb_device *dev)
 	if (r < 0)
 		return usb_errno(r);
 	r = -ENOENT;
-	if (u->ifnum >= cfg->bNumInterfaces || !cfg->interface[u->ifnum].num_altsetting)
+	if (u->ifnum >= cfg->bNumInterfaces ||
+	    !cfg->interface[u->ifnum].num_altsetting)
 		goto out_free;
 	alt = &cfg->interface[u->ifnum].altsetting[0];
 	for (int i = 0; i < alt->bNumEndpoints; i++) {
@@ -264,7 +266,8 @@ out_free:
 	return r;
 }
 
-static int usb_claim(struct usb_link *u, const char *usbpath, struct mf_err *err)
+static int usb_claim(struct usb_link *u, const char *usbpath,
+		     struct mf_err *err)
 {
 	int r;
 
@@ -273,18 +276,21 @@ static int usb_claim(struct usb_link *u, const char *usbpath, struct mf_err *err
 		r = libusb_detach_kernel_driver(u->h, u->ifnum);
 		if (r < 0 && r != LIBUSB_ERROR_NOT_FOUND) {
 			mf_err_set(err, MF_FAILED, usb_errno(r),
-				   "cannot detach the kernel driver from %s interface %d: %s",
+				   "cannot detach the kernel driver from %s "
+				   "interface %d: %s",
 				   usbpath, u->ifnum, libusb_error_name(r));
-			mf_err_hint(err, "run as root or install the modemflash udev rule");
+			mf_err_hint(err, "run as root or install the "
+					 "modemflash udev rule");
 			return usb_errno(r);
 		}
 	}
 	r = libusb_claim_interface(u->h, u->ifnum);
 	if (r < 0) {
 		mf_err_set(err, MF_FAILED, usb_errno(r),
-			   "cannot claim %s interface %d: %s", usbpath, u->ifnum,
-			   libusb_error_name(r));
-		mf_err_hint(err, "close other programs using the module (ModemManager: --inhibit-mm)");
+			   "cannot claim %s interface %d: %s", usbpath,
+			   u->ifnum, libusb_error_name(r));
+		mf_err_hint(err, "close other programs using the module "
+				 "(ModemManager: --inhibit-mm)");
 		return usb_errno(r);
 	}
 	u->claimed = true;
@@ -300,7 +306,8 @@ static int usb_open_dev(struct usb_link *u, const char *usbpath,
 
 	if (parse_usbpath(usbpath, &bus, ports, &nports) < 0)
 		return mf_err_set(err, MF_USAGE, -EINVAL,
-				  "not a USB path: %s (expected e.g. 1-1.4)", usbpath);
+				  "not a USB path: %s (expected e.g. 1-1.4)",
+				  usbpath);
 	dev = usb_find(u->ctx, bus, ports, nports);
 	if (!dev)
 		return mf_err_set(err, MF_NO_DEVICE, -ENODEV,
@@ -309,17 +316,19 @@ static int usb_open_dev(struct usb_link *u, const char *usbpath,
 	if (r < 0) {
 		libusb_unref_device(dev);
 		return mf_err_set(err, MF_NO_DEVICE, r,
-				  "%s interface %d has no bulk IN/OUT pair", usbpath,
-				  u->ifnum);
+				  "%s interface %d has no bulk IN/OUT pair",
+				  usbpath, u->ifnum);
 	}
 	r = libusb_open(dev, &u->h);
 	libusb_unref_device(dev);
 	if (r < 0) {
-		mf_err_set(err, r == LIBUSB_ERROR_ACCESS ? MF_FAILED : MF_NO_DEVICE,
-			   usb_errno(r), "cannot open USB device %s: %s", usbpath,
-			   libusb_error_name(r));
+		mf_err_set(err,
+			   r == LIBUSB_ERROR_ACCESS ? MF_FAILED : MF_NO_DEVICE,
+			   usb_errno(r), "cannot open USB device %s: %s",
+			   usbpath, libusb_error_name(r));
 		if (r == LIBUSB_ERROR_ACCESS)
-			mf_err_hint(err, "install the modemflash udev rule or run as root");
+			mf_err_hint(err, "install the modemflash udev rule or "
+					 "run as root");
 		return usb_errno(r);
 	}
 	return usb_claim(u, usbpath, err);
@@ -340,11 +349,12 @@ struct link *link_usb_open(const char *usbpath, int ifnum,
 	u->link.log = log;
 	u->link.zlp = 1;
 	u->ifnum = ifnum;
-	snprintf(u->link.name, sizeof(u->link.name), "usb:%.200s:if%d", usbpath, ifnum);
+	snprintf(u->link.name, sizeof(u->link.name), "usb:%.200s:if%d", usbpath,
+		 ifnum);
 	r = libusb_init(&u->ctx);
 	if (r < 0) {
-		mf_err_set(err, MF_FAILED, usb_errno(r), "libusb_init failed: %s",
-			   libusb_error_name(r));
+		mf_err_set(err, MF_FAILED, usb_errno(r),
+			   "libusb_init failed: %s", libusb_error_name(r));
 		u->ctx = NULL;
 		goto out_free;
 	}

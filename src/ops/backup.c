@@ -36,8 +36,7 @@ int backup_mkdirs(const char *path)
 	return 0;
 }
 
-int backup_default_dir(const char *base, const char *key, char *out,
-		       size_t cap)
+int backup_default_dir(const char *base, const char *key, char *out, size_t cap)
 {
 	const char *xdg = getenv("XDG_DATA_HOME");
 	const char *home = getenv("HOME");
@@ -181,19 +180,18 @@ static int read_chunks(struct rd *r, const struct plan_part *p, int fd)
 	a[3] = (struct fh_attr){ "physical_partition_number", "0" };
 	a[4] = (struct fh_attr){ "start_sector", start };
 	for (uint64_t off = 0; off < p->sectors && !rc; off += BACKUP_CHUNK) {
-		uint64_t n = p->sectors - off < BACKUP_CHUNK ?
-			     p->sectors - off : BACKUP_CHUNK;
+		uint64_t n = p->sectors - off < BACKUP_CHUNK ? p->sectors - off
+							     : BACKUP_CHUNK;
 
 		snprintf(start, sizeof(start), "%" PRIu64, p->start + off);
 		snprintf(num, sizeof(num), "%" PRIu64, n);
-		rc = fh_read_checked(r->fh, a, 5, fd);	/* ttyUSB loses data */
+		rc = fh_read_checked(r->fh, a, 5, fd); /* ttyUSB loses data */
 		r->sl.base += n * page;
 	}
 	return rc;
 }
 
-static int read_part(struct rd *r, const struct plan_part *p,
-		     uint64_t *bytes)
+static int read_part(struct rd *r, const struct plan_part *p, uint64_t *bytes)
 {
 	uint32_t page = r->src->page_size;
 	char path[1200], ss[16], ppb[16], start[24], num[24], sum[65];
@@ -206,7 +204,8 @@ static int read_part(struct rd *r, const struct plan_part *p,
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return mf_err_set(r->err, MF_FAILED, -errno,
-				  "cannot create %s: %s", path, strerror(errno));
+				  "cannot create %s: %s", path,
+				  strerror(errno));
 	snprintf(ss, sizeof(ss), "%u", page);
 	snprintf(ppb, sizeof(ppb), "%u", r->src->pages_per_block);
 	snprintf(start, sizeof(start), "%" PRIu64, p->start);
@@ -224,10 +223,18 @@ static int read_part(struct rd *r, const struct plan_part *p,
 	}
 	*bytes += p->sectors * page;
 	hex_str(digest, 32, sum);
-	fprintf(r->xml, "  <erase PAGES_PER_BLOCK=\"%s\" SECTOR_SIZE_IN_BYTES=\"%s\" label=\"%s\" num_partition_sectors=\"%s\" physical_partition_number=\"0\" start_sector=\"%s\"/>\n",
+	fprintf(r->xml,
+		"  <erase PAGES_PER_BLOCK=\"%s\" SECTOR_SIZE_IN_BYTES=\"%s\" "
+		"label=\"%s\" num_partition_sectors=\"%s\" "
+		"physical_partition_number=\"0\" start_sector=\"%s\"/>\n",
 		ppb, ss, p->name, num, start);
 	if (len)
-		fprintf(r->xml, "  <program PAGES_PER_BLOCK=\"%s\" SECTOR_SIZE_IN_BYTES=\"%s\" filename=\"%s.bin\" label=\"%s\" num_partition_sectors=\"%s\" physical_partition_number=\"0\" start_sector=\"%s\"/>\n",
+		fprintf(r->xml,
+			"  <program PAGES_PER_BLOCK=\"%s\" "
+			"SECTOR_SIZE_IN_BYTES=\"%s\" filename=\"%s.bin\" "
+			"label=\"%s\" num_partition_sectors=\"%s\" "
+			"physical_partition_number=\"0\" "
+			"start_sector=\"%s\"/>\n",
 			ppb, ss, p->name, p->name, num, start);
 	o = json_object_new_object();
 	json_object_object_add(o, "partition", json_object_new_string(p->name));
@@ -247,8 +254,7 @@ out:
 	return rc;
 }
 
-static json_object *module_json(const struct mod_ident *id,
-				const char *usbpath)
+static json_object *module_json(const struct mod_ident *id, const char *usbpath)
 {
 	json_object *m = json_object_new_object();
 	char hex[160];
@@ -257,14 +263,16 @@ static json_object *module_json(const struct mod_ident *id,
 	if (id->normal) {
 		json_object_object_add(m, "model",
 				       json_object_new_string(id->at.model));
-		json_object_object_add(m, "revision",
-				       json_object_new_string(id->at.full_revision));
+		json_object_object_add(
+			m, "revision",
+			json_object_new_string(id->at.full_revision));
 		json_object_object_add(m, "imei",
 				       json_object_new_string(id->at.imei));
 	}
 	if (id->edl && id->sid.have_serial) {
 		snprintf(hex, sizeof(hex), "0x%08x", id->sid.serial);
-		json_object_object_add(m, "serial", json_object_new_string(hex));
+		json_object_object_add(m, "serial",
+				       json_object_new_string(hex));
 	}
 	if (id->edl && id->sid.have_hwid) {
 		sahara_hwid_str(&id->sid, hex, sizeof(hex));
@@ -272,7 +280,8 @@ static json_object *module_json(const struct mod_ident *id,
 	}
 	if (id->edl && id->sid.pkhash_len) {
 		sahara_pkhash_str(&id->sid, hex, sizeof(hex));
-		json_object_object_add(m, "pk_hash", json_object_new_string(hex));
+		json_object_object_add(m, "pk_hash",
+				       json_object_new_string(hex));
 	}
 	return m;
 }
@@ -290,16 +299,17 @@ static int write_manifest(const char *dir, const struct backup_src *src,
 
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	json_object_object_add(root, "schema", json_object_new_int(BACKUP_SCHEMA));
+	json_object_object_add(root, "schema",
+			       json_object_new_int(BACKUP_SCHEMA));
 	json_object_object_add(root, "kind",
 			       json_object_new_string("modemflash-backup"));
 	json_object_object_add(root, "time", json_object_new_string(when));
 	json_object_object_add(root, "module", module_json(id, usbpath));
 	json_object_object_add(root, "geometry",
 			       json_object_new_string(src->geometry));
-	json_object_object_add(root, "programmer",
-			       json_object_new_string(prog ? prog + 1 :
-						      src->programmer));
+	json_object_object_add(
+		root, "programmer",
+		json_object_new_string(prog ? prog + 1 : src->programmer));
 	json_object_object_add(root, "images", json_object_get(images));
 	snprintf(path, sizeof(path), "%s/" BACKUP_MANIFEST, dir);
 	if (json_object_to_file_ext(path, root, JSON_C_TO_STRING_PRETTY))
@@ -314,7 +324,8 @@ static int backup_parts(struct rd *r, const struct plan_part *parts,
 	int rc = 0;
 
 	fprintf(r->xml, "<?xml version=\"1.0\" ?>\n<data>\n");
-	fprintf(r->xml, "  <!--modemflash backup: restore with 'modemflash restore DIR'-->\n");
+	fprintf(r->xml, "  <!--modemflash backup: restore with 'modemflash "
+			"restore DIR'-->\n");
 	for (size_t i = 0; i < nparts && !rc; i++)
 		rc = read_part(r, &parts[i], &info->bytes);
 	fprintf(r->xml, "</data>\n");
@@ -326,8 +337,7 @@ static int backup_parts(struct rd *r, const struct plan_part *parts,
  * two runs in one second (--all, modules with one IMEI) never share it;
  * unless exact, "-2", "-3" ... are tried.
  */
-static int claim_dir(char *dir, size_t cap, bool exact, char *tmp,
-		     size_t tcap)
+static int claim_dir(char *dir, size_t cap, bool exact, char *tmp, size_t tcap)
 {
 	char base[1024], *slash;
 	int rc;
@@ -383,7 +393,8 @@ int backup_read(struct fh_session *fh, const struct backup_src *src,
 	r.xml = fopen(path, "wx");
 	r.images = json_object_new_array();
 	if (!r.xml) {
-		rc = mf_err_set(err, MF_FAILED, -errno, "cannot create %s", path);
+		rc = mf_err_set(err, MF_FAILED, -errno, "cannot create %s",
+				path);
 		goto out;
 	}
 	stage_log_init(&r.sl, log, "backup", total);
@@ -395,16 +406,17 @@ int backup_read(struct fh_session *fh, const struct backup_src *src,
 	r.xml = NULL;
 	if (rc)
 		goto out;
-	snprintf(path, sizeof(path), "%s/%s", tmp, prog ? prog + 1 :
-		 src->programmer);
+	snprintf(path, sizeof(path), "%s/%s", tmp,
+		 prog ? prog + 1 : src->programmer);
 	rc = backup_copy_file(src->programmer, path);
 	if (!rc)
 		rc = write_manifest(tmp, src, id, usbpath, r.images);
 	if (!rc && rename(tmp, dir))
 		rc = -errno;
 	if (rc)
-		mf_err_set(err, MF_FAILED, rc, "cannot complete the backup in %s: %s",
-			   tmp, strerror(-rc));
+		mf_err_set(err, MF_FAILED, rc,
+			   "cannot complete the backup in %s: %s", tmp,
+			   strerror(-rc));
 	info->nparts = nparts;
 out:
 	json_object_put(r.images);
@@ -435,7 +447,8 @@ int backup_manifest_read(const char *dir, struct backup_info *info,
 	if (!root)
 		return -ENOENT;
 	if (!json_object_is_type(root, json_type_object) ||
-	    !jstr(root, "kind") || strcmp(jstr(root, "kind"), "modemflash-backup")) {
+	    !jstr(root, "kind") ||
+	    strcmp(jstr(root, "kind"), "modemflash-backup")) {
 		rc = mf_err_set(err, MF_BAD_PACKAGE, -EBADMSG,
 				"%s is not a modemflash backup manifest", path);
 		goto out;

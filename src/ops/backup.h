@@ -23,24 +23,24 @@
  * folder without that suffix is always a whole backup.
  */
 #define BACKUP_MANIFEST "manifest.json"
-#define BACKUP_SCHEMA 1
+#define BACKUP_SCHEMA	1
 
 struct backup_info {
-	char revision[96];	/* module revision when read, "" unknown */
+	char revision[96]; /* module revision when read, "" unknown */
 	char model[32];
 	char imei[32];
 	bool have_serial;
 	uint32_t serial;
-	uint64_t bytes;		/* bytes read */
+	uint64_t bytes; /* bytes read */
 	size_t nparts;
 };
 
 /* Where a backup's reads come from: copied into it so that it restores. */
 struct backup_src {
-	const char *programmer;		/* path of the programmer in use */
-	uint32_t page_size;		/* NAND page = Firehose sector */
+	const char *programmer; /* path of the programmer in use */
+	uint32_t page_size;	/* NAND page = Firehose sector */
 	uint32_t pages_per_block;
-	char geometry[24];		/* "p2K_b128K" (rawprogram name) */
+	char geometry[24]; /* "p2K_b128K" (rawprogram name) */
 };
 
 /* The source as a package describes it. */

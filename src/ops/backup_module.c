@@ -74,8 +74,10 @@ static void safe_name(const char *raw, size_t i, char *out, size_t cap)
 		char c = *raw;
 
 		out[k++] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			   (c >= '0' && c <= '9') || c == '_' || c == '-' ?
-			   c : '_';
+					   (c >= '0' && c <= '9') || c == '_' ||
+					   c == '-'
+				   ? c
+				   : '_';
 	}
 	out[k] = '\0';
 	if (!k)
@@ -107,7 +109,8 @@ static size_t to_parts(const struct pkg_mibib *m, const struct backup_src *src,
 				 6, "_%u", (unsigned)(i & 31));
 		if (total_blocks && start >= total_blocks) {
 			mf_log(log, MF_LOG_WARN,
-			       "partition table: %s starts at block %" PRIu64 ", past the end (%" PRIu64 "): skipped",
+			       "partition table: %s starts at block %" PRIu64
+			       ", past the end (%" PRIu64 "): skipped",
 			       name, start, total_blocks);
 			continue;
 		}
@@ -178,9 +181,11 @@ int backup_module_parts(struct fh_session *fh, const struct backup_src *src,
 	fh->log = saved;
 	if (rc == -ENOENT) {
 		rc = mf_err_set(err, MF_FAILED, -ENOENT,
-				"no partition table (MIBIB) in the first %u blocks of the module",
+				"no partition table (MIBIB) in the first %u "
+				"blocks of the module",
 				BACKUP_MIBIB_SCAN);
-		mf_err_hint(err, "give a package made for this module: backup [-o DIR] PKG");
+		mf_err_hint(err, "give a package made for this module: backup "
+				 "[-o DIR] PKG");
 		goto out;
 	}
 	if (rc)
@@ -189,15 +194,17 @@ int backup_module_parts(struct fh_session *fh, const struct backup_src *src,
 			     src->page_size, m, err);
 	if (rc) {
 		err->status = MF_FAILED;
-		mf_err_hint(err, "give a package made for this module: backup [-o DIR] PKG");
+		mf_err_hint(err, "give a package made for this module: backup "
+				 "[-o DIR] PKG");
 		goto out;
 	}
 	*n = to_parts(m, src, total_blocks, out, cap, log);
-	mf_log(log, MF_LOG_INFO,
-	       "partition table at block %u: %zu partitions", block, *n);
+	mf_log(log, MF_LOG_INFO, "partition table at block %u: %zu partitions",
+	       block, *n);
 	if (!*n)
-		rc = mf_err_set(err, MF_FAILED, -ENOENT,
-				"the module's partition table lists no partitions");
+		rc = mf_err_set(
+			err, MF_FAILED, -ENOENT,
+			"the module's partition table lists no partitions");
 out:
 	if (fd >= 0)
 		close(fd);
@@ -234,8 +241,7 @@ int progcache_dir(uint32_t msm_id, char *out, size_t cap)
 }
 
 /* Newest regular file of dir (no symlinks, no dot files) into best. */
-static void newest_in(const char *dir, char *best, size_t cap,
-		      int64_t *best_t)
+static void newest_in(const char *dir, char *best, size_t cap, int64_t *best_t)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -253,7 +259,8 @@ static void newest_in(const char *dir, char *best, size_t cap,
 		if (lstat(path, &st) || !S_ISREG(st.st_mode) || !st.st_size ||
 		    st.st_size > PKG_PROG_MAX_SIZE)
 			continue;
-		t = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+		t = (int64_t)st.st_mtim.tv_sec * 1000000000 +
+		    st.st_mtim.tv_nsec;
 		if (t > *best_t || (t == *best_t && strcmp(path, best) > 0)) {
 			*best_t = t;
 			snprintf(best, cap, "%s", path);

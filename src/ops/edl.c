@@ -30,9 +30,10 @@ static int diag_switch(struct edl_session *e, const struct mf_module *m)
 	int rc;
 
 	if (!dm || !dm->dev[0])
-		return mf_err_set(e->err, MF_NO_DEVICE, -ENODEV,
-				  "module %s has no DM (DIAG) port to switch it to EDL",
-				  m->usb.path);
+		return mf_err_set(
+			e->err, MF_NO_DEVICE, -ENODEV,
+			"module %s has no DM (DIAG) port to switch it to EDL",
+			m->usb.path);
 	l = link_tty_open(dm->dev, e->log, e->err);
 	if (!l)
 		return -ENODEV;
@@ -75,7 +76,8 @@ int edl_enter(struct edl_session *e, const struct mf_module *m)
 	rc = mf_follow(e->sysroot, &f, &e->mod, e->log, e->err);
 	if (rc) {
 		mf_err_hint(e->err,
-			    "the module did not appear as 05c6:9008 after the DIAG switch; "
+			    "the module did not appear as 05c6:9008 after the "
+			    "DIAG switch; "
 			    "power-cycle it and run the same command again");
 		return rc;
 	}
@@ -94,7 +96,8 @@ int edl_identify(struct edl_session *e)
 	rc = sahara_identify(e->link, &o, &e->sid, e->log, e->err);
 	if (rc == -EALREADY) {
 		mf_log(e->log, MF_LOG_INFO,
-		       "the programmer already runs (an earlier run got this far)");
+		       "the programmer already runs (an earlier run got this "
+		       "far)");
 		e->firehose_running = true;
 		return 0;
 	}

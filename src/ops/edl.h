@@ -20,18 +20,18 @@
  * identity, the programmer upload, and the Firehose session.
  */
 struct edl_timeouts {
-	int enum_ms;		/* DIAG switch -> 9008 on the bus (30000) */
-	int hello_ms;		/* first Sahara HELLO (8000) */
+	int enum_ms;  /* DIAG switch -> 9008 on the bus (30000) */
+	int hello_ms; /* first Sahara HELLO (8000) */
 };
 
 struct edl_session {
 	char sysroot[MF_PATH_MAX];
-	struct mf_module mod;		/* the EDL instance */
+	struct mf_module mod; /* the EDL instance */
 	struct link *link;
 	bool identified;
 	struct sahara_identity sid;
-	bool firehose_running;		/* the programmer already answered */
-	uint8_t pending[256];		/* Firehose bytes read by Sahara */
+	bool firehose_running; /* the programmer already answered */
+	uint8_t pending[256];  /* Firehose bytes read by Sahara */
 	size_t pending_len;
 	bool fh_ready;
 	struct fh_session fh;

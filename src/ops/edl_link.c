@@ -88,7 +88,8 @@ static bool wait_for_tty(const char *sysroot, const struct mf_module *m,
 				const struct mf_module *x = &s->modules[i];
 				const struct mf_port *p;
 
-				if (strcmp(x->usb.path, m->usb.path) || x->mode != m->mode)
+				if (strcmp(x->usb.path, m->usb.path) ||
+				    x->mode != m->mode)
 					continue;
 				p = mf_module_port(x, MF_ROLE_SAHARA);
 				if (p && p->dev[0]) {
@@ -115,7 +116,8 @@ struct link *edl_link_open(const char *sysroot, const struct mf_module *m,
 	struct link *l;
 
 	if (k == EDL_LINK_USB && !tty && edl_link_from_env() == EDL_LINK_AUTO &&
-	    !usb_accessible(sysroot, m) && wait_for_tty(sysroot, m, wait_ms, &cur)) {
+	    !usb_accessible(sysroot, m) &&
+	    wait_for_tty(sysroot, m, wait_ms, &cur)) {
 		m = &cur;
 		p = mf_module_port(m, MF_ROLE_SAHARA);
 		tty = true;
@@ -124,9 +126,11 @@ struct link *edl_link_open(const char *sysroot, const struct mf_module *m,
 
 	if (k == EDL_LINK_TTY && !tty) {
 		mf_err_set(err, MF_NO_DEVICE, -ENODEV,
-			   "module %s is in EDL but has no Sahara tty (MODEMFLASH_EDL_LINK=tty)",
+			   "module %s is in EDL but has no Sahara tty "
+			   "(MODEMFLASH_EDL_LINK=tty)",
 			   m->usb.path);
-		mf_err_hint(err, "load qcserial (modprobe qcserial), or unset MODEMFLASH_EDL_LINK to use libusb");
+		mf_err_hint(err, "load qcserial (modprobe qcserial), or unset "
+				 "MODEMFLASH_EDL_LINK to use libusb");
 		return NULL;
 	}
 	if (k == EDL_LINK_TTY)

@@ -36,11 +36,11 @@ struct run {
 	bool has_manifest;
 	struct mod_ident id;
 	struct edl_session e;
-	bool no_pkg;			/* backup without a package */
-	bool fh_ok;			/* the programmer answered */
-	char programmer[1024];		/* the one uploaded */
-	uint64_t total_blocks;		/* getstorageinfo, 0 unknown */
-	char guessed_rev[96];		/* see guess_baseline() */
+	bool no_pkg;	       /* backup without a package */
+	bool fh_ok;	       /* the programmer answered */
+	char programmer[1024]; /* the one uploaded */
+	uint64_t total_blocks; /* getstorageinfo, 0 unknown */
+	char guessed_rev[96];  /* see guess_baseline() */
 	bool warned_baseline;
 };
 
@@ -74,8 +74,8 @@ static int open_package(struct run *x)
 	if (!x->pkg.programmer || !x->pkg.rawprogram)
 		return mf_err_set(x->err, MF_BAD_PACKAGE, -ENOENT,
 				  "%s has no %s", x->o->package,
-				  x->pkg.programmer ? "rawprogram XML" :
-				  "Firehose programmer");
+				  x->pkg.programmer ? "rawprogram XML"
+						    : "Firehose programmer");
 	if (x->pkg.has_ident)
 		snprintf(x->r->package_rev, sizeof(x->r->package_rev), "%s",
 			 x->pkg.ident.revision);
@@ -86,9 +86,11 @@ static int open_package(struct run *x)
 		const struct pkg_cmd *c = &x->pkg.cmds[i];
 
 		if (c->op == PKG_OP_PROGRAM && c->present && !c->fits)
-			return mf_err_set(x->err, MF_BAD_PACKAGE, -EFBIG,
-					  "%s (%" PRIu64 " bytes) does not fit its partition (line %u)",
-					  c->path, c->file_size, c->line);
+			return mf_err_set(
+				x->err, MF_BAD_PACKAGE, -EFBIG,
+				"%s (%" PRIu64
+				" bytes) does not fit its partition (line %u)",
+				c->path, c->file_size, c->line);
 	}
 	return 0;
 }
@@ -105,20 +107,29 @@ static int refuse(struct run *x)
 	if (!f)
 		return 0;
 	mf_err_set(x->err, MF_REFUSED, -EPERM,
-		   "refused by rule %s: %s (package: %s, module: %s)",
-		   f->rule, f->msg, f->package, f->module);
+		   "refused by rule %s: %s (package: %s, module: %s)", f->rule,
+		   f->msg, f->package, f->module);
 	if (f->override && x->o->factory &&
 	    !strcmp(f->override, "--allow-calibration-write"))
 		mf_err_hint(x->err,
-			    "nothing was written; --factory uses the package's factory XML, which erases the calibration data: if you are sure, run again with --factory --allow-calibration-write (a backup with the calibration data is taken first)");
+			    "nothing was written; --factory uses the package's "
+			    "factory XML, which erases the calibration data: "
+			    "if you are sure, run again with --factory "
+			    "--allow-calibration-write (a backup with the "
+			    "calibration data is taken first)");
 	else if (f->override)
 		mf_err_hint(x->err,
-			    "nothing was written; if you are sure, run again with %s (a backup is taken first)",
+			    "nothing was written; if you are sure, run again "
+			    "with %s (a backup is taken first)",
 			    f->override);
 	else
-		mf_err_hint(x->err,
-			    "nothing was written; no override exists: use a package made for this module%s",
-			    x->r->wrote || x->e.link ? " (the module waits in EDL: power-cycle it)" : "");
+		mf_err_hint(
+			x->err,
+			"nothing was written; no override exists: use a "
+			"package made for this module%s",
+			x->r->wrote || x->e.link
+				? " (the module waits in EDL: power-cycle it)"
+				: "");
 	return -EPERM;
 }
 
@@ -142,8 +153,9 @@ static void guess_baseline(struct run *x, struct pkg_module *pm)
 	if (parts != 2 && parts != 4)
 		return;
 	if (parts == 2)
-		snprintf(x->guessed_rev, sizeof(x->guessed_rev), "%.40s_%.20s.%.20s",
-			 x->pkg.ident.baseline, pm->revision, pm->revision);
+		snprintf(x->guessed_rev, sizeof(x->guessed_rev),
+			 "%.40s_%.20s.%.20s", x->pkg.ident.baseline,
+			 pm->revision, pm->revision);
 	else
 		snprintf(x->guessed_rev, sizeof(x->guessed_rev), "%.40s_%.40s",
 			 x->pkg.ident.baseline, pm->revision);
@@ -151,7 +163,8 @@ static void guess_baseline(struct run *x, struct pkg_module *pm)
 		return;
 	if (!x->warned_baseline)
 		mf_log(x->log, MF_LOG_WARN,
-		       "the module names no baseline (AT+QGMR and ATI say %s): compared as %s; a change of baseline cannot be seen",
+		       "the module names no baseline (AT+QGMR and ATI say %s): "
+		       "compared as %s; a change of baseline cannot be seen",
 		       pm->revision, x->guessed_rev);
 	x->warned_baseline = true;
 	pm->revision = x->guessed_rev;
@@ -164,7 +177,7 @@ static int preflight(struct run *x)
 	struct pkg_module pm;
 
 	if (x->no_pkg)
-		return 0;	/* nothing to compare: a read-only backup */
+		return 0; /* nothing to compare: a read-only backup */
 	ident_to_rules(&x->id, x->m->model ? x->m->model->name : NULL, &pm);
 	if (x->o->mode == FLASH_MODE_RESTORE) {
 		/* the backup is what the module held: only the hardware rules */
@@ -210,9 +223,11 @@ static int check_owner(struct run *x)
 	    !x->id.sid.have_serial || x->id.sid.serial == x->manifest.serial)
 		return 0;
 	mf_err_set(x->err, MF_REFUSED, -EPERM,
-		   "refused: this backup was read from the module with serial 0x%08x, this module is 0x%08x",
+		   "refused: this backup was read from the module with serial "
+		   "0x%08x, this module is 0x%08x",
 		   x->manifest.serial, x->id.sid.serial);
-	mf_err_hint(x->err, "calibration data belongs to one module: pick its own backup (or restore a package with flash)");
+	mf_err_hint(x->err, "calibration data belongs to one module: pick its "
+			    "own backup (or restore a package with flash)");
 	return -EPERM;
 }
 
@@ -244,17 +259,25 @@ static int pick_programmer(struct run *x, uint32_t msm)
 		return 0;
 	}
 	if (progcache_dir(msm, dir, sizeof(dir)))
-		snprintf(dir, sizeof(dir), "$XDG_DATA_HOME/modemflash/programmers/<MSM id>");
+		snprintf(dir, sizeof(dir),
+			 "$XDG_DATA_HOME/modemflash/programmers/<MSM id>");
 	if (msm)
 		mf_err_set(x->err, MF_FAILED, -ENOENT,
-			   "no Firehose programmer for this module (MSM HW ID 0x%08x): none in the cache %s",
+			   "no Firehose programmer for this module (MSM HW ID "
+			   "0x%08x): none in the cache %s",
 			   msm, dir);
 	else
 		mf_err_set(x->err, MF_FAILED, -ENOENT,
-			   "no Firehose programmer for this module: the programmer cache is empty");
+			   "no Firehose programmer for this module: the "
+			   "programmer cache is empty");
 	mf_err_hint(x->err,
-		    "pass one with --programmer FILE, or a package for this module (backup [-o DIR] PKG); a successful flash also fills the cache %s%s",
-		    dir, x->e.link ? " (the module now waits in EDL: power-cycle it or run reset --programmer FILE)" : "");
+		    "pass one with --programmer FILE, or a package for this "
+		    "module (backup [-o DIR] PKG); a successful flash also "
+		    "fills the cache %s%s",
+		    dir,
+		    x->e.link ? " (the module now waits in EDL: power-cycle it "
+				"or run reset --programmer FILE)"
+			      : "");
 	return -ENOENT;
 }
 
@@ -326,9 +349,11 @@ static int module_plan(struct run *x, struct backup_src *src,
 	if (backup_src_geo(src, x->programmer, x->id.page_size,
 			   x->id.block_size)) {
 		mf_err_set(x->err, MF_FAILED, -ENODATA,
-			   "the programmer did not report a usable NAND geometry (page %u, block %u)",
+			   "the programmer did not report a usable NAND "
+			   "geometry (page %u, block %u)",
 			   x->id.page_size, x->id.block_size);
-		mf_err_hint(x->err, "give a package made for this module: backup [-o DIR] PKG");
+		mf_err_hint(x->err, "give a package made for this module: "
+				    "backup [-o DIR] PKG");
 		return -ENODATA;
 	}
 	stage(x, "partition-table");
@@ -363,8 +388,10 @@ static int take_backup(struct run *x)
 		rc = backup_default_dir(x->o->backup_base, key, x->r->backup,
 					sizeof(x->r->backup));
 		if (rc)
-			return mf_err_set(x->err, MF_FAILED, rc,
-					  "no place for the backup: set XDG_DATA_HOME or HOME, or pass --no-backup");
+			return mf_err_set(
+				x->err, MF_FAILED, rc,
+				"no place for the backup: set XDG_DATA_HOME or "
+				"HOME, or pass --no-backup");
 	}
 	rc = backup_read(&x->e.fh, &src, &x->id, x->m->usb.path, parts, n,
 			 x->r->backup, sizeof(x->r->backup),
@@ -411,27 +438,38 @@ static int post_check(struct run *x)
 /* After a write: not back, or failed half way: the way back, exactly. */
 static void recovery_hint(struct run *x)
 {
-	const char *dir = x->r->backup[0] ? x->r->backup :
-			  x->o->mode == FLASH_MODE_RESTORE ? x->o->package : NULL;
+	const char *dir = x->r->backup[0]		     ? x->r->backup
+			  : x->o->mode == FLASH_MODE_RESTORE ? x->o->package
+							     : NULL;
 
 	if (!x->r->wrote && x->r->stage[0] && strcmp(x->r->stage, "post-check"))
 		return;
-	if (x->err->status == MF_TIMEOUT && !strcmp(x->r->stage, "post-check")) {
+	if (x->err->status == MF_TIMEOUT &&
+	    !strcmp(x->r->stage, "post-check")) {
 		x->err->status = MF_FAILED;
 		if (dir)
 			mf_err_hint(x->err,
-				    "the backup is in %s; pull the BOOT pin (or power-cycle into EDL) and run: modemflash -d %s restore %s",
+				    "the backup is in %s; pull the BOOT pin "
+				    "(or power-cycle into EDL) and run: "
+				    "modemflash -d %s restore %s",
 				    dir, x->m->usb.path, dir);
 		else
-			mf_err_hint(x->err, "no backup was taken (--no-backup); bring the module into EDL with the BOOT pin and flash a package made for it");
+			mf_err_hint(x->err,
+				    "no backup was taken (--no-backup); bring "
+				    "the module into EDL with the BOOT pin and "
+				    "flash a package made for it");
 		return;
 	}
 	if (dir)
 		mf_err_hint(x->err,
-			    "the module is in EDL or will boot into it; run the same command again to complete, or restore the backup: modemflash -d %s restore %s",
+			    "the module is in EDL or will boot into it; run "
+			    "the same command again to complete, or restore "
+			    "the backup: modemflash -d %s restore %s",
 			    x->m->usb.path, dir);
 	else
-		mf_err_hint(x->err, "the module is in EDL or will boot into it; run the same command again to complete");
+		mf_err_hint(x->err,
+			    "the module is in EDL or will boot into it; run "
+			    "the same command again to complete");
 }
 
 static int do_run(struct run *x)
@@ -455,9 +493,10 @@ static int do_run(struct run *x)
 		mf_log(x->log, MF_LOG_INFO, "%s is in EDL: starting at Sahara",
 		       x->m->usb.path);
 	} else {
-		return mf_err_set(x->err, MF_NO_DEVICE, -ENODEV,
-				  "module %s is in %s mode; it needs normal or EDL mode",
-				  x->m->usb.path, mf_mode_name(x->m->mode));
+		return mf_err_set(
+			x->err, MF_NO_DEVICE, -ENODEV,
+			"module %s is in %s mode; it needs normal or EDL mode",
+			x->m->usb.path, mf_mode_name(x->m->mode));
 	}
 	rc = enter_edl(x);
 	if (!rc)
@@ -472,7 +511,8 @@ static int do_run(struct run *x)
 			return rc;
 	} else if (o->mode == FLASH_MODE_FLASH && !o->no_backup) {
 		mf_log(x->log, MF_LOG_WARN,
-		       "the module started in EDL: its contents may be incomplete, no new backup taken");
+		       "the module started in EDL: its contents may be "
+		       "incomplete, no new backup taken");
 	}
 	if (o->mode == FLASH_MODE_BACKUP) {
 		/* leave the module as we found it */
@@ -496,7 +536,7 @@ static int do_run(struct run *x)
 static void lost_link(struct run *x, int rc)
 {
 	static const char *const stages[] = { "sahara", "configure", "backup",
-					      "erase", "program", "patch",
+					      "erase",	"program",   "patch",
 					      "verify", "edl" };
 	char msg[MF_ERR_MSG_MAX + 64];
 
@@ -505,7 +545,8 @@ static void lost_link(struct run *x, int rc)
 	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
 		if (strcmp(x->r->stage, stages[i]))
 			continue;
-		snprintf(msg, sizeof(msg), "lost the link to the module during %s: %s",
+		snprintf(msg, sizeof(msg),
+			 "lost the link to the module during %s: %s",
 			 x->r->stage, x->err->msg);
 		snprintf(x->err->msg, sizeof(x->err->msg), "%.*s",
 			 (int)sizeof(x->err->msg) - 1, msg);

@@ -17,32 +17,32 @@
  * runs may go on at once in threads (--all), each with its own log.
  */
 enum flash_verify {
-	FLASH_VERIFY_AUTO,	/* digest when the programmer offers it */
-	FLASH_VERIFY_DIGEST,	/* getsha256digest, refuse without it */
-	FLASH_VERIFY_READBACK,	/* read every image back and compare */
+	FLASH_VERIFY_AUTO,     /* digest when the programmer offers it */
+	FLASH_VERIFY_DIGEST,   /* getsha256digest, refuse without it */
+	FLASH_VERIFY_READBACK, /* read every image back and compare */
 	FLASH_VERIFY_NONE,
 };
 
 enum flash_mode {
-	FLASH_MODE_FLASH,	/* a package */
-	FLASH_MODE_RESTORE,	/* a backup (or any package), preflight relaxed */
-	FLASH_MODE_BACKUP,	/* read only */
+	FLASH_MODE_FLASH,   /* a package */
+	FLASH_MODE_RESTORE, /* a backup (or any package), preflight relaxed */
+	FLASH_MODE_BACKUP,  /* read only */
 };
 
 struct flash_opts {
 	enum flash_mode mode;
 	const char *sysroot;
-	const char *package;		/* package, or backup folder; NULL: backup
+	const char *package;	/* package, or backup folder; NULL: backup
 					 * from the module's own partition table */
-	const char *programmer;		/* --programmer FILE (backup), or NULL */
+	const char *programmer; /* --programmer FILE (backup), or NULL */
 	bool factory;
 	bool no_backup;
 	struct pkg_allow allow;
 	enum flash_verify verify;
-	const char *backup_base;	/* parent of <module>/<time>, NULL: XDG */
-	const char *backup_dir;		/* exact folder (backup -o) */
-	int enum_timeout_ms;		/* DIAG switch -> EDL (30000) */
-	int boot_timeout_ms;		/* reset -> normal mode (90000) */
+	const char *backup_base; /* parent of <module>/<time>, NULL: XDG */
+	const char *backup_dir;	 /* exact folder (backup -o) */
+	int enum_timeout_ms;	 /* DIAG switch -> EDL (30000) */
+	int boot_timeout_ms;	 /* reset -> normal mode (90000) */
 };
 
 void flash_opts_default(struct flash_opts *o);
@@ -52,17 +52,17 @@ struct flash_report {
 	char usb_path[64];
 	char model[32];
 	char imei[32];
-	char serial[16];		/* "0x1b95a301" */
-	char before[96];		/* revision found, "" in EDL */
-	char package_rev[96];		/* revision the package brings */
-	char after[96];			/* AT+QGMR after the post-check */
-	char backup[1024];		/* backup folder, "" none */
-	char stage[24];			/* last stage entered */
+	char serial[16];      /* "0x1b95a301" */
+	char before[96];      /* revision found, "" in EDL */
+	char package_rev[96]; /* revision the package brings */
+	char after[96];	      /* AT+QGMR after the post-check */
+	char backup[1024];    /* backup folder, "" none */
+	char stage[24];	      /* last stage entered */
 	bool started_in_edl;
-	bool up_to_date;		/* nothing written */
-	bool wrote;			/* something was erased or programmed */
+	bool up_to_date; /* nothing written */
+	bool wrote;	 /* something was erased or programmed */
 	bool came_back;
-	char verified[16];		/* "digest", "readback", "none" */
+	char verified[16]; /* "digest", "readback", "none" */
 	uint64_t bytes_written;
 	uint64_t bytes_read;
 	int64_t ms;

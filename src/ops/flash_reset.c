@@ -50,20 +50,26 @@ static int reset_edl(const char *sysroot, const struct mf_module *m,
 		rc = edl_identify(&e);
 	if (!rc && !e.firehose_running && !programmer && e.sid.have_hwid &&
 	    !progcache_find(e.sid.msm_id, cached, sizeof(cached))) {
-		mf_log(log, MF_LOG_INFO, "programmer from the cache: %s", cached);
+		mf_log(log, MF_LOG_INFO, "programmer from the cache: %s",
+		       cached);
 		programmer = cached;
 	}
 	if (!rc && !e.firehose_running && !programmer) {
 		rc = mf_err_set(err, MF_USAGE, -EINVAL,
-				"module %s waits in Sahara: a Firehose reset needs its programmer",
+				"module %s waits in Sahara: a Firehose reset "
+				"needs its programmer",
 				m->usb.path);
-		mf_err_hint(err, "add the package or the programmer: modemflash -d %s reset PKG, or reset --programmer FILE (or power-cycle the module)",
+		mf_err_hint(err,
+			    "add the package or the programmer: modemflash -d "
+			    "%s reset PKG, or reset --programmer FILE (or "
+			    "power-cycle the module)",
 			    m->usb.path);
 	}
 	if (!rc)
 		rc = edl_firehose(&e, programmer, "nand");
 	if (!rc) {
-		mf_log(log, MF_LOG_INFO, "%s: Firehose power reset", m->usb.path);
+		mf_log(log, MF_LOG_INFO, "%s: Firehose power reset",
+		       m->usb.path);
 		rc = fh_power(&e.fh, "reset", 1);
 	}
 	edl_close(&e);

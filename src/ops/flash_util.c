@@ -58,8 +58,8 @@ int sha256_fd(int fd, uint64_t len, uint64_t pad_to, uint8_t out[32])
 		goto out;
 	}
 	while (off < len) {
-		size_t want = len - off < sizeof(buf) ? (size_t)(len - off) :
-			      sizeof(buf);
+		size_t want = len - off < sizeof(buf) ? (size_t)(len - off)
+						      : sizeof(buf);
 		ssize_t n = pread(fd, buf, want, (off_t)off);
 
 		if (n <= 0) {
@@ -71,8 +71,9 @@ int sha256_fd(int fd, uint64_t len, uint64_t pad_to, uint8_t out[32])
 	}
 	memset(buf, 0, sizeof(buf));
 	while (off < pad_to) {
-		size_t want = pad_to - off < sizeof(buf) ?
-			      (size_t)(pad_to - off) : sizeof(buf);
+		size_t want = pad_to - off < sizeof(buf)
+				      ? (size_t)(pad_to - off)
+				      : sizeof(buf);
 
 		EVP_DigestUpdate(md, buf, want);
 		off += want;

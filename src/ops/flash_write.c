@@ -11,8 +11,7 @@
 #include "ops/flash_write.h"
 #include "ops/plan.h"
 
-static size_t cmd_attrs(const struct pkg_cmd *c, struct fh_attr *a,
-			size_t cap)
+static size_t cmd_attrs(const struct pkg_cmd *c, struct fh_attr *a, size_t cap)
 {
 	size_t n = 0;
 
@@ -22,7 +21,8 @@ static size_t cmd_attrs(const struct pkg_cmd *c, struct fh_attr *a,
 		    !strcmp(c->attrs[i].name, "label") ||
 		    !strcmp(c->attrs[i].name, "sparse"))
 			continue;
-		a[n++] = (struct fh_attr){ c->attrs[i].name, c->attrs[i].value };
+		a[n++] =
+			(struct fh_attr){ c->attrs[i].name, c->attrs[i].value };
 	}
 	return n;
 }
@@ -45,7 +45,8 @@ static int program_one(struct fh_session *fh, const struct pkg_cmd *c,
 	fd = open(c->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return mf_err_set(err, MF_BAD_PACKAGE, -errno,
-				  "cannot open %s: %s", c->path, strerror(errno));
+				  "cannot open %s: %s", c->path,
+				  strerror(errno));
 	rc = fh_program(fh, a, na, fd, 0, c->file_size);
 	close(fd);
 	return rc;
@@ -91,7 +92,7 @@ static int run_patches(struct fh_session *fh, const struct pkg *pkg,
 		int rc;
 
 		if (!p->disk)
-			continue;	/* host-file patches were applied by the build */
+			continue; /* host-file patches were applied by the build */
 		snprintf(ss, sizeof(ss), "%u", p->sector_size);
 		snprintf(bo, sizeof(bo), "%" PRIu64, p->byte_offset);
 		snprintf(sz, sizeof(sz), "%u", p->size_in_bytes);
@@ -130,7 +131,8 @@ int flash_write(struct fh_session *fh, const struct pkg *pkg,
 	}
 	for (size_t i = 0; i < pkg->ncmds; i++) {
 		items[i].op = pkg->cmds[i].op;
-		items[i].sbl = plan_is_sbl(pkg_cmd_partition(pkg, &pkg->cmds[i]));
+		items[i].sbl =
+			plan_is_sbl(pkg_cmd_partition(pkg, &pkg->cmds[i]));
 	}
 	n = plan_order(items, pkg->ncmds, nand, order);
 	stage_log_init(&sl, log, "program", program_total(pkg));
@@ -193,7 +195,8 @@ static int verify_one(struct fh_session *fh, const struct pkg *pkg,
 	rc = sha256_fd(fd, c->file_size, digest ? pad : c->file_size, want);
 	close(fd);
 	if (rc)
-		return mf_err_set(err, MF_FAILED, rc, "cannot read %s", c->path);
+		return mf_err_set(err, MF_FAILED, rc, "cannot read %s",
+				  c->path);
 	if (digest) {
 		snprintf(num, sizeof(num), "%" PRIu64, c->file_sectors);
 		for (size_t i = 0; i < na; i++)
@@ -209,9 +212,11 @@ static int verify_one(struct fh_session *fh, const struct pkg *pkg,
 		hex_str(want, 32, hw);
 		hex_str(got, 32, hg);
 		mf_err_set(err, MF_MISMATCH, -EBADMSG,
-			   "verification failed for %s: the package has SHA-256 %s, the module %s",
+			   "verification failed for %s: the package has "
+			   "SHA-256 %s, the module %s",
 			   part ? part : c->filename, hw, hg);
-		mf_err_hint(err, "run the same command again; if it fails again the flash memory may be worn");
+		mf_err_hint(err, "run the same command again; if it fails "
+				 "again the flash memory may be worn");
 		return -EBADMSG;
 	}
 	mf_log(log, MF_LOG_INFO, "verified %s", part ? part : c->filename);
@@ -226,17 +231,18 @@ int flash_verify(struct fh_session *fh, const struct pkg *pkg,
 	uint64_t total = program_total(pkg), done = 0;
 	int rc = 0;
 
-	if (how == FLASH_VERIFY_NONE ||
-	    (how == FLASH_VERIFY_AUTO && !digest)) {
+	if (how == FLASH_VERIFY_NONE || (how == FLASH_VERIFY_AUTO && !digest)) {
 		snprintf(r->verified, sizeof(r->verified), "none");
 		if (how == FLASH_VERIFY_AUTO)
 			mf_log(log, MF_LOG_WARN,
-			       "the programmer has no getsha256digest: not verified (use --verify=readback)");
+			       "the programmer has no getsha256digest: not "
+			       "verified (use --verify=readback)");
 		return 0;
 	}
 	if (how == FLASH_VERIFY_DIGEST && !digest)
-		return mf_err_set(err, MF_FAILED, -ENOTSUP,
-				  "the programmer does not support getsha256digest");
+		return mf_err_set(
+			err, MF_FAILED, -ENOTSUP,
+			"the programmer does not support getsha256digest");
 	if (how == FLASH_VERIFY_READBACK)
 		digest = false;
 	snprintf(r->stage, sizeof(r->stage), "verify");
@@ -251,7 +257,8 @@ int flash_verify(struct fh_session *fh, const struct pkg *pkg,
 		if (rc == -EREMOTEIO && digest && how == FLASH_VERIFY_AUTO) {
 			/* a programmer that lists it but refuses it: read back */
 			mf_log(log, MF_LOG_WARN,
-			       "the programmer refused getsha256digest (%s): verifying by read-back",
+			       "the programmer refused getsha256digest (%s): "
+			       "verifying by read-back",
 			       err->msg);
 			mf_err_clear(err);
 			digest = false;

@@ -15,8 +15,8 @@
 
 #include "base/clock.h"
 
-void fota_emit(struct fota_run *r, enum fota_event_kind kind,
-	       const char *text, const struct fota_urc *urc)
+void fota_emit(struct fota_run *r, enum fota_event_kind kind, const char *text,
+	       const struct fota_urc *urc)
 {
 	struct fota_event ev = { .kind = kind, .text = text, .urc = urc };
 
@@ -75,9 +75,10 @@ static int identify(struct fota_run *r)
 	memset(&id, 0, sizeof(id));
 	rc = at_identify(&r->at, &id);
 	if (rc < 0)
-		return mf_err_set(r->err, mf_status_from_errno(rc), rc,
-				  "the module on %s did not tell its identity (ATI)",
-				  r->o->port);
+		return mf_err_set(
+			r->err, mf_status_from_errno(rc), rc,
+			"the module on %s did not tell its identity (ATI)",
+			r->o->port);
 	snprintf(r->res->model, sizeof(r->res->model), "%s", id.model);
 	snprintf(r->res->from, sizeof(r->res->from), "%s",
 		 id.full_revision[0] ? id.full_revision : id.revision);
@@ -96,14 +97,16 @@ static int open_delta(struct fota_run *r)
 	r->fd = open(r->o->file, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0 || fstat(r->fd, &st) < 0) {
 		rc = -errno;
-		mf_err_set(r->err, MF_FAILED, rc, "cannot read the delta %s: %s",
-			   r->o->file, strerror(-rc));
+		mf_err_set(r->err, MF_FAILED, rc,
+			   "cannot read the delta %s: %s", r->o->file,
+			   strerror(-rc));
 		return rc;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size <= 0)
-		return mf_err_set(r->err, MF_BAD_PACKAGE, -EINVAL,
-				  "the delta %s is not a non-empty regular file",
-				  r->o->file);
+		return mf_err_set(
+			r->err, MF_BAD_PACKAGE, -EINVAL,
+			"the delta %s is not a non-empty regular file",
+			r->o->file);
 	r->size = (uint64_t)st.st_size;
 	n = pread(r->fd, head, sizeof(head), 0);
 	if (n < 0)
@@ -112,7 +115,8 @@ static int open_delta(struct fota_run *r)
 	rc = fota_delta_parse(head, (size_t)n, r->size, &r->delta);
 	if (rc < 0)
 		return mf_err_set(r->err, MF_BAD_PACKAGE, rc,
-				  "the delta %s has a damaged header", r->o->file);
+				  "the delta %s has a damaged header",
+				  r->o->file);
 	return 0;
 }
 
@@ -129,26 +133,29 @@ static int check_revision(struct fota_run *r)
 	fota_stage(r, "preflight");
 	if (!r->delta.known) {
 		mf_log(r->log, MF_LOG_WARN,
-		       "%s has no modemflash delta header: uploading it as it is; "
+		       "%s has no modemflash delta header: uploading it as it "
+		       "is; "
 		       "the module will judge whether it applies to %s",
 		       r->o->file, cur);
 		return 0;
 	}
-	snprintf(r->res->expected, sizeof(r->res->expected), "%s",
-		 r->delta.to);
+	snprintf(r->res->expected, sizeof(r->res->expected), "%s", r->delta.to);
 	mf_log(r->log, MF_LOG_INFO, "delta %s -> %s, %llu bytes", r->delta.from,
 	       r->delta.to, (unsigned long long)r->size);
 	if (fota_rev_matches(cur, r->delta.from))
 		return 0;
 	if (r->o->force) {
 		mf_log(r->log, MF_LOG_WARN,
-		       "the delta applies to %s but the module runs %s: going on "
-		       "because of --force", r->delta.from, cur);
+		       "the delta applies to %s but the module runs %s: going "
+		       "on "
+		       "because of --force",
+		       r->delta.from, cur);
 		return 0;
 	}
 	if (fota_rev_matches(cur, r->delta.to)) {
 		mf_err_set(r->err, MF_REFUSED, -EALREADY,
-			   "the module already runs %s (%s); the delta applies to %s",
+			   "the module already runs %s (%s); the delta applies "
+			   "to %s",
 			   r->delta.to, cur, r->delta.from);
 		mf_err_hint(r->err, "nothing to do");
 		return -EALREADY;
@@ -156,8 +163,10 @@ static int check_revision(struct fota_run *r)
 	mf_err_set(r->err, MF_REFUSED, -EPERM,
 		   "the delta applies to revision %s but the module runs %s",
 		   r->delta.from, cur);
-	mf_err_hint(r->err, "use the delta made for %s (or pass --force to let "
-		    "the module judge it; it will refuse it with error 510)", cur);
+	mf_err_hint(r->err,
+		    "use the delta made for %s (or pass --force to let "
+		    "the module judge it; it will refuse it with error 510)",
+		    cur);
 	return -EPERM;
 }
 
@@ -175,7 +184,8 @@ static int plan_paths(struct fota_run *r)
 		mf_err_set(r->err, MF_FAILED, -ENOTSUP,
 			   "no FOTA file location is known for the model %s",
 			   r->res->model[0] ? r->res->model : "(unknown)");
-		mf_err_hint(r->err, "pass --fota-dir with the module's UFS path "
+		mf_err_hint(r->err,
+			    "pass --fota-dir with the module's UFS path "
 			    "(EC25: /data/ufs/, SDX55: /cache/ufs/)");
 		return -ENOTSUP;
 	}
@@ -199,16 +209,18 @@ static int plan_paths(struct fota_run *r)
 static int check_opts(const struct fota_opts *o, struct mf_err *err)
 {
 	if (!o->port || !!o->file == !!o->url)
-		return mf_err_set(err, MF_USAGE, -EINVAL,
-				  "fota needs a port and either a delta file or --url");
+		return mf_err_set(
+			err, MF_USAGE, -EINVAL,
+			"fota needs a port and either a delta file or --url");
 	if (o->name && (strlen(o->name) > 80 || strpbrk(o->name, "\"\r\n")))
 		return mf_err_set(err, MF_USAGE, -EINVAL,
 				  "the UFS file name must be at most 80 bytes "
 				  "without quotes or line breaks");
 	if (o->url && (strlen(o->url) > 255 || strpbrk(o->url, "\"\r\n")))
-		return mf_err_set(err, MF_USAGE, -EINVAL,
-				  "the URL must be at most 255 bytes without quotes "
-				  "or line breaks");
+		return mf_err_set(
+			err, MF_USAGE, -EINVAL,
+			"the URL must be at most 255 bytes without quotes "
+			"or line breaks");
 	return 0;
 }
 

@@ -24,21 +24,21 @@
 
 enum fota_urc_kind {
 	FOTA_URC_HTTPSTART,
-	FOTA_URC_HTTPEND,	/* value: HTTP(S) error, 0 ok */
+	FOTA_URC_HTTPEND, /* value: HTTP(S) error, 0 ok */
 	FOTA_URC_FTPSTART,
-	FOTA_URC_FTPEND,	/* value: FTP error, 0 ok */
+	FOTA_URC_FTPEND, /* value: FTP error, 0 ok */
 	FOTA_URC_START,
-	FOTA_URC_UPDATING,	/* value: percent */
-	FOTA_URC_RESTORE,	/* value: percent */
-	FOTA_URC_END,		/* value: error code, 0 ok */
-	FOTA_URC_CONTINUE,	/* "Last upgrade was not finished,continue upgrade" */
-	FOTA_URC_OTHER,		/* a "FOTA" URC we do not know: logged, ignored */
+	FOTA_URC_UPDATING, /* value: percent */
+	FOTA_URC_RESTORE,  /* value: percent */
+	FOTA_URC_END,	   /* value: error code, 0 ok */
+	FOTA_URC_CONTINUE, /* "Last upgrade was not finished,continue upgrade" */
+	FOTA_URC_OTHER,	   /* a "FOTA" URC we do not know: logged, ignored */
 };
 
 struct fota_urc {
 	enum fota_urc_kind kind;
-	int value;		/* percent or error code, -1 when absent */
-	char word[48];		/* the status word as sent ("UPDATING") */
+	int value;     /* percent or error code, -1 when absent */
+	char word[48]; /* the status word as sent ("UPDATING") */
 };
 
 /*
@@ -67,10 +67,10 @@ bool fota_err_is_package(int code);
 #define FOTA_REV_MAX 96
 
 struct fota_delta_info {
-	bool known;			/* header recognised */
-	char from[FOTA_REV_MAX];	/* revision the delta applies to */
-	char to[FOTA_REV_MAX];		/* revision it produces */
-	uint64_t payload_len;		/* bytes after the header (declared) */
+	bool known;		 /* header recognised */
+	char from[FOTA_REV_MAX]; /* revision the delta applies to */
+	char to[FOTA_REV_MAX];	 /* revision it produces */
+	uint64_t payload_len;	 /* bytes after the header (declared) */
 };
 
 /*
@@ -96,11 +96,12 @@ bool fota_rev_matches(const char *qgmr, const char *rev);
  * ATI model line ("BG95-M3", "EC25", "RM500Q-GL"): one const table row.
  */
 struct fota_model {
-	const char *prefix;	/* ATI model prefix */
-	const char *upload;	/* QFUPL name, NULL: opts name (default below) */
-	const char *dir;	/* module path of UFS files, for AT+QFOTADL */
-	const char *start;	/* AT+QFOTADL argument verbatim, NULL: "<dir><name>" */
-	bool verified;		/* seen on real modules (field-data.md 4) */
+	const char *prefix; /* ATI model prefix */
+	const char *upload; /* QFUPL name, NULL: opts name (default below) */
+	const char *dir;    /* module path of UFS files, for AT+QFOTADL */
+	const char
+		*start; /* AT+QFOTADL argument verbatim, NULL: "<dir><name>" */
+	bool verified;	/* seen on real modules (field-data.md 4) */
 };
 
 const struct fota_model *fota_model_find(const char *model);
@@ -119,10 +120,10 @@ uint64_t fota_space_needed(uint64_t size);
 /* ---- the operation (fota.c, fota_upload.c, fota_follow.c) ---- */
 
 enum fota_event_kind {
-	FOTA_EV_STAGE,		/* text: stage name */
-	FOTA_EV_URC,		/* urc, text: the raw line */
-	FOTA_EV_PORT_GONE,	/* text: port path (module rebooting) */
-	FOTA_EV_PORT_BACK,	/* text: port path */
+	FOTA_EV_STAGE,	   /* text: stage name */
+	FOTA_EV_URC,	   /* urc, text: the raw line */
+	FOTA_EV_PORT_GONE, /* text: port path (module rebooting) */
+	FOTA_EV_PORT_BACK, /* text: port path */
 	/*
 	 * The module restarted; text: how we know ("port" vanished, or the
 	 * boot report "RDY", "START", "CONTINUE" on a port that stays, such
@@ -138,17 +139,17 @@ struct fota_event {
 };
 
 struct fota_opts {
-	const char *port;	/* AT port path (UART or USB AT port) */
-	const char *file;	/* delta on the host, or NULL with url */
-	const char *url;	/* http(s):// or ftp:// the module downloads */
-	const char *name;	/* UFS file name, NULL: FOTA_DEFAULT_NAME */
-	const char *fota_dir;	/* override the model table's directory */
-	bool force;		/* start a delta whose header names another revision */
-	int cmd_timeout_ms;	/* one AT command, 0: 5000 */
-	int upload_ack_ms;	/* wait for each 'A', 0: 10000 */
-	int reopen_ms;		/* port gone -> back, 0: 120000 */
-	int urc_ms;		/* silence between FOTA URCs, 0: 300000 */
-	int total_ms;		/* the whole update, 0: 600000 */
+	const char *port;     /* AT port path (UART or USB AT port) */
+	const char *file;     /* delta on the host, or NULL with url */
+	const char *url;      /* http(s):// or ftp:// the module downloads */
+	const char *name;     /* UFS file name, NULL: FOTA_DEFAULT_NAME */
+	const char *fota_dir; /* override the model table's directory */
+	bool force; /* start a delta whose header names another revision */
+	int cmd_timeout_ms; /* one AT command, 0: 5000 */
+	int upload_ack_ms;  /* wait for each 'A', 0: 10000 */
+	int reopen_ms;	    /* port gone -> back, 0: 120000 */
+	int urc_ms;	    /* silence between FOTA URCs, 0: 300000 */
+	int total_ms;	    /* the whole update, 0: 600000 */
 	/* how the port is opened; NULL: link_tty_open (tests pass a fake) */
 	struct link *(*open)(const char *path, const struct mf_log *log,
 			     struct mf_err *err, void *open_ctx);
@@ -158,14 +159,14 @@ struct fota_opts {
 };
 
 struct fota_result {
-	char model[64];			/* ATI model line */
-	char from[FOTA_REV_MAX];	/* AT+QGMR before */
-	char to[FOTA_REV_MAX];		/* AT+QGMR after */
-	char expected[FOTA_REV_MAX];	/* from the delta header, "" unknown */
-	uint64_t bytes;			/* uploaded */
-	int fota_code;			/* last END/HTTPEND code, -1 none */
-	int reboots;			/* restarts seen (FOTA_EV_RESTART) */
-	bool resumed;			/* "continue upgrade" seen */
+	char model[64];		     /* ATI model line */
+	char from[FOTA_REV_MAX];     /* AT+QGMR before */
+	char to[FOTA_REV_MAX];	     /* AT+QGMR after */
+	char expected[FOTA_REV_MAX]; /* from the delta header, "" unknown */
+	uint64_t bytes;		     /* uploaded */
+	int fota_code;		     /* last END/HTTPEND code, -1 none */
+	int reboots;		     /* restarts seen (FOTA_EV_RESTART) */
+	bool resumed;		     /* "continue upgrade" seen */
 };
 
 /*

@@ -21,15 +21,15 @@
 
 #include "base/bytes.h"
 
-#define DELTA_MAGIC "MFDELTA1"
+#define DELTA_MAGIC	  "MFDELTA1"
 #define DELTA_OFF_PROFILE 8
-#define DELTA_OFF_FROM 24
-#define DELTA_OFF_TO 88
-#define DELTA_OFF_LEN 152
-#define DELTA_HDR 160
-#define DELTA_NAME 16
-#define DELTA_REV 64
-#define DELTA_SHA 32
+#define DELTA_OFF_FROM	  24
+#define DELTA_OFF_TO	  88
+#define DELTA_OFF_LEN	  152
+#define DELTA_HDR	  160
+#define DELTA_NAME	  16
+#define DELTA_REV	  64
+#define DELTA_SHA	  32
 
 /* A NUL-padded text field: printable revision characters, then only NULs. */
 static int field(const uint8_t *p, size_t n, char *out, size_t cap)
@@ -63,8 +63,10 @@ int fota_delta_parse(const uint8_t *buf, size_t len, uint64_t file_size,
 		return 0;
 	if (len < DELTA_HDR || file_size < DELTA_HDR + DELTA_SHA)
 		return -EBADMSG;
-	if (field(buf + DELTA_OFF_PROFILE, DELTA_NAME, profile, sizeof(profile)) ||
-	    field(buf + DELTA_OFF_FROM, DELTA_REV, info->from, sizeof(info->from)) ||
+	if (field(buf + DELTA_OFF_PROFILE, DELTA_NAME, profile,
+		  sizeof(profile)) ||
+	    field(buf + DELTA_OFF_FROM, DELTA_REV, info->from,
+		  sizeof(info->from)) ||
 	    field(buf + DELTA_OFF_TO, DELTA_REV, info->to, sizeof(info->to)))
 		return -EBADMSG;
 	plen = get_le64(buf + DELTA_OFF_LEN);

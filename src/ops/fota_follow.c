@@ -25,18 +25,23 @@ int fota_start(struct fota_run *r)
 	rc = at_cmdf(&r->at, r->cmd_ms, &rep, "AT+QFOTADL=%s", r->start);
 	if (rc == -ENODEV) {
 		/* a local delta restarts the module at once, OK may be lost */
-		mf_log(r->log, MF_LOG_INFO, "the module restarts to apply the delta");
+		mf_log(r->log, MF_LOG_INFO,
+		       "the module restarts to apply the delta");
 		return 0;
 	}
 	if (rc < 0) {
 		mf_err_set(r->err, mf_status_from_errno(rc), rc,
 			   "the module refused to start the update "
-			   "(AT+QFOTADL=%s): %s", r->start, r->scratch.msg);
-		mf_err_hint(r->err, "%s", r->o->url ?
-			    "check the URL (at most 255 characters) and that the "
-			    "module has a data connection" :
-			    "the firmware is unchanged; check the model's FOTA "
-			    "path (--fota-dir) and run the command again");
+			   "(AT+QFOTADL=%s): %s",
+			   r->start, r->scratch.msg);
+		mf_err_hint(r->err, "%s",
+			    r->o->url ? "check the URL (at most 255 "
+					"characters) and that the "
+					"module has a data connection"
+				      : "the firmware is unchanged; check the "
+					"model's FOTA "
+					"path (--fota-dir) and run the command "
+					"again");
 		return rc;
 	}
 	mf_log(r->log, MF_LOG_INFO, "update started (AT+QFOTADL=%s)", r->start);
@@ -47,10 +52,10 @@ static int fail_download(struct fota_run *r, const struct fota_urc *u)
 {
 	mf_err_set(r->err, MF_FAILED, -EIO,
 		   "the module could not download the delta: %s (%s error %d); "
-		   "its firmware is unchanged", fota_err_text(u->value),
-		   u->word, u->value);
+		   "its firmware is unchanged",
+		   fota_err_text(u->value), u->word, u->value);
 	mf_err_hint(r->err, "check the URL and the module's data connection, "
-		    "then run the command again");
+			    "then run the command again");
 	return -EIO;
 }
 
@@ -62,11 +67,13 @@ static int fail_end(struct fota_run *r, int code)
 		   "it ran %s before the update",
 		   code, fota_err_text(code), r->res->from);
 	if (fota_err_is_package(code))
-		mf_err_hint(r->err, "use a delta built from %s to the revision "
-			    "you want", r->res->from);
+		mf_err_hint(r->err,
+			    "use a delta built from %s to the revision "
+			    "you want",
+			    r->res->from);
 	else
 		mf_err_hint(r->err, "check AT+QGMR; running the same command "
-			    "again retries the update");
+				    "again retries the update");
 	return -EIO;
 }
 
@@ -127,15 +134,18 @@ static int on_silence(struct fota_run *r)
 		return 0;
 	}
 	if (mf_remaining_ms(r->deadline) == 0)
-		mf_err_set(r->err, MF_TIMEOUT, -ETIMEDOUT,
-			   "the update did not finish in time (last report: %s)",
-			   r->last[0] ? r->last : "none");
+		mf_err_set(
+			r->err, MF_TIMEOUT, -ETIMEDOUT,
+			"the update did not finish in time (last report: %s)",
+			r->last[0] ? r->last : "none");
 	else
 		mf_err_set(r->err, MF_TIMEOUT, -ETIMEDOUT,
 			   "no FOTA report from the module for %d s (last: %s)",
 			   r->urc_ms / 1000, r->last[0] ? r->last : "none");
-	mf_err_hint(r->err, "the module may still be updating: wait, then check "
-		    "AT+QGMR; the URCs may go to another port (AT+QURCCFG=\"urcport\")");
+	mf_err_hint(r->err,
+		    "the module may still be updating: wait, then check "
+		    "AT+QGMR; the URCs may go to another port "
+		    "(AT+QURCCFG=\"urcport\")");
 	return -ETIMEDOUT;
 }
 
@@ -170,9 +180,11 @@ int fota_follow(struct fota_run *r)
 		if (rc == -ETIMEDOUT)
 			return on_silence(r);
 		if (rc < 0)
-			return mf_err_set(r->err, MF_FAILED, rc,
-					  "reading %s failed while following the "
-					  "update", r->o->port);
+			return mf_err_set(
+				r->err, MF_FAILED, rc,
+				"reading %s failed while following the "
+				"update",
+				r->o->port);
 		prc = fota_urc_parse(line, &u);
 		if (prc == 0)
 			continue;
@@ -181,7 +193,8 @@ int fota_follow(struct fota_run *r)
 			 (int)sizeof(r->last) - 1, line);
 		fota_emit(r, FOTA_EV_URC, line, &u);
 		if (prc < 0) {
-			mf_log(r->log, MF_LOG_WARN, "malformed FOTA report: %s", line);
+			mf_log(r->log, MF_LOG_WARN, "malformed FOTA report: %s",
+			       line);
 			continue;
 		}
 		rc = on_urc(r, &u);
@@ -241,15 +254,18 @@ int fota_verify(struct fota_run *r)
 			if (verdict < 0 || mf_remaining_ms(dl) == 0)
 				goto mismatch;
 		} else if (rc != -ENODEV && rc != -ETIMEDOUT) {
-			return mf_err_set(r->err, mf_status_from_errno(rc), rc,
-					  "cannot read the revision after the update: %s",
-					  r->scratch.msg);
+			return mf_err_set(
+				r->err, mf_status_from_errno(rc), rc,
+				"cannot read the revision after the update: %s",
+				r->scratch.msg);
 		}
-		if (mf_remaining_ms(dl) == 0 || mf_remaining_ms(r->deadline) == 0) {
+		if (mf_remaining_ms(dl) == 0 ||
+		    mf_remaining_ms(r->deadline) == 0) {
 			mf_err_set(r->err, MF_TIMEOUT, -ETIMEDOUT,
-				   "the module did not answer AT+QGMR after the update");
+				   "the module did not answer AT+QGMR after "
+				   "the update");
 			mf_err_hint(r->err, "power-cycle the module and check "
-				    "AT+QGMR");
+					    "AT+QGMR");
 			return -ETIMEDOUT;
 		}
 		/* a vanished port is waited for by the reopen itself */
@@ -262,7 +278,8 @@ int fota_verify(struct fota_run *r)
 mismatch:
 	mf_err_set(r->err, MF_MISMATCH, -EIO,
 		   "the update reported success but the module runs %s "
-		   "(expected %s)", r->res->to,
+		   "(expected %s)",
+		   r->res->to,
 		   r->res->expected[0] ? r->res->expected : "a new revision");
 	mf_err_hint(r->err, "check AT+QGMR after a power-cycle");
 	return -EIO;

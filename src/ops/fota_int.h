@@ -6,46 +6,46 @@
 #include "ops/fota.h"
 #include "proto/at.h"
 
-#define FOTA_CMD_MS 5000
-#define FOTA_ACK_MS 10000
+#define FOTA_CMD_MS    5000
+#define FOTA_ACK_MS    10000
 #define FOTA_REOPEN_MS 120000
-#define FOTA_URC_MS 300000
-#define FOTA_TOTAL_MS 600000
+#define FOTA_URC_MS    300000
+#define FOTA_TOTAL_MS  600000
 /* seconds the module waits for upload data (AT+QFUPL <timeout>) */
 #define FOTA_QFUPL_TIMEOUT_S 60
 /* between attempts to open a port that vanished */
 #define FOTA_REOPEN_POLL_MS 200
 /* the AT handshake: tries of "AT", each waiting this long for OK */
 #define FOTA_SYNC_TRIES 3
-#define FOTA_SYNC_MS 1000
+#define FOTA_SYNC_MS	1000
 
 struct fota_run {
 	const struct fota_opts *o;
-	const struct mf_log *log;	/* the caller's funnel */
-	struct mf_log tap;		/* forwards to log, records progress */
-	uint64_t up_done;		/* last "upload" progress seen */
+	const struct mf_log *log; /* the caller's funnel */
+	struct mf_log tap;	  /* forwards to log, records progress */
+	uint64_t up_done;	  /* last "upload" progress seen */
 	struct mf_err *err;
-	struct mf_err scratch;		/* the AT layer's own words, quoted in ours */
+	struct mf_err scratch; /* the AT layer's own words, quoted in ours */
 	struct fota_result *res;
 	struct link *link;
 	struct at_port at;
-	int64_t deadline;		/* the whole update */
+	int64_t deadline; /* the whole update */
 	int cmd_ms, ack_ms, reopen_ms, urc_ms;
 	const struct fota_model *model;
-	char name[96];			/* QFUPL / QFLST / QFDEL name */
-	char start[300];		/* AT+QFOTADL argument, quoted or not */
+	char name[96];	 /* QFUPL / QFLST / QFDEL name */
+	char start[300]; /* AT+QFOTADL argument, quoted or not */
 	int fd;
 	uint64_t size;
 	struct fota_delta_info delta;
-	bool started;			/* AT+QFOTADL sent: boot reports count */
-	bool boot_pending;		/* restart counted, its boot report not seen */
-	bool after_end;			/* END,0 seen: waiting for the new image */
-	bool rebooted;			/* port gone or RDY seen after END */
-	char last[128];			/* last FOTA URC, for messages */
+	bool started;	   /* AT+QFOTADL sent: boot reports count */
+	bool boot_pending; /* restart counted, its boot report not seen */
+	bool after_end;	   /* END,0 seen: waiting for the new image */
+	bool rebooted;	   /* port gone or RDY seen after END */
+	char last[128];	   /* last FOTA URC, for messages */
 };
 
-void fota_emit(struct fota_run *r, enum fota_event_kind kind,
-	       const char *text, const struct fota_urc *urc);
+void fota_emit(struct fota_run *r, enum fota_event_kind kind, const char *text,
+	       const struct fota_urc *urc);
 void fota_stage(struct fota_run *r, const char *stage);
 /*
  * A sign of a restart: the port vanished (vanished true), or a boot report

@@ -21,14 +21,10 @@ static const struct {
 	const char *word;
 	enum fota_urc_kind kind;
 } urc_words[] = {
-	{ "HTTPSTART", FOTA_URC_HTTPSTART },
-	{ "HTTPEND", FOTA_URC_HTTPEND },
-	{ "FTPSTART", FOTA_URC_FTPSTART },
-	{ "FTPEND", FOTA_URC_FTPEND },
-	{ "START", FOTA_URC_START },
-	{ "UPDATING", FOTA_URC_UPDATING },
-	{ "RESTORE", FOTA_URC_RESTORE },
-	{ "END", FOTA_URC_END },
+	{ "HTTPSTART", FOTA_URC_HTTPSTART }, { "HTTPEND", FOTA_URC_HTTPEND },
+	{ "FTPSTART", FOTA_URC_FTPSTART },   { "FTPEND", FOTA_URC_FTPEND },
+	{ "START", FOTA_URC_START },	     { "UPDATING", FOTA_URC_UPDATING },
+	{ "RESTORE", FOTA_URC_RESTORE },     { "END", FOTA_URC_END },
 };
 
 /* Printed by a module that lost power mid-update, on its next boot. */
@@ -78,8 +74,8 @@ static bool is_pct_kind(enum fota_urc_kind k)
 
 static bool has_value_kind(enum fota_urc_kind k)
 {
-	return is_pct_kind(k) || k == FOTA_URC_END ||
-	       k == FOTA_URC_HTTPEND || k == FOTA_URC_FTPEND;
+	return is_pct_kind(k) || k == FOTA_URC_END || k == FOTA_URC_HTTPEND ||
+	       k == FOTA_URC_FTPEND;
 }
 
 static void classify(struct fota_urc *u)
@@ -146,9 +142,11 @@ static const struct {
 	{ 0, 0, "the update succeeded" },
 	{ 502, 502, "the update exited unpredictably (error 502)" },
 	{ 504, 505, "the module rejected the delta package as bad or corrupt" },
-	{ 510, 510, "the delta does not match the module's current firmware "
-		    "(error 510: patch does not match source)" },
-	{ 511, 511, "there is not enough space on the module to apply the delta" },
+	{ 510, 510,
+	  "the delta does not match the module's current firmware "
+	  "(error 510: patch does not match source)" },
+	{ 511, 511,
+	  "there is not enough space on the module to apply the delta" },
 	{ 520, 530, "the module failed to apply the update" },
 	{ 540, 546, "the module failed to apply the update" },
 	{ 601, 601, "the FTP download failed (unknown FTP error)" },

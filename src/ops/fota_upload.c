@@ -14,8 +14,8 @@
 
 /* Reconnect after the link vanished mid-upload, only to delete the rest. */
 #define FOTA_CLEANUP_REOPEN_MS 30000
-#define FOTA_RESYNC_TRIES 3
-#define FOTA_RESYNC_MS 2000
+#define FOTA_RESYNC_TRIES      3
+#define FOTA_RESYNC_MS	       2000
 
 static void urc_cb(void *ctx, const char *line)
 {
@@ -75,9 +75,11 @@ int fota_port_open(struct fota_run *r, bool sync)
 		mf_err_set(r->err, MF_NO_DEVICE, r->scratch.code,
 			   "cannot open the AT port %s: %s", r->o->port,
 			   r->scratch.msg);
-		mf_err_hint(r->err, "%s", r->scratch.hint[0] ? r->scratch.hint :
-			    "check the path (the module's UART, e.g. /dev/ttyS0, "
-			    "or its USB AT port)");
+		mf_err_hint(r->err, "%s",
+			    r->scratch.hint[0] ? r->scratch.hint
+					       : "check the path (the module's "
+						 "UART, e.g. /dev/ttyS0, "
+						 "or its USB AT port)");
 		return r->scratch.code < 0 ? r->scratch.code : -ENODEV;
 	}
 	bind(r);
@@ -87,10 +89,13 @@ int fota_port_open(struct fota_run *r, bool sync)
 	if (rc < 0) {
 		mf_err_set(r->err, mf_status_from_errno(rc), rc,
 			   "the module does not answer AT on %s", r->o->port);
-		mf_err_hint(r->err, "%s", rc != -ETIMEDOUT && r->scratch.hint[0] ?
-			    r->scratch.hint :
-			    "check the wiring, the baud rate (115200), that this "
-			    "is an AT port and that no other program holds it");
+		mf_err_hint(r->err, "%s",
+			    rc != -ETIMEDOUT && r->scratch.hint[0]
+				    ? r->scratch.hint
+				    : "check the wiring, the baud rate "
+				      "(115200), that this "
+				      "is an AT port and that no other program "
+				      "holds it");
 	}
 	return rc;
 }
@@ -118,11 +123,12 @@ static int wait_for_port(struct fota_run *r, int wait_ms)
 			break;
 		mf_sleep_ms(FOTA_REOPEN_POLL_MS);
 	}
-	mf_err_set(r->err, MF_TIMEOUT, -ETIMEDOUT,
-		   "%s did not come back within %d s after the module restarted",
-		   r->o->port, wait_ms / 1000);
+	mf_err_set(
+		r->err, MF_TIMEOUT, -ETIMEDOUT,
+		"%s did not come back within %d s after the module restarted",
+		r->o->port, wait_ms / 1000);
 	mf_err_hint(r->err, "check that the module is powered; run the same "
-		    "command again to resume following the update");
+			    "command again to resume following the update");
 	return -ETIMEDOUT;
 }
 
@@ -164,8 +170,8 @@ static bool has_storage(const char *name)
 }
 
 /* The whole INFO line of rep starting with prefix, copied to out. */
-static int reply_line(const struct at_reply *rep, const char *prefix,
-		      char *out, size_t cap)
+static int reply_line(const struct at_reply *rep, const char *prefix, char *out,
+		      size_t cap)
 {
 	const char *p = rep->text;
 	size_t n = strlen(prefix);
@@ -198,14 +204,15 @@ static int stale_size(struct fota_run *r, uint64_t *size)
 	rc = at_cmdf(&r->at, r->cmd_ms, &rep, "AT+QFLST=\"%s%s\"",
 		     has_storage(r->name) ? "" : "UFS:", r->name);
 	if (rc == -EREMOTEIO)
-		return 0;	/* +CME ERROR: file not found */
+		return 0; /* +CME ERROR: file not found */
 	if (rc < 0)
 		return mf_err_set(r->err, mf_status_from_errno(rc), rc,
 				  "AT+QFLST failed: %s", r->scratch.msg);
 	if (reply_line(&rep, "+QFLST:", line, sizeof(line)) < 0)
 		return 0;
 	if (fota_parse_qflst(line, name, sizeof(name), size) < 0) {
-		mf_log(r->log, MF_LOG_WARN, "unexpected AT+QFLST answer: %s", line);
+		mf_log(r->log, MF_LOG_WARN, "unexpected AT+QFLST answer: %s",
+		       line);
 		*size = 0;
 	}
 	return 0;
@@ -223,7 +230,8 @@ static int free_space(struct fota_run *r, uint64_t *free_b, uint64_t *total_b)
 	if (rc < 0)
 		return mf_err_set(r->err, mf_status_from_errno(rc), rc,
 				  "the module did not report its free space "
-				  "(AT+QFLDS): %s", r->scratch.msg);
+				  "(AT+QFLDS): %s",
+				  r->scratch.msg);
 	if (reply_line(&rep, "+QFLDS:", line, sizeof(line)) < 0 ||
 	    fota_parse_qflds(line, free_b, total_b) < 0)
 		return mf_err_set(r->err, MF_FAILED, -EBADMSG,
@@ -252,14 +260,16 @@ int fota_prepare_ufs(struct fota_run *r)
 		return rc;
 	need = fota_space_needed(r->size);
 	if (free_b + stale < need) {
-		mf_err_set(r->err, MF_FAILED, -ENOSPC,
-			   "the delta needs %llu bytes on the module's %s (%llu "
-			   "and a margin) but only %llu of %llu are free",
-			   (unsigned long long)need, storage_of(r->name),
-			   (unsigned long long)r->size,
-			   (unsigned long long)(free_b + stale),
-			   (unsigned long long)total_b);
-		mf_err_hint(r->err, "list the module's files with AT+QFLST=\"*\" "
+		mf_err_set(
+			r->err, MF_FAILED, -ENOSPC,
+			"the delta needs %llu bytes on the module's %s (%llu "
+			"and a margin) but only %llu of %llu are free",
+			(unsigned long long)need, storage_of(r->name),
+			(unsigned long long)r->size,
+			(unsigned long long)(free_b + stale),
+			(unsigned long long)total_b);
+		mf_err_hint(r->err,
+			    "list the module's files with AT+QFLST=\"*\" "
 			    "and delete unneeded ones with AT+QFDEL");
 		return -ENOSPC;
 	}
@@ -267,9 +277,10 @@ int fota_prepare_ufs(struct fota_run *r)
 		return 0;
 	rc = delete_file(r);
 	if (rc < 0)
-		return mf_err_set(r->err, mf_status_from_errno(rc), rc,
-				  "cannot delete the old copy of %s on the module: %s",
-				  r->name, r->scratch.msg);
+		return mf_err_set(
+			r->err, mf_status_from_errno(rc), rc,
+			"cannot delete the old copy of %s on the module: %s",
+			r->name, r->scratch.msg);
 	mf_log(r->log, MF_LOG_INFO, "deleted an old %s (%llu bytes)", r->name,
 	       (unsigned long long)stale);
 	return 0;
@@ -304,10 +315,13 @@ static bool cleanup_partial(struct fota_run *r, int why)
 		/* at_qfupl left data mode with "+++"; make sure we are heard */
 		for (int i = 0; i < FOTA_RESYNC_TRIES && rc < 0; i++) {
 			mf_err_clear(&r->scratch);
-			rc = at_cmd(&r->at, "AT", r->cmd_ms < FOTA_RESYNC_MS ?
-				    r->cmd_ms : FOTA_RESYNC_MS, NULL);
+			rc = at_cmd(&r->at, "AT",
+				    r->cmd_ms < FOTA_RESYNC_MS ? r->cmd_ms
+							       : FOTA_RESYNC_MS,
+				    NULL);
 			if (rc == -ENODEV)
-				rc = reopen_within(r, true, FOTA_CLEANUP_REOPEN_MS);
+				rc = reopen_within(r, true,
+						   FOTA_CLEANUP_REOPEN_MS);
 		}
 	}
 	if (rc < 0)
@@ -348,24 +362,29 @@ int fota_upload(struct fota_run *r)
 	detail[0] = '\0';
 	if (rc != -ETIMEDOUT && rc != -ENODEV)
 		snprintf(detail, sizeof(detail), "%s", r->scratch.msg);
-	st = rc == -ETIMEDOUT ? MF_TIMEOUT : rc == -EBADMSG ? MF_MISMATCH
-					   : MF_FAILED;
+	st = rc == -ETIMEDOUT ? MF_TIMEOUT
+	     : rc == -EBADMSG ? MF_MISMATCH
+			      : MF_FAILED;
 	clean = cleanup_partial(r, rc);
 	mf_err_set(r->err, st, rc,
-		   "the upload of %s stopped after %llu of %llu bytes: %s%s%s%s; %s",
+		   "the upload of %s stopped after %llu of %llu bytes: "
+		   "%s%s%s%s; %s",
 		   r->o->file, (unsigned long long)r->up_done,
 		   (unsigned long long)r->size, upload_failure(rc),
 		   detail[0] ? " (" : "", detail, detail[0] ? ")" : "",
-		   clean ? "the partial file was deleted, the firmware is unchanged"
+		   clean ? "the partial file was deleted, the firmware is "
+			   "unchanged"
 			 : "the partial file could not be deleted yet, the "
 			   "firmware is unchanged");
 	if (clean)
 		mf_err_hint(r->err, "re-running the same command is safe: it "
-			    "replaces any partial copy");
+				    "replaces any partial copy");
 	else
-		mf_err_hint(r->err, "the module no longer answers on %s: check the "
-			    "wiring or power-cycle it; then re-running the same "
-			    "command is safe: it replaces any partial copy",
-			    r->o->port);
+		mf_err_hint(
+			r->err,
+			"the module no longer answers on %s: check the "
+			"wiring or power-cycle it; then re-running the same "
+			"command is safe: it replaces any partial copy",
+			r->o->port);
 	return rc;
 }

@@ -54,13 +54,14 @@ void ident_rules_revision(struct mod_ident *id, const struct mf_log *log)
 		snprintf(joined, sizeof(joined), "%.40s_%.20s.%.20s",
 			 id->at.revision, q, q);
 	else
-		snprintf(joined, sizeof(joined), "%.40s_%.40s",
-			 id->at.revision, q);
+		snprintf(joined, sizeof(joined), "%.40s_%.40s", id->at.revision,
+			 q);
 	if (pkg_ident_parse(joined, &pi))
 		return;
 	snprintf(id->rules_rev, sizeof(id->rules_rev), "%s", joined);
 	mf_log(log, MF_LOG_INFO,
-	       "AT+QGMR answers only %s: with the baseline of ATI's Revision line the module runs %s",
+	       "AT+QGMR answers only %s: with the baseline of ATI's Revision "
+	       "line the module runs %s",
 	       q, joined);
 }
 
@@ -90,9 +91,10 @@ void ident_to_rules(const struct mod_ident *id, const char *model_hint,
 	memset(pm, 0, sizeof(*pm));
 	pm->variant = -1;
 	pm->model = id->normal && id->at.model[0] ? id->at.model : model_hint;
-	pm->revision = id->normal && id->rules_rev[0] ? id->rules_rev :
-		       id->normal && id->at.full_revision[0] ?
-		       id->at.full_revision : NULL;
+	pm->revision = id->normal && id->rules_rev[0] ? id->rules_rev
+		       : id->normal && id->at.full_revision[0]
+			       ? id->at.full_revision
+			       : NULL;
 	if (id->edl && id->sid.have_hwid)
 		pm->msm_id = id->sid.msm_id;
 	if (id->edl && id->sid.pkhash_len &&
@@ -144,7 +146,8 @@ int ident_wait_normal(const char *sysroot, const char *usbpath, int timeout_ms,
 	} while (mf_remaining_ms(until) > 0);
 	if (rc == -ETIMEDOUT || !mf_remaining_ms(until))
 		return mf_err_set(err, MF_TIMEOUT, -ETIMEDOUT,
-				  "the module did not come back in normal mode within %d s",
+				  "the module did not come back in normal mode "
+				  "within %d s",
 				  timeout_ms / 1000);
 	return mf_err_set(err, tmp.status ? tmp.status : MF_FAILED, rc, "%s",
 			  tmp.msg);

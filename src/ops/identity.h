@@ -19,11 +19,11 @@
  * geometry from Firehose getstorageinfo.
  */
 struct mod_ident {
-	bool normal;			/* AT identity read */
+	bool normal; /* AT identity read */
 	struct at_identity at;
-	bool edl;			/* Sahara identity read */
+	bool edl; /* Sahara identity read */
 	struct sahara_identity sid;
-	uint32_t page_size, block_size;	/* 0 until getstorageinfo */
+	uint32_t page_size, block_size; /* 0 until getstorageinfo */
 	char variant_hint[16];		/* "", or from a backup manifest */
 	/*
 	 * The revision the rules see: AT+QGMR, or, when a module answers it

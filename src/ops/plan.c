@@ -13,7 +13,7 @@ bool plan_is_sbl(const char *name)
 {
 	if (!name)
 		return false;
-	if (name[0] && name[1] == ':')	/* MIBIB names: "0:SBL" */
+	if (name[0] && name[1] == ':') /* MIBIB names: "0:SBL" */
 		name += 2;
 	for (size_t i = 0; i < sizeof(sbl_names) / sizeof(sbl_names[0]); i++)
 		if (!strcasecmp(name, sbl_names[i]))
@@ -94,8 +94,8 @@ size_t plan_backup_parts(const struct pkg *pkg, struct plan_part *out,
 	}
 	for (size_t i = 0; pkg->has_mibib && ppb && i < pkg->mibib.n; i++) {
 		const struct pkg_mibib_part *p = &pkg->mibib.parts[i];
-		const char *name = p->name[0] && p->name[1] == ':' ?
-				   p->name + 2 : p->name;
+		const char *name =
+			p->name[0] && p->name[1] == ':' ? p->name + 2 : p->name;
 
 		if (!pkg_is_calibration(name))
 			continue;

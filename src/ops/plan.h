@@ -18,7 +18,7 @@
  */
 struct plan_item {
 	enum pkg_op op;
-	bool sbl;		/* the line targets the SBL partition */
+	bool sbl; /* the line targets the SBL partition */
 };
 
 /* True when a partition name is a secondary boot loader ("SBL", "sbl1"). */

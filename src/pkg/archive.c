@@ -24,8 +24,9 @@
 
 bool pkg_is_archive(const char *path)
 {
-	static const char *const ext[] = { ".zip", ".7z", ".tar", ".tar.gz",
-					   ".tgz", ".tar.xz", ".tar.bz2" };
+	static const char *const ext[] = { ".zip",    ".7z",  ".tar",
+					   ".tar.gz", ".tgz", ".tar.xz",
+					   ".tar.bz2" };
 	size_t n = strlen(path), i, e;
 	struct stat st;
 
@@ -53,7 +54,8 @@ static int clean_name(const char *in, char *out, size_t cap)
 	if (tmp[0] == '/' || (n > 1 && tmp[1] == ':'))
 		return -EPERM;
 	out[0] = 0;
-	for (tok = strtok_r(tmp, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+	for (tok = strtok_r(tmp, "/", &save); tok;
+	     tok = strtok_r(NULL, "/", &save)) {
 		if (strcmp(tok, "..") == 0)
 			return -EPERM;
 		if (strcmp(tok, ".") == 0)
@@ -92,9 +94,10 @@ static int make_parents(int dirfd, char *rel)
 
 static int too_big(uint64_t max, struct mf_err *err)
 {
-	mf_err_set(err, MF_BAD_PACKAGE, -EFBIG, "archive expands past %llu bytes",
-		   (unsigned long long)max);
-	mf_err_hint(err, "this is not a firmware package (a compression bomb?): get the package from Quectel again");
+	mf_err_set(err, MF_BAD_PACKAGE, -EFBIG,
+		   "archive expands past %llu bytes", (unsigned long long)max);
+	mf_err_hint(err, "this is not a firmware package (a compression "
+			 "bomb?): get the package from Quectel again");
 	return -EFBIG;
 }
 
@@ -114,11 +117,15 @@ static int write_entry(struct archive *a, struct archive_entry *e, int dirfd,
 	rc = make_parents(dirfd, rel);
 	if (rc)
 		return mf_err_set(err, MF_BAD_PACKAGE, rc,
-				  "archive entry '%s' cannot be placed safely", rel);
-	fd = openat(dirfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+				  "archive entry '%s' cannot be placed safely",
+				  rel);
+	fd = openat(dirfd, rel,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return mf_err_set(err, MF_BAD_PACKAGE, -errno,
-				  "archive entry '%s' cannot be created (duplicate?)", rel);
+		return mf_err_set(
+			err, MF_BAD_PACKAGE, -errno,
+			"archive entry '%s' cannot be created (duplicate?)",
+			rel);
 	/* sizes in headers can lie: the bound holds for the bytes produced */
 	while ((r = archive_read_data(a, buf, sizeof(buf))) > 0) {
 		if ((uint64_t)r > max - *total) {
@@ -133,8 +140,8 @@ static int write_entry(struct archive *a, struct archive_entry *e, int dirfd,
 		}
 	}
 	if (!rc && r < 0)
-		rc = mf_err_set(err, MF_BAD_PACKAGE, -EIO, "archive damaged: %s",
-				archive_error_string(a));
+		rc = mf_err_set(err, MF_BAD_PACKAGE, -EIO,
+				"archive damaged: %s", archive_error_string(a));
 	close(fd);
 	return rc;
 }
@@ -147,14 +154,17 @@ static int check_entry(struct archive_entry *e, char *rel, size_t cap,
 
 	if (!name || clean_name(name, rel, cap))
 		return mf_err_set(err, MF_BAD_PACKAGE, -EPERM,
-				  "archive entry '%s' is absolute or climbs out with '..'",
+				  "archive entry '%s' is absolute or climbs "
+				  "out with '..'",
 				  name ? name : "(none)");
 	if (archive_entry_hardlink(e) || type == AE_IFLNK)
 		return mf_err_set(err, MF_BAD_PACKAGE, -EPERM,
-				  "archive entry '%s' is a link (refused)", name);
+				  "archive entry '%s' is a link (refused)",
+				  name);
 	if (type != AE_IFREG && type != AE_IFDIR)
-		return mf_err_set(err, MF_BAD_PACKAGE, -EPERM,
-				  "archive entry '%s' is a device or special file", name);
+		return mf_err_set(
+			err, MF_BAD_PACKAGE, -EPERM,
+			"archive entry '%s' is a device or special file", name);
 	return 0;
 }
 
@@ -180,8 +190,9 @@ static int extract_all(struct archive *a, int dirfd,
 			strcat(rel, "/x");
 			rc = make_parents(dirfd, rel);
 			if (rc)
-				return mf_err_set(err, MF_BAD_PACKAGE, rc,
-						  "archive directory cannot be made");
+				return mf_err_set(
+					err, MF_BAD_PACKAGE, rc,
+					"archive directory cannot be made");
 			continue;
 		}
 		rc = write_entry(a, e, dirfd, rel, &total, lim->max_total, err);
@@ -221,7 +232,8 @@ int pkg_extract_limited(const char *archive, const char *parent,
 		rc = -errno;
 		free(dir);
 		return mf_err_set(err, MF_FAILED, rc,
-				  "cannot create a temporary directory in %s", parent);
+				  "cannot create a temporary directory in %s",
+				  parent);
 	}
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	a = archive_read_new();
@@ -229,10 +241,13 @@ int pkg_extract_limited(const char *archive, const char *parent,
 	archive_read_support_format_7zip(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_filter_all(a);
-	if (dirfd < 0 || archive_read_open_filename(a, archive, 65536) != ARCHIVE_OK)
+	if (dirfd < 0 ||
+	    archive_read_open_filename(a, archive, 65536) != ARCHIVE_OK)
 		rc = mf_err_set(err, MF_BAD_PACKAGE, -EBADMSG,
 				"cannot open archive %s: %s", archive,
-				archive_error_string(a) ? archive_error_string(a) : "?");
+				archive_error_string(a)
+					? archive_error_string(a)
+					: "?");
 	else
 		rc = extract_all(a, dirfd, lim, err);
 	archive_read_free(a);

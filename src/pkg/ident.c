@@ -18,10 +18,11 @@
  */
 static const char *const models[] = {
 	"BG95M1", "BG95M2", "BG95M3", "BG95M4", "BG95M5", "BG95M6", "BG95M8",
-	"BG95M9", "BG77", "BG600L", "BG96", "EG25G", "EG21G", "EG91", "EG95",
-	"EC25", "EC21", "EC20", "EM05", "EM06", "EM12", "EM20G", "EM120K",
-	"EM160R", "RM500Q", "RM502Q", "RM510Q", "RM520N", "RM551E", "RG500Q",
-	"RG501Q", "RG255C", "EP06", "EG06", "EG12", "EG18", "AG35", "AG590E",
+	"BG95M9", "BG77",   "BG600L", "BG96",	"EG25G",  "EG21G",  "EG91",
+	"EG95",	  "EC25",   "EC21",   "EC20",	"EM05",	  "EM06",   "EM12",
+	"EM20G",  "EM120K", "EM160R", "RM500Q", "RM502Q", "RM510Q", "RM520N",
+	"RM551E", "RG500Q", "RG501Q", "RG255C", "EP06",	  "EG06",   "EG12",
+	"EG18",	  "AG35",   "AG590E",
 };
 
 static const struct pkg_chip chips[] = {
@@ -140,13 +141,17 @@ static int parse_version(const char *s, struct pkg_ident *id, const char **end)
 	const char *p = s;
 
 	while (n < 4) {
-		if (!isdigit((unsigned char)*p) && !(n == 0 && isupper((unsigned char)*p)))
+		if (!isdigit((unsigned char)*p) &&
+		    !(n == 0 && isupper((unsigned char)*p)))
 			break;
 		v = 0;
 		/* hex-ish lines such as A0.301: letters count as digits 10+ */
 		while (isalnum((unsigned char)*p) && p - s < 20) {
-			v = v * 36 + (unsigned)(isdigit((unsigned char)*p) ? *p - '0'
-							: toupper((unsigned char)*p) - 'A' + 10);
+			v = v * 36 +
+			    (unsigned)(isdigit((unsigned char)*p)
+					       ? *p - '0'
+					       : toupper((unsigned char)*p) -
+							 'A' + 10);
 			p++;
 		}
 		id->ver[n++] = v;
@@ -200,7 +205,7 @@ static int parse_tail(const char **pp, struct pkg_ident *id)
 			if (parse_version(p, id, &p))
 				return -EINVAL;
 		} else {
-			p = q;	/* trailing words ("factory", "update") */
+			p = q; /* trailing words ("factory", "update") */
 			break;
 		}
 	}
@@ -242,7 +247,7 @@ int pkg_ident_parse(const char *s, struct pkg_ident *id)
 		id->flash_gbit = (unsigned)(p[1] - '0');
 		p += 3;
 	} else if (p[0] == 'E' && isdigit((unsigned char)p[1]) && p[2] == 'G') {
-		p += 3;	/* old EC20 "E2G" */
+		p += 3; /* old EC20 "E2G" */
 	}
 	if (*p && *p != '_' && *p != '-')
 		return -EINVAL;

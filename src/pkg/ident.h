@@ -14,24 +14,24 @@
  */
 enum pkg_variant {
 	PKG_VARIANT_STANDARD = 0,
-	PKG_VARIANT_QUECOPEN = 1,	/* QuecOpen, OCPU, open SDK */
+	PKG_VARIANT_QUECOPEN = 1, /* QuecOpen, OCPU, open SDK */
 };
 
 struct pkg_ident {
-	char revision[80];	/* the whole name as parsed */
-	char baseline[40];	/* "BG95M3LAR02A03" */
-	char model[16];		/* "BG95M3", "EG25G" */
-	char vcode[12];		/* variant letters between model and R: "LA" */
-	char line[40];		/* baseline without the A<rel> digits */
-	unsigned hw;		/* R07 -> 7 */
-	unsigned rel;		/* A08 -> 8 */
-	unsigned flash_gbit;	/* M2G -> 2, 0 when absent */
+	char revision[80];   /* the whole name as parsed */
+	char baseline[40];   /* "BG95M3LAR02A03" */
+	char model[16];	     /* "BG95M3", "EG25G" */
+	char vcode[12];	     /* variant letters between model and R: "LA" */
+	char line[40];	     /* baseline without the A<rel> digits */
+	unsigned hw;	     /* R07 -> 7 */
+	unsigned rel;	     /* A08 -> 8 */
+	unsigned flash_gbit; /* M2G -> 2, 0 when absent */
 	enum pkg_variant variant;
 	bool beta;
-	char beta_tag[24];	/* "0614", "20200428F" */
-	unsigned ver[4];	/* 01.014.01.014 -> 1,14,1,14 */
-	unsigned nver;		/* 0, 2 or 4 */
-	char version[24];	/* "01.014.01.014" */
+	char beta_tag[24]; /* "0614", "20200428F" */
+	unsigned ver[4];   /* 01.014.01.014 -> 1,14,1,14 */
+	unsigned nver;	   /* 0, 2 or 4 */
+	char version[24];  /* "01.014.01.014" */
 };
 
 /* Parse s exactly (it must start with the model). 0 or -EINVAL. */
@@ -49,9 +49,9 @@ bool pkg_model_eq(const char *a, const char *b);
 
 /* Chips by programmer file name and by MSM id. */
 struct pkg_chip {
-	const char *tag;	/* substring of the programmer name: "9x07" */
-	const char *name;	/* "MDM9x07" */
-	uint32_t msm_ids[4];	/* Sahara MSM HW ids, first = usual; 0 ends */
+	const char *tag;     /* substring of the programmer name: "9x07" */
+	const char *name;    /* "MDM9x07" */
+	uint32_t msm_ids[4]; /* Sahara MSM HW ids, first = usual; 0 ends */
 };
 
 const struct pkg_chip *pkg_chip_from_file(const char *filename);

@@ -18,30 +18,30 @@
 #define PKG_MIBIB_MAX_PARTS 32
 
 struct pkg_mibib_part {
-	char name[17];		/* "0:SBL" */
-	uint32_t start;		/* blocks (MIBIB) or size (user table) */
-	uint32_t length;	/* blocks; user table: size_blks/size_kb */
+	char name[17];	 /* "0:SBL" */
+	uint32_t start;	 /* blocks (MIBIB) or size (user table) */
+	uint32_t length; /* blocks; user table: size_blks/size_kb */
 	uint8_t attr[4];
 };
 
 struct pkg_mibib {
-	bool user_table;	/* partition.mbn (0xAA7D1B9A) */
+	bool user_table; /* partition.mbn (0xAA7D1B9A) */
 	uint32_t version;
-	uint32_t age;		/* MIBIB header page */
+	uint32_t age; /* MIBIB header page */
 	struct pkg_mibib_part parts[PKG_MIBIB_MAX_PARTS];
 	size_t n;
 	bool has_trailer;
-	uint32_t crc;		/* stored after the trailer magic */
+	uint32_t crc; /* stored after the trailer magic */
 };
 
-#define PKG_MIBIB_MAGIC1 0xFE569FACu
-#define PKG_MIBIB_MAGIC2 0xCD7F127Au
-#define PKG_PTABLE_MAGIC1 0x55EE73AAu
-#define PKG_PTABLE_MAGIC2 0xE35EBDDBu
+#define PKG_MIBIB_MAGIC1   0xFE569FACu
+#define PKG_MIBIB_MAGIC2   0xCD7F127Au
+#define PKG_PTABLE_MAGIC1  0x55EE73AAu
+#define PKG_PTABLE_MAGIC2  0xE35EBDDBu
 #define PKG_TRAILER_MAGIC1 0x9D41BEA1u
 #define PKG_TRAILER_MAGIC2 0xF1DED2EAu
-#define PKG_USER_MAGIC1 0xAA7D1B9Au
-#define PKG_USER_MAGIC2 0x1F7D48BCu
+#define PKG_USER_MAGIC1	   0xAA7D1B9Au
+#define PKG_USER_MAGIC2	   0x1F7D48BCu
 
 /* partition_complete image: header in page 0, table in page 1, trailer page 3 */
 int pkg_mibib_parse(const uint8_t *buf, size_t len, uint32_t page_size,
@@ -54,20 +54,20 @@ const struct pkg_mibib_part *pkg_mibib_find(const struct pkg_mibib *m,
 					    uint32_t block);
 
 #define PKG_PROG_MAX_SIZE (16u << 20)
-#define PKG_MAX_CERTS 8
+#define PKG_MAX_CERTS	  8
 
 struct pkg_prog {
 	bool elf64;
 	uint16_t machine;
 	uint32_t phnum;
-	int hash_seg;		/* index, -1 when none */
+	int hash_seg; /* index, -1 when none */
 	bool has_mbn;
 	uint32_t image_id;
-	uint32_t mbn_version;	/* 3, 5, 6 */
+	uint32_t mbn_version; /* 3, 5, 6 */
 	uint32_t image_size, code_size;
-	uint32_t sig_size, cert_size;		/* OEM (v3/v5) */
-	uint32_t qti_sig_size, qti_cert_size;	/* v5/v6 */
-	uint32_t metadata_size;			/* v6: common + qti + oem */
+	uint32_t sig_size, cert_size;	      /* OEM (v3/v5) */
+	uint32_t qti_sig_size, qti_cert_size; /* v5/v6 */
+	uint32_t metadata_size;		      /* v6: common + qti + oem */
 	bool is_signed;
 	unsigned ncerts;
 	bool has_root;

@@ -12,7 +12,7 @@
 #include "pkg/pkg.h"
 
 #define MAX_MD5_ENTRIES 1024
-#define MAX_LINE 1024
+#define MAX_LINE	1024
 
 static int is_hex32(const char *s, size_t n)
 {
@@ -62,7 +62,8 @@ static int parse_line(struct pkg_md5 *m, const char *l, size_t n)
 		return 0;
 	if (n > 5 && !strncmp(l, "FILE:", 5)) {
 		colon = memrchr(l, ':', n);
-		if (colon - l <= 5 || !is_hex32(colon + 1, n - (size_t)(colon + 1 - l)))
+		if (colon - l <= 5 ||
+		    !is_hex32(colon + 1, n - (size_t)(colon + 1 - l)))
 			return -EINVAL;
 		return add(m, l + 5, (size_t)(colon - l - 5), colon + 1);
 	}

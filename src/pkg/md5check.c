@@ -64,16 +64,19 @@ static int check_entry(struct pkg *pkg, struct pkg_md5_entry *e,
 	}
 	if (rc)
 		return mf_err_set(err, MF_BAD_PACKAGE, rc,
-				  "md5 list names %s, which leaves the package", e->name);
+				  "md5 list names %s, which leaves the package",
+				  e->name);
 	rc = md5_file(e->path, hex);
 	if (rc)
-		return mf_err_set(err, MF_BAD_PACKAGE, rc, "cannot read %s", e->path);
+		return mf_err_set(err, MF_BAD_PACKAGE, rc, "cannot read %s",
+				  e->path);
 	if (strcmp(hex, e->hex)) {
 		e->result = PKG_MD5_MISMATCH;
 		pkg->md5.mismatch++;
-		return mf_err_set(err, MF_BAD_PACKAGE, -EBADMSG,
-				  "md5 of %s is %s, the package's md5 list says %s",
-				  e->name, hex, e->hex);
+		return mf_err_set(
+			err, MF_BAD_PACKAGE, -EBADMSG,
+			"md5 of %s is %s, the package's md5 list says %s",
+			e->name, hex, e->hex);
 	}
 	e->result = PKG_MD5_OK;
 	pkg->md5.ok++;
@@ -98,7 +101,8 @@ int pkg_check_md5(struct pkg *pkg, struct mf_err *err)
 			pkg->md5.file = p;
 	}
 	if (rc) {
-		pkg_warn(pkg, "no md5.txt: images are not checked against a digest");
+		pkg_warn(pkg,
+			 "no md5.txt: images are not checked against a digest");
 		return 0;
 	}
 	rc = pkg_md5_parse((char *)b, len, &pkg->md5, err);
@@ -106,7 +110,9 @@ int pkg_check_md5(struct pkg *pkg, struct mf_err *err)
 	for (i = 0; !rc && i < pkg->md5.n; i++)
 		rc = check_entry(pkg, &pkg->md5.entries[i], err);
 	if (!rc && pkg->md5.not_shipped)
-		pkg_warn(pkg, "md5 list names %zu file(s) never shipped in packages (targetfiles.zip)",
+		pkg_warn(pkg,
+			 "md5 list names %zu file(s) never shipped in packages "
+			 "(targetfiles.zip)",
 			 pkg->md5.not_shipped);
 	return rc;
 }

@@ -51,9 +51,11 @@ int pkg_mibib_parse(const uint8_t *buf, size_t len, uint32_t page_size,
 				  "MIBIB image without its header magic");
 	m->age = get_le32(buf + 12);
 	t = buf + page_size;
-	if (get_le32(t) != PKG_PTABLE_MAGIC1 || get_le32(t + 4) != PKG_PTABLE_MAGIC2)
-		return mf_err_set(err, MF_BAD_PACKAGE, -EBADMSG,
-				  "MIBIB image without a partition table in page 1");
+	if (get_le32(t) != PKG_PTABLE_MAGIC1 ||
+	    get_le32(t + 4) != PKG_PTABLE_MAGIC2)
+		return mf_err_set(
+			err, MF_BAD_PACKAGE, -EBADMSG,
+			"MIBIB image without a partition table in page 1");
 	if (read_table(t, page_size, m, err))
 		return -EBADMSG;
 	if (len >= 4 * (size_t)page_size) {

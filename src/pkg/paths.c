@@ -52,8 +52,7 @@ static bool under(const char *path, const char *root)
 	return strncmp(path, root, n) == 0 && (path[n] == '/' || !path[n]);
 }
 
-int pkg_resolve(const char *root, const char *base, const char *rel,
-		char **out)
+int pkg_resolve(const char *root, const char *base, const char *rel, char **out)
 {
 	char *p, real[PATH_MAX];
 	struct stat st;

@@ -15,9 +15,13 @@
 #include "pkg/pick.h"
 
 static const char *const prog_patterns[] = {
-	"prog_nand_firehose_*.mbn", "prog_emmc_firehose_*.mbn",
-	"prog_firehose_*.mbn", "prog_firehose_*.elf",
-	"prog_firehose_nand_*.elf", "firehose-prog*.mbn", "prog_*.mbn",
+	"prog_nand_firehose_*.mbn",
+	"prog_emmc_firehose_*.mbn",
+	"prog_firehose_*.mbn",
+	"prog_firehose_*.elf",
+	"prog_firehose_nand_*.elf",
+	"firehose-prog*.mbn",
+	"prog_*.mbn",
 	"xbl_s_devprg_ns_*.melf",
 };
 
@@ -62,7 +66,8 @@ static const char *first_match(const struct pick_dir *pd, const char *pat,
 
 	*count = 0;
 	for (i = 0; i < pd->n; i++) {
-		if (fnmatch(pat, pd->names[i], 0) || (keep && !keep(pd->names[i])))
+		if (fnmatch(pat, pd->names[i], 0) ||
+		    (keep && !keep(pd->names[i])))
 			continue;
 		if (!first)
 			first = pd->names[i];
@@ -83,7 +88,8 @@ const char *pick_programmer(const struct pick_dir *pd, char *why, size_t cap)
 			continue;
 		if (count > 1)
 			snprintf(why, cap,
-				 "%zu files match %s; took %s, the first in sorted order",
+				 "%zu files match %s; took %s, the first in "
+				 "sorted order",
 				 count, prog_patterns[i], f);
 		return f;
 	}
@@ -105,8 +111,8 @@ static bool is_plain(const char *n)
 	return !is_factory(n) && !is_update(n) && !strstr(n, "secboot");
 }
 
-static const char *first_of(const struct pick_dir *pd, bool (*keep)(const char *),
-			    char *why, size_t cap)
+static const char *first_of(const struct pick_dir *pd,
+			    bool (*keep)(const char *), char *why, size_t cap)
 {
 	static const char *const pats[] = { "rawprogram*.xml",
 					    "firehose-rawprogram*.xml" };
@@ -117,7 +123,8 @@ static const char *first_of(const struct pick_dir *pd, bool (*keep)(const char *
 		f = first_match(pd, pats[i], keep, &count);
 		if (f && count > 1)
 			snprintf(why, cap,
-				 "%zu rawprogram files of this kind; took %s, the first in sorted order",
+				 "%zu rawprogram files of this kind; took %s, "
+				 "the first in sorted order",
 				 count, f);
 		if (f)
 			return f;
@@ -141,8 +148,9 @@ int pick_rawprogram(const struct pick_dir *pd, bool factory, const char **out,
 	if (*out)
 		return 0;
 	/* only a _factory file: never taken unless asked */
-	return first_match(pd, "*rawprogram*_factory*.xml", NULL, &count) ?
-	       -EACCES : -ENOENT;
+	return first_match(pd, "*rawprogram*_factory*.xml", NULL, &count)
+		       ? -EACCES
+		       : -ENOENT;
 }
 
 const char *pick_patch(const struct pick_dir *pd, const char *geometry)
@@ -167,7 +175,8 @@ const char *pick_mibib(const struct pick_dir *pd, const char *geometry)
 	const char *f = NULL;
 
 	if (geometry && geometry[0]) {
-		snprintf(pat, sizeof(pat), "*partition_complete_%s*.mbn", geometry);
+		snprintf(pat, sizeof(pat), "*partition_complete_%s*.mbn",
+			 geometry);
 		f = first_match(pd, pat, NULL, &count);
 	}
 	if (!f)

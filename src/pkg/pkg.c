@@ -121,7 +121,8 @@ static char *single_subdir(const char *dir)
 static void strip_ext(char *s)
 {
 	static const char *const ext[] = { ".tar.gz", ".tar.xz", ".tar.bz2",
-					   ".zip", ".7z", ".tar", ".tgz" };
+					   ".zip",    ".7z",	 ".tar",
+					   ".tgz" };
 	size_t n = strlen(s), i, e;
 
 	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
@@ -161,12 +162,14 @@ static int locate(struct pkg *pkg, const char *path, const struct pkg_opts *o,
 		path = sub ? sub : pkg->tmpdir;
 		if (!realpath(path, real)) {
 			free(sub);
-			return mf_err_set(err, MF_FAILED, -errno, "extracted package vanished");
+			return mf_err_set(err, MF_FAILED, -errno,
+					  "extracted package vanished");
 		}
 		free(sub);
 	} else if (!realpath(path, real) || !is_dir(real)) {
-		return mf_err_set(err, MF_BAD_PACKAGE, -ENOENT,
-				  "%s is neither a package folder nor an archive", path);
+		return mf_err_set(
+			err, MF_BAD_PACKAGE, -ENOENT,
+			"%s is neither a package folder nor an archive", path);
 	}
 	pkg->root = strdup(real);
 	tmp = join(real, "update/firehose");
@@ -179,7 +182,8 @@ static int locate(struct pkg *pkg, const char *path, const struct pkg_opts *o,
 	return pkg->root && pkg->fhdir ? 0 : -ENOMEM;
 }
 
-static int read_programmer(struct pkg *pkg, const char *name, struct mf_err *err)
+static int read_programmer(struct pkg *pkg, const char *name,
+			   struct mf_err *err)
 {
 	uint8_t *b;
 	size_t len;
@@ -188,21 +192,28 @@ static int read_programmer(struct pkg *pkg, const char *name, struct mf_err *err
 	rc = pkg_resolve(pkg->root, pkg->fhdir, name, &pkg->programmer);
 	if (rc)
 		return mf_err_set(err, MF_BAD_PACKAGE, rc,
-				  "programmer %s is not a regular file inside the package", name);
+				  "programmer %s is not a regular file inside "
+				  "the package",
+				  name);
 	rc = pkg_read_file(pkg->programmer, PKG_PROG_MAX_SIZE, &b, &len);
 	if (rc)
-		return mf_err_set(err, MF_BAD_PACKAGE, rc,
-				  "programmer %s cannot be read (or is too large)", name);
+		return mf_err_set(
+			err, MF_BAD_PACKAGE, rc,
+			"programmer %s cannot be read (or is too large)", name);
 	rc = pkg_prog_parse(b, len, &pkg->prog, err);
 	free(b);
 	if (rc)
 		return rc;
 	pkg->chip = pkg_chip_from_file(name);
 	if (pkg->prog.target_msm) {
-		const struct pkg_chip *c = pkg_chip_from_msm(pkg->prog.target_msm);
+		const struct pkg_chip *c =
+			pkg_chip_from_msm(pkg->prog.target_msm);
 
-		if (pkg->chip && !pkg_chip_has_msm(pkg->chip, pkg->prog.target_msm))
-			pkg_warn(pkg, "programmer name says %s but the image targets MSM 0x%08X",
+		if (pkg->chip &&
+		    !pkg_chip_has_msm(pkg->chip, pkg->prog.target_msm))
+			pkg_warn(pkg,
+				 "programmer name says %s but the image "
+				 "targets MSM 0x%08X",
 				 pkg->chip->name, pkg->prog.target_msm);
 		if (c)
 			pkg->chip = c;
@@ -222,11 +233,14 @@ static int pick_files(struct pkg *pkg, const struct pkg_opts *o,
 
 	rc = pick_list(pkg->fhdir, &pd);
 	if (rc)
-		return mf_err_set(err, MF_BAD_PACKAGE, rc, "cannot list %s", pkg->fhdir);
+		return mf_err_set(err, MF_BAD_PACKAGE, rc, "cannot list %s",
+				  pkg->fhdir);
 	f = pick_programmer(&pd, why, sizeof(why));
 	if (!f) {
-		rc = mf_err_set(err, MF_BAD_PACKAGE, -ENOENT,
-				"no Firehose programmer (prog_*firehose*) in %s", pkg->fhdir);
+		rc = mf_err_set(
+			err, MF_BAD_PACKAGE, -ENOENT,
+			"no Firehose programmer (prog_*firehose*) in %s",
+			pkg->fhdir);
 		goto out;
 	}
 	if (why[0])
@@ -237,12 +251,15 @@ static int pick_files(struct pkg *pkg, const struct pkg_opts *o,
 	rc = pick_rawprogram(&pd, o->factory, &f, why, sizeof(why));
 	if (rc == -EACCES) {
 		rc = mf_err_set(err, MF_REFUSED, rc,
-				"the package has only a _factory rawprogram XML, which erases calibration (EFS2)");
-		mf_err_hint(err, "use an _update package, or pass --factory if you mean it");
+				"the package has only a _factory rawprogram "
+				"XML, which erases calibration (EFS2)");
+		mf_err_hint(err, "use an _update package, or pass --factory if "
+				 "you mean it");
 		goto out;
 	}
 	if (rc) {
-		rc = mf_err_set(err, MF_BAD_PACKAGE, rc, "no %srawprogram XML in %s",
+		rc = mf_err_set(err, MF_BAD_PACKAGE, rc,
+				"no %srawprogram XML in %s",
 				o->factory ? "_factory " : "", pkg->fhdir);
 		goto out;
 	}
@@ -283,7 +300,8 @@ int pkg_open(struct pkg *pkg, const char *path, const struct pkg_opts *opts,
 	if (!rc && !o->no_md5)
 		rc = pkg_check_md5(pkg, err);
 	if (rc && !err->msg[0])
-		mf_err_set(err, MF_BAD_PACKAGE, rc, "cannot read package %s", path);
+		mf_err_set(err, MF_BAD_PACKAGE, rc, "cannot read package %s",
+			   path);
 	if (!rc)
 		mf_log(log, MF_LOG_INFO, "package %s: %zu lines, programmer %s",
 		       pkg->root, pkg->ncmds, pkg->programmer);

@@ -21,65 +21,69 @@
  */
 
 /* Bounds: a package that goes past one of these is refused as hostile. */
-#define PKG_MAX_ENTRIES 4096		/* archive entries */
-#define PKG_MAX_TOTAL (8ULL << 30)	/* bytes extracted from an archive */
-#define PKG_MAX_XML_BYTES (4u << 20)	/* one rawprogram/patch XML */
-#define PKG_MAX_WARN 64
+#define PKG_MAX_ENTRIES	  4096	       /* archive entries */
+#define PKG_MAX_TOTAL	  (8ULL << 30) /* bytes extracted from an archive */
+#define PKG_MAX_XML_BYTES (4u << 20)   /* one rawprogram/patch XML */
+#define PKG_MAX_WARN	  64
 
 struct pkg_opts {
-	bool factory;		/* use the _factory rawprogram (erases EFS2) */
-	bool no_md5;		/* skip md5 checks */
-	const char *tmpdir;	/* extraction parent, default $TMPDIR or /tmp */
-	const char *revision;	/* identity when the name does not carry it */
+	bool factory;	      /* use the _factory rawprogram (erases EFS2) */
+	bool no_md5;	      /* skip md5 checks */
+	const char *tmpdir;   /* extraction parent, default $TMPDIR or /tmp */
+	const char *revision; /* identity when the name does not carry it */
 };
 
 struct pkg_md5_entry {
-	char *name;		/* as written: "\update\sbl1.mbn" */
-	char *path;		/* resolved inside the package, NULL if escaping */
-	char hex[33];		/* lowercase */
-	enum { PKG_MD5_OK, PKG_MD5_MISMATCH, PKG_MD5_ABSENT,
-	       PKG_MD5_NOT_SHIPPED } result;
+	char *name;   /* as written: "\update\sbl1.mbn" */
+	char *path;   /* resolved inside the package, NULL if escaping */
+	char hex[33]; /* lowercase */
+	enum {
+		PKG_MD5_OK,
+		PKG_MD5_MISMATCH,
+		PKG_MD5_ABSENT,
+		PKG_MD5_NOT_SHIPPED
+	} result;
 };
 
 struct pkg_md5 {
-	char *file;		/* md5.txt or quectel.md5, NULL when none */
+	char *file; /* md5.txt or quectel.md5, NULL when none */
 	struct pkg_md5_entry *entries;
 	size_t n;
 	size_t ok, mismatch, absent, not_shipped;
 };
 
 struct pkg {
-	char *root;		/* package directory (extracted when archive) */
-	char *tmpdir;		/* private extraction dir, removed by pkg_close */
-	char *fhdir;		/* root/update/firehose or root */
-	char *name;		/* basename the identity came from */
+	char *root;   /* package directory (extracted when archive) */
+	char *tmpdir; /* private extraction dir, removed by pkg_close */
+	char *fhdir;  /* root/update/firehose or root */
+	char *name;   /* basename the identity came from */
 	struct pkg_ident ident;
 	bool has_ident;
 
-	char *programmer;	/* full path */
-	char *programmer_why;	/* reason when several candidates fit */
+	char *programmer;     /* full path */
+	char *programmer_why; /* reason when several candidates fit */
 	struct pkg_prog prog;
-	const struct pkg_chip *chip;	/* from file name or image, or NULL */
+	const struct pkg_chip *chip; /* from file name or image, or NULL */
 
-	char *rawprogram, *patchxml;	/* full paths (patch may be NULL) */
+	char *rawprogram, *patchxml; /* full paths (patch may be NULL) */
 	bool factory;
-	struct pkg_geometry geo;	/* from the XML name, page 0 if none */
+	struct pkg_geometry geo; /* from the XML name, page 0 if none */
 
-	struct pkg_cmd *cmds;		/* rawprogram in file order */
+	struct pkg_cmd *cmds; /* rawprogram in file order */
 	size_t ncmds;
 	struct pkg_patch *patches;
 	size_t npatches;
-	bool writes_calibration;	/* some command touches EFS2/RAWDATA... */
+	bool writes_calibration; /* some command touches EFS2/RAWDATA... */
 
-	size_t absent;			/* program images not shipped */
-	char *mibib_file;		/* partition_complete_*.mbn path */
-	struct pkg_mibib mibib;		/* partition_complete_*.mbn */
+	size_t absent;		/* program images not shipped */
+	char *mibib_file;	/* partition_complete_*.mbn path */
+	struct pkg_mibib mibib; /* partition_complete_*.mbn */
 	bool has_mibib;
-	struct pkg_mibib usertable;	/* update/partition.mbn */
+	struct pkg_mibib usertable; /* update/partition.mbn */
 	bool has_usertable;
 
-	char product[64];		/* contents.xml product_name */
-	char flash_programmer[64];	/* contents.xml flash_programmer */
+	char product[64];	   /* contents.xml product_name */
+	char flash_programmer[64]; /* contents.xml flash_programmer */
 
 	struct pkg_md5 md5;
 

@@ -13,7 +13,7 @@ int pkg_check_md5(struct pkg *pkg, struct mf_err *err);
 
 /* pkg_extract with other bounds (the unit test and fuzz target use small ones). */
 struct pkg_limits {
-	uint64_t max_total;	/* bytes written in all */
+	uint64_t max_total; /* bytes written in all */
 	unsigned max_entries;
 };
 int pkg_extract_limited(const char *archive, const char *parent,

@@ -20,25 +20,29 @@ static int check_program(struct pkg *pkg, struct pkg_cmd *c, struct mf_err *err)
 	rc = pkg_resolve(pkg->root, pkg->fhdir, c->filename, &c->path);
 	if (rc == -EPERM || rc == -ENOMEM || (rc && !c->path))
 		return mf_err_set(err, MF_BAD_PACKAGE, -EPERM,
-				  "rawprogram line %u: image '%s' leaves the package or is not a regular file",
+				  "rawprogram line %u: image '%s' leaves the "
+				  "package or is not a regular file",
 				  c->line, c->filename);
 	if (rc == -ENOENT) {
 		pkg->absent++;
 		return 0;
 	}
 	if (stat(c->path, &st))
-		return mf_err_set(err, MF_BAD_PACKAGE, -errno, "cannot stat %s", c->path);
+		return mf_err_set(err, MF_BAD_PACKAGE, -errno, "cannot stat %s",
+				  c->path);
 	c->present = true;
 	c->file_size = (uint64_t)st.st_size;
 	c->file_sectors = (c->file_size + c->sector_size - 1) / c->sector_size;
 	c->fits = c->file_sectors <= c->part_sectors;
 	if (!c->fits)
-		return mf_err_set(err, MF_BAD_PACKAGE, -EFBIG,
-				  "image %s (%llu bytes, %llu sectors) is larger than its partition (%llu sectors of %u bytes at %s)",
-				  c->filename, (unsigned long long)c->file_size,
-				  (unsigned long long)c->file_sectors,
-				  (unsigned long long)c->part_sectors, c->sector_size,
-				  c->start.text);
+		return mf_err_set(
+			err, MF_BAD_PACKAGE, -EFBIG,
+			"image %s (%llu bytes, %llu sectors) is larger than "
+			"its partition (%llu sectors of %u bytes at %s)",
+			c->filename, (unsigned long long)c->file_size,
+			(unsigned long long)c->file_sectors,
+			(unsigned long long)c->part_sectors, c->sector_size,
+			c->start.text);
 	return 0;
 }
 
@@ -49,10 +53,13 @@ static int check_cmd(struct pkg *pkg, struct pkg_cmd *c, struct mf_err *err)
 	if (c->start.kind == PKG_V_NUM && c->has_part_sectors &&
 	    c->start_sector + c->part_sectors < c->start_sector)
 		return mf_err_set(err, MF_BAD_PACKAGE, -ERANGE,
-				  "rawprogram line %u: range overflows", c->line);
+				  "rawprogram line %u: range overflows",
+				  c->line);
 	if (pkg->geo.page_size && c->sector_size &&
 	    c->sector_size != pkg->geo.page_size)
-		pkg_warn(pkg, "rawprogram line %u: SECTOR_SIZE_IN_BYTES %u differs from the %s page size",
+		pkg_warn(pkg,
+			 "rawprogram line %u: SECTOR_SIZE_IN_BYTES %u differs "
+			 "from the %s page size",
 			 c->line, c->sector_size, pkg->geo.name);
 	if (c->whole_disk)
 		pkg->writes_calibration = true;
@@ -68,10 +75,11 @@ static int read_xml(const char *path, uint8_t **b, size_t *len,
 
 	if (rc == -EFBIG)
 		return mf_err_set(err, MF_BAD_PACKAGE, rc,
-				  "%s is larger than %u bytes (bad package)", path,
-				  PKG_MAX_XML_BYTES);
+				  "%s is larger than %u bytes (bad package)",
+				  path, PKG_MAX_XML_BYTES);
 	if (rc)
-		return mf_err_set(err, MF_BAD_PACKAGE, rc, "cannot read %s", path);
+		return mf_err_set(err, MF_BAD_PACKAGE, rc, "cannot read %s",
+				  path);
 	return 0;
 }
 
@@ -91,9 +99,11 @@ int pkg_read_plan(struct pkg *pkg, struct mf_err *err)
 		return rc;
 	if (!pkg->geo.page_size)
 		for (i = 0; i < pkg->ncmds && !pkg->geo.page_size; i++)
-			if (pkg->cmds[i].sector_size && pkg->cmds[i].pages_per_block) {
+			if (pkg->cmds[i].sector_size &&
+			    pkg->cmds[i].pages_per_block) {
 				pkg->geo.page_size = pkg->cmds[i].sector_size;
-				pkg->geo.pages_per_block = pkg->cmds[i].pages_per_block;
+				pkg->geo.pages_per_block =
+					pkg->cmds[i].pages_per_block;
 				pkg->geo.block_size = pkg->geo.page_size *
 						      pkg->geo.pages_per_block;
 			}
@@ -107,7 +117,8 @@ int pkg_read_plan(struct pkg *pkg, struct mf_err *err)
 	rc = read_xml(pkg->patchxml, &b, &len, err);
 	if (rc)
 		return rc;
-	rc = pkg_patch_parse((char *)b, len, &pkg->patches, &pkg->npatches, err);
+	rc = pkg_patch_parse((char *)b, len, &pkg->patches, &pkg->npatches,
+			     err);
 	free(b);
 	return rc;
 }
@@ -122,7 +133,8 @@ static void read_contents(struct pkg *pkg)
 		return;
 	if (pkg_read_file(p, 1u << 20, &b, &len) == 0) {
 		if (pkg_contents_parse((char *)b, len, pkg->product,
-				       sizeof(pkg->product), pkg->flash_programmer,
+				       sizeof(pkg->product),
+				       pkg->flash_programmer,
 				       sizeof(pkg->flash_programmer)))
 			pkg_warn(pkg, "contents.xml unreadable");
 		free(b);
@@ -142,7 +154,8 @@ static bool mibib_matches(struct pkg *pkg)
 		if (c->op == PKG_OP_OTHER || c->start.kind != PKG_V_NUM ||
 		    !c->has_part_sectors || !ppb)
 			continue;
-		mp = pkg_mibib_find(&pkg->mibib, (uint32_t)(c->start_sector / ppb));
+		mp = pkg_mibib_find(&pkg->mibib,
+				    (uint32_t)(c->start_sector / ppb));
 		if (!mp)
 			continue;
 		j = (size_t)(mp - pkg->mibib.parts);
@@ -162,7 +175,8 @@ int pkg_read_tables(struct pkg *pkg, struct mf_err *err)
 	read_contents(pkg);
 	if (pkg->mibib_file && pkg->geo.page_size &&
 	    pkg_read_file(pkg->mibib_file, 1u << 20, &b, &len) == 0) {
-		rc = pkg_mibib_parse(b, len, pkg->geo.page_size, &pkg->mibib, err);
+		rc = pkg_mibib_parse(b, len, pkg->geo.page_size, &pkg->mibib,
+				     err);
 		free(b);
 		if (rc)
 			return rc;
@@ -175,7 +189,8 @@ int pkg_read_tables(struct pkg *pkg, struct mf_err *err)
 		if (pkg_usertable_parse(b, len, &pkg->usertable, NULL) == 0)
 			pkg->has_usertable = true;
 		else
-			pkg_warn(pkg, "update/partition.mbn is not a NAND user partition table");
+			pkg_warn(pkg, "update/partition.mbn is not a NAND user "
+				      "partition table");
 		free(b);
 	}
 	free(p);
@@ -193,10 +208,12 @@ const char *pkg_cmd_partition(const struct pkg *pkg, const struct pkg_cmd *c)
 
 	if (pkg->has_mibib && c->start.kind == PKG_V_NUM &&
 	    pkg->geo.pages_per_block) {
-		mp = pkg_mibib_find(&pkg->mibib,
-				    (uint32_t)(c->start_sector / pkg->geo.pages_per_block));
+		mp = pkg_mibib_find(
+			&pkg->mibib,
+			(uint32_t)(c->start_sector / pkg->geo.pages_per_block));
 		if (mp)
-			return mp->name[0] && mp->name[1] == ':' ? mp->name + 2 : mp->name;
+			return mp->name[0] && mp->name[1] == ':' ? mp->name + 2
+								 : mp->name;
 	}
 	return c->label;
 }
@@ -235,15 +252,19 @@ void pkg_read_identity(struct pkg *pkg, const struct pkg_opts *o)
 		pkg->has_ident = true;
 	else if (pkg_ident_find(pkg->name, &pkg->ident) == 0)
 		pkg->has_ident = true;
-	else if (si.revision[0] && pkg_ident_parse(si.revision, &pkg->ident) == 0)
+	else if (si.revision[0] &&
+		 pkg_ident_parse(si.revision, &pkg->ident) == 0)
 		pkg->has_ident = true;
 	else
 		pkg_warn(pkg, "no revision in the package name %s", pkg->name);
 	if (si.variant[0] && strcasecmp(si.variant, "quecopen") == 0)
 		pkg->ident.variant = PKG_VARIANT_QUECOPEN;
-	if (strcasestr(pkg->name, "quecopen") || strcasestr(pkg->name, "opensdk"))
+	if (strcasestr(pkg->name, "quecopen") ||
+	    strcasestr(pkg->name, "opensdk"))
 		pkg->ident.variant = PKG_VARIANT_QUECOPEN;
 	if (si.msm_id && pkg->chip && !pkg_chip_has_msm(pkg->chip, si.msm_id))
-		pkg_warn(pkg, "images are built for MSM 0x%08X, the programmer for %s",
+		pkg_warn(pkg,
+			 "images are built for MSM 0x%08X, the programmer for "
+			 "%s",
 			 si.msm_id, pkg->chip->name);
 }

@@ -16,9 +16,9 @@
 #include "base/bytes.h"
 #include "pkg/image.h"
 
-#define MAX_PHNUM 64
+#define MAX_PHNUM   64
 #define SEG_TYPE(f) (((f) >> 24) & 7u)
-#define SEG_HASH 2u
+#define SEG_HASH    2u
 
 struct seg {
 	uint64_t offset, filesz;
@@ -69,7 +69,8 @@ static int read_phdrs(const uint8_t *b, size_t len, struct pkg_prog *p,
 			segs[i].offset = get_le32(ph + 4);
 			segs[i].filesz = get_le32(ph + 16);
 		}
-		if (segs[i].offset > len || segs[i].filesz > len - segs[i].offset)
+		if (segs[i].offset > len ||
+		    segs[i].filesz > len - segs[i].offset)
 			return bad(err, "segment past the end of the file");
 	}
 	return 0;
@@ -93,7 +94,8 @@ static void read_chain(const uint8_t *c, uint64_t n, struct pkg_prog *p)
 	X509 *x;
 	unsigned int dl;
 
-	while ((uint64_t)(q - c) < n && *q == 0x30 && p->ncerts < PKG_MAX_CERTS) {
+	while ((uint64_t)(q - c) < n && *q == 0x30 &&
+	       p->ncerts < PKG_MAX_CERTS) {
 		start = q;
 		x = d2i_X509(NULL, &q, (long)(n - (uint64_t)(q - c)));
 		if (!x)
@@ -136,7 +138,9 @@ static int read_mbn(const uint8_t *m, uint64_t avail, struct pkg_prog *p,
 	need = sig_off + (uint64_t)p->sig_size + p->cert_size +
 	       p->qti_sig_size + p->qti_cert_size;
 	if (need > avail)
-		return bad(err, "MBN signature or certificates past the hash segment");
+		return bad(
+			err,
+			"MBN signature or certificates past the hash segment");
 	p->has_mbn = true;
 	p->is_signed = p->sig_size || p->qti_sig_size;
 	if (p->cert_size)
@@ -151,7 +155,8 @@ static int read_mbn(const uint8_t *m, uint64_t avail, struct pkg_prog *p,
 
 static void read_target(const uint8_t *b, size_t len, struct pkg_prog *p)
 {
-	static const char chip[] = "MF_TARGET_CHIP=", msm[] = "MF_TARGET_MSM_ID=0x";
+	static const char chip[] = "MF_TARGET_CHIP=",
+			  msm[] = "MF_TARGET_MSM_ID=0x";
 	const uint8_t *s;
 	size_t i;
 
@@ -160,7 +165,9 @@ static void read_target(const uint8_t *b, size_t len, struct pkg_prog *p)
 	s = memmem(b, len, chip, sizeof(chip) - 1);
 	if (s) {
 		s += sizeof(chip) - 1;
-		for (i = 0; i < 16 && s + i < b + len && s[i] > 0x20 && s[i] < 0x7f; i++)
+		for (i = 0;
+		     i < 16 && s + i < b + len && s[i] > 0x20 && s[i] < 0x7f;
+		     i++)
 			p->target_chip[i] = (char)s[i];
 	}
 	s = memmem(b, len, msm, sizeof(msm) - 1);
@@ -168,9 +175,12 @@ static void read_target(const uint8_t *b, size_t len, struct pkg_prog *p)
 		s += sizeof(msm) - 1;
 		for (i = 0; i < 8 && s + i < b + len; i++) {
 			uint8_t c = s[i];
-			unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
-				     c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
-				     c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16;
+			unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+				     : c >= 'a' && c <= 'f'
+					     ? (unsigned)(c - 'a' + 10)
+				     : c >= 'A' && c <= 'F'
+					     ? (unsigned)(c - 'A' + 10)
+					     : 16;
 			if (d > 15)
 				break;
 			p->target_msm = p->target_msm << 4 | d;
@@ -189,7 +199,10 @@ int pkg_prog_parse(const uint8_t *b, size_t len, struct pkg_prog *p,
 	p->hash_seg = -1;
 	if (len > PKG_PROG_MAX_SIZE)
 		return bad(err, "larger than any programmer");
-	if (len < 16 || memcmp(b, "\x7f" "ELF", 4))
+	if (len < 16 || memcmp(b,
+			       "\x7f"
+			       "ELF",
+			       4))
 		return bad(err, "no ELF magic");
 	if (b[4] != 1 && b[4] != 2)
 		return bad(err, "unknown ELF class");
@@ -209,7 +222,7 @@ int pkg_prog_parse(const uint8_t *b, size_t len, struct pkg_prog *p,
 			p->hash_seg = (int)i;
 	read_target(b, len, p);
 	if (p->hash_seg < 0)
-		return 0;	/* an ELF without hash segment: unsigned */
+		return 0; /* an ELF without hash segment: unsigned */
 	i = (uint32_t)p->hash_seg;
 	if (!looks_like_mbn(b + segs[i].offset, segs[i].filesz))
 		return bad(err, "hash segment without an MBN header");

@@ -8,11 +8,12 @@
 
 #include "pkg/rules.h"
 
-#define SET(f, pv, mv, ...) do { \
-	snprintf((f)->package, sizeof((f)->package), "%s", (pv)); \
-	snprintf((f)->module, sizeof((f)->module), "%s", (mv)); \
-	snprintf((f)->msg, sizeof((f)->msg), __VA_ARGS__); \
-} while (0)
+#define SET(f, pv, mv, ...)                                                    \
+	do {                                                                   \
+		snprintf((f)->package, sizeof((f)->package), "%s", (pv));      \
+		snprintf((f)->module, sizeof((f)->module), "%s", (mv));        \
+		snprintf((f)->msg, sizeof((f)->msg), __VA_ARGS__);             \
+	} while (0)
 
 static bool have_rev(const struct pkg *p, const struct pkg_ident *m)
 {
@@ -48,16 +49,17 @@ static bool r_downgrade(const struct pkg *p, const struct pkg_ident *m,
 {
 	if (!have_rev(p, m) || pkg_ident_cmp(&p->ident, m) >= 0)
 		return false;
-	SET(f, p->ident.revision, m->revision, "%s is older than the module's %s",
-	    p->ident.revision, m->revision);
+	SET(f, p->ident.revision, m->revision,
+	    "%s is older than the module's %s", p->ident.revision, m->revision);
 	return true;
 }
 
 static bool r_variant(const struct pkg *p, const struct pkg_ident *m,
 		      const struct pkg_module *mod, struct pkg_finding *f)
 {
-	int mv = mod->variant >= 0 ? mod->variant :
-		 m && m->baseline[0] ? (int)m->variant : -1;
+	int mv = mod->variant >= 0     ? mod->variant
+		 : m && m->baseline[0] ? (int)m->variant
+				       : -1;
 
 	if (!p->has_ident || mv < 0 || (int)p->ident.variant == mv)
 		return false;
@@ -101,10 +103,13 @@ static bool r_pkhash(const struct pkg *p, const struct pkg_ident *m,
 	if (!mod->pk_hash_len || !p->prog.is_signed ||
 	    pkg_prog_root_matches(&p->prog, mod->pk_hash, mod->pk_hash_len))
 		return false;
-	hex(pv, sizeof(pv), mod->pk_hash_len == 48 ? p->prog.root_sha384 :
-	    p->prog.root_sha256, mod->pk_hash_len);
+	hex(pv, sizeof(pv),
+	    mod->pk_hash_len == 48 ? p->prog.root_sha384 : p->prog.root_sha256,
+	    mod->pk_hash_len);
 	hex(mv, sizeof(mv), mod->pk_hash, mod->pk_hash_len);
-	SET(f, pv, mv, "the programmer is signed by another root than the module's OEM PK hash");
+	SET(f, pv, mv,
+	    "the programmer is signed by another root than the module's OEM PK "
+	    "hash");
 	return true;
 }
 
@@ -121,7 +126,9 @@ static bool r_geometry(const struct pkg *p, const struct pkg_ident *m,
 		 p->geo.block_size / 1024);
 	snprintf(mv, sizeof(mv), "p%uK_b%uK", mod->page_size / 1024,
 		 mod->block_size / 1024);
-	SET(f, pv, mv, "the package is built for NAND %s, the module's NAND is %s", pv, mv);
+	SET(f, pv, mv,
+	    "the package is built for NAND %s, the module's NAND is %s", pv,
+	    mv);
 	return true;
 }
 
@@ -131,7 +138,9 @@ static bool r_calibration(const struct pkg *p, const struct pkg_ident *m,
 	if (!p->writes_calibration)
 		return false;
 	SET(f, p->factory ? "factory XML" : "erase/program", "calibration data",
-	    "the package erases or writes calibration partitions (EFS2, RAWDATA, fsg, modemst1/2, fsc): IMEI and RF calibration would be lost");
+	    "the package erases or writes calibration partitions (EFS2, "
+	    "RAWDATA, fsg, modemst1/2, fsc): IMEI and RF calibration would be "
+	    "lost");
 	return true;
 }
 
@@ -154,7 +163,8 @@ static bool allowed(const struct pkg_allow *a, const char *flag)
 	return (a->downgrade && !strcmp(flag, "--allow-downgrade")) ||
 	       (a->cross_baseline && !strcmp(flag, "--allow-cross-baseline")) ||
 	       (a->variant_change && !strcmp(flag, "--allow-variant-change")) ||
-	       (a->calibration_write && !strcmp(flag, "--allow-calibration-write"));
+	       (a->calibration_write &&
+		!strcmp(flag, "--allow-calibration-write"));
 }
 
 void pkg_evaluate(const struct pkg *pkg, const struct pkg_module *mod,
@@ -181,7 +191,8 @@ void pkg_evaluate(const struct pkg *pkg, const struct pkg_module *mod,
 	}
 	if (refused)
 		v->kind = PKG_VERDICT_REFUSED;
-	else if (m && pkg->has_ident && !strcmp(m->revision, pkg->ident.revision))
+	else if (m && pkg->has_ident &&
+		 !strcmp(m->revision, pkg->ident.revision))
 		v->kind = PKG_VERDICT_UP_TO_DATE;
 	else
 		v->kind = PKG_VERDICT_OK;
@@ -189,6 +200,7 @@ void pkg_evaluate(const struct pkg *pkg, const struct pkg_module *mod,
 
 const char *pkg_verdict_name(enum pkg_verdict_kind k)
 {
-	return k == PKG_VERDICT_REFUSED ? "refused" :
-	       k == PKG_VERDICT_UP_TO_DATE ? "up to date" : "ok";
+	return k == PKG_VERDICT_REFUSED	     ? "refused"
+	       : k == PKG_VERDICT_UP_TO_DATE ? "up to date"
+					     : "ok";
 }

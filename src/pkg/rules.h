@@ -10,13 +10,13 @@
  * rules that nothing overrides: chip, PK hash, geometry).
  */
 struct pkg_module {
-	const char *model;	/* "BG95-M3" (ATI), or NULL */
-	const char *revision;	/* "BG95M3LAR02A03_01.009.01.009" (AT+QGMR) */
-	int variant;		/* -1 unknown, else enum pkg_variant */
-	uint32_t msm_id;	/* Sahara HW id, 0 unknown */
+	const char *model;    /* "BG95-M3" (ATI), or NULL */
+	const char *revision; /* "BG95M3LAR02A03_01.009.01.009" (AT+QGMR) */
+	int variant;	      /* -1 unknown, else enum pkg_variant */
+	uint32_t msm_id;      /* Sahara HW id, 0 unknown */
 	uint8_t pk_hash[64];
-	size_t pk_hash_len;	/* 0 unknown, 32 or 48 */
-	uint32_t page_size;	/* NAND geometry, 0 unknown */
+	size_t pk_hash_len; /* 0 unknown, 32 or 48 */
+	uint32_t page_size; /* NAND geometry, 0 unknown */
 	uint32_t block_size;
 };
 
@@ -26,21 +26,24 @@ struct pkg_allow {
 
 struct pkg_finding {
 	const char *rule;
-	const char *override;	/* "--allow-downgrade", or NULL: no override */
+	const char *override; /* "--allow-downgrade", or NULL: no override */
 	bool overridden;
 	char package[96];
 	char module[96];
 	char msg[256];
 };
 
-enum pkg_verdict_kind { PKG_VERDICT_OK, PKG_VERDICT_UP_TO_DATE,
-			PKG_VERDICT_REFUSED };
+enum pkg_verdict_kind {
+	PKG_VERDICT_OK,
+	PKG_VERDICT_UP_TO_DATE,
+	PKG_VERDICT_REFUSED
+};
 
 #define PKG_MAX_FINDINGS 16
 
 struct pkg_verdict {
 	enum pkg_verdict_kind kind;
-	struct pkg_finding f[PKG_MAX_FINDINGS];	/* refusals and overrides */
+	struct pkg_finding f[PKG_MAX_FINDINGS]; /* refusals and overrides */
 	size_t n;
 };
 

@@ -11,7 +11,7 @@
 
 #include "pkg/xml.h"
 
-#define MAX_NUM (1ULL << 48)	/* no sector or byte count goes near this */
+#define MAX_NUM (1ULL << 48) /* no sector or byte count goes near this */
 
 /* Parse a number at *p, advance; '.' suffix eaten. */
 static int parse_num(const char **p, uint64_t *out)

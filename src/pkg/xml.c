@@ -44,7 +44,9 @@ static void fail(struct xctx *x, int code, const char *msg)
 static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
 		       const XML_Char *pubid, int has_internal)
 {
-	fail(ud, -EPERM, "package XML carries a DTD (refused: entities can expand without bound)");
+	fail(ud, -EPERM,
+	     "package XML carries a DTD (refused: entities can expand without "
+	     "bound)");
 }
 
 static void on_entity(void *ud, const XML_Char *name, int is_param,
@@ -94,7 +96,8 @@ static int fill_cmd(struct pkg_cmd *c, const XML_Char **a)
 		return -EINVAL;
 	s = attr(a, "start_sector");
 	if (s) {
-		if (pkg_value_parse(s, &c->start) || c->start.kind == PKG_V_CRC32)
+		if (pkg_value_parse(s, &c->start) ||
+		    c->start.kind == PKG_V_CRC32)
 			return -EINVAL;
 		c->start_sector = c->start.num;
 	}
@@ -117,17 +120,21 @@ static void start_cmd(struct xctx *x, const XML_Char *el, const XML_Char **a)
 	size_t i;
 
 	if (x->n >= x->max)
-		return fail(x, -E2BIG, "too many lines in the rawprogram XML (bad package)");
+		return fail(
+			x, -E2BIG,
+			"too many lines in the rawprogram XML (bad package)");
 	c = &x->cmds[x->n];
 	memset(c, 0, sizeof(*c));
 	c->line = (unsigned)XML_GetCurrentLineNumber(x->p);
-	c->op = !strcmp(el, "program") ? PKG_OP_PROGRAM :
-		!strcmp(el, "erase") ? PKG_OP_ERASE : PKG_OP_OTHER;
+	c->op = !strcmp(el, "program") ? PKG_OP_PROGRAM
+		: !strcmp(el, "erase") ? PKG_OP_ERASE
+				       : PKG_OP_OTHER;
 	c->tag = strdup(el);
 	x->n++;
 	for (i = 0; a[0]; a += 2, i++) {
 		if (i >= PKG_MAX_ATTRS)
-			return fail(x, -E2BIG, "rawprogram line with too many attributes");
+			return fail(x, -E2BIG,
+				    "rawprogram line with too many attributes");
 		c->attrs[i].name = strdup(a[0]);
 		c->attrs[i].value = strdup(a[1]);
 		c->nattrs = i + 1;
@@ -139,9 +146,12 @@ static void start_cmd(struct xctx *x, const XML_Char *el, const XML_Char **a)
 	a -= 2 * i;
 	if (fill_cmd(c, a))
 		fail(x, -EINVAL, "bad number in a rawprogram line");
-	if (c->op == PKG_OP_PROGRAM && (!c->filename || !c->filename[0] ||
-					!c->has_part_sectors || !c->sector_size))
-		fail(x, -EINVAL, "program line without filename, sector size or num_partition_sectors");
+	if (c->op == PKG_OP_PROGRAM &&
+	    (!c->filename || !c->filename[0] || !c->has_part_sectors ||
+	     !c->sector_size))
+		fail(x, -EINVAL,
+		     "program line without filename, sector size or "
+		     "num_partition_sectors");
 }
 
 static void start_patch(struct xctx *x, const XML_Char *el, const XML_Char **a)
@@ -152,7 +162,8 @@ static void start_patch(struct xctx *x, const XML_Char *el, const XML_Char **a)
 	if (strcmp(el, "patch"))
 		return;
 	if (x->n >= x->max)
-		return fail(x, -E2BIG, "too many lines in the patch XML (bad package)");
+		return fail(x, -E2BIG,
+			    "too many lines in the patch XML (bad package)");
 	p = &x->patches[x->n++];
 	memset(p, 0, sizeof(*p));
 	p->line = (unsigned)XML_GetCurrentLineNumber(x->p);
@@ -174,9 +185,13 @@ static void start_patch(struct xctx *x, const XML_Char *el, const XML_Char **a)
 	{
 		struct pkg_value off;
 
-		if (pkg_value_parse(attr(a, "byte_offset") ? attr(a, "byte_offset") : "0",
-				    &off) || off.kind != PKG_V_NUM)
-			return fail(x, -EINVAL, "bad byte_offset in a patch line");
+		if (pkg_value_parse(attr(a, "byte_offset")
+					    ? attr(a, "byte_offset")
+					    : "0",
+				    &off) ||
+		    off.kind != PKG_V_NUM)
+			return fail(x, -EINVAL,
+				    "bad byte_offset in a patch line");
 		p->byte_offset = off.num;
 	}
 }
@@ -241,7 +256,8 @@ static void on_text(void *ud, const XML_Char *s, int len)
 static int run(struct xctx *x, const char *buf, size_t len)
 {
 	if (len > (size_t)1 << 30)
-		return mf_err_set(x->err, MF_BAD_PACKAGE, -EFBIG, "XML too large");
+		return mf_err_set(x->err, MF_BAD_PACKAGE, -EFBIG,
+				  "XML too large");
 	x->p = XML_ParserCreate(NULL);
 	if (!x->p)
 		return mf_err_set(x->err, MF_FAILED, -ENOMEM, "out of memory");
@@ -328,11 +344,14 @@ void pkg_patches_free(struct pkg_patch *p, size_t n)
 	free(p);
 }
 
-int pkg_contents_parse(const char *buf, size_t len, char *product,
-		       size_t plen, char *prog, size_t proglen)
+int pkg_contents_parse(const char *buf, size_t len, char *product, size_t plen,
+		       char *prog, size_t proglen)
 {
-	struct xctx x = { .mode = X_CONTENTS, .product = product,
-			  .plen = plen, .prog = prog, .proglen = proglen };
+	struct xctx x = { .mode = X_CONTENTS,
+			  .product = product,
+			  .plen = plen,
+			  .prog = prog,
+			  .proglen = proglen };
 
 	product[0] = 0;
 	prog[0] = 0;

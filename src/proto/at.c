@@ -43,12 +43,14 @@ static int at_next_line(struct at_port *p, int64_t deadline,
 
 		if (p->rx_off < p->rx_len) {
 			ret = at_reader_feed(&p->rd, p->rx + p->rx_off,
-					     p->rx_len - p->rx_off, &used, line);
+					     p->rx_len - p->rx_off, &used,
+					     line);
 			p->rx_off += used;
 			if (ret == 1)
 				return 0;
 			if (ret < 0)
-				mf_log(p->log, MF_LOG_WARN, "at: overlong line dropped");
+				mf_log(p->log, MF_LOG_WARN,
+				       "at: overlong line dropped");
 			continue;
 		}
 		ret = mf_remaining_ms(deadline);
@@ -102,16 +104,19 @@ static int at_fail(struct at_port *p, const char *cmd, int ret,
 		   const struct at_reply *r)
 {
 	if (ret == -ETIMEDOUT) {
-		mf_err_set(p->err, MF_TIMEOUT, ret, "no answer to %s on %s", cmd,
-			   p->link->name);
-		mf_err_hint(p->err, "check that this is the module's AT port and that nothing else is using it");
+		mf_err_set(p->err, MF_TIMEOUT, ret, "no answer to %s on %s",
+			   cmd, p->link->name);
+		mf_err_hint(p->err, "check that this is the module's AT port "
+				    "and that nothing else is using it");
 	} else if (ret == -ENODEV) {
 		mf_err_set(p->err, MF_NO_DEVICE, ret, "%s vanished during %s",
 			   p->link->name, cmd);
 	} else if (r && r->result == AT_RES_CME_ERROR) {
-		mf_err_set(p->err, MF_FAILED, ret, "%s failed: +CME ERROR: %d", cmd, r->code);
+		mf_err_set(p->err, MF_FAILED, ret, "%s failed: +CME ERROR: %d",
+			   cmd, r->code);
 	} else if (r && r->result == AT_RES_CMS_ERROR) {
-		mf_err_set(p->err, MF_FAILED, ret, "%s failed: +CMS ERROR: %d", cmd, r->code);
+		mf_err_set(p->err, MF_FAILED, ret, "%s failed: +CMS ERROR: %d",
+			   cmd, r->code);
 	} else {
 		mf_err_set(p->err, MF_FAILED, ret, "%s failed: ERROR", cmd);
 	}
@@ -203,8 +208,13 @@ int at_open(struct at_port *p, struct link *l, const struct mf_log *log,
 		ret = at_cmd(p, "ATE0", AT_DEFAULT_TIMEOUT_MS, NULL);
 	p->err = err;
 	if (ret == -ETIMEDOUT) {
-		mf_err_set(err, MF_TIMEOUT, ret, "%s does not answer AT", l->name);
-		mf_err_hint(err, "check the baud rate (115200), that this is the AT port (not DM/NMEA) and that the module is powered; a module with USB disabled answers only on its UART");
+		mf_err_set(err, MF_TIMEOUT, ret, "%s does not answer AT",
+			   l->name);
+		mf_err_hint(
+			err,
+			"check the baud rate (115200), that this is the AT "
+			"port (not DM/NMEA) and that the module is powered; a "
+			"module with USB disabled answers only on its UART");
 	} else if (ret < 0) {
 		at_fail(p, "AT", ret, NULL);
 	}
@@ -263,10 +273,11 @@ static void at_parse_ati(const struct at_reply *r, struct at_identity *id)
 			snprintf(id->revision, sizeof(id->revision), "%.*s",
 				 (int)(n - 10), l + 10);
 		else if (i == 0)
-			snprintf(id->manufacturer, sizeof(id->manufacturer), "%.*s",
-				 (int)n, l);
+			snprintf(id->manufacturer, sizeof(id->manufacturer),
+				 "%.*s", (int)n, l);
 		else if (i == 1)
-			snprintf(id->model, sizeof(id->model), "%.*s", (int)n, l);
+			snprintf(id->model, sizeof(id->model), "%.*s", (int)n,
+				 l);
 		l += n + (l[n] ? 1 : 0);
 	}
 }

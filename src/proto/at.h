@@ -19,7 +19,7 @@
  * never mistaken for an answer) and with one that stays silent (every wait
  * has a deadline and ends in -ETIMEDOUT).
  */
-#define AT_REPLY_MAX 2048	/* INFO text of one command, bytes */
+#define AT_REPLY_MAX	      2048 /* INFO text of one command, bytes */
 #define AT_DEFAULT_TIMEOUT_MS 3000
 
 typedef void (*at_urc_fn)(void *ctx, const char *line);
@@ -27,12 +27,12 @@ typedef void (*at_urc_fn)(void *ctx, const char *line);
 struct at_port {
 	struct link *link;
 	struct at_reader rd;
-	uint8_t rx[512];	/* bytes read but not yet fed to the reader */
+	uint8_t rx[512]; /* bytes read but not yet fed to the reader */
 	size_t rx_off, rx_len;
-	at_urc_fn urc;		/* may be NULL: URCs are only logged */
+	at_urc_fn urc; /* may be NULL: URCs are only logged */
 	void *urc_ctx;
-	int guard_ms;		/* silence around "+++" (1000; tests shrink it) */
-	int ack_timeout_ms;	/* QFUPL: wait per 'A' (default 5000) */
+	int guard_ms;	    /* silence around "+++" (1000; tests shrink it) */
+	int ack_timeout_ms; /* QFUPL: wait per 'A' (default 5000) */
 	const struct mf_log *log;
 	struct mf_err *err;
 };
@@ -50,9 +50,9 @@ enum at_result {
 /* The answer to one command. */
 struct at_reply {
 	enum at_result result;
-	int code;		/* +CME/+CMS ERROR number, else -1 */
-	unsigned nlines;	/* INFO lines collected */
-	char text[AT_REPLY_MAX];	/* INFO lines joined by '\n' (no trailing) */
+	int code;		 /* +CME/+CMS ERROR number, else -1 */
+	unsigned nlines;	 /* INFO lines collected */
+	char text[AT_REPLY_MAX]; /* INFO lines joined by '\n' (no trailing) */
 };
 
 /*
@@ -115,7 +115,7 @@ struct at_identity {
 	char manufacturer[32];	/* ATI line 1: "Quectel" */
 	char model[32];		/* ATI line 2: "BG95-M3" */
 	char revision[64];	/* ATI "Revision: " -> "BG95M3LAR02A03" */
-	char full_revision[96];	/* AT+QGMR -> "BG95M3LAR02A03_01.204.01.204" */
+	char full_revision[96]; /* AT+QGMR -> "BG95M3LAR02A03_01.204.01.204" */
 	char imei[32];		/* AT+CGSN (or AT+GSN) */
 };
 
@@ -140,8 +140,8 @@ int at_query_cgsn(struct at_port *p, char *out, size_t cap);
  * -ETIMEDOUT, -ENODEV, -EBADMSG, -EIO (file read).
  */
 struct at_qfupl_result {
-	uint64_t size;		/* the module's count */
-	uint16_t checksum;	/* the module's checksum */
+	uint64_t size;	   /* the module's count */
+	uint16_t checksum; /* the module's checksum */
 };
 int at_qfupl(struct at_port *p, const char *name, int fd, uint64_t size,
 	     int timeout_s, struct at_qfupl_result *res);

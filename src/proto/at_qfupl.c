@@ -28,7 +28,8 @@ static int qfupl_wait_ack(struct at_port *p)
 
 		if (p->rx_off < p->rx_len) {
 			ret = at_reader_feed(&p->rd, p->rx + p->rx_off,
-					     p->rx_len - p->rx_off, &used, &line);
+					     p->rx_len - p->rx_off, &used,
+					     &line);
 			p->rx_off += used;
 			if (ret == 1 && line.type == AT_LINE_ACK)
 				return 0;
@@ -54,7 +55,8 @@ static int qfupl_send(struct at_port *p, int fd, uint64_t size,
 	uint64_t done = 0;
 
 	while (done < size) {
-		size_t n = size - done > sizeof(buf) ? sizeof(buf) : (size_t)(size - done);
+		size_t n = size - done > sizeof(buf) ? sizeof(buf)
+						     : (size_t)(size - done);
 		ssize_t r = read(fd, buf, n);
 		int ret;
 
@@ -85,14 +87,17 @@ static int qfupl_check(struct at_port *p, const struct at_reply *r,
 	if (at_reply_find(r, "+QFUPL: ", v, sizeof(v)) < 0 ||
 	    sscanf(v, "%llu,%x", &got, &cs) != 2)
 		return mf_err_set(p->err, MF_FAILED, -EBADMSG,
-				  "AT+QFUPL ended without its +QFUPL: size,checksum line");
+				  "AT+QFUPL ended without its +QFUPL: "
+				  "size,checksum line");
 	res->size = got;
 	res->checksum = (uint16_t)cs;
 	if (got != size || cs != sum) {
 		mf_err_set(p->err, MF_MISMATCH, -EBADMSG,
-			   "upload damaged: module got %llu bytes checksum %04x, sent %" PRIu64 " bytes checksum %04x",
+			   "upload damaged: module got %llu bytes checksum "
+			   "%04x, sent %" PRIu64 " bytes checksum %04x",
 			   got, cs, size, sum);
-		mf_err_hint(p->err, "retry the upload; on a UART use hardware flow control or a lower speed");
+		mf_err_hint(p->err, "retry the upload; on a UART use hardware "
+				    "flow control or a lower speed");
 		return -EBADMSG;
 	}
 	return 0;
@@ -106,8 +111,9 @@ int at_qfupl(struct at_port *p, const char *name, int fd, uint64_t size,
 	int ret;
 
 	memset(res, 0, sizeof(*res));
-	ret = at_cmdf(p, AT_DEFAULT_TIMEOUT_MS, &r, "AT+QFUPL=\"%s\",%" PRIu64 ",%d,1",
-		      name, size, timeout_s);
+	ret = at_cmdf(p, AT_DEFAULT_TIMEOUT_MS, &r,
+		      "AT+QFUPL=\"%s\",%" PRIu64 ",%d,1", name, size,
+		      timeout_s);
 	if (ret < 0)
 		return ret;
 	if (r.result != AT_RES_CONNECT)
@@ -120,11 +126,13 @@ int at_qfupl(struct at_port *p, const char *name, int fd, uint64_t size,
 	if (ret < 0) {
 		at_data_abort(p);
 		if (ret == -EIO)
-			return mf_err_set(p->err, MF_FAILED, ret, "cannot read the upload file");
+			return mf_err_set(p->err, MF_FAILED, ret,
+					  "cannot read the upload file");
 		return mf_err_set(p->err, mf_status_from_errno(ret), ret,
 				  "upload of %s failed: %s", name,
-				  ret == -ETIMEDOUT ? "the module stopped acknowledging" :
-				  strerror(-ret));
+				  ret == -ETIMEDOUT
+					  ? "the module stopped acknowledging"
+					  : strerror(-ret));
 	}
 	memset(&r, 0, sizeof(r));
 	at_reader_expect_echo(&p->rd, "AT+QFUPL");

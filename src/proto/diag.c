@@ -72,10 +72,13 @@ static bool want_build_id(const uint8_t *f, size_t n)
 static int diag_link_err(struct mf_err *err, int ret, const char *what)
 {
 	if (ret == -ETIMEDOUT) {
-		mf_err_set(err, MF_TIMEOUT, ret, "the DM port did not answer %s", what);
-		mf_err_hint(err, "check that this is the module's DM (DIAG) port, interface 0");
+		mf_err_set(err, MF_TIMEOUT, ret,
+			   "the DM port did not answer %s", what);
+		mf_err_hint(err, "check that this is the module's DM (DIAG) "
+				 "port, interface 0");
 	} else if (ret == -ENODEV) {
-		mf_err_set(err, MF_NO_DEVICE, ret, "the DM port vanished during %s", what);
+		mf_err_set(err, MF_NO_DEVICE, ret,
+			   "the DM port vanished during %s", what);
 	} else {
 		mf_err_set(err, MF_FAILED, ret, "DIAG %s failed", what);
 	}
@@ -104,8 +107,8 @@ int diag_build_id(struct link *l, const struct diag_opts *o,
 			 o->reply_timeout_ms);
 	hdlc_decoder_init(&dec);
 	if (ret >= 0)
-		ret = diag_read_frame(l, &dec, o->reply_timeout_ms, want_build_id,
-				      f, sizeof(f), &n);
+		ret = diag_read_frame(l, &dec, o->reply_timeout_ms,
+				      want_build_id, f, sizeof(f), &n);
 	if (ret < 0)
 		return diag_link_err(err, ret, "the build id query");
 	/* cmd(1) ver(1) reserved(2) msm(4) model(4) revision NUL ... */
@@ -169,13 +172,15 @@ int diag_switch_to_edl(struct link *l, const struct diag_opts *o,
 		ret = diag_drain(l, o->drain_idle_ms, o->drain_max_ms);
 		if (ret < 0)
 			break;
-		mf_log(log, MF_LOG_INFO, "diag: switching to EDL (try %d)", i + 1);
+		mf_log(log, MF_LOG_INFO, "diag: switching to EDL (try %d)",
+		       i + 1);
 		ret = link_write(l, diag_edl_frame, sizeof(diag_edl_frame),
 				 o->reply_timeout_ms);
 		if (ret >= 0)
 			ret = diag_wait_echo(l, o->reply_timeout_ms);
 		if (ret == 0) {
-			mf_log(log, MF_LOG_INFO, "diag: EDL switch accepted, module reboots");
+			mf_log(log, MF_LOG_INFO,
+			       "diag: EDL switch accepted, module reboots");
 			return 0;
 		}
 		if (ret == -ENODEV)
@@ -183,9 +188,12 @@ int diag_switch_to_edl(struct link *l, const struct diag_opts *o,
 	}
 	if (ret == -EPROTO) {
 		mf_err_set(err, MF_FAILED, ret,
-			   "the module answered the EDL switch with another DIAG frame %d times",
+			   "the module answered the EDL switch with another "
+			   "DIAG frame %d times",
 			   o->tries);
-		mf_err_hint(err, "this firmware may not allow the DIAG EDL switch: pull the BOOT pin to 1.8 V at power-on instead");
+		mf_err_hint(err,
+			    "this firmware may not allow the DIAG EDL switch: "
+			    "pull the BOOT pin to 1.8 V at power-on instead");
 		return ret;
 	}
 	return diag_link_err(err, ret, "the EDL switch");

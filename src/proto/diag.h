@@ -15,14 +15,14 @@
  */
 
 /* The exact frames (HDLC-encoded, CRC included, no leading flag). */
-extern const uint8_t diag_edl_frame[7];		/* 4B 65 01 00 54 0F 7E */
-extern const uint8_t diag_build_id_frame[4];	/* 7C 93 49 7E */
+extern const uint8_t diag_edl_frame[7];	     /* 4B 65 01 00 54 0F 7E */
+extern const uint8_t diag_build_id_frame[4]; /* 7C 93 49 7E */
 
 struct diag_opts {
-	int drain_idle_ms;	/* silence that ends a drain (default 200) */
-	int drain_max_ms;	/* a chattering port is drained this long at most (2000) */
-	int reply_timeout_ms;	/* per request (default 2000) */
-	int tries;		/* EDL switch attempts (default 5) */
+	int drain_idle_ms; /* silence that ends a drain (default 200) */
+	int drain_max_ms; /* a chattering port is drained this long at most (2000) */
+	int reply_timeout_ms; /* per request (default 2000) */
+	int tries;	      /* EDL switch attempts (default 5) */
 };
 
 /* Fill opts with the defaults above. */
@@ -35,9 +35,9 @@ void diag_opts_default(struct diag_opts *o);
 int diag_drain(struct link *l, int idle_ms, int max_ms);
 
 struct diag_build_id {
-	uint32_t msm;		/* msm_hw_version */
-	uint32_t model;		/* mobile_model */
-	char revision[128];	/* "RM500QGLAAR01A01M4G_BETA_20200428F" */
+	uint32_t msm;	    /* msm_hw_version */
+	uint32_t model;	    /* mobile_model */
+	char revision[128]; /* "RM500QGLAAR01A01M4G_BETA_20200428F" */
 };
 
 /*

@@ -14,7 +14,7 @@
 
 #define FH_PAYLOAD_MIN 512
 #define FH_PAYLOAD_MAX (16u << 20)
-#define FH_SETTLE_MS 50		/* start-up: quiet time after the function list */
+#define FH_SETTLE_MS   50 /* start-up: quiet time after the function list */
 
 int fh_init(struct fh_session *s, struct link *l, const struct mf_log *log,
 	    struct mf_err *err)
@@ -30,9 +30,14 @@ int fh_init(struct fh_session *s, struct link *l, const struct mf_log *log,
 	s->payload_from = 8192;
 	s->max_xml = 4096;
 	s->t = (struct fh_timeouts){
-		.idle_ms = 1000, .startup_max_ms = 10000, .cmd_ms = 5000,
-		.erase_ms = 30000, .program_ack_ms = 10000, .data_ms = 10000,
-		.program_final_ms = 120000, .digest_ms = 120000,
+		.idle_ms = 1000,
+		.startup_max_ms = 10000,
+		.cmd_ms = 5000,
+		.erase_ms = 30000,
+		.program_ack_ms = 10000,
+		.data_ms = 10000,
+		.program_final_ms = 120000,
+		.digest_ms = 120000,
 	};
 	return 0;
 }
@@ -146,7 +151,8 @@ static void fh_parse_digest(struct fh_session *s, const char *t)
 	if (n != 64)
 		return;
 	for (size_t i = 0; i < 64; i++)
-		s->digest[i] = (char)((p[i] >= 'A' && p[i] <= 'F') ? p[i] + 32 : p[i]);
+		s->digest[i] =
+			(char)((p[i] >= 'A' && p[i] <= 'F') ? p[i] + 32 : p[i]);
 	s->digest[64] = '\0';
 }
 
@@ -272,25 +278,29 @@ int fh_fail(struct fh_session *s, const char *tag, int ret, int timeout_ms)
 	case -ETIMEDOUT:
 		mf_err_set(s->err, MF_TIMEOUT, ret,
 			   "Firehose: no answer to <%s> within %d s%s%s", tag,
-			   (timeout_ms + 999) / 1000, logs[0] ? "; device said: " : "",
-			   logs);
-		mf_err_hint(s->err, "power-cycle the module into EDL and retry; the programmer may have crashed");
+			   (timeout_ms + 999) / 1000,
+			   logs[0] ? "; device said: " : "", logs);
+		mf_err_hint(s->err, "power-cycle the module into EDL and "
+				    "retry; the programmer may have crashed");
 		break;
 	case -ENODEV:
 		mf_err_set(s->err, MF_NO_DEVICE, ret,
 			   "Firehose: the device vanished during <%s>", tag);
-		mf_err_hint(s->err, "check the cable and power, then run `modemflash restore` from EDL");
+		mf_err_hint(s->err, "check the cable and power, then run "
+				    "`modemflash restore` from EDL");
 		break;
 	case -EBADMSG:
 		mf_err_set(s->err, MF_FAILED, ret,
 			   "Firehose: malformed answer to <%s>", tag);
-		mf_err_hint(s->err, "retry; if it repeats, the programmer does not match the module");
+		mf_err_hint(s->err, "retry; if it repeats, the programmer does "
+				    "not match the module");
 		break;
 	case -EREMOTEIO:
 		mf_err_set(s->err, MF_FAILED, ret,
 			   "Firehose: the device refused <%s> (NAK): %s", tag,
 			   logs[0] ? logs : "no log");
-		mf_err_hint(s->err, "check that the package matches this module (geometry, chip)");
+		mf_err_hint(s->err, "check that the package matches this "
+				    "module (geometry, chip)");
 		break;
 	default:
 		mf_err_set(s->err, MF_FAILED, ret, "Firehose: <%s> failed: %s",
@@ -356,8 +366,9 @@ int fh_open(struct fh_session *s, const uint8_t *pre, size_t pre_len)
 	s->rx_len = pre_len;
 	for (;;) {
 		int left = mf_remaining_ms(end);
-		int wait = fh_list_ended(s) && s->t.idle_ms > FH_SETTLE_MS ?
-			   FH_SETTLE_MS : s->t.idle_ms;
+		int wait = fh_list_ended(s) && s->t.idle_ms > FH_SETTLE_MS
+				   ? FH_SETTLE_MS
+				   : s->t.idle_ms;
 
 		if (left == 0)
 			break;
@@ -369,7 +380,9 @@ int fh_open(struct fh_session *s, const uint8_t *pre, size_t pre_len)
 		if (ret == -ENODEV)
 			return fh_fail(s, "start-up", ret, 0);
 		if (ret == -EBADMSG)
-			mf_log(s->log, MF_LOG_WARN, "firehose: skipped a malformed start-up document");
+			mf_log(s->log, MF_LOG_WARN,
+			       "firehose: skipped a malformed start-up "
+			       "document");
 	}
 	fh_reader_reset(s->rd);
 	seen = s->nlogs;
@@ -382,9 +395,11 @@ int fh_open(struct fh_session *s, const uint8_t *pre, size_t pre_len)
 	if (ret < 0 && !seen)
 		return fh_fail(s, "nop", ret, s->t.cmd_ms);
 	if (ret < 0)
-		mf_log(s->log, MF_LOG_WARN, "firehose: <nop/> unanswered, continuing");
+		mf_log(s->log, MF_LOG_WARN,
+		       "firehose: <nop/> unanswered, continuing");
 out_ok:
-	mf_log(s->log, MF_LOG_INFO, "firehose: programmer up, %u functions", s->nfuncs);
+	mf_log(s->log, MF_LOG_INFO, "firehose: programmer up, %u functions",
+	       s->nfuncs);
 	return 0;
 }
 
@@ -418,9 +433,12 @@ static int fh_configure_once(struct fh_session *s, const char *memory,
 {
 	char pl[24];
 	struct fh_attr a[] = {
-		{ "MemoryName", memory }, { "Verbose", "0" },
-		{ "AlwaysValidate", "0" }, { "MaxDigestTableSizeInBytes", "2048" },
-		{ "MaxPayloadSizeToTargetInBytes", pl }, { "ZlpAwareHost", "1" },
+		{ "MemoryName", memory },
+		{ "Verbose", "0" },
+		{ "AlwaysValidate", "0" },
+		{ "MaxDigestTableSizeInBytes", "2048" },
+		{ "MaxPayloadSizeToTargetInBytes", pl },
+		{ "ZlpAwareHost", "1" },
 		{ "SkipStorageInit", "0" },
 	};
 	int ret;
@@ -436,11 +454,13 @@ static void fh_adopt(struct fh_session *s, const struct fh_resp *r)
 {
 	size_t v;
 
-	if (fh_parse_size(fh_resp_attr(r, "MaxPayloadSizeFromTargetInBytes"), &v) == 0)
+	if (fh_parse_size(fh_resp_attr(r, "MaxPayloadSizeFromTargetInBytes"),
+			  &v) == 0)
 		s->payload_from = v;
 	else
 		s->payload_from = s->payload;
-	if (fh_parse_size(fh_resp_attr(r, "MaxXMLSizeInBytes"), &v) == 0 && v <= 65536)
+	if (fh_parse_size(fh_resp_attr(r, "MaxXMLSizeInBytes"), &v) == 0 &&
+	    v <= 65536)
 		s->max_xml = v;
 }
 
@@ -456,19 +476,32 @@ int fh_configure(struct fh_session *s, const char *memory, size_t payload)
 			return fh_fail(s, "configure", ret, s->t.cmd_ms);
 		if (!r.ack) {
 			/* NAK carrying the device's own maximum: retry with it */
-			ret = fh_parse_size(fh_resp_attr(&r, "MaxPayloadSizeToTargetInBytes"), &v);
+			ret = fh_parse_size(
+				fh_resp_attr(&r,
+					     "MaxPayloadSizeToTargetInBytes"),
+				&v);
 			if (ret < 0 || v == want)
-				return fh_fail(s, "configure", ret == -EBADMSG ? -EBADMSG : -EREMOTEIO,
+				return fh_fail(s, "configure",
+					       ret == -EBADMSG ? -EBADMSG
+							       : -EREMOTEIO,
 					       s->t.cmd_ms);
-			mf_log(s->log, MF_LOG_INFO, "firehose: payload %zu refused, retrying with %zu", want, v);
+			mf_log(s->log, MF_LOG_INFO,
+			       "firehose: payload %zu refused, retrying with "
+			       "%zu",
+			       want, v);
 			want = v;
 			continue;
 		}
-		ret = fh_parse_size(fh_resp_attr(&r, "MaxPayloadSizeToTargetInBytesSupported"), &v);
+		ret = fh_parse_size(
+			fh_resp_attr(&r,
+				     "MaxPayloadSizeToTargetInBytesSupported"),
+			&v);
 		if (ret == -EBADMSG)
 			return fh_fail(s, "configure", ret, s->t.cmd_ms);
 		if (ret == 0 && v < want) {
-			mf_log(s->log, MF_LOG_INFO, "firehose: device supports %zu, reconfiguring", v);
+			mf_log(s->log, MF_LOG_INFO,
+			       "firehose: device supports %zu, reconfiguring",
+			       v);
 			want = v;
 			continue;
 		}
@@ -476,7 +509,8 @@ int fh_configure(struct fh_session *s, const char *memory, size_t payload)
 		fh_adopt(s, &r);
 		snprintf(s->memory, sizeof(s->memory), "%s", memory);
 		s->configured = true;
-		mf_log(s->log, MF_LOG_INFO, "firehose: configured %s, payload %zu", memory, want);
+		mf_log(s->log, MF_LOG_INFO,
+		       "firehose: configured %s, payload %zu", memory, want);
 		return 0;
 	}
 	return fh_fail(s, "configure", -EREMOTEIO, s->t.cmd_ms);
@@ -495,7 +529,8 @@ int fh_patch(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs)
 	struct fh_resp r;
 
 	if (!f || strcmp(f, "DISK")) {
-		mf_log(s->log, MF_LOG_INFO, "firehose: patch of host file %s skipped",
+		mf_log(s->log, MF_LOG_INFO,
+		       "firehose: patch of host file %s skipped",
 		       f ? f : "(none)");
 		return 1;
 	}

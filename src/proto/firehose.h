@@ -20,41 +20,42 @@
  * before and after a response; the last FH_LOG_KEEP log lines are kept so
  * that every NAK becomes an error whose message quotes them.
  */
-#define FH_LOG_KEEP 6
-#define FH_LOG_LINE 200
+#define FH_LOG_KEEP  6
+#define FH_LOG_LINE  200
 #define FH_FUNCS_MAX 512
 
 /* Timeouts per command class, milliseconds. */
 struct fh_timeouts {
-	int idle_ms;		/* start-up logs end after this silence (1000) */
-	int startup_max_ms;	/* start-up drain at most (10000) */
-	int cmd_ms;		/* configure, nop, patch, getstorageinfo ... (5000) */
-	int erase_ms;		/* erase ACK (30000) */
-	int program_ack_ms;	/* rawmode="true" ACK of program / read (10000) */
-	int data_ms;		/* each raw chunk written or read (10000) */
-	int program_final_ms;	/* final ACK after the data (120000) */
-	int digest_ms;		/* getsha256digest (120000) */
+	int idle_ms;	    /* start-up logs end after this silence (1000) */
+	int startup_max_ms; /* start-up drain at most (10000) */
+	int cmd_ms;   /* configure, nop, patch, getstorageinfo ... (5000) */
+	int erase_ms; /* erase ACK (30000) */
+	int program_ack_ms;   /* rawmode="true" ACK of program / read (10000) */
+	int data_ms;	      /* each raw chunk written or read (10000) */
+	int program_final_ms; /* final ACK after the data (120000) */
+	int digest_ms;	      /* getsha256digest (120000) */
 };
 
 struct fh_session {
 	struct link *link;
 	struct fh_reader *rd;
-	uint8_t rx[16384];	/* read but not yet consumed (push-back) */
+	uint8_t rx[16384]; /* read but not yet consumed (push-back) */
 	size_t rx_off, rx_len;
-	char funcs[FH_FUNCS_MAX];	/* " program read nop ... " (space-delimited) */
+	char funcs
+		[FH_FUNCS_MAX]; /* " program read nop ... " (space-delimited) */
 	unsigned nfuncs;
-	bool in_funcs;		/* between "Supported Functions (n):" and its end */
+	bool in_funcs; /* between "Supported Functions (n):" and its end */
 	bool configured;
-	char memory[16];	/* "nand" */
-	size_t payload;		/* negotiated MaxPayloadSizeToTargetInBytes */
-	size_t payload_from;	/* MaxPayloadSizeFromTargetInBytes, or payload */
-	size_t max_xml;		/* MaxXMLSizeInBytes (4096 if absent) */
-	unsigned sector_size;	/* last SECTOR_SIZE_IN_BYTES used */
-	char logs[FH_LOG_KEEP][FH_LOG_LINE];	/* ring of recent device logs */
-	unsigned nlogs;		/* total logs seen (ring index = nlogs % KEEP) */
-	unsigned cmd_logs;	/* logs since the current command was sent */
-	char digest[65];	/* last "Digest <hex>" log, lower case */
-	char storage_json[1024];	/* last JSON storage_info log */
+	char memory[16];      /* "nand" */
+	size_t payload;	      /* negotiated MaxPayloadSizeToTargetInBytes */
+	size_t payload_from;  /* MaxPayloadSizeFromTargetInBytes, or payload */
+	size_t max_xml;	      /* MaxXMLSizeInBytes (4096 if absent) */
+	unsigned sector_size; /* last SECTOR_SIZE_IN_BYTES used */
+	char logs[FH_LOG_KEEP][FH_LOG_LINE]; /* ring of recent device logs */
+	unsigned nlogs;	   /* total logs seen (ring index = nlogs % KEEP) */
+	unsigned cmd_logs; /* logs since the current command was sent */
+	char digest[65];   /* last "Digest <hex>" log, lower case */
+	char storage_json[1024]; /* last JSON storage_info log */
 	struct fh_timeouts t;
 	const struct mf_log *log;
 	struct mf_err *err;
@@ -99,8 +100,8 @@ int fh_configure(struct fh_session *s, const char *memory, size_t payload);
  * Progress: stage "program". Returns 0, -EREMOTEIO (NAK), -ETIMEDOUT,
  * -ENODEV, -EINVAL (bad attrs), -EIO (file).
  */
-int fh_program(struct fh_session *s, const struct fh_attr *attrs,
-	       size_t nattrs, int fd, uint64_t offset, uint64_t length);
+int fh_program(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs,
+	       int fd, uint64_t offset, uint64_t length);
 
 /*
  * <read>: attrs with SECTOR_SIZE_IN_BYTES and num_partition_sectors; the

@@ -36,7 +36,8 @@ static int fh_sector_size(struct fh_session *s, const struct fh_attr *attrs,
 
 static int fh_bad_attrs(struct fh_session *s, const char *tag, const char *why)
 {
-	mf_err_set(s->err, MF_BAD_PACKAGE, -EINVAL, "Firehose <%s>: %s", tag, why);
+	mf_err_set(s->err, MF_BAD_PACKAGE, -EINVAL, "Firehose <%s>: %s", tag,
+		   why);
 	mf_err_hint(s->err, "check the rawprogram XML of the package");
 	return -EINVAL;
 }
@@ -97,19 +98,25 @@ static int fh_stream_out(struct fh_session *s, int fd, uint64_t offset,
 	if (!buf)
 		return mf_err_set(s->err, MF_FAILED, -ENOMEM, "out of memory");
 	while (done < total) {
-		size_t n = total - done > chunk ? chunk : (size_t)(total - done);
-		size_t from_file = length > done ?
-			(length - done > n ? n : (size_t)(length - done)) : 0;
+		size_t n =
+			total - done > chunk ? chunk : (size_t)(total - done);
+		size_t from_file =
+			length > done
+				? (length - done > n ? n
+						     : (size_t)(length - done))
+				: 0;
 		ssize_t r = from_file ? pread(fd, buf, from_file,
-					      (off_t)(offset + done)) : 0;
+					      (off_t)(offset + done))
+				      : 0;
 
 		if (r != (ssize_t)from_file) {
-			ret = mf_err_set(s->err, MF_FAILED, -EIO,
-					 "cannot read the image at offset %" PRIu64,
-					 offset + done);
+			ret = mf_err_set(
+				s->err, MF_FAILED, -EIO,
+				"cannot read the image at offset %" PRIu64,
+				offset + done);
 			goto out_free;
 		}
-		memset(buf + from_file, 0, n - from_file);	/* last sector */
+		memset(buf + from_file, 0, n - from_file); /* last sector */
 		ret = link_write(s->link, buf, n,
 				 s->t.data_ms * (int)((n + pay - 1) / pay));
 		if (ret < 0) {
@@ -125,8 +132,8 @@ out_free:
 	return ret;
 }
 
-int fh_program(struct fh_session *s, const struct fh_attr *attrs,
-	       size_t nattrs, int fd, uint64_t offset, uint64_t length)
+int fh_program(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs,
+	       int fd, uint64_t offset, uint64_t length)
 {
 	struct fh_attr a[FH_MAX_ATTRS];
 	char num[24];
@@ -137,7 +144,8 @@ int fh_program(struct fh_session *s, const struct fh_attr *attrs,
 	int ret;
 
 	if (fh_sector_size(s, attrs, nattrs, &sector) < 0)
-		return fh_bad_attrs(s, "program", "SECTOR_SIZE_IN_BYTES missing or invalid");
+		return fh_bad_attrs(s, "program",
+				    "SECTOR_SIZE_IN_BYTES missing or invalid");
 	if (length == 0)
 		return fh_bad_attrs(s, "program", "empty image");
 	sectors = (length + sector - 1) / sector;
@@ -181,7 +189,8 @@ static int fh_stream_in(struct fh_session *s, int fd, uint64_t total)
 	if (!buf)
 		return mf_err_set(s->err, MF_FAILED, -ENOMEM, "out of memory");
 	while (done < total) {
-		size_t want = total - done > chunk ? chunk : (size_t)(total - done);
+		size_t want =
+			total - done > chunk ? chunk : (size_t)(total - done);
 		int n = fh_read_raw(s, buf, want, s->t.data_ms);
 
 		if (n < 0) {
@@ -212,11 +221,14 @@ int fh_read(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs,
 	int ret;
 
 	if (fh_sector_size(s, attrs, nattrs, &sector) < 0)
-		return fh_bad_attrs(s, "read", "SECTOR_SIZE_IN_BYTES missing or invalid");
+		return fh_bad_attrs(s, "read",
+				    "SECTOR_SIZE_IN_BYTES missing or invalid");
 	errno = 0;
 	sectors = num ? strtoull(num, &end, 10) : 0;
-	if (!num || errno || *end || sectors == 0 || sectors > (1ull << 40) / sector)
-		return fh_bad_attrs(s, "read", "num_partition_sectors missing or invalid");
+	if (!num || errno || *end || sectors == 0 ||
+	    sectors > (1ull << 40) / sector)
+		return fh_bad_attrs(s, "read",
+				    "num_partition_sectors missing or invalid");
 	ret = fh_command(s, "read", attrs, nattrs, s->t.program_ack_ms, &r);
 	if (ret < 0)
 		return ret;
@@ -247,7 +259,8 @@ int fh_sha256_digest(struct fh_session *s, const struct fh_attr *attrs,
 	int ret;
 
 	s->digest[0] = '\0';
-	ret = fh_command(s, "getsha256digest", attrs, nattrs, s->t.digest_ms, &r);
+	ret = fh_command(s, "getsha256digest", attrs, nattrs, s->t.digest_ms,
+			 &r);
 	if (ret < 0)
 		return ret;
 	if (strlen(s->digest) != 64)
@@ -269,7 +282,8 @@ static uint64_t js_u64(struct json_object *o, const char *key)
 	return (uint64_t)json_object_get_int64(v);
 }
 
-static void js_str(struct json_object *o, const char *key, char *out, size_t cap)
+static void js_str(struct json_object *o, const char *key, char *out,
+		   size_t cap)
 {
 	struct json_object *v;
 
@@ -302,8 +316,8 @@ int fh_parse_storage_info(const char *json, struct fh_storage_info *out)
 	js_str(si, "prod_name", out->prod_name, sizeof(out->prod_name));
 	json_object_put(root);
 	/* untrusted: sizes must be sane powers of two */
-	if (bs > (1u << 30) || ps > (1u << 20) || np > 64 ||
-	    (bs & (bs - 1)) || (ps & (ps - 1)))
+	if (bs > (1u << 30) || ps > (1u << 20) || np > 64 || (bs & (bs - 1)) ||
+	    (ps & (ps - 1)))
 		return -EBADMSG;
 	out->block_size = (uint32_t)bs;
 	out->page_size = (uint32_t)ps;

@@ -25,8 +25,9 @@ static int sha256_range(int fd, off_t off, off_t end, uint8_t out[32])
 	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
 		goto out_free;
 	while (off < end) {
-		size_t want = end - off > (off_t)sizeof(buf) ? sizeof(buf) :
-							      (size_t)(end - off);
+		size_t want = end - off > (off_t)sizeof(buf)
+				      ? sizeof(buf)
+				      : (size_t)(end - off);
 		ssize_t n = pread(fd, buf, want, off);
 
 		if (n <= 0 || !EVP_DigestUpdate(ctx, buf, (size_t)n))
@@ -63,7 +64,7 @@ static int rewind_try(struct fh_session *s, int fd, off_t off0)
 {
 	link_drain(s->link, 300, 3000);
 	s->rx_off = s->rx_len = 0;
-	fh_reader_reset(s->rd);		/* a half-read document is gone */
+	fh_reader_reset(s->rd); /* a half-read document is gone */
 	mf_err_clear(s->err);
 	if (ftruncate(fd, off0) < 0 || lseek(fd, off0, SEEK_SET) != off0)
 		return -EIO;
@@ -89,15 +90,18 @@ static int lost(struct fh_session *s, const struct fh_attr *attrs,
 	const char *num = fh_attrs_get(attrs, nattrs, "num_partition_sectors");
 
 	if (ret != -EILSEQ && !(alive && ret != -ENODEV && ret != -EREMOTEIO))
-		return ret;	/* the last try's own error (vanished, NAK) */
+		return ret; /* the last try's own error (vanished, NAK) */
 	mf_err_clear(s->err);
 	mf_err_set(s->err, MF_MISMATCH, -EILSEQ,
 		   "data lost on the link %s: sectors %s+%s read %d times, %s",
 		   s->link->name, start ? start : "?", num ? num : "?",
-		   FH_READ_TRIES, ret == -EILSEQ ?
-		   "never matching the device's SHA-256 digest" :
-		   "the data ran short each time while the programmer still answered");
-	mf_err_hint(s->err, "use the USB link (run as root or install the udev rule so that libusb can claim 05c6:9008), or stop what loads the CPU and retry");
+		   FH_READ_TRIES,
+		   ret == -EILSEQ ? "never matching the device's SHA-256 digest"
+				  : "the data ran short each time while the "
+				    "programmer still answered");
+	mf_err_hint(s->err, "use the USB link (run as root or install the udev "
+			    "rule so that libusb can claim 05c6:9008), or stop "
+			    "what loads the CPU and retry");
 	return -EILSEQ;
 }
 
@@ -116,12 +120,15 @@ int fh_read_checked(struct fh_session *s, const struct fh_attr *attrs,
 	for (int i = 1; i <= FH_READ_TRIES; i++) {
 		if (i > 1) {
 			mf_log(s->log, MF_LOG_WARN,
-			       "read of sectors %s+%s over %s: %s; reading it again",
+			       "read of sectors %s+%s over %s: %s; reading it "
+			       "again",
 			       fh_attrs_get(attrs, nattrs, "start_sector"),
-			       fh_attrs_get(attrs, nattrs, "num_partition_sectors"),
+			       fh_attrs_get(attrs, nattrs,
+					    "num_partition_sectors"),
 			       s->link->name,
-			       ret == -EILSEQ ? "data lost (digest mismatch)" :
-						"data lost (the stream ran dry)");
+			       ret == -EILSEQ
+				       ? "data lost (digest mismatch)"
+				       : "data lost (the stream ran dry)");
 			ret = rewind_try(s, fd, off0);
 			alive = ret == 0;
 			if (ret < 0)

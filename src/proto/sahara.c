@@ -17,10 +17,10 @@
 #include "base/bytes.h"
 #include "base/clock.h"
 
-#define SH_XML 1		/* Firehose XML arrived instead of a packet */
-#define SH_CHUNK 4096		/* image answers are written in 4 KiB pieces */
-#define SH_EXEC_MAX 4096	/* largest command-mode answer we accept */
-#define SH_ECHO_MS 500		/* CMD_READY after an echo's END_OF_IMAGE */
+#define SH_XML	    1	 /* Firehose XML arrived instead of a packet */
+#define SH_CHUNK    4096 /* image answers are written in 4 KiB pieces */
+#define SH_EXEC_MAX 4096 /* largest command-mode answer we accept */
+#define SH_ECHO_MS  500	 /* CMD_READY after an echo's END_OF_IMAGE */
 
 struct sconv {
 	struct link *l;
@@ -79,9 +79,9 @@ static int sh_recv(struct sconv *c, struct sahara_pkt *pkt, uint8_t hdr[8],
 	size = sahara_pkt_size(get_le32(buf));
 	if (size == 0 || get_le32(buf + 4) != size)
 		return -EBADMSG;
-	n = link_read_exact(c->l, buf + SAHARA_HEADER_SIZE,
-			    size - SAHARA_HEADER_SIZE,
-			    mf_remaining_ms(deadline) ? mf_remaining_ms(deadline) : 1);
+	n = link_read_exact(
+		c->l, buf + SAHARA_HEADER_SIZE, size - SAHARA_HEADER_SIZE,
+		mf_remaining_ms(deadline) ? mf_remaining_ms(deadline) : 1);
 	if (n < 0)
 		return n;
 	if (sahara_decode(buf, size, pkt) < 0)
@@ -119,8 +119,9 @@ static int sh_hello_body(struct sconv *c, const uint8_t w[8],
 	int n;
 
 	memcpy(buf, w, 8);
-	n = link_read_exact(c->l, buf + 8, sizeof(buf) - 8,
-			    mf_remaining_ms(deadline) ? mf_remaining_ms(deadline) : 1);
+	n = link_read_exact(
+		c->l, buf + 8, sizeof(buf) - 8,
+		mf_remaining_ms(deadline) ? mf_remaining_ms(deadline) : 1);
 	if (n < 0)
 		return n;
 	if (sahara_decode(buf, sizeof(buf), pkt) < 0)
@@ -169,10 +170,13 @@ static int sh_wait_hello_once(struct sconv *c, struct sahara_pkt *pkt,
 
 static int sh_fail_desync(struct sconv *c)
 {
-	mf_err_set(c->err, MF_FAILED, -EPROTO,
-		   "Sahara conversation out of step after %d resynchronisations",
-		   c->resyncs);
-	mf_err_hint(c->err, "power-cycle the module (or pull the BOOT pin again) and retry; prefer the USB path over a ttyUSB if it repeats");
+	mf_err_set(
+		c->err, MF_FAILED, -EPROTO,
+		"Sahara conversation out of step after %d resynchronisations",
+		c->resyncs);
+	mf_err_hint(c->err,
+		    "power-cycle the module (or pull the BOOT pin again) and "
+		    "retry; prefer the USB path over a ttyUSB if it repeats");
 	return -EPROTO;
 }
 
@@ -192,7 +196,8 @@ static int sh_reset_hello(struct sconv *c, struct sahara_pkt *pkt)
 
 	while (++c->resyncs <= c->o.max_resync) {
 		mf_log(c->log, MF_LOG_WARN,
-		       "sahara: no HELLO: asking the device for a fresh one (%d)",
+		       "sahara: no HELLO: asking the device for a fresh one "
+		       "(%d)",
 		       c->resyncs);
 		ret = sh_send_simple(c, SAHARA_RESET_STATE_MACHINE);
 		if (ret < 0)
@@ -218,7 +223,8 @@ static int sh_resync(struct sconv *c, struct sahara_pkt *pkt)
 	if (++c->resyncs > c->o.max_resync)
 		return sh_fail_desync(c);
 	mf_log(c->log, MF_LOG_WARN, "sahara: resynchronising (%d)", c->resyncs);
-	ret = sh_wait_hello_once(c, pkt, hdr, c->o.cmd_timeout_ms, false, false);
+	ret = sh_wait_hello_once(c, pkt, hdr, c->o.cmd_timeout_ms, false,
+				 false);
 	if (ret != -ETIMEDOUT)
 		return ret;
 	return sh_reset_hello(c, pkt);
@@ -229,16 +235,20 @@ static int sh_link_fail(struct sconv *c, int ret, const char *what)
 	if (ret == -ETIMEDOUT) {
 		mf_err_set(c->err, MF_TIMEOUT, ret,
 			   "Sahara: no answer from the device while %s", what);
-		mf_err_hint(c->err, "check that the module is in EDL (05c6:9008) and that no other program uses the port");
+		mf_err_hint(c->err,
+			    "check that the module is in EDL (05c6:9008) and "
+			    "that no other program uses the port");
 	} else if (ret == -ENODEV) {
 		mf_err_set(c->err, MF_NO_DEVICE, ret,
 			   "Sahara: the device vanished while %s", what);
-		mf_err_hint(c->err, "check the cable and power; the module may have rebooted");
+		mf_err_hint(c->err, "check the cable and power; the module may "
+				    "have rebooted");
 	} else if (ret == -EBADMSG || ret == SH_XML) {
 		return sh_fail_desync(c);
 	} else {
-		mf_err_set(c->err, MF_FAILED, ret, "Sahara: link error while %s: %s",
-			   what, strerror(-ret));
+		mf_err_set(c->err, MF_FAILED, ret,
+			   "Sahara: link error while %s: %s", what,
+			   strerror(-ret));
 	}
 	return ret < 0 ? ret : -EPROTO;
 }
@@ -282,10 +292,12 @@ static int sh_serve(struct sconv *c, int fd, uint64_t size,
 		sh_send_simple(c, SAHARA_RESET);
 		mf_err_set(c->err, MF_FAILED, -ERANGE,
 			   "Sahara: the device asked for image %" PRIu64
-			   " bytes %" PRIu64 "+%" PRIu64
-			   " outside the %" PRIu64 "-byte programmer",
+			   " bytes %" PRIu64 "+%" PRIu64 " outside the %" PRIu64
+			   "-byte programmer",
 			   pkt->u.read.image_id, off, len, size);
-		mf_err_hint(c->err, "the programmer does not match this chip; use the programmer of the module's package");
+		mf_err_hint(c->err,
+			    "the programmer does not match this chip; use the "
+			    "programmer of the module's package");
 		return -ERANGE;
 	}
 	while (len) {
@@ -309,7 +321,8 @@ static int sh_serve(struct sconv *c, int fd, uint64_t size,
 
 static bool pending_ok(uint32_t image_id)
 {
-	static const uint32_t ids[] = { SAHARA_IMAGE_NPRG, SAHARA_IMAGE_FIREHOSE,
+	static const uint32_t ids[] = { SAHARA_IMAGE_NPRG,
+					SAHARA_IMAGE_FIREHOSE,
 					SAHARA_IMAGE_SBL1 };
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
@@ -340,7 +353,8 @@ static int sh_done(struct sconv *c, struct sahara_result *res)
 	mf_err_set(c->err, MF_FAILED, -EPROTO,
 		   "Sahara: the device wants more images after image %u",
 		   res->image_id);
-	mf_err_hint(c->err, "this module needs a different boot flow; check that the package is for this chip");
+	mf_err_hint(c->err, "this module needs a different boot flow; check "
+			    "that the package is for this chip");
 	return -EPROTO;
 }
 
@@ -354,14 +368,20 @@ static int sh_eoi(struct sconv *c, const struct sahara_pkt *pkt,
 		return sh_done(c, res);
 	code = (st == SAHARA_STATUS_HASH_TABLE_AUTH_FAILURE ||
 		st == SAHARA_STATUS_HASH_VERIFICATION_FAILURE ||
-		st == SAHARA_STATUS_IMAGE_AUTH_FAILURE) ? -EPERM : -EIO;
+		st == SAHARA_STATUS_IMAGE_AUTH_FAILURE)
+		       ? -EPERM
+		       : -EIO;
 	mf_err_set(c->err, MF_FAILED, code,
 		   "Sahara: the device rejected image %u with status 0x%02x %s",
 		   pkt->u.eoi.image_id, st, sahara_status_name(st));
 	if (code == -EPERM)
-		mf_err_hint(c->err, "the module only boots programmers signed for it: use the programmer from a package for this exact module");
+		mf_err_hint(
+			c->err,
+			"the module only boots programmers signed for it: use "
+			"the programmer from a package for this exact module");
 	else
-		mf_err_hint(c->err, "power-cycle the module into EDL and retry");
+		mf_err_hint(c->err,
+			    "power-cycle the module into EDL and retry");
 	return code;
 }
 
@@ -375,7 +395,7 @@ static int sh_hello_after(struct sconv *c, struct sahara_pkt *pkt,
 	if (ret == 0)
 		ret = sh_hello_body(c, hdr, pkt, deadline);
 	if (ret == -ETIMEDOUT || ret == -EBADMSG)
-		return 1;	/* resynchronise: wait, then ask */
+		return 1; /* resynchronise: wait, then ask */
 	if (ret < 0)
 		return sh_link_fail(c, ret, "resynchronising");
 	return 2;
@@ -393,9 +413,10 @@ static int sh_image_loop(struct sconv *c, int fd, uint64_t size,
 		if (ret == -EBADMSG || ret == SH_XML)
 			return 1;
 		if (ret < 0)
-			return sh_link_fail(c, ret, "waiting for a read request");
+			return sh_link_fail(c, ret,
+					    "waiting for a read request");
 		switch (pkt->cmd) {
-		case SAHARA_HELLO:	/* the device restarted: answer again */
+		case SAHARA_HELLO: /* the device restarted: answer again */
 			return 2;
 		case SAHARA_READ_DATA:
 		case SAHARA_READ_DATA_64:
@@ -422,14 +443,15 @@ static int sh_image_loop(struct sconv *c, int fd, uint64_t size,
 			}
 			if (ret == 0 && pkt->cmd == SAHARA_HELLO)
 				return 2;
-			if (ret == -EBADMSG)	/* garbage, then a HELLO? */
+			if (ret == -EBADMSG) /* garbage, then a HELLO? */
 				return sh_hello_after(c, pkt, hdr);
 			return 1;
 		default:
 			sh_send_simple(c, SAHARA_RESET);
-			return mf_err_set(c->err, MF_FAILED, -EPROTO,
-					  "Sahara: unexpected %s during image transfer",
-					  sahara_cmd_name(pkt->cmd));
+			return mf_err_set(
+				c->err, MF_FAILED, -EPROTO,
+				"Sahara: unexpected %s during image transfer",
+				sahara_cmd_name(pkt->cmd));
 		}
 	}
 }
@@ -454,21 +476,23 @@ int sahara_run_image_fd(struct link *l, int fd, uint64_t size,
 		sh_keep_xml(&c, hdr, res);
 		return 0;
 	}
-	if (ret == -ETIMEDOUT)	/* a swallowed HELLO: ask for a new one */
+	if (ret == -ETIMEDOUT) /* a swallowed HELLO: ask for a new one */
 		ret = sh_reset_hello(&c, &pkt);
 	for (;;) {
 		if (ret < 0)
 			return sh_link_fail(&c, ret, "waiting for HELLO");
 		res->version = pkt.u.hello.version;
-		mf_log(log, MF_LOG_INFO, "sahara: HELLO version %u (compatible %u) mode %u",
-		       pkt.u.hello.version, pkt.u.hello.compatible, pkt.u.hello.mode);
+		mf_log(log, MF_LOG_INFO,
+		       "sahara: HELLO version %u (compatible %u) mode %u",
+		       pkt.u.hello.version, pkt.u.hello.compatible,
+		       pkt.u.hello.mode);
 		ret = sh_hello_resp(&c, SAHARA_MODE_IMAGE_TX_PENDING);
 		if (ret < 0)
 			return sh_link_fail(&c, ret, "answering HELLO");
 		ret = sh_image_loop(&c, fd, size, res, &pkt);
 		if (ret <= 0)
 			return ret;
-		if (ret == 2) {	/* a fresh HELLO is already in pkt */
+		if (ret == 2) { /* a fresh HELLO is already in pkt */
 			if (++c.resyncs > c.o.max_resync)
 				return sh_fail_desync(&c);
 			ret = 0;
@@ -494,15 +518,16 @@ int sahara_run_image(struct link *l, const char *path,
 			close(fd);
 		return ret;
 	}
-	ret = sahara_run_image_fd(l, fd, (uint64_t)st.st_size, o, res, log, err);
+	ret = sahara_run_image_fd(l, fd, (uint64_t)st.st_size, o, res, log,
+				  err);
 	close(fd);
 	return ret;
 }
 
 /* ---- command mode ---- */
 
-static int sh_execute(struct sconv *c, uint32_t cmd, uint8_t *buf,
-		      size_t cap, size_t *len)
+static int sh_execute(struct sconv *c, uint32_t cmd, uint8_t *buf, size_t cap,
+		      size_t *len)
 {
 	struct sahara_pkt pkt = { .cmd = SAHARA_EXECUTE };
 	uint8_t hdr[8];
@@ -520,7 +545,8 @@ static int sh_execute(struct sconv *c, uint32_t cmd, uint8_t *buf,
 		return ret;
 	if (pkt.cmd == SAHARA_END_OF_IMAGE)
 		return -EOPNOTSUPP;
-	if (pkt.cmd != SAHARA_EXECUTE_RESP || pkt.u.execute_resp.client_cmd != cmd)
+	if (pkt.cmd != SAHARA_EXECUTE_RESP ||
+	    pkt.u.execute_resp.client_cmd != cmd)
 		return -EBADMSG;
 	dlen = pkt.u.execute_resp.data_len;
 	if (dlen > cap)
@@ -539,8 +565,8 @@ static int sh_execute(struct sconv *c, uint32_t cmd, uint8_t *buf,
 	return dlen ? 0 : -EOPNOTSUPP;
 }
 
-static int sh_id_hwid(struct sconv *c, struct sahara_identity *id,
-		      uint8_t *buf, size_t cap)
+static int sh_id_hwid(struct sconv *c, struct sahara_identity *id, uint8_t *buf,
+		      size_t cap)
 {
 	size_t n;
 	int ret;
@@ -624,14 +650,16 @@ static int sh_echo_rejected(struct sconv *c, struct sahara_pkt *pkt,
 	    pkt->u.eoi.status != SAHARA_STATUS_INVALID_CMD)
 		return 0;
 	ret = sh_recv(c, &next, hdr,
-		      c->o.cmd_timeout_ms < SH_ECHO_MS ? c->o.cmd_timeout_ms : SH_ECHO_MS);
+		      c->o.cmd_timeout_ms < SH_ECHO_MS ? c->o.cmd_timeout_ms
+						       : SH_ECHO_MS);
 	if (ret == -ETIMEDOUT || ret == -EBADMSG || ret == SH_XML)
-		return 0;	/* a real refusal */
+		return 0; /* a real refusal */
 	if (ret < 0)
 		return ret;
 	if (next.cmd == SAHARA_CMD_READY)
 		mf_log(c->log, MF_LOG_INFO,
-		       "sahara: the device rejected an echo of its HELLO; command mode follows");
+		       "sahara: the device rejected an echo of its HELLO; "
+		       "command mode follows");
 	*pkt = next;
 	return 0;
 }
@@ -653,10 +681,12 @@ int sahara_identify(struct link *l, const struct sahara_opts *o,
 	ret = sh_wait_hello_once(&c, &pkt, hdr, c.o.hello_timeout_ms, true,
 				 false);
 	if (ret == SH_XML) {
-		mf_log(log, MF_LOG_INFO, "the Firehose programmer is already running: no Sahara identity");
+		mf_log(log, MF_LOG_INFO,
+		       "the Firehose programmer is already running: no Sahara "
+		       "identity");
 		return -EALREADY;
 	}
-	if (ret == -ETIMEDOUT)	/* a swallowed HELLO: ask for a new one */
+	if (ret == -ETIMEDOUT) /* a swallowed HELLO: ask for a new one */
 		ret = sh_reset_hello(&c, &pkt);
 	if (ret < 0)
 		return sh_link_fail(&c, ret, "waiting for HELLO");
@@ -675,7 +705,8 @@ int sahara_identify(struct link *l, const struct sahara_opts *o,
 		mf_log(log, MF_LOG_INFO, "sahara: command mode refused (%s)",
 		       sahara_cmd_name(pkt.cmd));
 		ret = sh_send_simple(&c, SAHARA_RESET_STATE_MACHINE);
-		return ret < 0 ? sh_link_fail(&c, ret, "leaving command mode") : 0;
+		return ret < 0 ? sh_link_fail(&c, ret, "leaving command mode")
+			       : 0;
 	}
 	id->cmd_mode = true;
 	ret = sh_id_queries(&c, id);

@@ -21,20 +21,20 @@
  * RESET_STATE_MACHINE) a bounded number of times rather than hanging.
  */
 struct sahara_opts {
-	int hello_timeout_ms;	/* first HELLO (default 5000) */
-	int cmd_timeout_ms;	/* each further packet (default 5000) */
-	int max_resync;		/* resynchronisations before giving up (3) */
-	uint32_t image_id;	/* expected image id, 0 = any (13 for Firehose) */
+	int hello_timeout_ms; /* first HELLO (default 5000) */
+	int cmd_timeout_ms;   /* each further packet (default 5000) */
+	int max_resync;	      /* resynchronisations before giving up (3) */
+	uint32_t image_id;    /* expected image id, 0 = any (13 for Firehose) */
 };
 
 void sahara_opts_default(struct sahara_opts *o);
 
 /* What happened, for the caller's report and the next stage. */
 struct sahara_result {
-	uint32_t version;	/* the device's HELLO version */
-	uint32_t image_id;	/* the image the device asked for */
+	uint32_t version;  /* the device's HELLO version */
+	uint32_t image_id; /* the image the device asked for */
 	uint64_t bytes_served;
-	uint32_t done_status;	/* DONE_RESP image_tx_status */
+	uint32_t done_status; /* DONE_RESP image_tx_status */
 	/*
 	 * Set when Firehose XML arrived where a HELLO was expected: the
 	 * programmer already runs (a previous run got this far), so skip
@@ -66,16 +66,16 @@ int sahara_run_image_fd(struct link *l, int fd, uint64_t size,
 			const struct mf_log *log, struct mf_err *err);
 
 struct sahara_identity {
-	uint32_t version;	/* HELLO version */
-	bool cmd_mode;		/* false: command mode refused (not fatal) */
+	uint32_t version; /* HELLO version */
+	bool cmd_mode;	  /* false: command mode refused (not fatal) */
 	bool have_serial;
 	uint32_t serial;
 	bool have_hwid;
-	uint64_t hwid;		/* MSM_ID << 32 | OEM_ID << 16 | MODEL_ID */
+	uint64_t hwid; /* MSM_ID << 32 | OEM_ID << 16 | MODEL_ID */
 	uint32_t msm_id;
 	uint16_t oem_id;
 	uint16_t model_id;
-	size_t pkhash_len;	/* 0 when unknown */
+	size_t pkhash_len; /* 0 when unknown */
 	uint8_t pkhash[64];
 };
 

@@ -27,25 +27,10 @@ static const char *const at_urc_exact[] = {
 };
 
 static const char *const at_urc_prefix[] = {
-	"+QIND:",
-	"+CFUN:",
-	"+CPIN:",
-	"+QUSIM:",
-	"+QFOTADL:",
-	"+QGPSURC:",
-	"+QIURC:",
-	"+QSIMSTAT:",
-	"+QNETDEVSTATUS:",
-	"+CREG:",
-	"+CGREG:",
-	"+CEREG:",
-	"+CGEV:",
-	"+CMTI:",
-	"+CMT:",
-	"+CDS:",
-	"+CRING:",
-	"+CUSD:",
-	"+QPSMTIMER:",
+	"+QIND:",    "+CFUN:",	"+CPIN:",     "+QUSIM:",	 "+QFOTADL:",
+	"+QGPSURC:", "+QIURC:", "+QSIMSTAT:", "+QNETDEVSTATUS:", "+CREG:",
+	"+CGREG:",   "+CEREG:", "+CGEV:",     "+CMTI:",		 "+CMT:",
+	"+CDS:",     "+CRING:", "+CUSD:",     "+QPSMTIMER:",
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -77,7 +62,8 @@ void at_reader_expect_echo(struct at_reader *r, const char *cmd)
 	    toupper((unsigned char)cmd[1]) != 'T' || cmd[2] != '+')
 		return;
 	r->prefix[0] = '+';
-	for (i = 3, j = 1; i < n && at_name_char(cmd[i]) && j < sizeof(r->prefix) - 1; i++)
+	for (i = 3, j = 1;
+	     i < n && at_name_char(cmd[i]) && j < sizeof(r->prefix) - 1; i++)
 		r->prefix[j++] = (char)toupper((unsigned char)cmd[i]);
 	r->prefix[j] = '\0';
 	if (j == 1)
@@ -206,7 +192,7 @@ int at_reader_feed(struct at_reader *r, const uint8_t *in, size_t len,
 				continue;
 			}
 			if (!r->len)
-				continue;	/* empty line, or LF of CRLF */
+				continue; /* empty line, or LF of CRLF */
 			at_emit(r, line);
 			*consumed = i + 1;
 			return 1;

@@ -36,9 +36,9 @@ enum at_line_type {
 
 struct at_line {
 	enum at_line_type type;
-	const char *text;	/* NUL-terminated, without CR/LF; inside the reader */
+	const char *text; /* NUL-terminated, without CR/LF; inside the reader */
 	size_t len;
-	int code;		/* +CME/+CMS ERROR number, else -1 */
+	int code; /* +CME/+CMS ERROR number, else -1 */
 };
 
 struct at_reader {
@@ -46,9 +46,9 @@ struct at_reader {
 	size_t len;
 	bool overflow;
 	bool ack_mode;
-	char echo[AT_LINE_MAX + 1];	/* command awaiting its echo, "" if none */
-	char prefix[64];	/* "+CFUN" of the pending command, for INFO vs URC */
-	char line[AT_LINE_MAX + 1];	/* last line handed out */
+	char echo[AT_LINE_MAX + 1]; /* command awaiting its echo, "" if none */
+	char prefix[64]; /* "+CFUN" of the pending command, for INFO vs URC */
+	char line[AT_LINE_MAX + 1]; /* last line handed out */
 };
 
 void at_reader_init(struct at_reader *r);
@@ -86,7 +86,8 @@ struct at_qfupl_sum {
 	uint8_t pending;
 };
 void at_qfupl_sum_init(struct at_qfupl_sum *s);
-void at_qfupl_sum_update(struct at_qfupl_sum *s, const uint8_t *buf, size_t len);
+void at_qfupl_sum_update(struct at_qfupl_sum *s, const uint8_t *buf,
+			 size_t len);
 uint16_t at_qfupl_sum_final(const struct at_qfupl_sum *s);
 
 #endif

@@ -16,7 +16,8 @@
 /* Building                                                           */
 /* ------------------------------------------------------------------ */
 
-static const char fh_head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<data>\n";
+static const char fh_head[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<data>\n";
 static const char fh_tail[] = " />\n</data>";
 
 struct fh_out {
@@ -44,13 +45,15 @@ static void out_str(struct fh_out *o, const char *s)
 /* Plain ASCII XML names only: that is all Firehose uses. */
 static bool fh_name_ok(const char *s)
 {
-	if (!s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+	if (!s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		    *s == '_'))
 		return false;
 	for (s++; *s; s++) {
 		char c = *s;
 
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+		      (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+		      c == '.'))
 			return false;
 	}
 	return true;
@@ -83,8 +86,9 @@ static size_t utf8_len(const unsigned char *s)
 		cp = (cp << 6) | (s[i] & 0x3F);
 	}
 	/* overlong, surrogates, beyond Unicode, and U+FFFE/U+FFFF (not XML chars) */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-	    (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE ||
+	    cp == 0xFFFF)
 		return 0;
 	return n;
 }
@@ -103,15 +107,33 @@ static int out_value(struct fh_out *o, const char *v)
 		size_t n;
 
 		switch (*s) {
-		case '&': out_str(o, "&amp;"); break;
-		case '<': out_str(o, "&lt;"); break;
-		case '>': out_str(o, "&gt;"); break;
-		case '"': out_str(o, "&quot;"); break;
-		case '\'': out_str(o, "&apos;"); break;
-		case '\t': out_str(o, "&#9;"); break;
-		case '\n': out_str(o, "&#10;"); break;
-		case '\r': out_str(o, "&#13;"); break;
-		case 0x7F: out_str(o, "&#127;"); break;
+		case '&':
+			out_str(o, "&amp;");
+			break;
+		case '<':
+			out_str(o, "&lt;");
+			break;
+		case '>':
+			out_str(o, "&gt;");
+			break;
+		case '"':
+			out_str(o, "&quot;");
+			break;
+		case '\'':
+			out_str(o, "&apos;");
+			break;
+		case '\t':
+			out_str(o, "&#9;");
+			break;
+		case '\n':
+			out_str(o, "&#10;");
+			break;
+		case '\r':
+			out_str(o, "&#13;");
+			break;
+		case 0x7F:
+			out_str(o, "&#127;");
+			break;
 		default:
 			if (*s < 0x20)
 				return -EINVAL;
@@ -198,7 +220,8 @@ int fh_build_response(char *out, size_t cap, bool ack, bool rawmode_present,
 		return -EINVAL;
 	a[n++] = (struct fh_attr){ "value", ack ? "ACK" : "NAK" };
 	if (rawmode_present)
-		a[n++] = (struct fh_attr){ "rawmode", rawmode ? "true" : "false" };
+		a[n++] = (struct fh_attr){ "rawmode",
+					   rawmode ? "true" : "false" };
 	if (nextra)
 		memcpy(a + n, extra, nextra * sizeof(*extra));
 	return fh_build(out, cap, "response", a, n + nextra);
@@ -218,20 +241,20 @@ static const char fh_end_mark[] = "</data>";
 static const char fh_decl_mark[] = "<?xml";
 
 enum fh_state {
-	FH_IDLE,	/* between documents: whitespace is skipped */
-	FH_DOC,		/* inside a document, feeding expat */
-	FH_SKIP,	/* after an error: discard through </data> or up to <?xml */
-	FH_DONE,	/* a document completed, its events wait */
+	FH_IDLE, /* between documents: whitespace is skipped */
+	FH_DOC,	 /* inside a document, feeding expat */
+	FH_SKIP, /* after an error: discard through </data> or up to <?xml */
+	FH_DONE, /* a document completed, its events wait */
 };
 
 struct fh_reader {
 	XML_Parser xp;
 	enum fh_state state;
-	size_t doc_len;		/* bytes of the current document so far */
-	size_t end_match;	/* chars of "</data>" matched */
-	size_t decl_match;	/* chars of "<?xml" matched */
+	size_t doc_len;	   /* bytes of the current document so far */
+	size_t end_match;  /* chars of "</data>" matched */
+	size_t decl_match; /* chars of "<?xml" matched */
 	int depth;
-	int err;		/* set by a handler that stopped the parser */
+	int err; /* set by a handler that stopped the parser */
 	size_t nev, next;
 	struct fh_event ev[FH_MAX_EVENTS];
 	struct fh_attr attrs[FH_MAX_EVENTS][FH_MAX_ATTRS];
@@ -298,7 +321,8 @@ static int fh_add_event(struct fh_reader *r, const XML_Char *name,
 	return 0;
 }
 
-static void XMLCALL fh_start(void *ud, const XML_Char *name, const XML_Char **atts)
+static void XMLCALL fh_start(void *ud, const XML_Char *name,
+			     const XML_Char **atts)
 {
 	struct fh_reader *r = ud;
 	int ret;
@@ -310,7 +334,7 @@ static void XMLCALL fh_start(void *ud, const XML_Char *name, const XML_Char **at
 		return;
 	}
 	if (r->depth != 2)
-		return;		/* nested elements carry nothing we use */
+		return; /* nested elements carry nothing we use */
 	ret = fh_add_event(r, name, atts);
 	if (ret)
 		fh_fail(r, ret);
@@ -323,8 +347,9 @@ static void XMLCALL fh_end(void *ud, const XML_Char *name)
 	r->depth--;
 }
 
-static void XMLCALL fh_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
-			       const XML_Char *pubid, int has_internal_subset)
+static void XMLCALL fh_doctype(void *ud, const XML_Char *name,
+			       const XML_Char *sysid, const XML_Char *pubid,
+			       int has_internal_subset)
 {
 	fh_fail(ud, -EPERM);
 }
@@ -440,7 +465,8 @@ static size_t fh_skip(struct fh_reader *r, const uint8_t *buf, size_t len)
 			r->end_match = 0;
 			/* the declaration's first bytes may lie in an earlier buffer */
 			fh_begin(r);
-			if (fh_parse(r, (const uint8_t *)fh_decl_mark, 5, false))
+			if (fh_parse(r, (const uint8_t *)fh_decl_mark, 5,
+				     false))
 				r->state = FH_SKIP;
 			r->doc_len = 5;
 			return i + 1;
@@ -453,7 +479,8 @@ static size_t fh_skip(struct fh_reader *r, const uint8_t *buf, size_t len)
  * Scan the document part of buf for its end, a new declaration (the
  * current document was unterminated) or the size limit, and feed expat.
  */
-static int fh_doc(struct fh_reader *r, const uint8_t *buf, size_t len, size_t *used)
+static int fh_doc(struct fh_reader *r, const uint8_t *buf, size_t len,
+		  size_t *used)
 {
 	size_t i;
 	int ret;
@@ -481,7 +508,8 @@ static int fh_doc(struct fh_reader *r, const uint8_t *buf, size_t len, size_t *u
 			r->end_match = 0;
 			*used = i + 1;
 			fh_begin(r);
-			if (fh_parse(r, (const uint8_t *)fh_decl_mark, 5, false))
+			if (fh_parse(r, (const uint8_t *)fh_decl_mark, 5,
+				     false))
 				r->state = FH_SKIP;
 			r->doc_len = 5;
 			return -EBADMSG;
@@ -561,7 +589,8 @@ const char *fh_event_attr(const struct fh_event *ev, const char *name)
 	return NULL;
 }
 
-int fh_event_attr_u64(const struct fh_event *ev, const char *name, uint64_t *out)
+int fh_event_attr_u64(const struct fh_event *ev, const char *name,
+		      uint64_t *out)
 {
 	const char *s = fh_event_attr(ev, name);
 	unsigned int base = 10;
@@ -594,7 +623,8 @@ int fh_event_attr_u64(const struct fh_event *ev, const char *name, uint64_t *out
 
 bool fh_response_is_ack(const struct fh_event *ev)
 {
-	return ev->type == FH_EV_RESPONSE && ev->value && !strcmp(ev->value, "ACK");
+	return ev->type == FH_EV_RESPONSE && ev->value &&
+	       !strcmp(ev->value, "ACK");
 }
 
 bool fh_response_rawmode(const struct fh_event *ev)

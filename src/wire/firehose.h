@@ -20,9 +20,9 @@
  * other element directly under <data> (a host command, as the simulator sees
  * it). DTDs and entity declarations are refused (no entity expansion).
  */
-#define FH_MAX_DOC 65536	/* one document, bytes */
-#define FH_MAX_ATTRS 32
-#define FH_MAX_EVENTS 64	/* events of one document */
+#define FH_MAX_DOC    65536 /* one document, bytes */
+#define FH_MAX_ATTRS  32
+#define FH_MAX_EVENTS 64 /* events of one document */
 
 struct fh_attr {
 	const char *name;
@@ -43,15 +43,15 @@ int fh_build_response(char *out, size_t cap, bool ack, bool rawmode_present,
 		      bool rawmode, const struct fh_attr *extra, size_t nextra);
 
 enum fh_event_type {
-	FH_EV_LOG,		/* value = log text */
-	FH_EV_RESPONSE,		/* attrs of <response> */
-	FH_EV_COMMAND,		/* tag + attrs of any other element under <data> */
+	FH_EV_LOG,	/* value = log text */
+	FH_EV_RESPONSE, /* attrs of <response> */
+	FH_EV_COMMAND,	/* tag + attrs of any other element under <data> */
 };
 
 struct fh_event {
 	enum fh_event_type type;
-	const char *tag;		/* "log", "response", "program", ... */
-	const char *value;		/* log text, or the value attribute if any */
+	const char *tag;   /* "log", "response", "program", ... */
+	const char *value; /* log text, or the value attribute if any */
 	const struct fh_attr *attrs;
 	size_t nattrs;
 };
@@ -97,7 +97,8 @@ const char *fh_event_attr(const struct fh_event *ev, const char *name);
  * files) or 0x hex, nothing else. Returns 0, -ENOENT when absent, -EINVAL
  * when not a plain number (e.g. "NUM_DISK_SECTORS-5."), -ERANGE on overflow.
  */
-int fh_event_attr_u64(const struct fh_event *ev, const char *name, uint64_t *out);
+int fh_event_attr_u64(const struct fh_event *ev, const char *name,
+		      uint64_t *out);
 
 /* ACK / NAK / rawmode helpers on a FH_EV_RESPONSE event. */
 bool fh_response_is_ack(const struct fh_event *ev);

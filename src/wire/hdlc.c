@@ -20,7 +20,8 @@ uint16_t hdlc_crc16(const uint8_t *buf, size_t len)
 	for (i = 0; i < len; i++) {
 		crc ^= buf[i];
 		for (bit = 0; bit < 8; bit++)
-			crc = (crc & 1) ? (uint16_t)((crc >> 1) ^ 0x8408) : (uint16_t)(crc >> 1);
+			crc = (crc & 1) ? (uint16_t)((crc >> 1) ^ 0x8408)
+					: (uint16_t)(crc >> 1);
 	}
 	return (uint16_t)~crc;
 }

@@ -12,10 +12,10 @@
  * 0x7E terminator. No leading flag is written; a leading flag on input is
  * accepted (empty frames are skipped).
  */
-#define HDLC_FLAG 0x7e
-#define HDLC_ESC 0x7d
-#define HDLC_ESC_XOR 0x20
-#define HDLC_MAX_FRAME 4096	/* decoded payload + CRC, bytes */
+#define HDLC_FLAG      0x7e
+#define HDLC_ESC       0x7d
+#define HDLC_ESC_XOR   0x20
+#define HDLC_MAX_FRAME 4096 /* decoded payload + CRC, bytes */
 
 /* CRC-16/X-25: check value 0x906E over "123456789". */
 uint16_t hdlc_crc16(const uint8_t *buf, size_t len);
@@ -33,7 +33,7 @@ struct hdlc_decoder {
 	uint8_t buf[HDLC_MAX_FRAME + 2];
 	size_t len;
 	bool escaped;
-	bool overflow;		/* current frame too long: dropped at its flag */
+	bool overflow; /* current frame too long: dropped at its flag */
 };
 
 void hdlc_decoder_init(struct hdlc_decoder *dec);
@@ -49,11 +49,12 @@ void hdlc_decoder_init(struct hdlc_decoder *dec);
  *  -EMSGSIZE a frame longer than HDLC_MAX_FRAME ended (dropped).
  */
 int hdlc_decode_feed(struct hdlc_decoder *dec, const uint8_t *in, size_t len,
-		     size_t *consumed, const uint8_t **frame, size_t *frame_len);
+		     size_t *consumed, const uint8_t **frame,
+		     size_t *frame_len);
 
 /* DIAG commands used here. */
-#define DIAG_CMD_EXT_BUILD_ID 0x7c
-#define DIAG_CMD_SUBSYS 0x4b
+#define DIAG_CMD_EXT_BUILD_ID  0x7c
+#define DIAG_CMD_SUBSYS	       0x4b
 #define DIAG_SUBSYS_EDL_SWITCH 0x65
 
 #endif

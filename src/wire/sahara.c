@@ -87,7 +87,8 @@ static const char *const sahara_status_names[] = {
 	[0x28] = "HW_BULK_TRANSFER_ERROR",
 };
 
-#define SAHARA_NSTATUS (sizeof(sahara_status_names) / sizeof(sahara_status_names[0]))
+#define SAHARA_NSTATUS                                                         \
+	(sizeof(sahara_status_names) / sizeof(sahara_status_names[0]))
 
 size_t sahara_pkt_size(uint32_t cmd)
 {
@@ -228,7 +229,8 @@ static int sahara_encode_body(const struct sahara_pkt *pkt, uint8_t *b)
 		put_le32_array(b + 16, pkt->u.hello.reserved, 6);
 		break;
 	case SAHARA_READ_DATA:
-		if (!fits_u32(pkt->u.read.image_id) || !fits_u32(pkt->u.read.offset) ||
+		if (!fits_u32(pkt->u.read.image_id) ||
+		    !fits_u32(pkt->u.read.offset) ||
 		    !fits_u32(pkt->u.read.length))
 			return -ERANGE;
 		put_le32(b, (uint32_t)pkt->u.read.image_id);

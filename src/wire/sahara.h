@@ -66,12 +66,12 @@ enum sahara_status {
 };
 
 #define SAHARA_HEADER_SIZE 8
-#define SAHARA_MAX_PACKET 0x30	/* the largest fixed-size packet (HELLO) */
+#define SAHARA_MAX_PACKET  0x30 /* the largest fixed-size packet (HELLO) */
 
 /* Image ids that matter to us. */
-#define SAHARA_IMAGE_NPRG 7
+#define SAHARA_IMAGE_NPRG     7
 #define SAHARA_IMAGE_FIREHOSE 13
-#define SAHARA_IMAGE_SBL1 21
+#define SAHARA_IMAGE_SBL1     21
 
 /*
  * A decoded packet. Which union member is valid follows cmd; for
@@ -85,7 +85,7 @@ struct sahara_pkt {
 		struct {
 			uint32_t version;
 			uint32_t compatible;
-			uint32_t max_len;	/* HELLO: max command packet length */
+			uint32_t max_len; /* HELLO: max command packet length */
 			uint32_t mode;
 			uint32_t reserved[6];
 		} hello;
@@ -100,24 +100,25 @@ struct sahara_pkt {
 			uint64_t image_id;
 			uint64_t offset;
 			uint64_t length;
-		} read;			/* READ_DATA and READ_DATA_64 */
+		} read; /* READ_DATA and READ_DATA_64 */
 		struct {
 			uint32_t image_id;
 			uint32_t status;
-		} eoi;			/* END_OF_IMAGE */
+		} eoi; /* END_OF_IMAGE */
 		struct {
-			uint32_t status;	/* image_tx_status: 1 complete, 0 pending */
+			uint32_t
+				status; /* image_tx_status: 1 complete, 0 pending */
 		} done_resp;
 		struct {
 			uint64_t addr;
 			uint64_t len;
-		} mem;			/* MEMORY_DEBUG(_64), MEMORY_READ(_64) */
+		} mem; /* MEMORY_DEBUG(_64), MEMORY_READ(_64) */
 		struct {
 			uint32_t mode;
 		} switch_mode;
 		struct {
 			uint32_t client_cmd;
-		} execute;		/* EXECUTE and EXECUTE_DATA */
+		} execute; /* EXECUTE and EXECUTE_DATA */
 		struct {
 			uint32_t client_cmd;
 			uint32_t data_len;

@@ -17,17 +17,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t out;
 	size_t n = 0, i;
 
-	if (pkg_rawprogram_parse((const char *)data, size, 64, &c, &n, NULL) == 0) {
+	if (pkg_rawprogram_parse((const char *)data, size, 64, &c, &n, NULL) ==
+	    0) {
 		for (i = 0; i < n; i++)
-			pkg_value_resolve(&c[i].start, 131072, 64, data, size, &out);
+			pkg_value_resolve(&c[i].start, 131072, 64, data, size,
+					  &out);
 		pkg_cmds_free(c, n);
 	}
 	if (pkg_patch_parse((const char *)data, size, &p, &n, NULL) == 0) {
 		for (i = 0; i < n; i++)
-			pkg_value_resolve(&p[i].value, 131072, 64, data, size, &out);
+			pkg_value_resolve(&p[i].value, 131072, 64, data, size,
+					  &out);
 		pkg_patches_free(p, n);
 	}
-	pkg_contents_parse((const char *)data, size, prod, sizeof(prod), prog, sizeof(prog));
+	pkg_contents_parse((const char *)data, size, prod, sizeof(prod), prog,
+			   sizeof(prog));
 	if (size < sizeof(s)) {
 		memcpy(s, data, size);
 		s[size] = 0;

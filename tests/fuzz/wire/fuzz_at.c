@@ -53,8 +53,8 @@ static void check_line(const struct at_line *l)
 	(void)at_line_is_final(l->type);
 }
 
-static uint64_t run(const uint8_t *p, size_t len, uint8_t flags, const char *echo,
-		    unsigned int seed)
+static uint64_t run(const uint8_t *p, size_t len, uint8_t flags,
+		    const char *echo, unsigned int seed)
 {
 	struct at_reader *r = malloc(sizeof(*r));
 	unsigned int x = seed * 2654435761u + 1;
@@ -80,14 +80,15 @@ static uint64_t run(const uint8_t *p, size_t len, uint8_t flags, const char *ech
 		while (pos < piece) {
 			struct at_line line;
 			size_t used = 0;
-			int ret = at_reader_feed(r, p + off + pos, piece - pos, &used, &line);
+			int ret = at_reader_feed(r, p + off + pos, piece - pos,
+						 &used, &line);
 
 			check(used > 0 && used <= piece - pos);
 			check(ret == 0 || ret == 1 || ret == -EMSGSIZE);
 			if (ret == 0)
 				check(used == piece - pos);
 			pos += used;
-			if (ret)	/* how often 0 comes depends on the split */
+			if (ret) /* how often 0 comes depends on the split */
 				mix(&h, &ret, sizeof(ret));
 			if (ret == 1) {
 				check_line(&line);
@@ -110,7 +111,8 @@ static uint16_t qfupl(const uint8_t *p, size_t len, unsigned int seed)
 
 	at_qfupl_sum_init(&s);
 	while (off < len) {
-		size_t piece = seed ? 1 + (x = x * 1103515245u + 12345u) % 5 : len;
+		size_t piece =
+			seed ? 1 + (x = x * 1103515245u + 12345u) % 5 : len;
 
 		if (piece > len - off)
 			piece = len - off;
@@ -131,7 +133,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	len = size - 1;
 	/* the echo is the input's first line (as the module would repeat it) */
-	for (n = 0; n < len && n < AT_LINE_MAX && p[n] != '\r' && p[n] != '\n' && p[n]; n++)
+	for (n = 0;
+	     n < len && n < AT_LINE_MAX && p[n] != '\r' && p[n] != '\n' && p[n];
+	     n++)
 		echo[n] = (char)p[n];
 	echo[n] = '\0';
 

@@ -75,7 +75,8 @@ static void drain(struct fh_reader *r, struct run *run)
 }
 
 /* seed == 0: one piece; seed == 1: byte by byte; else pseudo-random pieces */
-static void run_stream(const uint8_t *p, size_t len, unsigned int seed, struct run *run)
+static void run_stream(const uint8_t *p, size_t len, unsigned int seed,
+		       struct run *run)
 {
 	struct fh_reader *r = fh_reader_new();
 	unsigned int x = seed * 2654435761u + 1;
@@ -97,11 +98,13 @@ static void run_stream(const uint8_t *p, size_t len, unsigned int seed, struct r
 		}
 		while (pos < piece) {
 			size_t used = 99999999;
-			int ret = fh_reader_feed(r, p + off + pos, piece - pos, &used);
+			int ret = fh_reader_feed(r, p + off + pos, piece - pos,
+						 &used);
 
 			check(used <= piece - pos);
-			check(ret == 0 || ret == 1 || ret == -EBADMSG || ret == -EMSGSIZE ||
-			      ret == -EPERM || ret == -ENOMEM);
+			check(ret == 0 || ret == 1 || ret == -EBADMSG ||
+			      ret == -EMSGSIZE || ret == -EPERM ||
+			      ret == -ENOMEM);
 			if (ret == 0)
 				check(used == piece - pos);
 			else

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 struct event {
 	int ret;
 	size_t len;
-	uint16_t crc;		/* of the frame, to compare cheaply */
+	uint16_t crc; /* of the frame, to compare cheaply */
 };
 
 struct run {
@@ -49,14 +49,16 @@ static void check_reencode(const uint8_t *frame, size_t len)
 	check(memchr(enc, HDLC_FLAG, (size_t)n - 1) == NULL);
 	check(hdlc_encode(frame, len, enc, (size_t)n - 1) == -ENOSPC);
 	hdlc_decoder_init(dec);
-	check(hdlc_decode_feed(dec, enc, (size_t)n, &consumed, &back, &back_len) == 1);
+	check(hdlc_decode_feed(dec, enc, (size_t)n, &consumed, &back,
+			       &back_len) == 1);
 	check(consumed == (size_t)n);
 	check(back_len == len && memcmp(back, frame, len) == 0);
 	free(dec);
 }
 
 /* Feed data in chunks (chunk 0 = all at once), recording every result. */
-static void run_chunks(const uint8_t *data, size_t size, unsigned int seed, struct run *r)
+static void run_chunks(const uint8_t *data, size_t size, unsigned int seed,
+		       struct run *r)
 {
 	struct hdlc_decoder *dec = malloc(sizeof(*dec));
 	size_t pos = 0;
@@ -78,9 +80,11 @@ static void run_chunks(const uint8_t *data, size_t size, unsigned int seed, stru
 			if (chunk > size - pos)
 				chunk = size - pos;
 		}
-		ret = hdlc_decode_feed(dec, data + pos, chunk, &consumed, &frame, &frame_len);
+		ret = hdlc_decode_feed(dec, data + pos, chunk, &consumed,
+				       &frame, &frame_len);
 		check(consumed <= chunk);
-		check(ret == 0 || ret == 1 || ret == -EBADMSG || ret == -EMSGSIZE);
+		check(ret == 0 || ret == 1 || ret == -EBADMSG ||
+		      ret == -EMSGSIZE);
 		check(ret != 0 || consumed == chunk);
 		check(ret == 0 || consumed > 0);
 		pos += consumed;
@@ -91,7 +95,8 @@ static void run_chunks(const uint8_t *data, size_t size, unsigned int seed, stru
 		if (r->n < MAX_EVENTS) {
 			r->ev[r->n].ret = ret;
 			r->ev[r->n].len = ret == 1 ? frame_len : 0;
-			r->ev[r->n].crc = ret == 1 ? hdlc_crc16(frame, frame_len) : 0;
+			r->ev[r->n].crc =
+				ret == 1 ? hdlc_crc16(frame, frame_len) : 0;
 			r->n++;
 		}
 		if (ret == 1) {
@@ -115,7 +120,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	run_chunks(data, size, 0, &whole);
 	run_chunks(data, size, seed, &split);
-	check(whole.n == split.n && memcmp(whole.ev, split.ev, whole.n * sizeof(whole.ev[0])) == 0);
+	check(whole.n == split.n &&
+	      memcmp(whole.ev, split.ev, whole.n * sizeof(whole.ev[0])) == 0);
 	/* byte by byte is the slow tty case; bounded to keep the fuzzer fast */
 	if (size <= 2048) {
 		struct hdlc_decoder *dec = malloc(sizeof(*dec));
@@ -126,7 +132,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < size; i++) {
 			const uint8_t *frame = NULL;
 			size_t consumed = 0, frame_len = 0;
-			int ret = hdlc_decode_feed(dec, data + i, 1, &consumed, &frame, &frame_len);
+			int ret = hdlc_decode_feed(dec, data + i, 1, &consumed,
+						   &frame, &frame_len);
 
 			check(consumed == 1);
 			if (ret == 0)
@@ -136,7 +143,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				check(whole.ev[n].ret == ret);
 				if (ret == 1)
 					check(whole.ev[n].len == frame_len &&
-					      whole.ev[n].crc == hdlc_crc16(frame, frame_len));
+					      whole.ev[n].crc ==
+						      hdlc_crc16(frame,
+								 frame_len));
 			}
 			n++;
 		}

@@ -30,14 +30,17 @@ static void check_packet(const uint8_t *data, size_t size)
 	check(n > 0 || n == -EAGAIN || n == -EPROTO || n == -EBADMSG);
 	if (n == -EAGAIN) {
 		check(size < SAHARA_HEADER_SIZE ||
-		      size < sahara_pkt_size(data[0] | data[1] << 8 | data[2] << 16 |
+		      size < sahara_pkt_size(data[0] | data[1] << 8 |
+					     data[2] << 16 |
 					     (uint32_t)data[3] << 24));
 		return;
 	}
 	if (n < 0)
 		return;
-	check((size_t)n <= size && (size_t)n <= SAHARA_MAX_PACKET && n >= SAHARA_HEADER_SIZE);
-	check((size_t)n == sahara_pkt_size(pkt.cmd) && pkt.length == (uint32_t)n);
+	check((size_t)n <= size && (size_t)n <= SAHARA_MAX_PACKET &&
+	      n >= SAHARA_HEADER_SIZE);
+	check((size_t)n == sahara_pkt_size(pkt.cmd) &&
+	      pkt.length == (uint32_t)n);
 	check(strcmp(sahara_cmd_name(pkt.cmd), "UNKNOWN") != 0);
 	/* every byte of the packet is a decoded field */
 	m = sahara_encode(&pkt, out, sizeof(out));
@@ -59,9 +62,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	t = sahara_pkhash_trim(data, size);
 	check(t == size || ((t == 32 || t == 48 || t == 64) && t <= size));
 	if (size >= 4) {
-		uint32_t v = data[0] | data[1] << 8 | data[2] << 16 | (uint32_t)data[3] << 24;
+		uint32_t v = data[0] | data[1] << 8 | data[2] << 16 |
+			     (uint32_t)data[3] << 24;
 
-		check(sahara_status_name(v) != NULL && sahara_cmd_name(v) != NULL);
+		check(sahara_status_name(v) != NULL &&
+		      sahara_cmd_name(v) != NULL);
 	}
 	return 0;
 }

@@ -83,10 +83,11 @@ static void test_every_table_row(void **state)
 		assert_int_equal(scan.nadapters, 0);
 		m = &scan.modules[0];
 		assert_string_equal(m->usb.path, "1-1.4");
-		assert_ptr_equal(m->id, id);	/* the right composition row */
+		assert_ptr_equal(m->id, id); /* the right composition row */
 		assert_int_equal(m->mode, id->mode);
 		for (size_t k = 0; k < id->nlayout; k++) {
-			const struct mf_port *p = port_num(m, id->layout[k].num);
+			const struct mf_port *p =
+				port_num(m, id->layout[k].num);
 			char dev[700];
 
 			assert_non_null(p);
@@ -119,7 +120,8 @@ static void test_fixture_tsv_covered(void **state)
 		char *vid, *pids, *save = NULL, *p;
 		bool found;
 
-		if (line[0] == '#' || !strncmp(line, "PCI", 3) || line[0] == '\n')
+		if (line[0] == '#' || !strncmp(line, "PCI", 3) ||
+		    line[0] == '\n')
 			continue;
 		vid = strtok_r(line, "\t", &save);
 		pids = strtok_r(NULL, "\t", &save);
@@ -147,8 +149,12 @@ static void test_fixture_tsv_covered(void **state)
 static void test_edl_9008(void **state)
 {
 	struct tree_dev d = {
-		.path = "1-2", .vid = 0x05c6, .pid = 0x9008, .busnum = 1,
-		.devnum = 64, .manufacturer = "Qualcomm CDMA Technologies MSM",
+		.path = "1-2",
+		.vid = 0x05c6,
+		.pid = 0x9008,
+		.busnum = 1,
+		.devnum = 64,
+		.manufacturer = "Qualcomm CDMA Technologies MSM",
 		.product = "QHSUSB__BULK",
 		.ifs = { { 0, 0xff, 0xff, 0xff, "qcserial", "ttyUSB0" } },
 		.nifs = 1,
@@ -175,12 +181,19 @@ static void test_edl_9008(void **state)
 static void test_0122_single_interface_edl(void **state)
 {
 	struct tree_dev d = {
-		.path = "2-1", .vid = 0x2c7c, .pid = 0x0122, .busnum = 2,
-		.devnum = 3, .ifs = { { 0, 0xff, 0xff, 0x10, NULL, NULL } },
+		.path = "2-1",
+		.vid = 0x2c7c,
+		.pid = 0x0122,
+		.busnum = 2,
+		.devnum = 3,
+		.ifs = { { 0, 0xff, 0xff, 0x10, NULL, NULL } },
 		.nifs = 1,
 	};
 	struct tree_dev n = {
-		.path = "2-1", .vid = 0x2c7c, .pid = 0x0122, .busnum = 2,
+		.path = "2-1",
+		.vid = 0x2c7c,
+		.pid = 0x0122,
+		.busnum = 2,
 		.devnum = 4,
 		.ifs = { { 0, 0xff, 0xff, 0x30, "option", "ttyUSB0" },
 			 { 1, 0xff, 0x00, 0x40, "option", "ttyUSB1" },
@@ -216,8 +229,12 @@ static void test_0122_single_interface_edl(void **state)
 static void test_roles_by_protocol(void **state)
 {
 	struct tree_dev d = {
-		.path = "4-1", .vid = 0x2c7c, .pid = 0x0801, .busnum = 4,
-		.devnum = 2, .speed = 5000,
+		.path = "4-1",
+		.vid = 0x2c7c,
+		.pid = 0x0801,
+		.busnum = 4,
+		.devnum = 2,
+		.speed = 5000,
 		.ifs = { { 0, 0xff, 0xff, 0x30, "option", "ttyUSB0" },
 			 { 1, 0xff, 0x00, 0x40, "option", "ttyUSB1" },
 			 { 2, 0xff, 0x00, 0x00, "option", "ttyUSB2" },
@@ -244,16 +261,19 @@ static void test_adapters_are_not_modules(void **state)
 
 	for (int i = 0; i < 4; i++) {
 		struct tree_dev d = {
-			.vid = vids[i], .pid = 0x6001, .busnum = 3,
-			.devnum = 10 + i, .product = "USB Serial",
+			.vid = vids[i],
+			.pid = 0x6001,
+			.busnum = 3,
+			.devnum = 10 + i,
+			.product = "USB Serial",
 			.nifs = 1,
 		};
 
 		snprintf(paths[i], 16, "3-%d", i + 1);
 		snprintf(tty[i], 16, "ttyUSB%d", i);
 		d.path = paths[i];
-		d.ifs[0] = (struct tree_if){ 0, 0xff, 0xff, 0xff, "ftdi_sio",
-					     tty[i] };
+		d.ifs[0] = (struct tree_if){ 0,	   0xff,       0xff,
+					     0xff, "ftdi_sio", tty[i] };
 		tree_add(root, &d);
 	}
 	scan_ok(root);
@@ -274,7 +294,10 @@ static void test_adapters_are_not_modules(void **state)
 static void test_missing_ttys(void **state)
 {
 	struct tree_dev d = {
-		.path = "1-1.4", .vid = 0x2c7c, .pid = 0x0700, .busnum = 1,
+		.path = "1-1.4",
+		.vid = 0x2c7c,
+		.pid = 0x0700,
+		.busnum = 1,
 		.devnum = 7,
 		.ifs = { { 0, 0xff, 0xff, 0xff, NULL, NULL },
 			 { 1, 0xff, 0xff, 0xff, NULL, NULL },
@@ -300,12 +323,21 @@ static void test_missing_ttys(void **state)
 /* Root hubs, interface links, other vendors and tty/ttyACMn */
 static void test_odd_entries(void **state)
 {
-	struct tree_dev hub = { .path = "usb1", .vid = 0x1d6b, .pid = 0x0002,
-				.busnum = 1, .devnum = 1 };
-	struct tree_dev mouse = { .path = "1-3", .vid = 0x046d, .pid = 0xc077,
-				  .busnum = 1, .devnum = 4 };
+	struct tree_dev hub = { .path = "usb1",
+				.vid = 0x1d6b,
+				.pid = 0x0002,
+				.busnum = 1,
+				.devnum = 1 };
+	struct tree_dev mouse = { .path = "1-3",
+				  .vid = 0x046d,
+				  .pid = 0xc077,
+				  .busnum = 1,
+				  .devnum = 4 };
 	struct tree_dev acm = {
-		.path = "1-5", .vid = 0x2c7c, .pid = 0x0999, .busnum = 1,
+		.path = "1-5",
+		.vid = 0x2c7c,
+		.pid = 0x0999,
+		.busnum = 1,
 		.devnum = 9,
 		.ifs = { { 0, 0xff, 0xff, 0x30, "option", "ttyUSB0" },
 			 { 2, 0x02, 0x02, 0x01, "cdc_acm", "tty/ttyACM0" } },
@@ -333,18 +365,26 @@ static void test_no_usb_at_all(void **state)
 {
 	struct mf_err err = { 0 };
 
-	assert_int_equal(mf_discover_scan("/nonexistent-sysroot", &scan, NULL,
-					  &err), 0);
+	assert_int_equal(
+		mf_discover_scan("/nonexistent-sysroot", &scan, NULL, &err), 0);
 	assert_int_equal(scan.nmodules, 0);
 	assert_int_equal(scan.nadapters, 0);
 }
 
 static void test_sorted_and_chain(void **state)
 {
-	struct tree_dev a = { .path = "2-1.4", .vid = 0x2c7c, .pid = 0x0800,
-			      .busnum = 2, .devnum = 3, .nifs = 0 };
-	struct tree_dev b = { .path = "1-1.2", .vid = 0x05c6, .pid = 0x9008,
-			      .busnum = 1, .devnum = 8, .nifs = 1,
+	struct tree_dev a = { .path = "2-1.4",
+			      .vid = 0x2c7c,
+			      .pid = 0x0800,
+			      .busnum = 2,
+			      .devnum = 3,
+			      .nifs = 0 };
+	struct tree_dev b = { .path = "1-1.2",
+			      .vid = 0x05c6,
+			      .pid = 0x9008,
+			      .busnum = 1,
+			      .devnum = 8,
+			      .nifs = 1,
 			      .ifs = { { 0, 0xff, 0xff, 0x11, "qcserial",
 					 "ttyUSB0" } } };
 	char *root = tree_new();

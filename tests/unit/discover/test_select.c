@@ -22,8 +22,12 @@
 static struct mf_scan scan;
 
 static const struct tree_dev bg95 = {
-	.path = "2-1.4", .vid = 0x2c7c, .pid = 0x0700, .busnum = 2,
-	.devnum = 3, .speed = 5000,
+	.path = "2-1.4",
+	.vid = 0x2c7c,
+	.pid = 0x0700,
+	.busnum = 2,
+	.devnum = 3,
+	.speed = 5000,
 	.ifs = { { 0, 0xff, 0xff, 0xff, "option", "ttyUSB0" },
 		 { 1, 0xff, 0xff, 0xff, "option", "ttyUSB1" },
 		 { 2, 0xff, 0xff, 0xff, "option", "ttyUSB2" },
@@ -32,8 +36,12 @@ static const struct tree_dev bg95 = {
 };
 
 static const struct tree_dev edl = {
-	.path = "1-1.4", .vid = 0x05c6, .pid = 0x9008, .busnum = 1,
-	.devnum = 9, .ifs = { { 0, 0xff, 0xff, 0xff, "qcserial", "ttyUSB4" } },
+	.path = "1-1.4",
+	.vid = 0x05c6,
+	.pid = 0x9008,
+	.busnum = 1,
+	.devnum = 9,
+	.ifs = { { 0, 0xff, 0xff, 0xff, "qcserial", "ttyUSB4" } },
 	.nifs = 1,
 };
 
@@ -58,8 +66,9 @@ static void test_select(void **state)
 	mf_err_clear(&err);
 	assert_int_equal(mf_select(&scan, NULL, &err), -E2BIG);
 	assert_int_equal(err.status, MF_USAGE);
-	assert_non_null(strstr(err.msg, "2 modules found: 1-2 (2c7c:0700 normal), "
-				       "2-1.4 (2c7c:0700 normal)"));
+	assert_non_null(strstr(err.msg,
+			       "2 modules found: 1-2 (2c7c:0700 normal), "
+			       "2-1.4 (2c7c:0700 normal)"));
 	assert_non_null(strstr(err.hint, "-d 1-2"));
 	assert_int_equal(mf_select(&scan, "2-1.4", &err), 1);
 	assert_int_equal(mf_select(&scan, "/dev/ttyUSB2", &err), 0);
@@ -78,9 +87,12 @@ static void test_select(void **state)
 /* USB3 module at 2-1.4 comes back in EDL as USB2 at 1-1.4 */
 static void test_follow_usb3_to_usb2(void **state)
 {
-	struct mf_follow f = { .usbpath = "2-1.4", .want = MF_MODE_EDL,
-			       .old_busnum = 2, .old_devnum = 3,
-			       .timeout_ms = 3000, .poll_ms = 20 };
+	struct mf_follow f = { .usbpath = "2-1.4",
+			       .want = MF_MODE_EDL,
+			       .old_busnum = 2,
+			       .old_devnum = 3,
+			       .timeout_ms = 3000,
+			       .poll_ms = 20 };
 	struct mf_err err = { 0 };
 	struct mf_module m;
 	char *root = tree_new();
@@ -107,16 +119,19 @@ static void test_follow_usb3_to_usb2(void **state)
 
 static void test_follow_ignores_old_instance_and_times_out(void **state)
 {
-	struct mf_follow f = { .usbpath = "2-1.4", .want = MF_MODE_UNKNOWN,
-			       .old_busnum = 2, .old_devnum = 3,
-			       .timeout_ms = 150, .poll_ms = 20 };
+	struct mf_follow f = { .usbpath = "2-1.4",
+			       .want = MF_MODE_UNKNOWN,
+			       .old_busnum = 2,
+			       .old_devnum = 3,
+			       .timeout_ms = 150,
+			       .poll_ms = 20 };
 	struct tree_dev elsewhere = edl;
 	struct mf_err err = { 0 };
 	struct mf_module m;
 	char *root = tree_new();
 
-	tree_add(root, &bg95);		/* still the old instance */
-	elsewhere.path = "1-1.3";	/* another port chain */
+	tree_add(root, &bg95);	  /* still the old instance */
+	elsewhere.path = "1-1.3"; /* another port chain */
 	tree_add(root, &elsewhere);
 	assert_int_equal(mf_follow(root, &f, &m, NULL, &err), -ETIMEDOUT);
 	assert_int_equal(err.status, MF_TIMEOUT);
@@ -154,8 +169,8 @@ static void test_holders(void **state)
 	assert_int_equal(mf_port_holders(root, dev, h, 4), 0);
 	tree_rm(root);
 	/* no proc in the sysroot: nobody */
-	assert_int_equal(mf_port_holders("/nonexistent", "/nonexistent/dev/x",
-					 h, 4), 0);
+	assert_int_equal(
+		mf_port_holders("/nonexistent", "/nonexistent/dev/x", h, 4), 0);
 }
 
 static void test_node_access(void **state)
@@ -232,7 +247,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_follow_usb3_to_usb2),
-		cmocka_unit_test(test_follow_ignores_old_instance_and_times_out),
+		cmocka_unit_test(
+			test_follow_ignores_old_instance_and_times_out),
 		cmocka_unit_test(test_holders),
 		cmocka_unit_test(test_node_access),
 		cmocka_unit_test(test_usb_node_and_paths),

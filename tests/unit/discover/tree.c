@@ -9,10 +9,11 @@
 #include <unistd.h>
 
 /* snprintf that refuses to cut a path short */
-#define FMT(buf, ...) \
-	do { \
-		if (snprintf((buf), sizeof(buf), __VA_ARGS__) >= (int)sizeof(buf)) \
-			abort(); \
+#define FMT(buf, ...)                                                          \
+	do {                                                                   \
+		if (snprintf((buf), sizeof(buf), __VA_ARGS__) >=               \
+		    (int)sizeof(buf))                                          \
+			abort();                                               \
 	} while (0)
 
 static void die(const char *what, const char *path)
@@ -78,8 +79,8 @@ void tree_symlink(const char *root, const char *rel, const char *target)
 }
 
 /* hex: "%04x" style of width digits, else decimal */
-static void attr(const char *root, const char *dir, const char *name,
-		 int hex, unsigned v)
+static void attr(const char *root, const char *dir, const char *name, int hex,
+		 unsigned v)
 {
 	char rel[512], val[32];
 
@@ -101,9 +102,8 @@ static void add_if(const char *root, const char *devdir, const char *path,
 	attr(root, dir, "bInterfaceClass", 2, i->cls);
 	attr(root, dir, "bInterfaceSubClass", 2, i->sub);
 	attr(root, dir, "bInterfaceProtocol", 2, i->proto);
-	FMT(ue, "DEVTYPE=usb_interface\n%s%s%s",
-		 i->driver ? "DRIVER=" : "", i->driver ? i->driver : "",
-		 i->driver ? "\n" : "");
+	FMT(ue, "DEVTYPE=usb_interface\n%s%s%s", i->driver ? "DRIVER=" : "",
+	    i->driver ? i->driver : "", i->driver ? "\n" : "");
 	FMT(rel, "%s/uevent", dir);
 	tree_file(root, rel, ue);
 	if (i->tty) {
@@ -120,8 +120,7 @@ void tree_add(const char *root, const struct tree_dev *d)
 {
 	char devdir[256], rel[512], target[512];
 
-	FMT(devdir, "sys/devices/pci0000:00/usb%d/%s",
-		 d->busnum, d->path);
+	FMT(devdir, "sys/devices/pci0000:00/usb%d/%s", d->busnum, d->path);
 	attr(root, devdir, "idVendor", 4, d->vid);
 	attr(root, devdir, "idProduct", 4, d->pid);
 	attr(root, devdir, "bcdDevice", 4, 0x0318);
@@ -147,10 +146,9 @@ void tree_add(const char *root, const struct tree_dev *d)
 	FMT(target, "%s/%s", root, devdir);
 	tree_symlink(root, rel, target);
 	for (int i = 0; i < d->nifs; i++) {
-		FMT(rel, "sys/bus/usb/devices/%s:1.%d",
-			 d->path, d->ifs[i].num);
-		FMT(target, "%s/%s/%s:1.%d", root, devdir,
-			 d->path, d->ifs[i].num);
+		FMT(rel, "sys/bus/usb/devices/%s:1.%d", d->path, d->ifs[i].num);
+		FMT(target, "%s/%s/%s:1.%d", root, devdir, d->path,
+		    d->ifs[i].num);
 		tree_symlink(root, rel, target);
 	}
 }

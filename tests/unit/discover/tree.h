@@ -14,12 +14,12 @@
 struct tree_if {
 	int num;
 	uint8_t cls, sub, proto;
-	const char *driver;	/* NULL: unbound */
-	const char *tty;	/* "ttyUSB2", "tty/ttyACM0" or NULL */
+	const char *driver; /* NULL: unbound */
+	const char *tty;    /* "ttyUSB2", "tty/ttyACM0" or NULL */
 };
 
 struct tree_dev {
-	const char *path;	/* "1-1.4" */
+	const char *path; /* "1-1.4" */
 	uint16_t vid, pid;
 	int busnum, devnum, speed;
 	const char *manufacturer, *product, *serial;

@@ -15,9 +15,22 @@ struct fake_link {
 };
 
 /* URC script positions */
-enum { S_IDLE = -1, S_REBOOT1 = 0, S_START, S_UPD10, S_UPD40, S_UPD100,
-       S_END, S_REBOOT2, S_RDY, S_CONTINUE = 20, S_HTTPSTART = 30,
-       S_HTTPEND, S_FAIL_REBOOT = 40, S_FAIL_RDY };
+enum {
+	S_IDLE = -1,
+	S_REBOOT1 = 0,
+	S_START,
+	S_UPD10,
+	S_UPD40,
+	S_UPD100,
+	S_END,
+	S_REBOOT2,
+	S_RDY,
+	S_CONTINUE = 20,
+	S_HTTPSTART = 30,
+	S_HTTPEND,
+	S_FAIL_REBOOT = 40,
+	S_FAIL_RDY
+};
 
 void fake_module_init(struct fake_module *m)
 {
@@ -83,7 +96,7 @@ static bool boot(struct fake_module *m)
 	m->out_len = 0;
 	m->cmd_len = 0;
 	m->uploading = false;
-	return step(m);		/* the next report of the script at once */
+	return step(m); /* the next report of the script at once */
 }
 
 /* One step of the update script; true when the link vanished. */
@@ -180,7 +193,7 @@ static bool upload_byte(struct fake_module *m, uint8_t b)
 {
 	if (m->drop_upload_at >= 0 && (long)m->up_got >= m->drop_upload_at) {
 		m->drop_upload_at = -1;
-		m->file_present = true;	/* the partial file stays */
+		m->file_present = true; /* the partial file stays */
 		m->stale = m->up_got;
 		restart(m);
 		return false;
@@ -236,7 +249,9 @@ static void command(struct fake_module *m, const char *c)
 	if (!strcmp(c, "AT") || !strcmp(c, "ATE0")) {
 		put(m, "\r\nOK\r\n");
 	} else if (!strcmp(c, "ATI")) {
-		putf(m, "\r\nQuectel\r\n%s\r\nRevision: BG95M3LAR02A03\r\n\r\nOK\r\n",
+		putf(m,
+		     "\r\nQuectel\r\n%s\r\nRevision: "
+		     "BG95M3LAR02A03\r\n\r\nOK\r\n",
 		     m->model);
 	} else if (!strcmp(c, "AT+QGMR")) {
 		putf(m, "\r\n%s\r\n\r\nOK\r\n", m->rev);
@@ -244,7 +259,9 @@ static void command(struct fake_module *m, const char *c)
 		put(m, "\r\n866123456789012\r\n\r\nOK\r\n");
 	} else if (!strncmp(c, "AT+QFLST=", 9)) {
 		if (m->file_present)
-			putf(m, "\r\n+QFLST: \"UFS:dfota_update.bin\",%llu\r\n\r\nOK\r\n",
+			putf(m,
+			     "\r\n+QFLST: "
+			     "\"UFS:dfota_update.bin\",%llu\r\n\r\nOK\r\n",
 			     (unsigned long long)m->stale);
 		else
 			put(m, "\r\n+CME ERROR: 417\r\n");
@@ -254,19 +271,23 @@ static void command(struct fake_module *m, const char *c)
 		     (unsigned long long)m->ufs_total);
 	} else if (!strncmp(c, "AT+QFDEL=", 9)) {
 		m->n_qfdel++;
-		put(m, m->file_present ? "\r\nOK\r\n" : "\r\n+CME ERROR: 417\r\n");
+		put(m,
+		    m->file_present ? "\r\nOK\r\n" : "\r\n+CME ERROR: 417\r\n");
 		m->file_present = false;
 	} else if (!strncmp(c, "AT+QFUPL=", 9)) {
 		cmd_qfupl(m, c + 9);
 	} else if (!strncmp(c, "AT+QFOTADL=", 11)) {
 		m->n_qfotadl++;
-		snprintf(m->last_qfotadl, sizeof(m->last_qfotadl), "%s", c + 11);
+		snprintf(m->last_qfotadl, sizeof(m->last_qfotadl), "%s",
+			 c + 11);
 		put(m, "\r\nOK\r\n");
 		if (m->no_urcs)
 			snprintf(m->rev, sizeof(m->rev), "%s", m->target);
 		else
-			m->fota_step = c[11] == '"' && !strncmp(c + 12, "http", 4)
-				       ? S_HTTPSTART : S_REBOOT1;
+			m->fota_step =
+				c[11] == '"' && !strncmp(c + 12, "http", 4)
+					? S_HTTPSTART
+					: S_REBOOT1;
 	} else {
 		put(m, "\r\nERROR\r\n");
 	}

@@ -19,24 +19,24 @@
 
 struct fake_module {
 	/* configuration */
-	const char *model;		/* "BG95-M3" */
-	char rev[96];			/* AT+QGMR */
-	const char *target;		/* AT+QGMR after a good update */
+	const char *model;  /* "BG95-M3" */
+	char rev[96];	    /* AT+QGMR */
+	const char *target; /* AT+QGMR after a good update */
 	uint64_t ufs_free, ufs_total;
-	uint64_t stale;			/* size of an old dfota_update.bin, 0 none */
-	long drop_upload_at;		/* vanish after this many bytes, -1 never */
-	long mute_upload_at;		/* go quiet after this many bytes, -1 never */
-	bool mute;			/* the wire is quiet (a dead UART) */
-	bool bad_sum;			/* +QFUPL answers a wrong checksum */
-	int end_code;			/* END,<code> */
-	bool power_cut;			/* lose power once at UPDATING 40% */
-	bool no_urcs;			/* URCs go to another port */
-	bool uart;			/* the link stays across restarts */
-	int http_end;			/* --url: HTTPEND,<code> */
+	uint64_t stale;	     /* size of an old dfota_update.bin, 0 none */
+	long drop_upload_at; /* vanish after this many bytes, -1 never */
+	long mute_upload_at; /* go quiet after this many bytes, -1 never */
+	bool mute;	     /* the wire is quiet (a dead UART) */
+	bool bad_sum;	     /* +QFUPL answers a wrong checksum */
+	int end_code;	     /* END,<code> */
+	bool power_cut;	     /* lose power once at UPDATING 40% */
+	bool no_urcs;	     /* URCs go to another port */
+	bool uart;	     /* the link stays across restarts */
+	int http_end;	     /* --url: HTTPEND,<code> */
 	/* state */
-	unsigned gen;			/* bumps at each restart */
+	unsigned gen; /* bumps at each restart */
 	bool opened_once;
-	int fota_step;			/* position in the URC script, -1 idle */
+	int fota_step; /* position in the URC script, -1 idle */
 	bool uploading;
 	uint64_t up_size, up_got;
 	uint16_t up_sum;

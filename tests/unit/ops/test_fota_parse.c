@@ -34,7 +34,8 @@ static void test_urc_words(void **state)
 	urc_ok("+QIND: \"FOTA\",\"END\",510", FOTA_URC_END, 510);
 	urc_ok("+QIND: \"FOTA\",\"RESTORE\",30", FOTA_URC_RESTORE, 30);
 	urc_ok("+QIND:\"FOTA\",\"START\"", FOTA_URC_START, -1);
-	urc_ok("+QIND: \"FOTA\",\"Last upgrade was not finished,continue upgrade\"",
+	urc_ok("+QIND: \"FOTA\",\"Last upgrade was not finished,continue "
+	       "upgrade\"",
 	       FOTA_URC_CONTINUE, -1);
 	urc_ok("+QIND: \"FOTA\",\"SOMETHING\"", FOTA_URC_OTHER, -1);
 }
@@ -66,7 +67,8 @@ static void test_urc_malformed(void **state)
 	assert_int_equal(u.value, -1);
 	assert_int_equal(fota_urc_parse("+QIND: \"FOTA\",\"UPDATING\",x%", &u),
 			 -EBADMSG);
-	assert_int_equal(fota_urc_parse("+QIND: \"FOTA\",\"END\"", &u), -EBADMSG);
+	assert_int_equal(fota_urc_parse("+QIND: \"FOTA\",\"END\"", &u),
+			 -EBADMSG);
 	assert_int_equal(u.kind, FOTA_URC_END);
 	assert_int_equal(fota_urc_parse("+QIND: \"FOTA\",\"END\",99999999", &u),
 			 -EBADMSG);
@@ -160,20 +162,20 @@ static void test_delta_broken(void **state)
 	uint8_t b[256];
 
 	make_delta(b, "01.009", "01.014", 7);
-	bad_delta(b, 100, 100);			/* header cut short */
-	bad_delta(b, 160, 160 + 8 + 32);	/* length disagrees with the file */
+	bad_delta(b, 100, 100);		 /* header cut short */
+	bad_delta(b, 160, 160 + 8 + 32); /* length disagrees with the file */
 	bad_delta(b, 160, 160 + 6 + 32);
-	bad_delta(b, 160, 170);			/* no room for the SHA-256 */
+	bad_delta(b, 160, 170); /* no room for the SHA-256 */
 	make_delta(b, "01.009", "01.014", UINT64_MAX);
-	bad_delta(b, 160, 160 + 32);		/* huge length */
+	bad_delta(b, 160, 160 + 32); /* huge length */
 	make_delta(b, "", "01.014", 7);
-	bad_delta(b, 160, 160 + 7 + 32);	/* empty from */
+	bad_delta(b, 160, 160 + 7 + 32); /* empty from */
 	make_delta(b, "01 009", "01.014", 7);
-	bad_delta(b, 160, 160 + 7 + 32);	/* space */
+	bad_delta(b, 160, 160 + 7 + 32); /* space */
 	make_delta(b, "01.009\"", "01.014", 7);
-	bad_delta(b, 160, 160 + 7 + 32);	/* quote */
+	bad_delta(b, 160, 160 + 7 + 32); /* quote */
 	make_delta(b, "01.009", "01.014", 7);
-	b[24 + 10] = 'x';			/* text after the padding */
+	b[24 + 10] = 'x'; /* text after the padding */
 	bad_delta(b, 160, 160 + 7 + 32);
 }
 
@@ -188,7 +190,7 @@ static void test_delta_full_width_fields(void **state)
 	memset(b + 8, 'p', 16);
 	assert_int_equal(fota_delta_parse(b, 160, 160 + 7 + 32, &d), 0);
 	assert_int_equal(strlen(d.to), 64);
-	b[88 + 63] = 0x01;			/* but not a control byte */
+	b[88 + 63] = 0x01; /* but not a control byte */
 	bad_delta(b, 160, 160 + 7 + 32);
 }
 
@@ -205,7 +207,8 @@ static void test_rev_matches(void **state)
 	assert_false(fota_rev_matches(q, "01.009.01.01"));
 	assert_false(fota_rev_matches(q, ""));
 	assert_false(fota_rev_matches("", "01.009"));
-	assert_true(fota_rev_matches("BG96MAR02A07M1G_01.007.01.007", "01.007"));
+	assert_true(
+		fota_rev_matches("BG96MAR02A07M1G_01.007.01.007", "01.007"));
 }
 
 static void test_model_table(void **state)
@@ -235,24 +238,30 @@ static void test_answers(void **state)
 	unsigned int sum;
 	char name[64];
 
-	assert_int_equal(fota_parse_qflds("+QFLDS: 12940736,14483456", &a, &b), 0);
+	assert_int_equal(fota_parse_qflds("+QFLDS: 12940736,14483456", &a, &b),
+			 0);
 	assert_int_equal(a, 12940736);
 	assert_int_equal(b, 14483456);
 	assert_int_equal(fota_parse_qflds("+QFLDS: 2,1", &a, &b), -EBADMSG);
 	assert_int_equal(fota_parse_qflds("+QFLDS: 12,", &a, &b), -EBADMSG);
-	assert_int_equal(fota_parse_qflds("+QFLDS: 99999999999999999999,1", &a, &b),
-			 -EBADMSG);
+	assert_int_equal(
+		fota_parse_qflds("+QFLDS: 99999999999999999999,1", &a, &b),
+		-EBADMSG);
 	assert_int_equal(fota_parse_qfupl("+QFUPL: 441472,2c5b", &a, &sum), 0);
 	assert_int_equal(a, 441472);
 	assert_int_equal(sum, 0x2c5b);
-	assert_int_equal(fota_parse_qfupl("+QFUPL: 10,12345", &a, &sum), -EBADMSG);
+	assert_int_equal(fota_parse_qfupl("+QFUPL: 10,12345", &a, &sum),
+			 -EBADMSG);
 	assert_int_equal(fota_parse_qfupl("+QFUPL: 10", &a, &sum), -EBADMSG);
-	assert_int_equal(fota_parse_qflst("+QFLST: \"UFS:dfota_update.bin\",1024",
-					  name, sizeof(name), &a), 0);
+	assert_int_equal(
+		fota_parse_qflst("+QFLST: \"UFS:dfota_update.bin\",1024", name,
+				 sizeof(name), &a),
+		0);
 	assert_string_equal(name, "UFS:dfota_update.bin");
 	assert_int_equal(a, 1024);
-	assert_int_equal(fota_parse_qflst("+QFLST: \"UFS:x\"", name, sizeof(name),
-					  &a), -EBADMSG);
+	assert_int_equal(
+		fota_parse_qflst("+QFLST: \"UFS:x\"", name, sizeof(name), &a),
+		-EBADMSG);
 	assert_int_equal(fota_parse_qflst("+QFLST: \"UFS:x\",1", name, 4, &a),
 			 -EBADMSG);
 }

@@ -24,7 +24,7 @@ struct capture {
 	char stages[256];
 	int urcs;
 	int gone, back;
-	char restarts[128];	/* FOTA_EV_RESTART texts */
+	char restarts[128]; /* FOTA_EV_RESTART texts */
 	uint64_t up_done, up_total;
 };
 
@@ -55,7 +55,8 @@ static void cap_event(void *ctx, const struct fota_event *ev)
 
 	switch (ev->kind) {
 	case FOTA_EV_STAGE:
-		strncat(c->stages, ev->text, sizeof(c->stages) - strlen(c->stages) - 2);
+		strncat(c->stages, ev->text,
+			sizeof(c->stages) - strlen(c->stages) - 2);
 		strcat(c->stages, " ");
 		break;
 	case FOTA_EV_URC:
@@ -121,7 +122,7 @@ static void write_delta(struct env *e, enum head h, size_t payload)
 	close(fd);
 }
 
-#define GOOD H_GOOD
+#define GOOD  H_GOOD
 #define OTHER H_OTHER
 
 static struct env *setup_env(enum head head, size_t payload)
@@ -174,12 +175,14 @@ static void test_success_across_restarts(void **state)
 	assert_int_equal(e->res.bytes, 160 + 5000 + 32);
 	assert_int_equal(e->res.reboots, 2);
 	assert_false(e->res.resumed);
-	assert_string_equal(e->m.last_qfotadl, "\"/cache/ufs/dfota_update.bin\"");
+	assert_string_equal(e->m.last_qfotadl,
+			    "\"/cache/ufs/dfota_update.bin\"");
 	assert_int_equal(e->m.n_qfupl, 1);
 	assert_int_equal(e->m.n_qfdel, 0);
 	assert_int_equal(e->cap.up_done, e->cap.up_total);
-	assert_string_equal(e->cap.stages,
-			    "identify preflight space upload start update verify ");
+	assert_string_equal(
+		e->cap.stages,
+		"identify preflight space upload start update verify ");
 	assert_true(e->cap.urcs >= 5);
 	assert_int_equal(e->cap.gone, 2);
 	assert_int_equal(e->cap.back, 2);
@@ -220,7 +223,8 @@ static void test_already_at_target(void **state)
 	snprintf(e->m.rev, sizeof(e->m.rev), "BG95M3LAR02A03_01.014.01.014");
 	assert_int_equal(run(e), -EALREADY);
 	assert_int_equal(e->err.status, MF_REFUSED);
-	assert_non_null(strstr(e->err.msg, "already runs BG95M3LAR02A03_01.014.01.014"));
+	assert_non_null(strstr(e->err.msg,
+			       "already runs BG95M3LAR02A03_01.014.01.014"));
 	assert_int_equal(e->m.n_qfupl, 0);
 	done(e);
 }
@@ -234,7 +238,8 @@ static void test_forced_mismatch_module_says_510(void **state)
 	assert_int_equal(run(e), -EIO);
 	assert_int_equal(e->err.status, MF_FAILED);
 	assert_non_null(strstr(e->err.msg, "error 510"));
-	assert_non_null(strstr(e->err.msg, "does not match the module's current firmware"));
+	assert_non_null(strstr(e->err.msg,
+			       "does not match the module's current firmware"));
 	assert_int_equal(e->res.fota_code, 510);
 	assert_non_null(strstr(e->cap.warn, "--force"));
 	assert_string_equal(e->m.rev, "BG95M3LAR02A03_01.009.01.009");
@@ -260,7 +265,7 @@ static void test_stale_copy_deleted_and_counted(void **state)
 
 	e->m.file_present = true;
 	e->m.stale = 200000;
-	e->m.ufs_free = 1000;	/* fits only once the old copy is gone */
+	e->m.ufs_free = 1000; /* fits only once the old copy is gone */
 	assert_int_equal(run(e), 0);
 	assert_int_equal(e->m.n_qfdel, 1);
 	assert_int_equal(e->m.n_qfupl, 1);
@@ -276,7 +281,8 @@ static void test_checksum_mismatch_cleans_up(void **state)
 	assert_int_equal(e->err.status, MF_MISMATCH);
 	assert_non_null(strstr(e->err.msg, "checksum"));
 	assert_non_null(strstr(e->err.msg, "partial file was deleted"));
-	assert_non_null(strstr(e->err.hint, "re-running the same command is safe"));
+	assert_non_null(
+		strstr(e->err.hint, "re-running the same command is safe"));
 	assert_int_equal(e->m.n_qfdel, 1);
 	assert_false(e->m.file_present);
 	assert_int_equal(e->m.n_qfotadl, 0);
@@ -364,7 +370,8 @@ static void test_url_download_error(void **state)
 	assert_int_equal(run(e), -EIO);
 	assert_non_null(strstr(e->err.msg, "HTTP"));
 	assert_non_null(strstr(e->err.msg, "701"));
-	assert_string_equal(e->m.last_qfotadl, "\"http://example.invalid/d.bin\"");
+	assert_string_equal(e->m.last_qfotadl,
+			    "\"http://example.invalid/d.bin\"");
 	assert_int_equal(e->m.n_qfupl, 0);
 	done(e);
 }
@@ -391,7 +398,8 @@ static void test_unknown_model_needs_dir(void **state)
 	assert_non_null(strstr(e->err.hint, "--fota-dir"));
 	e->o.fota_dir = "/data/ufs";
 	assert_int_equal(run(e), 0);
-	assert_string_equal(e->m.last_qfotadl, "\"/data/ufs/dfota_update.bin\"");
+	assert_string_equal(e->m.last_qfotadl,
+			    "\"/data/ufs/dfota_update.bin\"");
 	done(e);
 }
 
@@ -432,7 +440,8 @@ static void test_success_but_old_revision(void **state)
 	e->m.target = "BG95M3LAR02A03_01.009.01.009";
 	assert_int_equal(run(e), -EIO);
 	assert_int_equal(e->err.status, MF_MISMATCH);
-	assert_non_null(strstr(e->err.msg, "expected BG95M3LAR02A03_01.014.01.014"));
+	assert_non_null(
+		strstr(e->err.msg, "expected BG95M3LAR02A03_01.014.01.014"));
 	done(e);
 }
 

@@ -32,7 +32,7 @@ static void test_sbl_names(void **state)
 
 /* The XML of a BG95 package: erase/program pairs, SBL first. */
 static const struct plan_item bg95[] = {
-	{ PKG_OP_ERASE, true }, { PKG_OP_PROGRAM, true },
+	{ PKG_OP_ERASE, true },	 { PKG_OP_PROGRAM, true },
 	{ PKG_OP_ERASE, false }, { PKG_OP_PROGRAM, false },
 	{ PKG_OP_ERASE, false }, { PKG_OP_PROGRAM, false },
 };
@@ -61,8 +61,8 @@ static void test_other_memory_keeps_xml_order(void **state)
 static void test_sbl_anywhere(void **state)
 {
 	const struct plan_item items[] = {
-		{ PKG_OP_ERASE, false }, { PKG_OP_OTHER, false },
-		{ PKG_OP_PROGRAM, true }, { PKG_OP_ERASE, true },
+		{ PKG_OP_ERASE, false },   { PKG_OP_OTHER, false },
+		{ PKG_OP_PROGRAM, true },  { PKG_OP_ERASE, true },
 		{ PKG_OP_PROGRAM, false },
 	};
 	const size_t want[5] = { 3, 0, 1, 4, 2 };
@@ -86,14 +86,20 @@ static void test_backup_parts(void **state)
 	pkg.geo.pages_per_block = 64;
 	pkg.geo.page_size = 2048;
 	/* erase + program of modem (start 24256), program of SBL (start 0) */
-	cmds[0] = (struct pkg_cmd){ .op = PKG_OP_ERASE, .label = "modem",
-				    .start_sector = 24256, .part_sectors = 27392,
+	cmds[0] = (struct pkg_cmd){ .op = PKG_OP_ERASE,
+				    .label = "modem",
+				    .start_sector = 24256,
+				    .part_sectors = 27392,
 				    .has_part_sectors = true };
-	cmds[1] = (struct pkg_cmd){ .op = PKG_OP_PROGRAM, .label = "modem",
-				    .start_sector = 24256, .part_sectors = 27392,
+	cmds[1] = (struct pkg_cmd){ .op = PKG_OP_PROGRAM,
+				    .label = "modem",
+				    .start_sector = 24256,
+				    .part_sectors = 27392,
 				    .has_part_sectors = true };
-	cmds[2] = (struct pkg_cmd){ .op = PKG_OP_PROGRAM, .label = "SBL",
-				    .start_sector = 0, .part_sectors = 640,
+	cmds[2] = (struct pkg_cmd){ .op = PKG_OP_PROGRAM,
+				    .label = "SBL",
+				    .start_sector = 0,
+				    .part_sectors = 640,
 				    .has_part_sectors = true };
 	pkg.cmds = cmds;
 	pkg.ncmds = 3;
@@ -132,8 +138,10 @@ static void test_backup_geometry(void **state)
 	assert_int_equal(backup_src_geo(&s, "p.elf", 0, 131072), -EINVAL);
 	assert_int_equal(backup_src_geo(&s, "p.elf", 2048, 0), -EINVAL);
 	assert_int_equal(backup_src_geo(&s, "p.elf", 2048, 3000), -EINVAL);
-	assert_int_equal(backup_src_geo(&s, "p.elf", 1u << 20, 1u << 24), -EINVAL);
-	assert_int_equal(backup_src_geo(&s, "p.elf", 512, 512u * 8192), -EINVAL);
+	assert_int_equal(backup_src_geo(&s, "p.elf", 1u << 20, 1u << 24),
+			 -EINVAL);
+	assert_int_equal(backup_src_geo(&s, "p.elf", 512, 512u * 8192),
+			 -EINVAL);
 }
 
 static void rules_rev(const char *ati, const char *qgmr, const char *want)

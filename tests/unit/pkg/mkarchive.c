@@ -59,7 +59,8 @@ static int pack(struct archive *w, const char *dir, const char *name)
 			break;
 		}
 		archive_read_disk_descend(d);
-		snprintf(rel, sizeof(rel), "%s%s", name, archive_entry_sourcepath(e) + dl);
+		snprintf(rel, sizeof(rel), "%s%s", name,
+			 archive_entry_sourcepath(e) + dl);
 		archive_entry_set_pathname(e, rel);
 		if (archive_write_header(w, e) != ARCHIVE_OK) {
 			fprintf(stderr, "%s\n", archive_error_string(w));
@@ -80,7 +81,8 @@ int main(int argc, char **argv)
 	int rc;
 
 	if (argc != 5) {
-		fprintf(stderr, "usage: mkarchive zip|7z|tar|tar.gz|tar.xz OUT DIR NAME\n");
+		fprintf(stderr, "usage: mkarchive zip|7z|tar|tar.gz|tar.xz OUT "
+				"DIR NAME\n");
 		return 2;
 	}
 	w = archive_write_new();

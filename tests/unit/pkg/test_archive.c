@@ -34,31 +34,52 @@ enum fmt { F_ZIP, F_7Z, F_TAR, F_TGZ, F_TXZ };
 
 struct ent {
 	const char *name;
-	mode_t type;		/* AE_IFREG, AE_IFDIR, AE_IFLNK, ... */
-	const char *data;	/* regular file contents */
-	const char *link;	/* symlink target */
+	mode_t type;	  /* AE_IFREG, AE_IFDIR, AE_IFLNK, ... */
+	const char *data; /* regular file contents */
+	const char *link; /* symlink target */
 	const char *hardlink;
-	size_t zeros;		/* extra zero bytes after data */
+	size_t zeros; /* extra zero bytes after data */
 };
 
-#define REG(n, d) { .name = (n), .type = AE_IFREG, .data = (d) }
-#define DIRE(n) { .name = (n), .type = AE_IFDIR }
-#define LNK(n, t) { .name = (n), .type = AE_IFLNK, .link = (t) }
-#define HLN(n, t) { .name = (n), .type = AE_IFREG, .hardlink = (t) }
-#define SPECIAL(n, t) { .name = (n), .type = (t) }
+#define REG(n, d)                                                              \
+	{                                                                      \
+		.name = (n), .type = AE_IFREG, .data = (d)                     \
+	}
+#define DIRE(n)                                                                \
+	{                                                                      \
+		.name = (n), .type = AE_IFDIR                                  \
+	}
+#define LNK(n, t)                                                              \
+	{                                                                      \
+		.name = (n), .type = AE_IFLNK, .link = (t)                     \
+	}
+#define HLN(n, t)                                                              \
+	{                                                                      \
+		.name = (n), .type = AE_IFREG, .hardlink = (t)                 \
+	}
+#define SPECIAL(n, t)                                                          \
+	{                                                                      \
+		.name = (n), .type = (t)                                       \
+	}
 
 struct dirs {
-	char top[64];		/* a fresh dir per test */
-	char parent[96];	/* extraction parent: must stay empty */
+	char top[64];	 /* a fresh dir per test */
+	char parent[96]; /* extraction parent: must stay empty */
 	char arc[128];
 };
 
 static void writer_format(struct archive *w, enum fmt f)
 {
 	switch (f) {
-	case F_ZIP: archive_write_set_format_zip(w); break;
-	case F_7Z: archive_write_set_format_7zip(w); break;
-	default: archive_write_set_format_pax_restricted(w); break;
+	case F_ZIP:
+		archive_write_set_format_zip(w);
+		break;
+	case F_7Z:
+		archive_write_set_format_7zip(w);
+		break;
+	default:
+		archive_write_set_format_pax_restricted(w);
+		break;
 	}
 	if (f == F_TGZ)
 		assert_int_equal(archive_write_add_filter_gzip(w), ARCHIVE_OK);
@@ -98,7 +119,8 @@ static void mkarc(const char *path, enum fmt f, const struct ent *e, size_t n)
 			archive_entry_set_hardlink(ae, e[i].hardlink);
 		if (e[i].type == AE_IFCHR || e[i].type == AE_IFBLK)
 			archive_entry_set_rdev(ae, makedev(1, 3));
-		archive_entry_set_size(ae, e[i].type == AE_IFREG ? (la_int64_t)len : 0);
+		archive_entry_set_size(
+			ae, e[i].type == AE_IFREG ? (la_int64_t)len : 0);
 		if (archive_write_header(w, ae) != ARCHIVE_OK)
 			fail_msg("%s: %s", e[i].name, archive_error_string(w));
 		if (e[i].type == AE_IFREG && e[i].data)
@@ -164,12 +186,16 @@ static void slurp_eq(const char *dir, const char *rel, const char *want)
 
 static void test_formats(void **state)
 {
-	static const char *const names[] = { "p.zip", "p.7z", "p.tar", "p.tar.gz", "p.tar.xz" };
+	static const char *const names[] = { "p.zip", "p.7z", "p.tar",
+					     "p.tar.gz", "p.tar.xz" };
 	static const struct ent e[] = {
 		DIRE("EG25GGBR07A08M2G_30.006.30.006/"),
 		REG("EG25GGBR07A08M2G_30.006.30.006/update/md5.txt", "abc\n"),
-		REG("EG25GGBR07A08M2G_30.006.30.006/update/firehose/p.mbn", "\x7f" "ELF"),
-		REG("./EG25GGBR07A08M2G_30.006.30.006/contents.xml", "<contents/>"),
+		REG("EG25GGBR07A08M2G_30.006.30.006/update/firehose/p.mbn",
+		    "\x7f"
+		    "ELF"),
+		REG("./EG25GGBR07A08M2G_30.006.30.006/contents.xml",
+		    "<contents/>"),
 	};
 	struct mf_err err = { 0 };
 	struct dirs d;
@@ -180,11 +206,17 @@ static void test_formats(void **state)
 		setup_dirs(&d, names[f]);
 		mkarc(d.arc, f, e, 4);
 		assert_true(pkg_is_archive(d.arc));
-		assert_int_equal(pkg_extract(d.arc, d.parent, &out, NULL, &err), 0);
+		assert_int_equal(pkg_extract(d.arc, d.parent, &out, NULL, &err),
+				 0);
 		assert_int_equal(strncmp(out, d.parent, strlen(d.parent)), 0);
-		slurp_eq(out, "EG25GGBR07A08M2G_30.006.30.006/update/md5.txt", "abc\n");
-		slurp_eq(out, "EG25GGBR07A08M2G_30.006.30.006/update/firehose/p.mbn", "\x7f" "ELF");
-		slurp_eq(out, "EG25GGBR07A08M2G_30.006.30.006/contents.xml", "<contents/>");
+		slurp_eq(out, "EG25GGBR07A08M2G_30.006.30.006/update/md5.txt",
+			 "abc\n");
+		slurp_eq(out,
+			 "EG25GGBR07A08M2G_30.006.30.006/update/firehose/p.mbn",
+			 "\x7f"
+			 "ELF");
+		slurp_eq(out, "EG25GGBR07A08M2G_30.006.30.006/contents.xml",
+			 "<contents/>");
 		assert_int_equal(count_dir(d.parent), 1);
 		pkg_rmtree(out);
 		free(out);
@@ -197,28 +229,42 @@ struct hostile {
 	enum fmt f;
 	struct ent e[3];
 	size_t n;
-	const char *msg;	/* part of the error */
-	const char *outside;	/* must not exist afterwards (relative to top) */
+	const char *msg;     /* part of the error */
+	const char *outside; /* must not exist afterwards (relative to top) */
 };
 
 static const struct hostile hostile[] = {
 	{ F_ZIP, { REG("../evil", "x") }, 1, "climbs out", "evil" },
 	{ F_TAR, { REG("../evil", "x") }, 1, "climbs out", "evil" },
 	{ F_7Z, { REG("a/../../evil", "x") }, 1, "climbs out", "evil" },
-	{ F_TAR, { REG("ok", "fine"), REG("a/b/../../../../evil", "x") }, 2,
-	  "climbs out", "evil" },
+	{ F_TAR,
+	  { REG("ok", "fine"), REG("a/b/../../../../evil", "x") },
+	  2,
+	  "climbs out",
+	  "evil" },
 	{ F_ZIP, { REG("..\\evil", "x") }, 1, "climbs out", "evil" },
 	{ F_TAR, { REG("/tmp/mf-abs-evil", "x") }, 1, "absolute", NULL },
 	{ F_ZIP, { REG("C:\\evil", "x") }, 1, "absolute", NULL },
-	{ F_TAR, { REG("a\x01" "b", "x") }, 1, "climbs out", NULL },
-	{ F_TAR, { LNK("link", ".."), REG("link/evil", "x") }, 2,
-	  "is a link", "evil" },
+	{ F_TAR,
+	  { REG("a\x01"
+		"b",
+		"x") },
+	  1,
+	  "climbs out",
+	  NULL },
+	{ F_TAR,
+	  { LNK("link", ".."), REG("link/evil", "x") },
+	  2,
+	  "is a link",
+	  "evil" },
 	{ F_ZIP, { LNK("link", "../evil") }, 1, "is a link", "evil" },
 	{ F_7Z, { LNK("link", "/etc/passwd") }, 1, "is a link", NULL },
-	{ F_TAR, { REG("a", "x"), HLN("h", "/etc/passwd") }, 2,
-	  "is a link", NULL },
-	{ F_TAR, { REG("a", "x"), HLN("h", "a") }, 2,
-	  "is a link", NULL },
+	{ F_TAR,
+	  { REG("a", "x"), HLN("h", "/etc/passwd") },
+	  2,
+	  "is a link",
+	  NULL },
+	{ F_TAR, { REG("a", "x"), HLN("h", "a") }, 2, "is a link", NULL },
 	{ F_TAR, { SPECIAL("null", AE_IFCHR) }, 1, "device or special", NULL },
 	{ F_TAR, { SPECIAL("sda", AE_IFBLK) }, 1, "device or special", NULL },
 	{ F_TAR, { SPECIAL("fifo", AE_IFIFO) }, 1, "device or special", NULL },
@@ -230,7 +276,8 @@ static const struct hostile hostile[] = {
 
 static void test_hostile(void **state)
 {
-	static const char *const ext[] = { ".zip", ".7z", ".tar", ".tgz", ".txz" };
+	static const char *const ext[] = { ".zip", ".7z", ".tar", ".tgz",
+					   ".txz" };
 	struct mf_err err;
 	struct dirs d;
 	char *out, name[32], path[160];
@@ -248,9 +295,11 @@ static void test_hostile(void **state)
 		assert_null(out);
 		assert_int_equal(err.status, MF_BAD_PACKAGE);
 		if (!strstr(err.msg, h->msg))
-			fail_msg("case %zu: '%s' lacks '%s'", i, err.msg, h->msg);
+			fail_msg("case %zu: '%s' lacks '%s'", i, err.msg,
+				 h->msg);
 		if (h->outside) {
-			snprintf(path, sizeof(path), "%s/%s", d.top, h->outside);
+			snprintf(path, sizeof(path), "%s/%s", d.top,
+				 h->outside);
 			assert_int_not_equal(access(path, F_OK), 0);
 		}
 		assert_clean(&d);
@@ -275,19 +324,24 @@ static void test_entries_bound(void **state)
 	}
 	setup_dirs(&d, "many.tar");
 	mkarc(d.arc, F_TAR, e, 9);
-	assert_int_equal(pkg_extract_limited(d.arc, d.parent, &lim, &out, NULL, &err), -E2BIG);
+	assert_int_equal(
+		pkg_extract_limited(d.arc, d.parent, &lim, &out, NULL, &err),
+		-E2BIG);
 	assert_non_null(strstr(err.msg, "more than 8 entries"));
 	assert_clean(&d);
 	/* exactly at the bound is fine */
 	mkarc(d.arc, F_TAR, e, 8);
-	assert_int_equal(pkg_extract_limited(d.arc, d.parent, &lim, &out, NULL, &err), 0);
+	assert_int_equal(
+		pkg_extract_limited(d.arc, d.parent, &lim, &out, NULL, &err),
+		0);
 	assert_int_equal(count_dir(out), 8);
 	pkg_rmtree(out);
 	free(out);
 	/* the real bound */
 	memset(&err, 0, sizeof(err));
 	mkarc(d.arc, F_TAR, e, PKG_MAX_ENTRIES + 1);
-	assert_int_equal(pkg_extract(d.arc, d.parent, &out, NULL, &err), -E2BIG);
+	assert_int_equal(pkg_extract(d.arc, d.parent, &out, NULL, &err),
+			 -E2BIG);
 	assert_non_null(strstr(err.msg, "more than 4096 entries"));
 	assert_clean(&d);
 	teardown_dirs(&d);
@@ -332,7 +386,9 @@ static void zip_lie(const char *path, uint32_t size)
 static void bomb(struct dirs *d, bool lie, const char *msg)
 {
 	static const struct pkg_limits lim = { 1 << 20, 16 };
-	struct ent e = { .name = "bomb.bin", .type = AE_IFREG, .zeros = 64u << 20 };
+	struct ent e = { .name = "bomb.bin",
+			 .type = AE_IFREG,
+			 .zeros = 64u << 20 };
 	struct rlimit old, small;
 	struct mf_err err = { 0 };
 	struct stat st;
@@ -341,7 +397,7 @@ static void bomb(struct dirs *d, bool lie, const char *msg)
 
 	mkarc(d->arc, F_ZIP, &e, 1);
 	assert_int_equal(stat(d->arc, &st), 0);
-	assert_true(st.st_size < (1 << 20));	/* highly compressed */
+	assert_true(st.st_size < (1 << 20)); /* highly compressed */
 	if (lie)
 		zip_lie(d->arc, 1000);
 	signal(SIGXFSZ, SIG_IGN);
@@ -436,7 +492,8 @@ static void test_not_archive(void **state)
 	assert_clean(&d);
 	/* a missing parent is an ordinary failure */
 	memset(&err, 0, sizeof(err));
-	assert_true(pkg_extract(d.arc, "/nonexistent-mf-dir", &out, NULL, &err) < 0);
+	assert_true(pkg_extract(d.arc, "/nonexistent-mf-dir", &out, NULL,
+				&err) < 0);
 	assert_int_equal(err.status, MF_FAILED);
 	assert_null(out);
 	teardown_dirs(&d);
@@ -464,7 +521,8 @@ static void test_long_names(void **state)
 }
 
 /* pkg_open on a 7z of the real fixture folder reads what the folder gives. */
-static void pack_dir(const char *dir, const char *prefix, const char *out, enum fmt f)
+static void pack_dir(const char *dir, const char *prefix, const char *out,
+		     enum fmt f)
 {
 	char cmd[1024];
 	struct archive *w = archive_write_new();
@@ -512,9 +570,11 @@ static void pack_dir(const char *dir, const char *prefix, const char *out, enum 
 static void test_pkg_open_archive(void **state)
 {
 	static const enum fmt fmts[] = { F_7Z, F_ZIP, F_TXZ };
-	static const char *const names[] = { "EG25GGBR07A08M2G_30.006.30.006.7z",
-					     "EG25GGBR07A08M2G_30.006.30.006.zip",
-					     "EG25GGBR07A08M2G_30.006.30.006.tar.xz" };
+	static const char *const names[] = {
+		"EG25GGBR07A08M2G_30.006.30.006.7z",
+		"EG25GGBR07A08M2G_30.006.30.006.zip",
+		"EG25GGBR07A08M2G_30.006.30.006.tar.xz"
+	};
 	struct pkg_opts o = { 0 };
 	struct mf_err e1 = { 0 }, e2 = { 0 };
 	struct pkg folder, arc;

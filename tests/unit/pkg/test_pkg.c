@@ -18,7 +18,8 @@
 #include "pkg/rules.h"
 
 #define A08 MF_FIXTURES "/xml/eg25g_mdm9607_EG25GGBR07A08M2G_30.006"
-#define OCPU MF_FIXTURES "/xml/eg25g_mdm9607_EG25GGBR07A07M2G_OCPU_01.001.01.001"
+#define OCPU                                                                   \
+	MF_FIXTURES "/xml/eg25g_mdm9607_EG25GGBR07A07M2G_OCPU_01.001.01.001"
 
 static uint8_t *slurp(const char *path, size_t *len)
 {
@@ -35,7 +36,8 @@ static void test_ident(void **state)
 {
 	struct pkg_ident a, b;
 
-	assert_int_equal(pkg_ident_parse("BG95M3LAR02A03_01.014.01.014", &a), 0);
+	assert_int_equal(pkg_ident_parse("BG95M3LAR02A03_01.014.01.014", &a),
+			 0);
 	assert_string_equal(a.model, "BG95M3");
 	assert_string_equal(a.baseline, "BG95M3LAR02A03");
 	assert_string_equal(a.vcode, "LA");
@@ -43,20 +45,24 @@ static void test_ident(void **state)
 	assert_int_equal(a.rel, 3);
 	assert_int_equal(a.flash_gbit, 0);
 	assert_string_equal(a.version, "01.014.01.014");
-	assert_int_equal(pkg_ident_parse("BG95M3LAR02A03_01.009.01.009", &b), 0);
+	assert_int_equal(pkg_ident_parse("BG95M3LAR02A03_01.009.01.009", &b),
+			 0);
 	assert_true(pkg_ident_cmp(&b, &a) < 0);
-	assert_int_equal(pkg_ident_parse("EG25GGBR07A07M2G_OCPU_01.001.01.001", &a), 0);
+	assert_int_equal(
+		pkg_ident_parse("EG25GGBR07A07M2G_OCPU_01.001.01.001", &a), 0);
 	assert_string_equal(a.model, "EG25G");
 	assert_int_equal(a.variant, PKG_VARIANT_QUECOPEN);
 	assert_int_equal(a.flash_gbit, 2);
-	assert_int_equal(pkg_ident_parse("RM500QGLAAR01A01M4G_BETA_20200428F", &a), 0);
+	assert_int_equal(
+		pkg_ident_parse("RM500QGLAAR01A01M4G_BETA_20200428F", &a), 0);
 	assert_true(a.beta);
 	assert_string_equal(a.beta_tag, "20200428F");
 	assert_string_equal(a.model, "RM500Q");
 	assert_int_equal(pkg_ident_parse("EC25EFAR06A01M4G_BETA0614", &a), 0);
 	assert_string_equal(a.beta_tag, "0614");
 	assert_int_equal(pkg_ident_parse("EM20GRAR01A04V01M4G", &a), 0);
-	assert_int_equal(pkg_ident_find("eg25g_mdm9607_EG25GGBR07A08M2G_30.006", &a), 0);
+	assert_int_equal(
+		pkg_ident_find("eg25g_mdm9607_EG25GGBR07A08M2G_30.006", &a), 0);
 	assert_string_equal(a.baseline, "EG25GGBR07A08M2G");
 	assert_int_not_equal(pkg_ident_parse("hello", &a), 0);
 	assert_int_not_equal(pkg_ident_parse("BG95M3LAR2A03", &a), 0);
@@ -79,8 +85,11 @@ static void test_values(void **state)
 	assert_int_equal(pkg_value_parse("CRC32(0,4096)", &v), 0);
 	assert_int_equal(v.kind, PKG_V_CRC32);
 	assert_int_equal(v.len, 4096);
-	assert_int_equal(pkg_value_resolve(&v, 0, 0, (const uint8_t *)"x", 1, &out), -ERANGE);
-	assert_int_equal(pkg_crc32(0, (const uint8_t *)"123456789", 9), 0xCBF43926);
+	assert_int_equal(
+		pkg_value_resolve(&v, 0, 0, (const uint8_t *)"x", 1, &out),
+		-ERANGE);
+	assert_int_equal(pkg_crc32(0, (const uint8_t *)"123456789", 9),
+			 0xCBF43926);
 	assert_int_equal(pkg_value_parse("640.", &v), 0);
 	assert_int_equal(v.num, 640);
 	assert_int_equal(pkg_value_parse("0x280", &v), 0);
@@ -94,7 +103,8 @@ static void test_mibib(void **state)
 	struct pkg_mibib m;
 	struct mf_err err = { 0 };
 	size_t len;
-	uint8_t *b = slurp(A08 "/update/firehose/partition_complete_p2K_b128K.mbn", &len);
+	uint8_t *b = slurp(
+		A08 "/update/firehose/partition_complete_p2K_b128K.mbn", &len);
 
 	assert_int_equal(len, 8192);
 	assert_int_equal(pkg_mibib_parse(b, len, 2048, &m, &err), 0);
@@ -113,14 +123,15 @@ static void test_mibib(void **state)
 	assert_int_equal(err.status, MF_BAD_PACKAGE);
 	assert_int_equal(pkg_mibib_parse(b, 100, 2048, &m, &err), -EBADMSG);
 	free(b);
-	b = slurp(OCPU "/update/firehose/partition_complete_p2K_b128K.mbn", &len);
+	b = slurp(OCPU "/update/firehose/partition_complete_p2K_b128K.mbn",
+		  &len);
 	assert_int_equal(pkg_mibib_parse(b, len, 2048, &m, &err), 0);
 	assert_int_equal(m.n, 18);
 	free(b);
 	b = slurp(A08 "/update/partition.mbn", &len);
 	assert_int_equal(pkg_usertable_parse(b, len, &m, &err), 0);
 	assert_string_equal(m.parts[2].name, "0:EFS2");
-	assert_int_equal(m.parts[2].start, 16384);	/* size_kb */
+	assert_int_equal(m.parts[2].start, 16384); /* size_kb */
 	free(b);
 }
 
@@ -134,11 +145,15 @@ static void test_md5(void **state)
 	assert_int_equal(pkg_md5_parse((char *)b, len, &m, &err), 0);
 	assert_int_equal(m.n, 19);
 	assert_string_equal(m.entries[0].name, "\\contents.xml");
-	assert_string_equal(m.entries[0].hex, "5b15ed398bc0f9612b6bfb1fc8b844c8");
+	assert_string_equal(m.entries[0].hex,
+			    "5b15ed398bc0f9612b6bfb1fc8b844c8");
 	assert_string_equal(m.entries[18].name, "\\upgrade\\targetfiles.zip");
 	pkg_md5_free(&m);
-	assert_int_equal(pkg_md5_parse("5b15ed398bc0f9612b6bfb1fc8b844c8  update/x.mbn\n",
-				       46, &m, &err), 0);
+	assert_int_equal(
+		pkg_md5_parse(
+			"5b15ed398bc0f9612b6bfb1fc8b844c8  update/x.mbn\n", 46,
+			&m, &err),
+		0);
 	assert_string_equal(m.entries[0].name, "update/x.mbn");
 	pkg_md5_free(&m);
 	assert_int_not_equal(pkg_md5_parse("FILE:\\x:ZZ\n", 11, &m, &err), 0);
@@ -152,12 +167,19 @@ static void test_rawprogram(void **state)
 	struct pkg_patch *p = NULL;
 	struct mf_err err = { 0 };
 	size_t len, n = 0;
-	uint8_t *b = slurp(A08 "/update/firehose/rawprogram_nand_p2K_b128K_update.xml", &len);
-	static const char dtd[] = "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY a \"x\">]><data/>";
-	static const char whole[] = "<data><erase SECTOR_SIZE_IN_BYTES=\"512\" label=\"erase whole disk\" "
-		"physical_partition_number=\"0\" start_sector=\"0\" vendor=\"quectel\" x=\"1\"/></data>";
+	uint8_t *b = slurp(
+		A08 "/update/firehose/rawprogram_nand_p2K_b128K_update.xml",
+		&len);
+	static const char dtd[] = "<?xml version=\"1.0\"?><!DOCTYPE d "
+				  "[<!ENTITY a \"x\">]><data/>";
+	static const char whole[] =
+		"<data><erase SECTOR_SIZE_IN_BYTES=\"512\" label=\"erase whole "
+		"disk\" "
+		"physical_partition_number=\"0\" start_sector=\"0\" "
+		"vendor=\"quectel\" x=\"1\"/></data>";
 
-	assert_int_equal(pkg_rawprogram_parse((char *)b, len, 0, &c, &n, &err), 0);
+	assert_int_equal(pkg_rawprogram_parse((char *)b, len, 0, &c, &n, &err),
+			 0);
 	assert_int_equal(n, 22);
 	assert_int_equal(c[0].op, PKG_OP_PROGRAM);
 	assert_string_equal(c[0].filename, "..\\sbl1.mbn");
@@ -166,12 +188,17 @@ static void test_rawprogram(void **state)
 	assert_null(c[0].label);
 	assert_int_equal(c[21].start_sector, 13952);
 	pkg_cmds_free(c, n);
-	assert_int_equal(pkg_rawprogram_parse((char *)b, len, 10, &c, &n, &err), -E2BIG);
+	assert_int_equal(pkg_rawprogram_parse((char *)b, len, 10, &c, &n, &err),
+			 -E2BIG);
 	free(b);
 	mf_err_clear(&err);
-	assert_int_equal(pkg_rawprogram_parse(dtd, sizeof(dtd) - 1, 0, &c, &n, &err), -EPERM);
+	assert_int_equal(
+		pkg_rawprogram_parse(dtd, sizeof(dtd) - 1, 0, &c, &n, &err),
+		-EPERM);
 	assert_int_equal(err.status, MF_BAD_PACKAGE);
-	assert_int_equal(pkg_rawprogram_parse(whole, sizeof(whole) - 1, 0, &c, &n, &err), 0);
+	assert_int_equal(
+		pkg_rawprogram_parse(whole, sizeof(whole) - 1, 0, &c, &n, &err),
+		0);
 	assert_true(c[0].whole_disk);
 	assert_true(c[0].vendor);
 	assert_int_equal(c[0].nattrs, 6);
@@ -194,11 +221,14 @@ static void test_geometry_and_paths(void **state)
 	struct pkg_geometry g;
 	char *out;
 
-	assert_int_equal(pkg_geometry_from_name("rawprogram_nand_p4K_b256K_update.xml", &g), 0);
+	assert_int_equal(pkg_geometry_from_name(
+				 "rawprogram_nand_p4K_b256K_update.xml", &g),
+			 0);
 	assert_int_equal(g.page_size, 4096);
 	assert_int_equal(g.block_size, 262144);
 	assert_int_equal(g.pages_per_block, 64);
-	assert_int_equal(pkg_geometry_from_name("rawprogram_nand.xml", &g), -ENOENT);
+	assert_int_equal(pkg_geometry_from_name("rawprogram_nand.xml", &g),
+			 -ENOENT);
 	char root[4096], base[4200], want[4200];
 
 	assert_non_null(realpath(A08, root));
@@ -207,7 +237,8 @@ static void test_geometry_and_paths(void **state)
 	assert_int_equal(pkg_resolve(root, base, "..\\partition.mbn", &out), 0);
 	assert_string_equal(out, want);
 	free(out);
-	assert_int_equal(pkg_resolve(root, base, "..\\..\\..\\x", &out), -EPERM);
+	assert_int_equal(pkg_resolve(root, base, "..\\..\\..\\x", &out),
+			 -EPERM);
 	free(out);
 	assert_int_equal(pkg_resolve(root, base, "/etc/passwd", &out), -EPERM);
 	free(out);
@@ -225,13 +256,13 @@ static void test_prog_bounds(void **state)
 	b[28] = 52;
 	b[42] = 32;
 	b[44] = 1;
-	b[52 + 4] = 0x80;	/* offset 0x80 */
-	b[52 + 16] = 0xff;	/* filesz 0xff */
+	b[52 + 4] = 0x80;  /* offset 0x80 */
+	b[52 + 16] = 0xff; /* filesz 0xff */
 	assert_int_equal(pkg_prog_parse(b, sizeof(b), &p, &err), -EBADMSG);
 	b[52 + 16] = 40;
-	b[52 + 27] = 0x02;	/* hash segment */
-	b[0x80 + 4] = 3;	/* MBN v3 */
-	b[0x80 + 28] = 0x40;	/* signature size past the segment */
+	b[52 + 27] = 0x02;   /* hash segment */
+	b[0x80 + 4] = 3;     /* MBN v3 */
+	b[0x80 + 28] = 0x40; /* signature size past the segment */
 	assert_int_equal(pkg_prog_parse(b, sizeof(b), &p, &err), -EBADMSG);
 	b[0x80 + 28] = 0;
 	assert_int_equal(pkg_prog_parse(b, sizeof(b), &p, &err), 0);
@@ -250,7 +281,8 @@ static void test_rules(void **state)
 	struct pkg_verdict v;
 
 	memset(&p, 0, sizeof(p));
-	assert_int_equal(pkg_ident_parse("BG95M3LAR02A03_01.014.01.014", &p.ident), 0);
+	assert_int_equal(
+		pkg_ident_parse("BG95M3LAR02A03_01.014.01.014", &p.ident), 0);
 	p.has_ident = true;
 	p.chip = pkg_chip_from_file("prog_firehose_nand_mdm9x05.elf");
 	assert_non_null(p.chip);
@@ -284,7 +316,7 @@ static void test_rules(void **state)
 	assert_string_equal(v.f[0].rule, "baseline");
 	assert_string_equal(v.f[0].override, "--allow-cross-baseline");
 	mod.revision = "BG95M3LAR02A03_01.009.01.009";
-	p.ident.variant = PKG_VARIANT_QUECOPEN;	/* field report 2 */
+	p.ident.variant = PKG_VARIANT_QUECOPEN; /* field report 2 */
 	pkg_evaluate(&p, &mod, &allow, &v);
 	assert_string_equal(v.f[0].rule, "variant");
 	p.ident.variant = PKG_VARIANT_STANDARD;

@@ -60,7 +60,9 @@ static void fl_close(struct link *l)
 }
 
 static const struct link_ops fl_ops = {
-	.read = fl_read, .write = fl_write, .close = fl_close,
+	.read = fl_read,
+	.write = fl_write,
+	.close = fl_close,
 };
 
 void fl_init(struct fakelink *f)
@@ -78,7 +80,8 @@ void fl_free(struct fakelink *f)
 	free(f->w);
 }
 
-static void fl_add(struct fakelink *f, enum fl_kind k, const void *buf, size_t len)
+static void fl_add(struct fakelink *f, enum fl_kind k, const void *buf,
+		   size_t len)
 {
 	struct fl_step *s = &f->steps[f->nsteps++];
 

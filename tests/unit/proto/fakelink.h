@@ -26,11 +26,11 @@ struct fakelink {
 	struct link link;
 	struct fl_step steps[512];
 	size_t nsteps, cur, off;
-	size_t max_read;	/* 0: as much as asked */
+	size_t max_read; /* 0: as much as asked */
 	bool gone;
-	uint8_t *w;		/* written bytes */
+	uint8_t *w; /* written bytes */
 	size_t wlen, wcap;
-	int write_err;		/* returned by every write when set */
+	int write_err; /* returned by every write when set */
 };
 
 void fl_init(struct fakelink *f);

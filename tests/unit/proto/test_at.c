@@ -33,8 +33,10 @@ static void test_open_and_identify(void **state)
 	f.max_read = 3;
 	fl_str(&f, "AT\r\r\nOK\r\n");
 	fl_str(&f, "ATE0\r\r\nOK\r\n");
-	fl_str(&f, "\r\nRDY\r\n\r\nQuectel\r\nBG95-M3\r\nRevision: BG95M3LAR02A03\r\n\r\nOK\r\n");
-	fl_str(&f, "\r\nAPP RDY\r\n\r\n+QGMR: BG95M3LAR02A03_01.204.01.204\r\n\r\nOK\r\n");
+	fl_str(&f, "\r\nRDY\r\n\r\nQuectel\r\nBG95-M3\r\nRevision: "
+		   "BG95M3LAR02A03\r\n\r\nOK\r\n");
+	fl_str(&f, "\r\nAPP RDY\r\n\r\n+QGMR: "
+		   "BG95M3LAR02A03_01.204.01.204\r\n\r\nOK\r\n");
 	fl_str(&f, "\r\n866349041234567\r\n\r\nOK\r\n");
 	assert_int_equal(at_open(&p, &f.link, NULL, &err), 0);
 	urcs = 0;
@@ -60,7 +62,8 @@ static void test_qgmr_error_fallback(void **state)
 	struct mf_err err = { 0 };
 
 	fl_init(&f);
-	fl_str(&f, "\r\nQuectel\r\nEC20\r\nRevision: EC20EQAR02A04E2G\r\n\r\nOK\r\n");
+	fl_str(&f, "\r\nQuectel\r\nEC20\r\nRevision: "
+		   "EC20EQAR02A04E2G\r\n\r\nOK\r\n");
 	fl_str(&f, "\r\nERROR\r\n");
 	fl_str(&f, "\r\n+CME ERROR: 100\r\n");
 	fl_str(&f, "\r\n861234567890123\r\n\r\nOK\r\n");
@@ -126,14 +129,18 @@ static void test_wait_urc(void **state)
 	char line[128];
 
 	fl_init(&f);
-	fl_str(&f, "\r\n+QIND: \"FOTA\",\"HTTPSTART\"\r\n\r\n+QIND: \"FOTA\",\"END\",0\r\n");
+	fl_str(&f, "\r\n+QIND: \"FOTA\",\"HTTPSTART\"\r\n\r\n+QIND: "
+		   "\"FOTA\",\"END\",0\r\n");
 	at_init(&p, &f.link, NULL, &err);
 	urcs = 0;
 	at_set_urc(&p, on_urc, NULL);
-	assert_int_equal(at_wait_urc(&p, "+QIND: \"FOTA\",\"END\"", 100, line, sizeof(line)), 0);
+	assert_int_equal(at_wait_urc(&p, "+QIND: \"FOTA\",\"END\"", 100, line,
+				     sizeof(line)),
+			 0);
 	assert_string_equal(line, "+QIND: \"FOTA\",\"END\",0");
 	assert_int_equal(urcs, 1);
-	assert_int_equal(at_wait_urc(&p, "+QIND", 10, line, sizeof(line)), -ETIMEDOUT);
+	assert_int_equal(at_wait_urc(&p, "+QIND", 10, line, sizeof(line)),
+			 -ETIMEDOUT);
 	fl_free(&f);
 }
 
@@ -172,11 +179,15 @@ static void test_qfupl_ack_mode(void **state)
 	fl_str(&f, "A");
 	fl_str(&f, fin);
 	at_init(&p, &f.link, NULL, &err);
-	assert_int_equal(at_qfupl(&p, "dfota_update.bin", fd, 2500, 5, &res), 0);
+	assert_int_equal(at_qfupl(&p, "dfota_update.bin", fd, 2500, 5, &res),
+			 0);
 	assert_int_equal(res.size, 2500);
 	assert_int_equal(res.checksum, sum);
-	assert_true(fl_wrote_str(&f, "AT+QFUPL=\"dfota_update.bin\",2500,5,1\r"));
-	assert_int_equal(f.wlen, strlen("AT+QFUPL=\"dfota_update.bin\",2500,5,1\r") + 2500);
+	assert_true(
+		fl_wrote_str(&f, "AT+QFUPL=\"dfota_update.bin\",2500,5,1\r"));
+	assert_int_equal(f.wlen,
+			 strlen("AT+QFUPL=\"dfota_update.bin\",2500,5,1\r") +
+				 2500);
 	close(fd);
 	fl_free(&f);
 }

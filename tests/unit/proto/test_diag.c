@@ -34,8 +34,8 @@ static void test_edl_echo(void **state)
 	const uint8_t log_frame[] = { 0x7e, 0x10, 0x00, 0x12, 0x34, 0x7e };
 
 	fl_init(&f);
-	fl_timeout(&f);		/* drain ends */
-	fl_data(&f, log_frame, sizeof(log_frame));	/* unsolicited chatter */
+	fl_timeout(&f);				   /* drain ends */
+	fl_data(&f, log_frame, sizeof(log_frame)); /* unsolicited chatter */
 	fl_data(&f, edl, 3);
 	fl_data(&f, edl + 3, 4);
 	assert_int_equal(diag_switch_to_edl(&f.link, &o, NULL, &err), 0);
@@ -51,8 +51,9 @@ static void test_edl_no_echo_retries_then_times_out(void **state)
 	struct mf_err err = { 0 };
 
 	fl_init(&f);
-	assert_int_equal(diag_switch_to_edl(&f.link, &o, NULL, &err), -ETIMEDOUT);
-	assert_int_equal(f.wlen, 21);	/* three tries */
+	assert_int_equal(diag_switch_to_edl(&f.link, &o, NULL, &err),
+			 -ETIMEDOUT);
+	assert_int_equal(f.wlen, 21); /* three tries */
 	assert_int_equal(err.status, MF_TIMEOUT);
 	fl_free(&f);
 }
@@ -62,7 +63,9 @@ static void test_edl_other_frame(void **state)
 	struct fakelink f;
 	struct diag_opts o = fast();
 	struct mf_err err = { 0 };
-	const uint8_t bad[] = { 0x13, 0x4b, 0x65, 0x01, 0x00, 0xaa, 0xbb, 0x7e };
+	const uint8_t bad[] = {
+		0x13, 0x4b, 0x65, 0x01, 0x00, 0xaa, 0xbb, 0x7e
+	};
 
 	fl_init(&f);
 	for (int i = 0; i < 3; i++) {
@@ -90,7 +93,8 @@ static void test_edl_disconnect(void **state)
 
 static void build_id_reply(struct fakelink *f, const char *rev, bool terminate)
 {
-	uint8_t p[128] = { 0x7c, 0x00, 0, 0, 0xe1, 0x50, 0x0e, 0x00, 0x01, 0, 0, 0 };
+	uint8_t p[128] = { 0x7c, 0x00, 0,    0, 0xe1, 0x50,
+			   0x0e, 0x00, 0x01, 0, 0,    0 };
 	uint8_t enc[300];
 	size_t n = 12 + strlen(rev) + (terminate ? 1 : 0);
 	int e;

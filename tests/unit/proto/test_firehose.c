@@ -14,18 +14,36 @@
 #include "fakelink.h"
 #include "proto/firehose.h"
 
-#define HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<data>\n"
-#define LOG(t) HEAD "<log value=\"" t "\" />\n</data>"
-#define ACK HEAD "<response value=\"ACK\" rawmode=\"false\" />\n</data>"
+#define HEAD	"<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<data>\n"
+#define LOG(t)	HEAD "<log value=\"" t "\" />\n</data>"
+#define ACK	HEAD "<response value=\"ACK\" rawmode=\"false\" />\n</data>"
 #define ACK_RAW HEAD "<response value=\"ACK\" rawmode=\"true\" />\n</data>"
-#define NAK HEAD "<response value=\"NAK\" />\n</data>"
+#define NAK	HEAD "<response value=\"NAK\" />\n</data>"
 /* RM500Q configure ACK (field-data.md 1.4) */
-#define CFG_ACK HEAD "<response value=\"ACK\" MemoryName=\"nand\" MinVersionSupported=\"1\" Version=\"1\" MaxPayloadSizeToTargetInBytes=\"8192\" MaxPayloadSizeToTargetInBytesSupported=\"8192\" MaxXMLSizeInBytes=\"4096\" DateTime=\"Apr 19 2020 - 17:49:11\" />\n</data>"
+#define CFG_ACK                                                                \
+	HEAD "<response value=\"ACK\" MemoryName=\"nand\" "                    \
+	     "MinVersionSupported=\"1\" Version=\"1\" "                        \
+	     "MaxPayloadSizeToTargetInBytes=\"8192\" "                         \
+	     "MaxPayloadSizeToTargetInBytesSupported=\"8192\" "                \
+	     "MaxXMLSizeInBytes=\"4096\" DateTime=\"Apr 19 2020 - 17:49:11\" " \
+	     "/>\n</data>"
 
 static const char *const funcs[] = {
-	"program", "read", "nop", "patch", "configure", "setbootablestoragedrive",
-	"erase", "power", "firmwarewrite", "getstorageinfo", "benchmark", "emmc",
-	"ufs", "fixgpt", "getsha256digest",
+	"program",
+	"read",
+	"nop",
+	"patch",
+	"configure",
+	"setbootablestoragedrive",
+	"erase",
+	"power",
+	"firmwarewrite",
+	"getstorageinfo",
+	"benchmark",
+	"emmc",
+	"ufs",
+	"fixgpt",
+	"getsha256digest",
 };
 
 static void startup(struct fakelink *f)
@@ -36,13 +54,15 @@ static void startup(struct fakelink *f)
 	fl_str(f, LOG("INFO: Chip serial num: 0 (0x0)"));
 	fl_str(f, LOG("INFO: Supported Functions (15):"));
 	for (size_t i = 0; i < 15; i++) {
-		snprintf(doc, sizeof(doc), HEAD "<log value=\"INFO: %s\" />\n</data>", funcs[i]);
+		snprintf(doc, sizeof(doc),
+			 HEAD "<log value=\"INFO: %s\" />\n</data>", funcs[i]);
 		fl_str(f, doc);
 	}
 	fl_str(f, LOG("INFO: End of supported functions 15"));
 }
 
-static void session(struct fh_session *s, struct fakelink *f, struct mf_err *err)
+static void session(struct fh_session *s, struct fakelink *f,
+		    struct mf_err *err)
 {
 	assert_int_equal(fh_init(s, &f->link, NULL, err), 0);
 	s->t.idle_ms = 20;
@@ -91,11 +111,12 @@ static void test_rm500q_session(void **state)
 	fl_init(&f);
 	f.max_read = 61;
 	startup(&f);
-	fl_timeout(&f);		/* one second of silence ends the start-up */
+	fl_timeout(&f); /* one second of silence ends the start-up */
 	fl_str(&f, CFG_ACK);
 	for (int i = 0; i < 21; i++) {
 		fl_str(&f, LOG("INFO: Calling handler for erase"));
-		fl_str(&f, LOG("INFO: NAND was previously open, returning existing handle 0."));
+		fl_str(&f, LOG("INFO: NAND was previously open, returning "
+			       "existing handle 0."));
 		if (i == 0) {
 			fl_str(&f, LOG("INFO: [296] bbt_size:100 blocks:800."));
 			fl_str(&f, LOG("INFO: [296] bbt_size:100 blocks:800."));
@@ -108,7 +129,8 @@ static void test_rm500q_session(void **state)
 		fl_str(&f, ACK);
 	}
 	fl_str(&f, ACK);
-	fl_str(&f, LOG("INFO: Will issue reset/power off 100 useconds, if this hangs check if watchdog is enabled"));
+	fl_str(&f, LOG("INFO: Will issue reset/power off 100 useconds, if this "
+		       "hangs check if watchdog is enabled"));
 	fl_disconnect(&f);
 
 	session(&s, &f, &err);
@@ -164,7 +186,8 @@ static void test_program_padding(void **state)
 	fl_str(&f, ACK);
 	session(&s, &f, &err);
 	{
-		struct fh_attr a[] = { { "SECTOR_SIZE_IN_BYTES", "4096" }, { "start_sector", "0" } };
+		struct fh_attr a[] = { { "SECTOR_SIZE_IN_BYTES", "4096" },
+				       { "start_sector", "0" } };
 
 		assert_int_equal(fh_program(&s, a, 2, fd, 0, sizeof(img)), 0);
 	}
@@ -184,7 +207,8 @@ static void test_erase_nak_quotes_logs(void **state)
 
 	fl_init(&f);
 	/* quectel_eg25_recovery#29: wrong geometry */
-	fl_str(&f, LOG("start_sector = 13952 and num_partition_sectors =0x240)"));
+	fl_str(&f,
+	       LOG("start_sector = 13952 and num_partition_sectors =0x240)"));
 	fl_str(&f, LOG("start_sector unaligned"));
 	fl_str(&f, NAK);
 	session(&s, &f, &err);
@@ -206,12 +230,14 @@ static void test_configure_nak_negotiates(void **state)
 
 	fl_init(&f);
 	fl_str(&f, LOG("ERROR: Host's payload to target size is too large"));
-	fl_str(&f, HEAD "<response value=\"NAK\" MaxPayloadSizeToTargetInBytes=\"8192\" />\n</data>");
+	fl_str(&f, HEAD "<response value=\"NAK\" "
+			"MaxPayloadSizeToTargetInBytes=\"8192\" />\n</data>");
 	fl_str(&f, CFG_ACK);
 	session(&s, &f, &err);
 	assert_int_equal(fh_configure(&s, "nand", 1048576), 0);
 	assert_int_equal(s.payload, 8192);
-	assert_true(fl_wrote_str(&f, "MaxPayloadSizeToTargetInBytes=\"1048576\""));
+	assert_true(
+		fl_wrote_str(&f, "MaxPayloadSizeToTargetInBytes=\"1048576\""));
 	assert_true(fl_wrote_str(&f, "MaxPayloadSizeToTargetInBytes=\"8192\""));
 	fh_close(&s);
 	fl_free(&f);
@@ -224,8 +250,14 @@ static void test_configure_ack_supported_smaller(void **state)
 	struct mf_err err = { 0 };
 
 	fl_init(&f);
-	fl_str(&f, HEAD "<response value=\"ACK\" MaxPayloadSizeToTargetInBytes=\"1048576\" MaxPayloadSizeToTargetInBytesSupported=\"16384\" />\n</data>");
-	fl_str(&f, HEAD "<response value=\"ACK\" MaxPayloadSizeToTargetInBytes=\"16384\" MaxPayloadSizeToTargetInBytesSupported=\"16384\" MaxPayloadSizeFromTargetInBytes=\"4096\" />\n</data>");
+	fl_str(&f, HEAD
+	       "<response value=\"ACK\" "
+	       "MaxPayloadSizeToTargetInBytes=\"1048576\" "
+	       "MaxPayloadSizeToTargetInBytesSupported=\"16384\" />\n</data>");
+	fl_str(&f, HEAD "<response value=\"ACK\" "
+			"MaxPayloadSizeToTargetInBytes=\"16384\" "
+			"MaxPayloadSizeToTargetInBytesSupported=\"16384\" "
+			"MaxPayloadSizeFromTargetInBytes=\"4096\" />\n</data>");
 	session(&s, &f, &err);
 	assert_int_equal(fh_configure(&s, "nand", 1048576), 0);
 	assert_int_equal(s.payload, 16384);
@@ -241,7 +273,8 @@ static void test_configure_bad_payload(void **state)
 	struct mf_err err = { 0 };
 
 	fl_init(&f);
-	fl_str(&f, HEAD "<response value=\"NAK\" MaxPayloadSizeToTargetInBytes=\"12\" />\n</data>");
+	fl_str(&f, HEAD "<response value=\"NAK\" "
+			"MaxPayloadSizeToTargetInBytes=\"12\" />\n</data>");
 	session(&s, &f, &err);
 	assert_int_equal(fh_configure(&s, "nand", 8192), -EBADMSG);
 	assert_non_null(strstr(err.msg, "malformed"));
@@ -259,8 +292,10 @@ static void test_read_pushback(void **state)
 	uint8_t got[4096];
 	size_t hl = strlen(ACK_RAW), al = strlen(ACK);
 	struct fh_attr a[] = {
-		{ "SECTOR_SIZE_IN_BYTES", "2048" }, { "num_partition_sectors", "2" },
-		{ "physical_partition_number", "0" }, { "start_sector", "640" },
+		{ "SECTOR_SIZE_IN_BYTES", "2048" },
+		{ "num_partition_sectors", "2" },
+		{ "physical_partition_number", "0" },
+		{ "start_sector", "640" },
 	};
 	int fd = tmpfile_with(NULL, 0);
 
@@ -286,7 +321,8 @@ static void test_read_disconnect(void **state)
 	struct fh_session s;
 	struct mf_err err = { 0 };
 	struct fh_attr a[] = {
-		{ "SECTOR_SIZE_IN_BYTES", "2048" }, { "num_partition_sectors", "2" },
+		{ "SECTOR_SIZE_IN_BYTES", "2048" },
+		{ "num_partition_sectors", "2" },
 	};
 	int fd = tmpfile_with(NULL, 0);
 
@@ -359,12 +395,23 @@ static void test_storage_info_and_digest(void **state)
 	struct mf_err err = { 0 };
 	struct fh_storage_info si;
 	uint8_t d[32];
-	struct fh_attr a[] = { { "SECTOR_SIZE_IN_BYTES", "4096" }, { "num_partition_sectors", "1" } };
+	struct fh_attr a[] = { { "SECTOR_SIZE_IN_BYTES", "4096" },
+			       { "num_partition_sectors", "1" } };
 
 	fl_init(&f);
-	fl_str(&f, LOG("INFO: {&quot;storage_info&quot;: {&quot;total_blocks&quot;:2048, &quot;block_size&quot;:262144, &quot;page_size&quot;:4096, &quot;num_physical&quot;:1, &quot;manufacturer_id&quot;:44, &quot;serial_num&quot;:0, &quot;fw_version&quot;:&quot;&quot;, &quot;mem_type&quot;:&quot;NAND&quot;, &quot;prod_name&quot;:&quot;MT29F4G&quot;}}"));
+	fl_str(&f,
+	       LOG("INFO: {&quot;storage_info&quot;: "
+		   "{&quot;total_blocks&quot;:2048, "
+		   "&quot;block_size&quot;:262144, &quot;page_size&quot;:4096, "
+		   "&quot;num_physical&quot;:1, "
+		   "&quot;manufacturer_id&quot;:44, &quot;serial_num&quot;:0, "
+		   "&quot;fw_version&quot;:&quot;&quot;, "
+		   "&quot;mem_type&quot;:&quot;NAND&quot;, "
+		   "&quot;prod_name&quot;:&quot;MT29F4G&quot;}}"));
 	fl_str(&f, ACK);
-	fl_str(&f, LOG("INFO: Digest 0x9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08"));
+	fl_str(&f, LOG("INFO: Digest "
+		       "0x9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6"
+		       "C15B0F00A08"));
 	fl_str(&f, ACK);
 	session(&s, &f, &err);
 	assert_int_equal(fh_getstorageinfo(&s, 0, &si), 0);
@@ -391,7 +438,10 @@ static void test_storage_info_missing(void **state)
 	fl_str(&f, ACK);
 	session(&s, &f, &err);
 	assert_int_equal(fh_getstorageinfo(&s, 0, &si), -ENODATA);
-	assert_int_equal(fh_parse_storage_info("{\"storage_info\": {\"block_size\": 1000}}", &si), -EBADMSG);
+	assert_int_equal(
+		fh_parse_storage_info(
+			"{\"storage_info\": {\"block_size\": 1000}}", &si),
+		-EBADMSG);
 	assert_int_equal(fh_parse_storage_info("not json", &si), -EBADMSG);
 	fh_close(&s);
 	fl_free(&f);
@@ -405,7 +455,8 @@ static void test_single_line_functions(void **state)
 	struct mf_err err = { 0 };
 
 	fl_init(&f);
-	fl_str(&f, LOG("INFO: Supported Functions: program configure power benchmark read getstorageinfo erase nop"));
+	fl_str(&f, LOG("INFO: Supported Functions: program configure power "
+		       "benchmark read getstorageinfo erase nop"));
 	session(&s, &f, &err);
 	assert_int_equal(fh_open(&s, NULL, 0), 0);
 	assert_int_equal(s.nfuncs, 8);
@@ -421,7 +472,8 @@ static void test_open_pre_bytes_and_nop(void **state)
 	struct fakelink f;
 	struct fh_session s;
 	struct mf_err err = { 0 };
-	const char *pre = LOG("INFO: Binary build date: Apr 19 2020 @ 17:49:11");
+	const char *pre =
+		LOG("INFO: Binary build date: Apr 19 2020 @ 17:49:11");
 
 	fl_init(&f);
 	fl_timeout(&f);
@@ -455,8 +507,10 @@ static void test_patch_host_file_skipped(void **state)
 	struct fakelink f;
 	struct fh_session s;
 	struct mf_err err = { 0 };
-	struct fh_attr host[] = { { "filename", "partition_complete_p2K_b128K.mbn" } };
-	struct fh_attr disk[] = { { "filename", "DISK" }, { "SECTOR_SIZE_IN_BYTES", "512" } };
+	struct fh_attr host[] = { { "filename",
+				    "partition_complete_p2K_b128K.mbn" } };
+	struct fh_attr disk[] = { { "filename", "DISK" },
+				  { "SECTOR_SIZE_IN_BYTES", "512" } };
 
 	fl_init(&f);
 	fl_str(&f, ACK);

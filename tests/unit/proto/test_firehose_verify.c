@@ -21,18 +21,21 @@
 #include "proto/firehose.h"
 #include "proto/firehose_verify.h"
 
-#define HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<data>\n"
-#define ACK HEAD "<response value=\"ACK\" rawmode=\"false\" />\n</data>"
+#define HEAD	"<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<data>\n"
+#define ACK	HEAD "<response value=\"ACK\" rawmode=\"false\" />\n</data>"
 #define ACK_RAW HEAD "<response value=\"ACK\" rawmode=\"true\" />\n</data>"
-#define LEN 4096
+#define LEN	4096
 
 static uint8_t data[LEN];
 static const struct fh_attr attrs[] = {
-	{ "SECTOR_SIZE_IN_BYTES", "2048" }, { "num_partition_sectors", "2" },
-	{ "physical_partition_number", "0" }, { "start_sector", "640" },
+	{ "SECTOR_SIZE_IN_BYTES", "2048" },
+	{ "num_partition_sectors", "2" },
+	{ "physical_partition_number", "0" },
+	{ "start_sector", "640" },
 };
 
-static void session(struct fh_session *s, struct fakelink *f, struct mf_err *err)
+static void session(struct fh_session *s, struct fakelink *f,
+		    struct mf_err *err)
 {
 	assert_int_equal(fh_init(s, &f->link, NULL, err), 0);
 	s->t.idle_ms = 20;

@@ -17,7 +17,8 @@
 
 #define PROG_SIZE 0x3000
 
-static void pkt(struct fakelink *f, uint32_t cmd, const uint32_t *body, size_t n)
+static void pkt(struct fakelink *f, uint32_t cmd, const uint32_t *body,
+		size_t n)
 {
 	uint8_t b[0x30] = { 0 };
 	size_t len = sahara_pkt_size(cmd);
@@ -77,8 +78,8 @@ static int prog_fd(void)
 }
 
 static const uint8_t hello_resp[] = {
-	0x02, 0, 0, 0, 0x30, 0, 0, 0, 0x02, 0, 0, 0, 0x01, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
+	0x02, 0, 0, 0, 0x30, 0, 0, 0, 0x02, 0, 0, 0,
+	0x01, 0, 0, 0, 0,    0, 0, 0, 0,    0, 0, 0,
 };
 static const uint8_t done_pkt[] = { 0x05, 0, 0, 0, 0x08, 0, 0, 0 };
 static const uint8_t reset_pkt[] = { 0x07, 0, 0, 0, 0x08, 0, 0, 0 };
@@ -112,7 +113,7 @@ static void test_image_ok(void **state)
 	int fd = prog_fd();
 
 	fl_init(&f);
-	f.max_read = 5;		/* packets split at arbitrary points */
+	f.max_read = 5; /* packets split at arbitrary points */
 	hello(&f, 2);
 	read32(&f, 13, 0, 0x34);
 	read32(&f, 13, 0x34, 0x80);
@@ -120,7 +121,9 @@ static void test_image_ok(void **state)
 	read64(&f, 13, 0x2000, 0x9d0);
 	eoi(&f, 13, 0);
 	done_resp(&f, 1);
-	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res, NULL, &err), 0);
+	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res,
+					     NULL, &err),
+			 0);
 	assert_true(fl_wrote(&f, hello_resp, sizeof(hello_resp)));
 	check_served(&f, fd, 0, 0x34);
 	check_served(&f, fd, 0x1000, 0x1000);
@@ -146,8 +149,10 @@ static void test_pending_done_accepted(void **state)
 	hello(&f, 2);
 	read32(&f, 13, 0, 0x34);
 	eoi(&f, 13, 0);
-	done_resp(&f, 0);	/* RM520N: pending, yet fine for id 13 */
-	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res, NULL, &err), 0);
+	done_resp(&f, 0); /* RM520N: pending, yet fine for id 13 */
+	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res,
+					     NULL, &err),
+			 0);
 	assert_int_equal(res.done_status, 0);
 	close(fd);
 	fl_free(&f);
@@ -167,7 +172,9 @@ static void test_pending_done_other_id_fails(void **state)
 	read32(&f, 9, 0, 0x34);
 	eoi(&f, 9, 0);
 	done_resp(&f, 0);
-	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res, NULL, &err), -EPROTO);
+	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res,
+					     NULL, &err),
+			 -EPROTO);
 	assert_non_null(strstr(err.msg, "more images"));
 	close(fd);
 	fl_free(&f);
@@ -183,8 +190,10 @@ static void test_out_of_range_resets(void **state)
 
 	fl_init(&f);
 	hello(&f, 2);
-	read32(&f, 13, 0x2f00, 0x200);	/* 0x100 bytes past the end */
-	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res, NULL, &err), -ERANGE);
+	read32(&f, 13, 0x2f00, 0x200); /* 0x100 bytes past the end */
+	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res,
+					     NULL, &err),
+			 -ERANGE);
 	assert_true(fl_wrote(&f, reset_pkt, sizeof(reset_pkt)));
 	assert_non_null(strstr(err.msg, "outside"));
 	close(fd);
@@ -202,7 +211,9 @@ static void test_wrong_image_id_resets(void **state)
 	fl_init(&f);
 	hello(&f, 2);
 	read32(&f, 21, 0, 0x34);
-	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res, NULL, &err), -ERANGE);
+	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res,
+					     NULL, &err),
+			 -ERANGE);
 	assert_true(fl_wrote(&f, reset_pkt, sizeof(reset_pkt)));
 	close(fd);
 	fl_free(&f);
@@ -220,7 +231,9 @@ static void test_auth_failure_named(void **state)
 	hello(&f, 2);
 	read32(&f, 13, 0, 0x34);
 	eoi(&f, 13, 0x25);
-	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res, NULL, &err), -EPERM);
+	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res,
+					     NULL, &err),
+			 -EPERM);
 	assert_non_null(strstr(err.msg, "IMAGE_AUTH_FAILURE"));
 	assert_non_null(strstr(err.hint, "signed"));
 	close(fd);
@@ -239,13 +252,15 @@ static void test_echo_desync_resyncs(void **state)
 
 	fl_init(&f);
 	hello(&f, 2);
-	eoi(&f, 13, 1);		/* INVALID_CMD before any data */
+	eoi(&f, 13, 1); /* INVALID_CMD before any data */
 	fl_data(&f, garbage, sizeof(garbage));
-	hello(&f, 2);		/* the device starts over */
+	hello(&f, 2); /* the device starts over */
 	read32(&f, 13, 0, 0x34);
 	eoi(&f, 13, 0);
 	done_resp(&f, 1);
-	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res, NULL, &err), 0);
+	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res,
+					     NULL, &err),
+			 0);
 	assert_int_equal(res.bytes_served, 0x34);
 	close(fd);
 	fl_free(&f);
@@ -264,7 +279,9 @@ static void test_desync_bounded(void **state)
 		hello(&f, 2);
 		eoi(&f, 13, 1);
 	}
-	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res, NULL, &err), -EPROTO);
+	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res,
+					     NULL, &err),
+			 -EPROTO);
 	assert_non_null(strstr(err.msg, "out of step"));
 	close(fd);
 	fl_free(&f);
@@ -280,7 +297,9 @@ static void test_silent_times_out(void **state)
 	int fd = prog_fd();
 
 	fl_init(&f);
-	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res, NULL, &err), -ETIMEDOUT);
+	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res,
+					     NULL, &err),
+			 -ETIMEDOUT);
 	assert_int_equal(err.status, MF_TIMEOUT);
 	/* it asked for a fresh HELLO before giving up */
 	assert_true(fl_wrote(&f, rsm, sizeof(rsm)));
@@ -300,7 +319,9 @@ static void test_disconnect(void **state)
 	hello(&f, 2);
 	read32(&f, 13, 0, 0x34);
 	fl_disconnect(&f);
-	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res, NULL, &err), -ENODEV);
+	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res,
+					     NULL, &err),
+			 -ENODEV);
 	assert_int_equal(err.status, MF_NO_DEVICE);
 	close(fd);
 	fl_free(&f);
@@ -312,21 +333,26 @@ static void test_firehose_already_running(void **state)
 	struct sahara_opts o = fast();
 	struct sahara_result res;
 	struct mf_err err = { 0 };
-	const char *xml = "<?xml version=\"1.0\" encoding=\"UTF-8\" ?><data><log value=\"INFO: Binary build date: Apr 19 2020 @ 17:49:11\" /></data>";
+	const char *xml = "<?xml version=\"1.0\" encoding=\"UTF-8\" "
+			  "?><data><log value=\"INFO: Binary build date: Apr "
+			  "19 2020 @ 17:49:11\" /></data>";
 	int fd = prog_fd();
 
 	fl_init(&f);
 	fl_str(&f, xml);
-	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res, NULL, &err), 0);
+	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res,
+					     NULL, &err),
+			 0);
 	assert_true(res.firehose_running);
 	assert_int_equal(res.pending_len, strlen(xml));
 	assert_memory_equal(res.pending, xml, res.pending_len);
-	assert_int_equal(f.wlen, 0);	/* nothing sent to a running programmer */
+	assert_int_equal(f.wlen, 0); /* nothing sent to a running programmer */
 	close(fd);
 	fl_free(&f);
 }
 
-static void exec_resp(struct fakelink *f, uint32_t cmd, const void *data, uint32_t len)
+static void exec_resp(struct fakelink *f, uint32_t cmd, const void *data,
+		      uint32_t len)
 {
 	const uint32_t b[] = { cmd, len };
 
@@ -338,15 +364,17 @@ static void test_identify(void **state)
 {
 	/* BG95 (MDM9205): HW ID 0x001070e1 00000000, SHA-384 PK hash */
 	static const uint8_t h[48] = {
-		0xd4, 0x0e, 0xee, 0x56, 0xf3, 0x19, 0x46, 0x65, 0x57, 0x41, 0x09, 0xa3,
-		0x92, 0x67, 0x72, 0x4a, 0xe7, 0x94, 0x41, 0x34, 0xcd, 0x53, 0xcb, 0x76,
-		0x7e, 0x29, 0x3d, 0x3c, 0x40, 0x49, 0x79, 0x55, 0xbc, 0x8a, 0x45, 0x19,
-		0xff, 0x99, 0x2b, 0x03, 0x1f, 0xad, 0xc6, 0x35, 0x50, 0x15, 0xac, 0x87,
+		0xd4, 0x0e, 0xee, 0x56, 0xf3, 0x19, 0x46, 0x65, 0x57, 0x41,
+		0x09, 0xa3, 0x92, 0x67, 0x72, 0x4a, 0xe7, 0x94, 0x41, 0x34,
+		0xcd, 0x53, 0xcb, 0x76, 0x7e, 0x29, 0x3d, 0x3c, 0x40, 0x49,
+		0x79, 0x55, 0xbc, 0x8a, 0x45, 0x19, 0xff, 0x99, 0x2b, 0x03,
+		0x1f, 0xad, 0xc6, 0x35, 0x50, 0x15, 0xac, 0x87,
 	};
 	const uint8_t serial[4] = { 0x64, 0x4c, 0xf9, 0x0c };
 	const uint8_t hwid[8] = { 0, 0, 0, 0, 0xe1, 0x70, 0x10, 0x00 };
 	const uint8_t sw[] = { 0x0c, 0, 0, 0, 0x0c, 0, 0, 0, 0, 0, 0, 0 };
-	const uint8_t mode3[] = { 0x02, 0, 0, 0, 0x30, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0 };
+	const uint8_t mode3[] = { 0x02, 0, 0, 0, 0x30, 0, 0, 0, 2, 0, 0, 0,
+				  1,	0, 0, 0, 0,    0, 0, 0, 3, 0, 0, 0 };
 	uint8_t twice[96];
 	struct fakelink f;
 	struct sahara_opts o = fast();
@@ -372,7 +400,9 @@ static void test_identify(void **state)
 	assert_string_equal(s, "0x001070e100000000");
 	assert_int_equal(id.pkhash_len, 48);
 	sahara_pkhash_str(&id, s, sizeof(s));
-	assert_string_equal(s, "d40eee56f3194665574109a39267724ae7944134cd53cb767e293d3c40497955bc8a4519ff992b031fadc6355015ac87");
+	assert_string_equal(s,
+			    "d40eee56f3194665574109a39267724ae7944134cd53cb767e"
+			    "293d3c40497955bc8a4519ff992b031fadc6355015ac87");
 	assert_true(fl_wrote(&f, mode3, sizeof(mode3)));
 	assert_true(fl_wrote(&f, sw, sizeof(sw)));
 	fl_free(&f);
@@ -381,7 +411,8 @@ static void test_identify(void **state)
 /* SC20: END_OF_IMAGE 13/INVALID_CMD instead of CMD_READY is not fatal. */
 static void test_identify_refused(void **state)
 {
-	static const uint8_t sc20[] = { 0x04, 0, 0, 0, 0x10, 0, 0, 0, 0x0d, 0, 0, 0, 0x01, 0, 0, 0 };
+	static const uint8_t sc20[] = { 0x04, 0, 0, 0, 0x10, 0, 0, 0,
+					0x0d, 0, 0, 0, 0x01, 0, 0, 0 };
 	const uint8_t rsm[] = { 0x13, 0, 0, 0, 0x08, 0, 0, 0 };
 	struct fakelink f;
 	struct sahara_opts o = fast();
@@ -415,8 +446,9 @@ static void test_identify_v3_chip_id(void **state)
 	pkt(&f, SAHARA_CMD_READY, NULL, 0);
 	exec_resp(&f, 1, serial, 4);
 	exec_resp(&f, 0x0a, chip, sizeof(chip));
-	fl_timeout(&f);		/* no PK hash answer */
-	assert_int_equal(sahara_identify(&f.link, &o, &id, NULL, &err), -ETIMEDOUT);
+	fl_timeout(&f); /* no PK hash answer */
+	assert_int_equal(sahara_identify(&f.link, &o, &id, NULL, &err),
+			 -ETIMEDOUT);
 	assert_int_equal(id.msm_id, 0x001990e1);
 	assert_int_equal(id.oem_id, 4);
 	fl_free(&f);
@@ -442,8 +474,8 @@ static void test_identify_hello_swallowed(void **state)
 	struct mf_err err = { 0 };
 
 	fl_init(&f);
-	fl_timeout(&f);		/* the HELLO went to somebody else */
-	eoi(&f, 13, 1);		/* "5e 41 5e 40 5e" + our request rejected */
+	fl_timeout(&f); /* the HELLO went to somebody else */
+	eoi(&f, 13, 1); /* "5e 41 5e 40 5e" + our request rejected */
 	hello(&f, 2);
 	pkt(&f, SAHARA_CMD_READY, NULL, 0);
 	exec_resp(&f, 1, serial, 4);
@@ -468,9 +500,10 @@ static void test_identify_hello_never(void **state)
 	fl_timeout(&f);
 	for (int i = 0; i < 8; i++)
 		eoi(&f, 13, 1);
-	assert_int_equal(sahara_identify(&f.link, &o, &id, NULL, &err), -EPROTO);
+	assert_int_equal(sahara_identify(&f.link, &o, &id, NULL, &err),
+			 -EPROTO);
 	assert_non_null(strstr(err.msg, "out of step"));
-	assert_int_equal(f.wlen, 3 * 8);	/* max_resync requests, no more */
+	assert_int_equal(f.wlen, 3 * 8); /* max_resync requests, no more */
 	fl_free(&f);
 }
 
@@ -514,7 +547,9 @@ static void test_image_echo_rejected(void **state)
 	read32(&f, 13, 0, 0x34);
 	eoi(&f, 13, 0);
 	done_resp(&f, 1);
-	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res, NULL, &err), 0);
+	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res,
+					     NULL, &err),
+			 0);
 	assert_int_equal(res.bytes_served, 0x34);
 	check_served(&f, fd, 0, 0x34);
 	assert_false(fl_wrote(&f, rsm, sizeof(rsm)));
@@ -538,7 +573,9 @@ static void test_image_hello_swallowed(void **state)
 	read32(&f, 13, 0, 0x34);
 	eoi(&f, 13, 0);
 	done_resp(&f, 1);
-	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res, NULL, &err), 0);
+	assert_int_equal(sahara_run_image_fd(&f.link, fd, PROG_SIZE, &o, &res,
+					     NULL, &err),
+			 0);
 	assert_int_equal(res.bytes_served, 0x34);
 	assert_true(fl_wrote(&f, rsm2, sizeof(rsm2)));
 	close(fd);

@@ -33,19 +33,22 @@ static void test_raw_roundtrip(void **state)
 	struct link *l = link_tty_open(name, NULL, &err);
 	struct termios tio;
 	uint8_t buf[16];
-	const uint8_t hello[] = { 0x01, 0, 0, 0, 0x30, 0, 0, 0, 0x0d, 0x0a, 0x03 };
+	const uint8_t hello[] = {
+		0x01, 0, 0, 0, 0x30, 0, 0, 0, 0x0d, 0x0a, 0x03
+	};
 
 	assert_non_null(l);
 	assert_int_equal(tcgetattr(s, &tio), 0);
-	assert_int_equal(tio.c_lflag & ECHO, 0);	/* raw: nothing echoed */
+	assert_int_equal(tio.c_lflag & ECHO, 0); /* raw: nothing echoed */
 	assert_int_equal(write(m, hello, sizeof(hello)), sizeof(hello));
-	assert_int_equal(link_read_exact(l, buf, sizeof(hello), 1000), sizeof(hello));
-	assert_memory_equal(buf, hello, sizeof(hello));	/* no CR/LF mangling */
+	assert_int_equal(link_read_exact(l, buf, sizeof(hello), 1000),
+			 sizeof(hello));
+	assert_memory_equal(buf, hello, sizeof(hello)); /* no CR/LF mangling */
 	assert_int_equal(link_read(l, buf, 1, 50), -ETIMEDOUT);
 	assert_int_equal(link_write(l, "ATI\r", 4, 1000), 4);
 	assert_int_equal(read(m, buf, 4), 4);
 	assert_memory_equal(buf, "ATI\r", 4);
-	close(m);	/* the other side goes away */
+	close(m); /* the other side goes away */
 	assert_int_equal(link_read(l, buf, 1, 1000), -ENODEV);
 	link_close(l);
 	close(s);
@@ -97,7 +100,7 @@ static void test_vanished_node(void **state)
 	assert_int_equal(symlink(name, link_path), 0);
 	l = link_tty_open(link_path, NULL, &err);
 	assert_non_null(l);
-	unlink(link_path);	/* re-enumeration: the node is gone */
+	unlink(link_path); /* re-enumeration: the node is gone */
 	assert_int_equal(link_read(l, &b, 1, 2000), -ENODEV);
 	link_close(l);
 	rmdir(dir);

@@ -53,10 +53,10 @@ const struct sim_profile test_profile_secure = {
 	.chip = "SDX55",
 	.msm_id = 0x000E50E1,
 	.oem_id = 0x0004,
-	.pk_hash = { 0x69, 0xec, 0x0e, 0x0f, 0x0f, 0x32, 0xfe, 0x8f, 0xad, 0xae,
-		     0xa5, 0x41, 0x00, 0x24, 0x3a, 0x06, 0x15, 0xa1, 0xb4, 0x23,
-		     0x38, 0xbb, 0xe4, 0x7f, 0x09, 0x6f, 0x3a, 0xbe, 0x07, 0x63,
-		     0x32, 0x16 },
+	.pk_hash = { 0x69, 0xec, 0x0e, 0x0f, 0x0f, 0x32, 0xfe, 0x8f,
+		     0xad, 0xae, 0xa5, 0x41, 0x00, 0x24, 0x3a, 0x06,
+		     0x15, 0xa1, 0xb4, 0x23, 0x38, 0xbb, 0xe4, 0x7f,
+		     0x09, 0x6f, 0x3a, 0xbe, 0x07, 0x63, 0x32, 0x16 },
 	.pk_hash_len = 32,
 	.root = "sim-root-sha256.der",
 	.secure_boot = true,
@@ -115,13 +115,22 @@ void double_clear(struct sim *s)
 	s->out_len = 0;
 }
 
-const struct sim_profile *sim_profile(const struct sim *s) { return s->p; }
-struct sim_nand *sim_get_nand(struct sim *s) { return s->nand; }
-const char *sim_state_dir(const struct sim *s) { return s->state_dir; }
+const struct sim_profile *sim_profile(const struct sim *s)
+{
+	return s->p;
+}
+struct sim_nand *sim_get_nand(struct sim *s)
+{
+	return s->nand;
+}
+const char *sim_state_dir(const struct sim *s)
+{
+	return s->state_dir;
+}
 
 int sim_port_write(struct sim_port *port, const void *buf, size_t len)
 {
-	struct sim *s = (struct sim *)port;	/* tests pass the double as port */
+	struct sim *s = (struct sim *)port; /* tests pass the double as port */
 
 	if (s->dropped)
 		return -19;
@@ -196,13 +205,22 @@ const char *sim_fault_value(const struct sim *s, const char *kind)
 	return NULL;
 }
 
-void sim_drop_link(struct sim *s) { s->dropped = true; }
-void sim_sleep(struct sim *s, double seconds) { s->slept += seconds; }
+void sim_drop_link(struct sim *s)
+{
+	s->dropped = true;
+}
+void sim_sleep(struct sim *s, double seconds)
+{
+	s->slept += seconds;
+}
 void sim_throughput_sleep(struct sim *s, uint64_t bytes, double bps)
 {
 	s->slept += (double)bytes / bps;
 }
-bool sim_timing_real(const struct sim *s) { return false; }
+bool sim_timing_real(const struct sim *s)
+{
+	return false;
+}
 
 void sim_request(struct sim *s, enum sim_request req)
 {

@@ -16,9 +16,10 @@ struct sim {
 	const struct sim_profile *p;
 	struct sim_nand *nand;
 	char state_dir[256];
-	const char *faults[8];		/* "nak:program", "hwid:0x...", "drop:sahara:100" */
+	const char
+		*faults[8]; /* "nak:program", "hwid:0x...", "drop:sahara:100" */
 	bool spent[8];
-	uint8_t *out;			/* everything the device wrote */
+	uint8_t *out; /* everything the device wrote */
 	size_t out_len, out_cap;
 	int requests[8];
 	size_t nrequests;

@@ -29,11 +29,13 @@ static uint8_t *programmer(const char *chip, uint32_t msm, const char *root,
 	char key[512], cert[512], err[128];
 	uint8_t *b = NULL;
 
-	snprintf(cert, sizeof(cert), "%s/%s.der", MF_TESTROOTS, root ? root : "");
+	snprintf(cert, sizeof(cert), "%s/%s.der", MF_TESTROOTS,
+		 root ? root : "");
 	snprintf(key, sizeof(key), "%s/%s.key", MF_TESTROOTS, root ? root : "");
 	assert_int_equal(sim_prog_build(chip, msm, root ? key : NULL,
 					root ? cert : NULL, 0x9000, &b, n, err,
-					sizeof(err)), 0);
+					sizeof(err)),
+			 0);
 	return b;
 }
 
@@ -75,7 +77,8 @@ static uint32_t serve(struct sim *s, struct sim_edl *e, const uint8_t *img,
 		double_clear(s);
 		if (pk.cmd == SAHARA_END_OF_IMAGE)
 			return pk.u.eoi.status;
-		assert_true(pk.cmd == SAHARA_READ_DATA || pk.cmd == SAHARA_READ_DATA_64);
+		assert_true(pk.cmd == SAHARA_READ_DATA ||
+			    pk.cmd == SAHARA_READ_DATA_64);
 		assert_int_equal(pk.u.read.image_id, 13);
 		assert_true(pk.u.read.offset + pk.u.read.length <= n);
 		if (reqs && *nreq < 64) {
@@ -115,10 +118,12 @@ static void sahara_upload(void **state)
 	struct sim *s = double_new(&test_profile);
 	struct sim_edl *e = sim_edl_new(s, (struct sim_port *)s);
 	static const uint8_t hello[] = {
-		0x01, 0, 0, 0, 0x30, 0, 0, 0, 0x02, 0, 0, 0, 0x01, 0, 0, 0,
-		0x00, 0x04, 0, 0, 0, 0, 0, 0,
+		0x01, 0, 0, 0, 0x30, 0,	   0, 0, 0x02, 0, 0, 0,
+		0x01, 0, 0, 0, 0x00, 0x04, 0, 0, 0,    0, 0, 0,
 	};
-	static const uint8_t done_resp[] = { 6, 0, 0, 0, 12, 0, 0, 0, 1, 0, 0, 0 };
+	static const uint8_t done_resp[] = {
+		6, 0, 0, 0, 12, 0, 0, 0, 1, 0, 0, 0
+	};
 	uint64_t reqs[64][2];
 	size_t nreq = 0, n;
 	uint8_t *p = programmer("MDM9205", 0x001070E1, "sim-root-sha384", &n);
@@ -140,11 +145,15 @@ static void sahara_upload(void **state)
 		assert_true(reqs[i][1] <= 0x1000);
 	host_pkt(e, &done);
 	assert_memory_equal(s->out, done_resp, sizeof(done_resp));
-	assert_true(out_has(s, "<log value=\"INFO: Binary build date: Apr 19 2020 @ 17:49:11\" />"));
-	assert_true(out_has(s, "<log value=\"INFO: Chip serial num: 217664612 (0xcf94c64)\" />"));
-	assert_true(out_has(s, "<log value=\"INFO: Supported Functions (15):\" />"));
+	assert_true(out_has(s, "<log value=\"INFO: Binary build date: Apr 19 "
+			       "2020 @ 17:49:11\" />"));
+	assert_true(out_has(s, "<log value=\"INFO: Chip serial num: 217664612 "
+			       "(0xcf94c64)\" />"));
+	assert_true(out_has(
+		s, "<log value=\"INFO: Supported Functions (15):\" />"));
 	assert_true(out_has(s, "<log value=\"INFO: getsha256digest\" />"));
-	assert_true(out_has(s, "<log value=\"INFO: End of supported functions 15\" />"));
+	assert_true(out_has(
+		s, "<log value=\"INFO: End of supported functions 15\" />"));
 	sim_edl_free(e);
 	free(p);
 	double_free(s);
@@ -188,7 +197,7 @@ static void sahara_rejects(void **state)
 	p = programmer("SDX55", 0x000E50E1, "sim-root-sha256", &n);
 	e = sim_edl_new(s, (struct sim_port *)s);
 	sim_edl_start(e);
-	assert_int_equal(get_le32(s->out + 8), 3);	/* HELLO version 3 */
+	assert_int_equal(get_le32(s->out + 8), 3); /* HELLO version 3 */
 	double_clear(s);
 	hello_resp(e, 0, true);
 	assert_int_equal(get_le32(s->out), SAHARA_READ_DATA_64);
@@ -212,8 +221,8 @@ static void sahara_command_mode(void **state)
 	struct sim_edl *e = sim_edl_new(s, (struct sim_port *)s);
 	struct sahara_pkt ex = { .cmd = SAHARA_EXECUTE };
 	static const uint8_t ready[] = { 0x0b, 0, 0, 0, 8, 0, 0, 0 };
-	static const uint8_t resp[] = { 0x0e, 0, 0, 0, 0x10, 0, 0, 0, 2, 0, 0, 0,
-					8, 0, 0, 0 };
+	static const uint8_t resp[] = { 0x0e, 0, 0, 0, 0x10, 0, 0, 0,
+					2,    0, 0, 0, 8,    0, 0, 0 };
 
 	sim_edl_start(e);
 	double_clear(s);
@@ -313,14 +322,32 @@ static void firehose_configure(void **state)
 	struct sim *s = double_new(&test_profile);
 	struct sim_edl *e = to_firehose(s);
 
-	fh(s, e, "<configure MemoryName=\"nand\" Verbose=\"0\" AlwaysValidate=\"0\" MaxDigestTableSizeInBytes=\"2048\" MaxPayloadSizeToTargetInBytes=\"1048576\" ZlpAwareHost=\"1\" SkipStorageInit=\"0\" />");
-	assert_true(out_has(s, "<log value=\"Host&apos;s payload to target size is too large\" />") ||
+	fh(s, e,
+	   "<configure MemoryName=\"nand\" Verbose=\"0\" AlwaysValidate=\"0\" "
+	   "MaxDigestTableSizeInBytes=\"2048\" "
+	   "MaxPayloadSizeToTargetInBytes=\"1048576\" ZlpAwareHost=\"1\" "
+	   "SkipStorageInit=\"0\" />");
+	assert_true(out_has(s, "<log value=\"Host&apos;s payload to target "
+			       "size is too large\" />") ||
 		    out_has(s, "Host's payload to target size is too large"));
-	assert_true(out_has(s, "<response value=\"NAK\" MemoryName=\"nand\" MinVersionSupported=\"1\" Version=\"1\" MaxPayloadSizeToTargetInBytes=\"8192\""));
-	fh(s, e, "<configure MemoryName=\"nand\" Verbose=\"0\" AlwaysValidate=\"0\" MaxDigestTableSizeInBytes=\"2048\" MaxPayloadSizeToTargetInBytes=\"8192\"  ZlpAwareHost=\"1\" SkipStorageInit=\"0\" />");
-	assert_true(out_has(s, "<log value=\"INFO: Calling handler for configure\" />"));
-	assert_true(out_has(s, "<log value=\"INFO: Storage type set to value nand\" />"));
-	assert_true(out_has(s, "<response value=\"ACK\" MemoryName=\"nand\" MinVersionSupported=\"1\" Version=\"1\" MaxPayloadSizeToTargetInBytes=\"8192\" MaxPayloadSizeToTargetInBytesSupported=\"8192\" MaxXMLSizeInBytes=\"4096\" DateTime=\"Apr 19 2020 - 17:49:11\" />"));
+	assert_true(out_has(s, "<response value=\"NAK\" MemoryName=\"nand\" "
+			       "MinVersionSupported=\"1\" Version=\"1\" "
+			       "MaxPayloadSizeToTargetInBytes=\"8192\""));
+	fh(s, e,
+	   "<configure MemoryName=\"nand\" Verbose=\"0\" AlwaysValidate=\"0\" "
+	   "MaxDigestTableSizeInBytes=\"2048\" "
+	   "MaxPayloadSizeToTargetInBytes=\"8192\"  ZlpAwareHost=\"1\" "
+	   "SkipStorageInit=\"0\" />");
+	assert_true(out_has(
+		s, "<log value=\"INFO: Calling handler for configure\" />"));
+	assert_true(out_has(
+		s, "<log value=\"INFO: Storage type set to value nand\" />"));
+	assert_true(out_has(s, "<response value=\"ACK\" MemoryName=\"nand\" "
+			       "MinVersionSupported=\"1\" Version=\"1\" "
+			       "MaxPayloadSizeToTargetInBytes=\"8192\" "
+			       "MaxPayloadSizeToTargetInBytesSupported="
+			       "\"8192\" MaxXMLSizeInBytes=\"4096\" "
+			       "DateTime=\"Apr 19 2020 - 17:49:11\" />"));
 	fh(s, e, "<frobnicate />");
 	assert_true(out_has(s, "<response value=\"NAK\" rawmode=\"false\" />"));
 	sim_edl_free(e);
@@ -336,20 +363,35 @@ static void firehose_erase_program_read(void **state)
 
 	for (size_t i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(i * 7);
-	fh(s, e, "<erase PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"640\" physical_partition_number=\"0\" start_sector=\"0\"    />");
-	assert_true(out_has(s, "<log value=\"INFO: Calling handler for erase\" />"));
-	assert_true(out_has(s, "<log value=\"INFO: [296] bbt_size:100 blocks:800.\" />"));
-	assert_true(out_has(s, "<log value=\"INFO: Erasing start sector 0, num sectors 0\" />"));
+	fh(s, e,
+	   "<erase PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "num_partition_sectors=\"640\" physical_partition_number=\"0\" "
+	   "start_sector=\"0\"    />");
+	assert_true(out_has(
+		s, "<log value=\"INFO: Calling handler for erase\" />"));
+	assert_true(out_has(
+		s, "<log value=\"INFO: [296] bbt_size:100 blocks:800.\" />"));
+	assert_true(out_has(s, "<log value=\"INFO: Erasing start sector 0, num "
+			       "sectors 0\" />"));
 	assert_true(out_has(s, "<response value=\"ACK\" rawmode=\"false\" />"));
-	fh(s, e, "<program PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" filename=\"..\\sbl1.mbn\" num_partition_sectors=\"3\"  physical_partition_number=\"0\" start_sector=\"64\" />");
-	assert_true(out_has(s, "<log value=\"INFO: Calling handler for program\" />"));
-	assert_true(out_has(s, "<log value=\"INFO: NAND was previously open, returning existing handle 0.\" />"));
+	fh(s, e,
+	   "<program PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "filename=\"..\\sbl1.mbn\" num_partition_sectors=\"3\"  "
+	   "physical_partition_number=\"0\" start_sector=\"64\" />");
+	assert_true(out_has(
+		s, "<log value=\"INFO: Calling handler for program\" />"));
+	assert_true(out_has(s, "<log value=\"INFO: NAND was previously open, "
+			       "returning existing handle 0.\" />"));
 	assert_true(out_has(s, "<response value=\"ACK\" rawmode=\"true\" />"));
 	double_clear(s);
 	for (off = 0; off < sizeof(data); off += 1000)
-		host(e, data + off, sizeof(data) - off < 1000 ? sizeof(data) - off : 1000);
+		host(e, data + off,
+		     sizeof(data) - off < 1000 ? sizeof(data) - off : 1000);
 	assert_true(out_has(s, "<response value=\"ACK\" rawmode=\"false\" />"));
-	fh(s, e, "<read PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"3\" physical_partition_number=\"0\" start_sector=\"64\" />");
+	fh(s, e,
+	   "<read PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "num_partition_sectors=\"3\" physical_partition_number=\"0\" "
+	   "start_sector=\"64\" />");
 	{
 		const char *ack = "<response value=\"ACK\" rawmode=\"true\" />";
 		uint8_t *p = memmem(s->out, s->out_len, ack, strlen(ack));
@@ -357,22 +399,37 @@ static void firehose_erase_program_read(void **state)
 		assert_non_null(p);
 		p += strlen(ack) + strlen("\n</data>");
 		assert_memory_equal(p, data, sizeof(data));
-		assert_non_null(memmem(p + sizeof(data), s->out_len - (size_t)(p - s->out) - sizeof(data),
-				       "rawmode=\"false\"", 15));
+		assert_non_null(
+			memmem(p + sizeof(data),
+			       s->out_len - (size_t)(p - s->out) - sizeof(data),
+			       "rawmode=\"false\"", 15));
 	}
 	/* programming the same pages again: not erased -> NAK */
-	fh(s, e, "<program PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" filename=\"x\" num_partition_sectors=\"1\" physical_partition_number=\"0\" start_sector=\"64\" />");
+	fh(s, e,
+	   "<program PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "filename=\"x\" num_partition_sectors=\"1\" "
+	   "physical_partition_number=\"0\" start_sector=\"64\" />");
 	host(e, data, 2048);
 	assert_true(out_has(s, "page is not erased"));
 	assert_true(out_has(s, "<response value=\"NAK\" rawmode=\"false\" />"));
 	/* digest */
-	fh(s, e, "<getsha256digest SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"1\" physical_partition_number=\"0\" start_sector=\"64\" />");
+	fh(s, e,
+	   "<getsha256digest SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "num_partition_sectors=\"1\" physical_partition_number=\"0\" "
+	   "start_sector=\"64\" />");
 	assert_true(out_has(s, "<log value=\"Digest "));
 	/* storage info */
 	fh(s, e, "<getstorageinfo physical_partition_number=\"0\" />");
-	assert_true(out_has(s, "&quot;total_blocks&quot;:256, &quot;block_size&quot;:131072, &quot;page_size&quot;:2048"));
+	assert_true(out_has(
+		s,
+		"&quot;total_blocks&quot;:256, &quot;block_size&quot;:131072, "
+		"&quot;page_size&quot;:2048"));
 	/* patch DISK only */
-	fh(s, e, "<patch SECTOR_SIZE_IN_BYTES=\"2048\" byte_offset=\"4\" filename=\"DISK\" physical_partition_number=\"0\" size_in_bytes=\"4\" start_sector=\"64\" value=\"NUM_DISK_BLOCKS-6.\" what=\"x\"/>");
+	fh(s, e,
+	   "<patch SECTOR_SIZE_IN_BYTES=\"2048\" byte_offset=\"4\" "
+	   "filename=\"DISK\" physical_partition_number=\"0\" "
+	   "size_in_bytes=\"4\" start_sector=\"64\" "
+	   "value=\"NUM_DISK_BLOCKS-6.\" what=\"x\"/>");
 	assert_true(out_has(s, "<response value=\"ACK\" rawmode=\"false\" />"));
 	{
 		uint8_t page[2048];
@@ -380,7 +437,11 @@ static void firehose_erase_program_read(void **state)
 		nand_read(s->nand, 64, 1, page);
 		assert_int_equal(get_le32(page + 4), 250);
 	}
-	fh(s, e, "<patch SECTOR_SIZE_IN_BYTES=\"2048\" byte_offset=\"484\" filename=\"partition_complete_p2K_b128K.mbn\" physical_partition_number=\"0\" size_in_bytes=\"4\" start_sector=\"1\" value=\"NUM_DISK_BLOCKS-1458.\" what=\"x\"/>");
+	fh(s, e,
+	   "<patch SECTOR_SIZE_IN_BYTES=\"2048\" byte_offset=\"484\" "
+	   "filename=\"partition_complete_p2K_b128K.mbn\" "
+	   "physical_partition_number=\"0\" size_in_bytes=\"4\" "
+	   "start_sector=\"1\" value=\"NUM_DISK_BLOCKS-1458.\" what=\"x\"/>");
 	assert_true(out_has(s, "<response value=\"NAK\" rawmode=\"false\" />"));
 	sim_edl_free(e);
 	double_free(s);
@@ -396,7 +457,10 @@ static void firehose_read_paced(void **state)
 
 	/* 8 MiB: pages 0..4095, erased (0xFF) */
 	s->unflushed = s->max_unflushed = 0;
-	fh(s, e, "<read PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"4096\" physical_partition_number=\"0\" start_sector=\"0\" />");
+	fh(s, e,
+	   "<read PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "num_partition_sectors=\"4096\" physical_partition_number=\"0\" "
+	   "start_sector=\"0\" />");
 	assert_true(out_has(s, fin));
 	assert_true(s->out_len > 8u << 20);
 	assert_int_equal(s->flushes, (8u << 20) / (64u * 1024u));
@@ -404,7 +468,10 @@ static void firehose_read_paced(void **state)
 	/* a host that stops reading: the transfer ends, no final ACK */
 	s->flush_rc = -110;
 	s->flushes = 0;
-	fh(s, e, "<read PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"4096\" physical_partition_number=\"0\" start_sector=\"0\" />");
+	fh(s, e,
+	   "<read PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "num_partition_sectors=\"4096\" physical_partition_number=\"0\" "
+	   "start_sector=\"0\" />");
 	assert_int_equal(s->flushes, 1);
 	assert_false(out_has(s, fin));
 	assert_true(s->out_len < 70u * 1024u);
@@ -417,21 +484,43 @@ static void firehose_refusals(void **state)
 	struct sim *s = double_new(&test_profile);
 	struct sim_edl *e = to_firehose(s);
 
-	fh(s, e, "<program PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"512\" filename=\"x\" num_partition_sectors=\"1\" physical_partition_number=\"0\" start_sector=\"0\" />");
-	assert_true(out_has(s, "<log value=\"Attribute &apos;SECTOR_SIZE_IN_BYTES&apos;=512 must be equal to disk sector size 2048\" />"));
+	fh(s, e,
+	   "<program PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"512\" "
+	   "filename=\"x\" num_partition_sectors=\"1\" "
+	   "physical_partition_number=\"0\" start_sector=\"0\" />");
+	assert_true(out_has(
+		s,
+		"<log value=\"Attribute &apos;SECTOR_SIZE_IN_BYTES&apos;=512 "
+		"must be equal to disk sector size 2048\" />"));
 	assert_true(out_has(s, "value=\"NAK\""));
-	fh(s, e, "<erase PAGES_PER_BLOCK=\"2048\" SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"64\" physical_partition_number=\"0\" start_sector=\"0\" />");
-	assert_true(out_has(s, "Attribute &apos;PAGES_PER_BLOCK&apos;=2048 must be equal to disk pages per block 64"));
-	fh(s, e, "<erase PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"640\" physical_partition_number=\"0\" start_sector=\"16000\" />");
-	assert_true(out_has(s, "Block erase request exceeding total number of blocks"));
-	fh(s, e, "<erase PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"0x240\" physical_partition_number=\"0\" start_sector=\"32\" />");
-	assert_true(out_has(s, "<log value=\"start_sector = 32 and num_partition_sectors =0x240)\" />"));
+	fh(s, e,
+	   "<erase PAGES_PER_BLOCK=\"2048\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "num_partition_sectors=\"64\" physical_partition_number=\"0\" "
+	   "start_sector=\"0\" />");
+	assert_true(out_has(s, "Attribute &apos;PAGES_PER_BLOCK&apos;=2048 "
+			       "must be equal to disk pages per block 64"));
+	fh(s, e,
+	   "<erase PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "num_partition_sectors=\"640\" physical_partition_number=\"0\" "
+	   "start_sector=\"16000\" />");
+	assert_true(out_has(
+		s, "Block erase request exceeding total number of blocks"));
+	fh(s, e,
+	   "<erase PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "num_partition_sectors=\"0x240\" physical_partition_number=\"0\" "
+	   "start_sector=\"32\" />");
+	assert_true(out_has(s, "<log value=\"start_sector = 32 and "
+			       "num_partition_sectors =0x240)\" />"));
 	assert_true(out_has(s, "<log value=\"start_sector unaligned\" />"));
 	assert_true(out_has(s, "<response value=\"NAK\" rawmode=\"false\" />"));
-	fh(s, e, "<erase label=\"erase whole disk\" physical_partition_number=\"0\" start_sector=\"0\" />");
+	fh(s, e,
+	   "<erase label=\"erase whole disk\" physical_partition_number=\"0\" "
+	   "start_sector=\"0\" />");
 	assert_true(out_has(s, "whole disk erase refused"));
 	assert_true(out_has(s, "value=\"NAK\""));
-	fh(s, e, "<read SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"2\" physical_partition_number=\"0\" start_sector=\"16383\" />");
+	fh(s, e,
+	   "<read SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"2\" "
+	   "physical_partition_number=\"0\" start_sector=\"16383\" />");
 	assert_true(out_has(s, "value=\"NAK\""));
 	sim_edl_free(e);
 	double_free(s);
@@ -443,15 +532,21 @@ static void firehose_badblock(void **state)
 	struct sim_edl *e;
 	uint8_t data[2048] = { 1 };
 
-	s->faults[0] = "badblock:130,200";	/* pages of blocks 2 and 3 */
+	s->faults[0] = "badblock:130,200"; /* pages of blocks 2 and 3 */
 	e = to_firehose(s);
 	assert_true(nand_block_bad(s->nand, 2));
 	assert_true(nand_block_bad(s->nand, 3));
 	assert_false(nand_block_bad(s->nand, 4));
-	fh(s, e, "<erase PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"256\" physical_partition_number=\"0\" start_sector=\"128\" />");
+	fh(s, e,
+	   "<erase PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "num_partition_sectors=\"256\" physical_partition_number=\"0\" "
+	   "start_sector=\"128\" />");
 	assert_true(out_has(s, "INFO: Skipping bad block 2"));
 	assert_true(out_has(s, "<response value=\"ACK\" rawmode=\"false\" />"));
-	fh(s, e, "<program SECTOR_SIZE_IN_BYTES=\"2048\" filename=\"x\" num_partition_sectors=\"1\" physical_partition_number=\"0\" start_sector=\"130\" />");
+	fh(s, e,
+	   "<program SECTOR_SIZE_IN_BYTES=\"2048\" filename=\"x\" "
+	   "num_partition_sectors=\"1\" physical_partition_number=\"0\" "
+	   "start_sector=\"130\" />");
 	host(e, data, sizeof(data));
 	assert_true(out_has(s, "(bad block 2)"));
 	assert_true(out_has(s, "<response value=\"NAK\" rawmode=\"false\" />"));
@@ -469,15 +564,23 @@ static void firehose_faults_power(void **state)
 	s->faults[1] = "corrupt:nop";
 	s->faults[2] = "silent:getstorageinfo";
 	s->faults[3] = "drop:program:3000";
-	fh(s, e, "<configure MemoryName=\"nand\" MaxPayloadSizeToTargetInBytes=\"8192\" />");
+	fh(s, e,
+	   "<configure MemoryName=\"nand\" "
+	   "MaxPayloadSizeToTargetInBytes=\"8192\" />");
 	assert_true(out_has(s, "value=\"NAK\""));
 	fh(s, e, "<nop />");
 	assert_false(out_has(s, "<response"));
 	assert_true(out_has(s, "</data>"));
 	fh(s, e, "<getstorageinfo />");
 	assert_int_equal(s->out_len, 0);
-	fh(s, e, "<erase PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"64\" physical_partition_number=\"0\" start_sector=\"0\" />");
-	fh(s, e, "<program SECTOR_SIZE_IN_BYTES=\"2048\" filename=\"x\" num_partition_sectors=\"2\" physical_partition_number=\"0\" start_sector=\"0\" />");
+	fh(s, e,
+	   "<erase PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "num_partition_sectors=\"64\" physical_partition_number=\"0\" "
+	   "start_sector=\"0\" />");
+	fh(s, e,
+	   "<program SECTOR_SIZE_IN_BYTES=\"2048\" filename=\"x\" "
+	   "num_partition_sectors=\"2\" physical_partition_number=\"0\" "
+	   "start_sector=\"0\" />");
 	host(e, data, sizeof(data));
 	assert_true(s->dropped);
 	sim_edl_free(e);
@@ -486,9 +589,13 @@ static void firehose_faults_power(void **state)
 	s = double_new(&test_profile);
 	e = to_firehose(s);
 	fh(s, e, "<power value=\"reset\" />");
-	assert_true(out_has(s, "<log value=\"INFO: Calling handler for power\" />"));
+	assert_true(out_has(
+		s, "<log value=\"INFO: Calling handler for power\" />"));
 	assert_true(out_has(s, "<response value=\"ACK\" rawmode=\"false\" />"));
-	assert_true(out_has(s, "<log value=\"INFO: Will issue reset/power off 100 useconds, if this hangs check if watchdog is enabled\" />"));
+	assert_true(out_has(
+		s,
+		"<log value=\"INFO: Will issue reset/power off 100 useconds, "
+		"if this hangs check if watchdog is enabled\" />"));
 	assert_true(out_has(s, "<log value=\"INFO: bsp_target_reset() 1\" />"));
 	assert_int_equal(s->nrequests, 1);
 	assert_int_equal(s->requests[0], SIM_REQ_RESET);

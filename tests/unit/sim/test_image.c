@@ -76,16 +76,16 @@ static void image_lying_lengths(void **state)
 	struct sim_img_hdr h;
 	uint8_t *b = make_image(1000, &h);
 
-	put_le32(b + 8, 161);		/* header length */
+	put_le32(b + 8, 161); /* header length */
 	assert_int_equal(sim_img_parse(b, 1160, &h), -EBADMSG);
 	put_le32(b + 8, 160);
-	put_le64(b + 120, 15);		/* shorter than the end marker */
+	put_le64(b + 120, 15); /* shorter than the end marker */
 	assert_int_equal(sim_img_parse(b, 1160, &h), -EBADMSG);
 	put_le64(b + 120, 1ull << 41);
 	assert_int_equal(sim_img_parse(b, 1160, &h), -EBADMSG);
-	put_le64(b + 120, 2000);	/* more than there is */
+	put_le64(b + 120, 2000); /* more than there is */
 	assert_int_equal(sim_img_verify(b, 1160, &h), -EAGAIN);
-	put_le64(b + 120, 900);		/* end marker not where it says */
+	put_le64(b + 120, 900); /* end marker not where it says */
 	assert_int_equal(sim_img_verify(b, 1160, &h), -EILSEQ);
 	free(b);
 }
@@ -95,11 +95,11 @@ static void image_bad_strings_kind(void **state)
 	struct sim_img_hdr h;
 	uint8_t *b = make_image(1000, &h);
 
-	memset(b + 24, 'A', 16);	/* chip without NUL */
+	memset(b + 24, 'A', 16); /* chip without NUL */
 	assert_int_equal(sim_img_parse(b, 1160, &h), -EBADMSG);
 	free(b);
 	b = make_image(1000, &h);
-	b[60] = 0x01;			/* control character in revision */
+	b[60] = 0x01; /* control character in revision */
 	assert_int_equal(sim_img_parse(b, 1160, &h), -EBADMSG);
 	free(b);
 	b = make_image(1000, &h);
@@ -125,9 +125,10 @@ static uint8_t *prog(const char *root, size_t *n)
 
 	snprintf(cert, sizeof(cert), "%s/%s.der", ROOTS, root);
 	snprintf(key, sizeof(key), "%s/%s.key", ROOTS, root);
-	assert_int_equal(sim_prog_build("MDM9205", 0x001070E1, root ? key : NULL,
-					root ? cert : NULL, 0x8000, &b, n, err,
-					sizeof(err)), 0);
+	assert_int_equal(sim_prog_build("MDM9205", 0x001070E1,
+					root ? key : NULL, root ? cert : NULL,
+					0x8000, &b, n, err, sizeof(err)),
+			 0);
 	return b;
 }
 
@@ -172,8 +173,9 @@ static void prog_unsigned(void **state)
 	struct sim_prog_info pi;
 	bool sig = true;
 
-	assert_int_equal(sim_prog_build("MDM9207", 0x000480E1, NULL, NULL, 0x4000,
-					&b, &n, err, sizeof(err)), 0);
+	assert_int_equal(sim_prog_build("MDM9207", 0x000480E1, NULL, NULL,
+					0x4000, &b, &n, err, sizeof(err)),
+			 0);
 	assert_int_equal(sim_prog_parse(b, n, &pi), 0);
 	assert_int_equal(pi.sig_size, 0);
 	assert_int_equal(pi.cert_size, 0);
@@ -192,14 +194,14 @@ static void prog_tampered(void **state)
 	bool sig;
 
 	assert_int_equal(sim_prog_parse(b, n, &pi), 0);
-	b[pi.seg[2].offset + 5000] ^= 0x80;	/* code changed: hash fails */
+	b[pi.seg[2].offset + 5000] ^= 0x80; /* code changed: hash fails */
 	assert_int_equal(sim_prog_verify(b, n, &pi, &sig, root, 32), -EILSEQ);
 	b[pi.seg[2].offset + 5000] ^= 0x80;
 	/* hash table changed consistently with the code, signature fails */
 	b[0x1000 + 40 + 64] ^= 1;
 	assert_int_equal(sim_prog_verify(b, n, &pi, &sig, root, 32), -EILSEQ);
 	b[0x1000 + 40 + 64] ^= 1;
-	b[0x1000 + 8] ^= 1;	/* MBN image_src: covered by the signature */
+	b[0x1000 + 8] ^= 1; /* MBN image_src: covered by the signature */
 	assert_int_equal(sim_prog_verify(b, n, &pi, &sig, root, 32), -EACCES);
 	free(b);
 }
@@ -212,13 +214,13 @@ static void prog_bad_elf(void **state)
 
 	assert_int_equal(sim_prog_parse_elf(b, 0x33, &pi), -EAGAIN);
 	assert_int_equal(sim_prog_parse_elf(b, 0x34, &pi), -EAGAIN);
-	put_le16(b + 44, 4);	/* phnum */
+	put_le16(b + 44, 4); /* phnum */
 	assert_int_equal(sim_prog_parse_elf(b, n, &pi), -EBADMSG);
 	put_le16(b + 44, 3);
-	put_le32(b + 0x34 + 32 + 16, 0xfffffff0);	/* hash segment filesz */
+	put_le32(b + 0x34 + 32 + 16, 0xfffffff0); /* hash segment filesz */
 	assert_int_equal(sim_prog_parse_elf(b, n, &pi), -EBADMSG);
 	put_le32(b + 0x34 + 32 + 16, 0x100);
-	put_le32(b + 0x1000 + 20, 0x80);	/* hash table size */
+	put_le32(b + 0x1000 + 20, 0x80); /* hash table size */
 	assert_int_equal(sim_prog_parse(b, n, &pi), -EBADMSG);
 	b[1] = 'X';
 	assert_int_equal(sim_prog_parse_elf(b, n, &pi), -EBADMSG);

@@ -26,7 +26,7 @@ static void nand_rules(void **state)
 	memset(page, 0x5a, sizeof(page));
 	assert_int_equal(nand_read(n, 3, 1, back), 0);
 	for (size_t i = 0; i < sizeof(back); i++)
-		assert_int_equal(back[i], 0xff);	/* erased state */
+		assert_int_equal(back[i], 0xff); /* erased state */
 	assert_int_equal(nand_program(n, 3, page), 0);
 	assert_int_equal(nand_read(n, 3, 1, back), 0);
 	assert_memory_equal(back, page, sizeof(page));
@@ -64,11 +64,12 @@ static void nand_persists_sparse(void **state)
 	assert_int_equal(nand_read(s->nand, 100, 1, back), 0);
 	assert_memory_equal(back, page, 2048);
 	assert_int_equal(nand_read(s->nand, 101, 1, back), 0);
-	assert_memory_equal(back, zero, 2048);		/* programmed zeros */
+	assert_memory_equal(back, zero, 2048); /* programmed zeros */
 	assert_false(nand_page_erased(s->nand, 101));
 	assert_int_equal(nand_program(s->nand, 101, page), -EEXIST);
 	assert_int_equal(stat(path, &st), 0);
-	assert_true((uint64_t)st.st_blocks * 512 < 1u << 20);	/* 32 MiB, sparse */
+	assert_true((uint64_t)st.st_blocks * 512 <
+		    1u << 20); /* 32 MiB, sparse */
 	double_free(s);
 }
 
@@ -109,23 +110,30 @@ static void provision_and_boot(void **state)
 	uint8_t page[2048];
 
 	/* empty NAND: no SBL -> EDL */
-	assert_int_equal(sim_boot_check(s, false, rev, sizeof(rev)), SIM_BOOT_EDL);
-	assert_int_equal(sim_nand_provision(s, "BG95M3LAR02A03_01.009.01.009"), 0);
-	assert_int_equal(sim_boot_check(s, false, rev, sizeof(rev)), SIM_BOOT_NORMAL);
+	assert_int_equal(sim_boot_check(s, false, rev, sizeof(rev)),
+			 SIM_BOOT_EDL);
+	assert_int_equal(sim_nand_provision(s, "BG95M3LAR02A03_01.009.01.009"),
+			 0);
+	assert_int_equal(sim_boot_check(s, false, rev, sizeof(rev)),
+			 SIM_BOOT_NORMAL);
 	assert_string_equal(rev, "BG95M3LAR02A03_01.009.01.009");
 	/* the BOOT pin always wins */
-	assert_int_equal(sim_boot_check(s, true, rev, sizeof(rev)), SIM_BOOT_EDL);
+	assert_int_equal(sim_boot_check(s, true, rev, sizeof(rev)),
+			 SIM_BOOT_EDL);
 	/* calibration derived from IMEI/serial */
 	assert_int_equal(nand_read(s->nand, 20 * 64, 1, page), 0);
-	assert_memory_equal(page, "MFCAL1 EFS2 IMEI=866425030000123 SN=0cf94c64\n", 45);
+	assert_memory_equal(
+		page, "MFCAL1 EFS2 IMEI=866425030000123 SN=0cf94c64\n", 45);
 	assert_int_equal(nand_read(s->nand, 60 * 64, 1, page), 0);
 	assert_memory_equal(page, "MFCAL1 RAWDATA IMEI=866425030000123", 35);
 	/* MIBIB magics */
 	assert_int_equal(nand_read(s->nand, 10 * 64, 1, page), 0);
 	assert_memory_equal(page, "\xac\x9f\x56\xfe\x7a\x12\x7f\xcd", 8);
 	/* FOTA */
-	assert_int_equal(sim_nand_set_revision(s, "BG95M3LAR02A03_01.014.01.014"), 0);
-	assert_int_equal(sim_boot_check(s, false, rev, sizeof(rev)), SIM_BOOT_NORMAL);
+	assert_int_equal(
+		sim_nand_set_revision(s, "BG95M3LAR02A03_01.014.01.014"), 0);
+	assert_int_equal(sim_boot_check(s, false, rev, sizeof(rev)),
+			 SIM_BOOT_NORMAL);
 	assert_string_equal(rev, "BG95M3LAR02A03_01.014.01.014");
 	assert_int_equal(sim_nand_set_revision(s, NULL), -EINVAL);
 	double_free(s);
@@ -142,36 +150,50 @@ static void boot_wrong_images(void **state)
 
 	/* a QuecOpen build on standard hardware: silent (field report 2) */
 	assert_int_equal(sim_provision(&test_profile, s->nand,
-				       "BG95M3LAR02A03_OCPU_01.001.01.001", "quecopen"), 0);
+				       "BG95M3LAR02A03_OCPU_01.001.01.001",
+				       "quecopen"),
+			 0);
 	assert_int_equal(sim_boot_decide(&test_profile, s->nand, false, rev,
-					 sizeof(rev), &why), SIM_BOOT_SILENT);
+					 sizeof(rev), &why),
+			 SIM_BOOT_SILENT);
 	/* images of another chip: SBL refused by the PBL -> EDL */
 	other.chip = "MDM9207";
 	other.msm_id = 0x000480E1;
-	assert_int_equal(sim_provision(&other, s->nand, "EG25GGBR07A08M2G_30.006.30.006",
-				       "standard"), 0);
+	assert_int_equal(sim_provision(&other, s->nand,
+				       "EG25GGBR07A08M2G_30.006.30.006",
+				       "standard"),
+			 0);
 	assert_int_equal(sim_boot_decide(&test_profile, s->nand, false, rev,
-					 sizeof(rev), &why), SIM_BOOT_EDL);
+					 sizeof(rev), &why),
+			 SIM_BOOT_EDL);
 	/* the right SBL but a modem for another chip: silent */
-	assert_int_equal(nand_erase(s->nand, sbl->start_block, sbl->num_blocks), 0);
+	assert_int_equal(nand_erase(s->nand, sbl->start_block, sbl->num_blocks),
+			 0);
 	{
 		struct sim_content c;
 		uint8_t page[2048];
 
-		assert_int_equal(sim_content_part(&test_profile, sbl, "R", "standard", 0, &c), 0);
+		assert_int_equal(sim_content_part(&test_profile, sbl, "R",
+						  "standard", 0, &c),
+				 0);
 		for (uint64_t off = 0; off < c.total; off += 2048) {
 			memset(page, 0, sizeof(page));
 			sim_content_fill(&c, off, page,
-					 c.total - off < 2048 ? c.total - off : 2048);
-			assert_int_equal(nand_program(s->nand, off / 2048, page), 0);
+					 c.total - off < 2048 ? c.total - off
+							      : 2048);
+			assert_int_equal(
+				nand_program(s->nand, off / 2048, page), 0);
 		}
 	}
 	assert_int_equal(sim_boot_decide(&test_profile, s->nand, false, rev,
-					 sizeof(rev), &why), SIM_BOOT_SILENT);
+					 sizeof(rev), &why),
+			 SIM_BOOT_SILENT);
 	/* modem erased (interrupted flash): EDL */
-	assert_int_equal(nand_erase(s->nand, modem->start_block, modem->num_blocks), 0);
+	assert_int_equal(
+		nand_erase(s->nand, modem->start_block, modem->num_blocks), 0);
 	assert_int_equal(sim_boot_decide(&test_profile, s->nand, false, rev,
-					 sizeof(rev), &why), SIM_BOOT_EDL);
+					 sizeof(rev), &why),
+			 SIM_BOOT_EDL);
 	double_free(s);
 }
 
@@ -184,22 +206,30 @@ static void boot_half_written_modem(void **state)
 	struct sim_content c;
 	uint8_t page[2048];
 
-	assert_int_equal(sim_provision(&test_profile, s->nand, "REV_A", "standard"), 0);
-	assert_int_equal(nand_erase(s->nand, modem->start_block, modem->num_blocks), 0);
-	assert_int_equal(sim_content_part(&test_profile, modem, "REV_B", "standard",
-					  0, &c), 0);
+	assert_int_equal(
+		sim_provision(&test_profile, s->nand, "REV_A", "standard"), 0);
+	assert_int_equal(
+		nand_erase(s->nand, modem->start_block, modem->num_blocks), 0);
+	assert_int_equal(sim_content_part(&test_profile, modem, "REV_B",
+					  "standard", 0, &c),
+			 0);
 	/* only the first half arrives */
 	for (uint64_t off = 0; off < c.total / 2; off += 2048) {
 		sim_content_fill(&c, off, page, 2048);
-		assert_int_equal(nand_program(s->nand, modem->start_block * 64 + off / 2048,
-					      page), 0);
+		assert_int_equal(
+			nand_program(s->nand,
+				     modem->start_block * 64 + off / 2048,
+				     page),
+			0);
 	}
 	assert_int_equal(sim_boot_decide(&test_profile, s->nand, false, rev,
-					 sizeof(rev), &why), SIM_BOOT_EDL);
+					 sizeof(rev), &why),
+			 SIM_BOOT_EDL);
 	assert_string_equal(why, "no valid modem image");
 	/* too big for the partition */
 	assert_int_equal(sim_content_part(&test_profile, modem, "R", "standard",
-					  200ull << 20, &c), -EFBIG);
+					  200ull << 20, &c),
+			 -EFBIG);
 	double_free(s);
 }
 
@@ -211,10 +241,15 @@ static void mibib_layout(void **state)
 	assert_memory_equal(b + 2048, "\xaa\x73\xee\x55\xdb\xbd\x5e\xe3", 8);
 	assert_string_equal((char *)b + 2048 + 16, "0:SBL");
 	assert_string_equal((char *)b + 2048 + 16 + 9 * 28, "0:system");
-	assert_memory_equal(b + 3 * 2048, "\xa1\xbe\x41\x9d\xea\xd2\xde\xf1", 8);
+	assert_memory_equal(b + 3 * 2048, "\xa1\xbe\x41\x9d\xea\xd2\xde\xf1",
+			    8);
 	assert_int_equal(sim_mibib(&test_profile, b, 100), -ENOSPC);
-	assert_string_equal(sim_variant_of("EG25GGBR07A07M2G_OCPU_01.001.01.001", NULL), "quecopen");
-	assert_string_equal(sim_variant_of("BG95M3LAR02A03_01.014.01.014", NULL), "standard");
+	assert_string_equal(
+		sim_variant_of("EG25GGBR07A07M2G_OCPU_01.001.01.001", NULL),
+		"quecopen");
+	assert_string_equal(
+		sim_variant_of("BG95M3LAR02A03_01.014.01.014", NULL),
+		"standard");
 	assert_string_equal(sim_variant_of("X", "quecopen"), "quecopen");
 }
 

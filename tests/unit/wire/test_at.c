@@ -31,8 +31,8 @@ struct got {
 };
 
 /* Feed len bytes in pieces of step bytes, collecting every result. */
-static void feed_all(struct at_reader *r, const void *data, size_t len, size_t step,
-		     struct got *g)
+static void feed_all(struct at_reader *r, const void *data, size_t len,
+		     size_t step, struct got *g)
 {
 	const uint8_t *p = data;
 	size_t off = 0;
@@ -44,7 +44,8 @@ static void feed_all(struct at_reader *r, const void *data, size_t len, size_t s
 		while (pos < piece) {
 			struct at_line line;
 			size_t used = 0;
-			int ret = at_reader_feed(r, p + off + pos, piece - pos, &used, &line);
+			int ret = at_reader_feed(r, p + off + pos, piece - pos,
+						 &used, &line);
 
 			assert_true(used > 0 && used <= piece - pos);
 			pos += used;
@@ -55,7 +56,8 @@ static void feed_all(struct at_reader *r, const void *data, size_t len, size_t s
 			if (ret == 1) {
 				g->type[g->n] = line.type;
 				assert_int_equal(strlen(line.text), line.len);
-				snprintf(g->text[g->n], sizeof(g->text[0]), "%s", line.text);
+				snprintf(g->text[g->n], sizeof(g->text[0]),
+					 "%s", line.text);
 				g->code[g->n] = line.code;
 			}
 			g->n++;
@@ -78,8 +80,8 @@ static const size_t steps[] = { 1, 2, 3, 7, 1000 };
 
 static void test_ati_bg95(void **state)
 {
-	static const char s[] =
-		"ATI\r\r\nQuectel\r\nBG95-M3\r\nRevision: BG95M3LAR02A03\r\n\r\nOK\r\n";
+	static const char s[] = "ATI\r\r\nQuectel\r\nBG95-M3\r\nRevision: "
+				"BG95M3LAR02A03\r\n\r\nOK\r\n";
 	size_t k;
 
 	(void)state;
@@ -103,7 +105,8 @@ static void test_ati_bg95(void **state)
 
 static void test_qgmr(void **state)
 {
-	static const char s[] = "\r\nBG95M3LAR02A03_01.204.01.204\r\n\r\nOK\r\n";
+	static const char s[] =
+		"\r\nBG95M3LAR02A03_01.204.01.204\r\n\r\nOK\r\n";
 	struct at_reader r;
 	struct got g = { 0 };
 
@@ -133,14 +136,18 @@ static void test_fota_urcs(void **state)
 		struct got g = { 0 };
 
 		at_reader_init(&r);
-		at_reader_expect_echo(&r, "AT+QFOTADL=\"/data/ufs/dfota_update.bin\"");
+		at_reader_expect_echo(
+			&r, "AT+QFOTADL=\"/data/ufs/dfota_update.bin\"");
 		feed_all(&r, s, strlen(s), steps[k], &g);
 		assert_int_equal(g.n, 6);
-		expect_line(&g, 0, AT_LINE_ECHO, "AT+QFOTADL=\"/data/ufs/dfota_update.bin\"");
+		expect_line(&g, 0, AT_LINE_ECHO,
+			    "AT+QFOTADL=\"/data/ufs/dfota_update.bin\"");
 		expect_line(&g, 1, AT_LINE_OK, "OK");
 		expect_line(&g, 2, AT_LINE_URC, "+QIND: \"FOTA\",\"START\"");
-		expect_line(&g, 3, AT_LINE_URC, "+QIND: \"FOTA\",\"UPDATING\",7%");
-		expect_line(&g, 4, AT_LINE_URC, "+QIND: \"FOTA\",\"UPDATING\",96");
+		expect_line(&g, 3, AT_LINE_URC,
+			    "+QIND: \"FOTA\",\"UPDATING\",7%");
+		expect_line(&g, 4, AT_LINE_URC,
+			    "+QIND: \"FOTA\",\"UPDATING\",96");
 		expect_line(&g, 5, AT_LINE_URC, "+QIND: \"FOTA\",\"END\",0");
 	}
 }
@@ -162,11 +169,14 @@ static void test_qfupl_session(void **state)
 	at_reader_init(&r);
 	at_reader_expect_echo(&r, "AT+QFUPL=\"dfota_update.bin\",3000,5,1");
 	/* echo and CONNECT before ack mode is on */
-	assert_int_equal(at_reader_feed(&r, (const uint8_t *)s, strlen(s), &used, &line), 1);
+	assert_int_equal(
+		at_reader_feed(&r, (const uint8_t *)s, strlen(s), &used, &line),
+		1);
 	assert_int_equal(line.type, AT_LINE_ECHO);
 	off += used;
-	assert_int_equal(at_reader_feed(&r, (const uint8_t *)s + off, strlen(s) - off,
-					&used, &line), 1);
+	assert_int_equal(at_reader_feed(&r, (const uint8_t *)s + off,
+					strlen(s) - off, &used, &line),
+			 1);
 	assert_int_equal(line.type, AT_LINE_CONNECT);
 	assert_string_equal(line.text, "CONNECT");
 	assert_false(at_line_is_final(line.type));
@@ -185,7 +195,8 @@ static void test_connect_text_and_finals(void **state)
 {
 	static const char s[] =
 		"CONNECT 115200\r\nNO CARRIER\r\nERROR\r\n+CME ERROR: 425\r\n"
-		"+CMS ERROR: 500\r\n+CME ERROR: 99999999\r\n+CME ERROR: SIM not inserted\r\n"
+		"+CMS ERROR: 500\r\n+CME ERROR: 99999999\r\n+CME ERROR: SIM "
+		"not inserted\r\n"
 		"+CME ERROR: \r\nCONNECTED\r\n";
 	struct at_reader r;
 	struct got g = { 0 };
@@ -217,9 +228,10 @@ static void test_connect_text_and_finals(void **state)
 /* Boot after AT+CFUN=1,1: OK, then URCs; CR-only and LF-only endings too. */
 static void test_boot_urcs(void **state)
 {
-	static const char s[] =
-		"AT+CFUN=1,1\r\r\nOK\r\n\r\nRDY\r\rAPP RDY\n\n+CPIN: READY\r\n+QUSIM: 1\r\n"
-		"+CFUN: 1\r\n+QIND: SMS DONE\r\n+QIND: PB DONE\r\nPOWERED DOWN\r\n";
+	static const char s[] = "AT+CFUN=1,1\r\r\nOK\r\n\r\nRDY\r\rAPP "
+				"RDY\n\n+CPIN: READY\r\n+QUSIM: 1\r\n"
+				"+CFUN: 1\r\n+QIND: SMS DONE\r\n+QIND: PB "
+				"DONE\r\nPOWERED DOWN\r\n";
 	size_t k;
 
 	(void)state;
@@ -256,7 +268,7 @@ static void test_prefix_makes_info(void **state)
 	(void)state;
 	at_reader_init(&r);
 	feed_all(&r, s1, strlen(s1), 100, &g);
-	expect_line(&g, 0, AT_LINE_URC, "+CFUN: 1");	/* nothing pending */
+	expect_line(&g, 0, AT_LINE_URC, "+CFUN: 1"); /* nothing pending */
 
 	memset(&g, 0, sizeof(g));
 	at_reader_expect_echo(&r, "at+cfun?");
@@ -348,9 +360,9 @@ static void test_qfupl_sum(void **state)
 /* The echo may come after a URC; once seen, the same text is plain INFO. */
 static void test_echo_order(void **state)
 {
-	static const char s[] =
-		"RDY\r\nAT+QFLST=\"*\"\r\r\n+QFLST: \"UFS:dfota_update.bin\",3000\r\n"
-		"\r\nOK\r\nAT+QFLST=\"*\"\r\nA\r\n";
+	static const char s[] = "RDY\r\nAT+QFLST=\"*\"\r\r\n+QFLST: "
+				"\"UFS:dfota_update.bin\",3000\r\n"
+				"\r\nOK\r\nAT+QFLST=\"*\"\r\nA\r\n";
 	struct at_reader r;
 	struct got g = { 0 };
 
@@ -361,7 +373,8 @@ static void test_echo_order(void **state)
 	assert_int_equal(g.n, 6);
 	expect_line(&g, 0, AT_LINE_URC, "RDY");
 	expect_line(&g, 1, AT_LINE_ECHO, "AT+QFLST=\"*\"");
-	expect_line(&g, 2, AT_LINE_INFO, "+QFLST: \"UFS:dfota_update.bin\",3000");
+	expect_line(&g, 2, AT_LINE_INFO,
+		    "+QFLST: \"UFS:dfota_update.bin\",3000");
 	expect_line(&g, 3, AT_LINE_OK, "OK");
 	expect_line(&g, 4, AT_LINE_INFO, "AT+QFLST=\"*\"");
 	/* not in ACK mode: a lone A is just text */
@@ -481,7 +494,9 @@ static char *slurp(const char *path, size_t *len)
 static void test_fwupd_eg25gc(void **state)
 {
 	size_t len, k;
-	char *json = slurp(MF_FIXTURES "/usb/eg25ggc_at_secbootstat_fwupd-emulation.json", &len);
+	char *json = slurp(MF_FIXTURES
+			   "/usb/eg25ggc_at_secbootstat_fwupd-emulation.json",
+			   &len);
 	uint8_t stream[4096];
 	size_t slen = 0, nerr = 0, i;
 	const char *p = json;

@@ -16,79 +16,65 @@
 
 #include "wire/firehose.h"
 
-#define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>"
+#define XML_DECL  "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>"
 #define DOC(body) XML_DECL "<data>" body "</data>"
 
 /* Sent by QFirehose for NAND (rm500q and em20g logs, the double space is real). */
-static const char configure_qfh[] = DOC(
-	"<configure MemoryName=\"nand\" Verbose=\"0\" AlwaysValidate=\"0\" "
-	"MaxDigestTableSizeInBytes=\"2048\" MaxPayloadSizeToTargetInBytes=\"8192\"  "
-	"ZlpAwareHost=\"1\" SkipStorageInit=\"0\" />");
+static const char configure_qfh[] =
+	DOC("<configure MemoryName=\"nand\" Verbose=\"0\" AlwaysValidate=\"0\" "
+	    "MaxDigestTableSizeInBytes=\"2048\" "
+	    "MaxPayloadSizeToTargetInBytes=\"8192\"  "
+	    "ZlpAwareHost=\"1\" SkipStorageInit=\"0\" />");
 
 static const char configure_ack[] = DOC(
-	"<response value=\"ACK\" MemoryName=\"nand\" MinVersionSupported=\"1\" Version=\"1\" "
-	"MaxPayloadSizeToTargetInBytes=\"8192\" MaxPayloadSizeToTargetInBytesSupported=\"8192\" "
+	"<response value=\"ACK\" MemoryName=\"nand\" MinVersionSupported=\"1\" "
+	"Version=\"1\" "
+	"MaxPayloadSizeToTargetInBytes=\"8192\" "
+	"MaxPayloadSizeToTargetInBytesSupported=\"8192\" "
 	"MaxXMLSizeInBytes=\"4096\" DateTime=\"Apr 19 2020 - 17:49:11\" />");
 
 static const char *const supported[15] = {
-	"program", "read", "nop", "patch", "configure", "setbootablestoragedrive",
-	"erase", "power", "firmwarewrite", "getstorageinfo", "benchmark", "emmc",
-	"ufs", "fixgpt", "getsha256digest",
+	"program",
+	"read",
+	"nop",
+	"patch",
+	"configure",
+	"setbootablestoragedrive",
+	"erase",
+	"power",
+	"firmwarewrite",
+	"getstorageinfo",
+	"benchmark",
+	"emmc",
+	"ufs",
+	"fixgpt",
+	"getsha256digest",
 };
 
 /* What the rm500q log shows after one erase, one document per transfer. */
-static const char erase_stream[] =
-	DOC("<log value=\"INFO: Calling handler for erase\" />") "\n"
-	DOC("<log value=\"INFO: NAND was previously open, returning existing handle 0.\" />") "\n"
-	DOC("<log value=\"INFO: Erasing start sector 640, num sectors 0\" />") "\n"
-	DOC("<response value=\"ACK\" rawmode=\"false\" />") "\n";
+static const char erase_stream[] = DOC(
+	"<log value=\"INFO: Calling handler for erase\" "
+	"/>") "\n" DOC("<log value=\"INFO: NAND was "
+		       "previously open, returning "
+		       "existing handle 0.\" />") "\n" DOC("<log value=\"INFO: "
+							   "Erasing start "
+							   "sector 640, num "
+							   "sectors 0\" "
+							   "/>") "\n" DOC("<res"
+									  "pons"
+									  "e "
+									  "valu"
+									  "e="
+									  "\"AC"
+									  "K\" "
+									  "rawm"
+									  "ode="
+									  "\"fa"
+									  "lse"
+									  "\" "
+									  "/>") "\n";
 
-struct fx {
-	struct fh_reader *r;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	f->r = fh_reader_new();
-	assert_non_null(f->r);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	fh_reader_free(f->r);
-	free(f);
-	return 0;
-}
-
-/* Feed a whole string expecting exactly one complete document. */
-static size_t feed_one(struct fh_reader *r, const char *s, size_t len)
-{
-	size_t used = 0;
-
-	assert_int_equal(fh_reader_feed(r, (const uint8_t *)s, len, &used), 1);
-	return used;
-}
-
-static void expect_event(struct fh_reader *r, enum fh_event_type type,
-			 const char *tag, const char *value)
-{
-	struct fh_event ev;
-
-	assert_true(fh_reader_next(r, &ev));
-	assert_int_equal(ev.type, type);
-	assert_string_equal(ev.tag, tag);
-	if (value)
-		assert_string_equal(ev.value, value);
-	else
-		assert_null(ev.value);
-}
+#include "fh_fixture.h"
 
 static void test_read_configure_command(void **state)
 {
@@ -104,7 +90,8 @@ static void test_read_configure_command(void **state)
 	assert_int_equal(ev.nattrs, 7);
 	assert_string_equal(ev.attrs[0].name, "MemoryName");
 	assert_string_equal(ev.attrs[0].value, "nand");
-	assert_string_equal(fh_event_attr(&ev, "MaxPayloadSizeToTargetInBytes"), "8192");
+	assert_string_equal(fh_event_attr(&ev, "MaxPayloadSizeToTargetInBytes"),
+			    "8192");
 	assert_string_equal(fh_event_attr(&ev, "ZlpAwareHost"), "1");
 	assert_string_equal(fh_event_attr(&ev, "SkipStorageInit"), "0");
 	assert_null(fh_event_attr(&ev, "zlpawarehost"));
@@ -127,9 +114,12 @@ static void test_read_configure_ack(void **state)
 	assert_string_equal(fh_event_attr(&ev, "MemoryName"), "nand");
 	assert_string_equal(fh_event_attr(&ev, "MinVersionSupported"), "1");
 	assert_string_equal(fh_event_attr(&ev, "Version"), "1");
-	assert_string_equal(fh_event_attr(&ev, "MaxPayloadSizeToTargetInBytesSupported"), "8192");
+	assert_string_equal(
+		fh_event_attr(&ev, "MaxPayloadSizeToTargetInBytesSupported"),
+		"8192");
 	assert_string_equal(fh_event_attr(&ev, "MaxXMLSizeInBytes"), "4096");
-	assert_string_equal(fh_event_attr(&ev, "DateTime"), "Apr 19 2020 - 17:49:11");
+	assert_string_equal(fh_event_attr(&ev, "DateTime"),
+			    "Apr 19 2020 - 17:49:11");
 	assert_null(fh_event_attr(&ev, "MaxPayloadSizeFromTargetInBytes"));
 	assert_null(fh_event_attr(&ev, "TargetName"));
 }
@@ -137,17 +127,21 @@ static void test_read_configure_ack(void **state)
 /* The device refuses 1 MiB and names its own maximum (peers.md B.5). */
 static void test_read_configure_nak(void **state)
 {
-	static const char s[] =
-		DOC("<log value=\"INFO: Calling handler for configure\" />")
-		DOC("<log value=\"ERROR: Host's payload to target size is too large\" />")
-		DOC("<response value=\"NAK\" MemoryName=\"nand\" MaxPayloadSizeToTargetInBytes=\"8192\" "
-		    "MaxPayloadSizeToTargetInBytesSupported=\"8192\" MaxXMLSizeInBytes=\"4096\" />");
+	static const char s[] = DOC(
+		"<log value=\"INFO: Calling handler for configure\" />")
+		DOC("<log value=\"ERROR: Host's payload to target size "
+		    "is too large\" />")
+			DOC("<response value=\"NAK\" MemoryName=\"nand\" "
+			    "MaxPayloadSizeToTargetInBytes=\"8192\" "
+			    "MaxPayloadSizeToTargetInBytesSupported="
+			    "\"8192\" MaxXMLSizeInBytes=\"4096\" />");
 	struct fx *f = *state;
 	struct fh_event ev;
 	size_t off = 0;
 
 	off += feed_one(f->r, s + off, strlen(s) - off);
-	expect_event(f->r, FH_EV_LOG, "log", "INFO: Calling handler for configure");
+	expect_event(f->r, FH_EV_LOG, "log",
+		     "INFO: Calling handler for configure");
 	off += feed_one(f->r, s + off, strlen(s) - off);
 	expect_event(f->r, FH_EV_LOG, "log",
 		     "ERROR: Host's payload to target size is too large");
@@ -156,7 +150,8 @@ static void test_read_configure_nak(void **state)
 	assert_true(fh_reader_next(f->r, &ev));
 	assert_false(fh_response_is_ack(&ev));
 	assert_string_equal(ev.value, "NAK");
-	assert_string_equal(fh_event_attr(&ev, "MaxPayloadSizeToTargetInBytes"), "8192");
+	assert_string_equal(fh_event_attr(&ev, "MaxPayloadSizeToTargetInBytes"),
+			    "8192");
 }
 
 /* Programmer start-up: build date, serial, 15 functions, end marker. */
@@ -168,7 +163,8 @@ static void test_read_supported_functions(void **state)
 	struct fh_event ev;
 	int n;
 
-	n = fh_build_log(stream, sizeof(stream), "INFO: Supported Functions (15):");
+	n = fh_build_log(stream, sizeof(stream),
+			 "INFO: Supported Functions (15):");
 	assert_true(n > 0);
 	len = (size_t)n;
 	for (i = 0; i < 15; i++) {
@@ -179,7 +175,8 @@ static void test_read_supported_functions(void **state)
 		assert_true(n > 0);
 		len += (size_t)n;
 	}
-	n = fh_build_log(stream + len, sizeof(stream) - len, "INFO: End of supported functions 15");
+	n = fh_build_log(stream + len, sizeof(stream) - len,
+			 "INFO: End of supported functions 15");
 	assert_true(n > 0);
 	len += (size_t)n;
 
@@ -195,7 +192,8 @@ static void test_read_supported_functions(void **state)
 		assert_false(fh_reader_next(f->r, &ev));
 	}
 	off += feed_one(f->r, stream + off, len - off);
-	expect_event(f->r, FH_EV_LOG, "log", "INFO: End of supported functions 15");
+	expect_event(f->r, FH_EV_LOG, "log",
+		     "INFO: End of supported functions 15");
 	assert_int_equal(off, len);
 }
 
@@ -208,18 +206,22 @@ static void test_read_erase_stream(void **state)
 	off += feed_one(f->r, erase_stream, len);
 	expect_event(f->r, FH_EV_LOG, "log", "INFO: Calling handler for erase");
 	off += feed_one(f->r, erase_stream + off, len - off);
-	expect_event(f->r, FH_EV_LOG, "log",
-		     "INFO: NAND was previously open, returning existing handle 0.");
+	expect_event(
+		f->r, FH_EV_LOG, "log",
+		"INFO: NAND was previously open, returning existing handle 0.");
 	off += feed_one(f->r, erase_stream + off, len - off);
-	expect_event(f->r, FH_EV_LOG, "log", "INFO: Erasing start sector 640, num sectors 0");
+	expect_event(f->r, FH_EV_LOG, "log",
+		     "INFO: Erasing start sector 640, num sectors 0");
 	off += feed_one(f->r, erase_stream + off, len - off);
 	assert_true(fh_reader_next(f->r, &ev));
 	assert_true(fh_response_is_ack(&ev));
 	assert_string_equal(fh_event_attr(&ev, "rawmode"), "false");
 	assert_false(fh_response_rawmode(&ev));
 	/* the trailing newline is whitespace between documents */
-	assert_int_equal(fh_reader_feed(f->r, (const uint8_t *)erase_stream + off,
-					len - off, &used), 0);
+	assert_int_equal(fh_reader_feed(f->r,
+					(const uint8_t *)erase_stream + off,
+					len - off, &used),
+			 0);
 	assert_int_equal(off + used, len);
 	assert_false(fh_reader_partial(f->r));
 }
@@ -227,16 +229,18 @@ static void test_read_erase_stream(void **state)
 /* After rawmode="true" the bytes that follow are sector data: not eaten. */
 static void test_rawmode_leaves_data(void **state)
 {
-	static const char s[] =
-		DOC("<log value=\"INFO: Calling handler for program\" />")
-		DOC("<response value=\"ACK\" rawmode=\"true\" />")
-		"<?xml \x00\xff</data>\x7e";
+	static const char s[] = DOC(
+		"<log value=\"INFO: Calling handler for program\" />")
+		DOC("<response value=\"ACK\" rawmode=\"true\" />") "<?xml "
+								   "\x00\xff</"
+								   "data>\x7e";
 	struct fx *f = *state;
 	size_t len = sizeof(s) - 1, off = 0;
 	struct fh_event ev;
 
 	off += feed_one(f->r, s, len);
-	expect_event(f->r, FH_EV_LOG, "log", "INFO: Calling handler for program");
+	expect_event(f->r, FH_EV_LOG, "log",
+		     "INFO: Calling handler for program");
 	off += feed_one(f->r, s + off, len - off);
 	assert_true(fh_reader_next(f->r, &ev));
 	assert_true(fh_response_is_ack(&ev));
@@ -247,12 +251,13 @@ static void test_rawmode_leaves_data(void **state)
 
 static void test_read_power_reset(void **state)
 {
-	static const char s[] =
-		DOC("<log value=\"INFO: Calling handler for power\" />")
-		DOC("<response value=\"ACK\" rawmode=\"false\" />")
-		DOC("<log value=\"INFO: Will issue reset/power off 100 useconds, if this hangs "
-		    "check if watchdog is enabled\" />")
-		DOC("<log value=\"INFO: bsp_target_reset() 1\" />");
+	static const char s[] = DOC(
+		"<log value=\"INFO: Calling handler for power\" />")
+		DOC("<response value=\"ACK\" rawmode=\"false\" />") DOC(
+			"<log value=\"INFO: Will issue reset/power off 100 "
+			"useconds, if this hangs "
+			"check if watchdog is enabled\" />")
+			DOC("<log value=\"INFO: bsp_target_reset() 1\" />");
 	struct fx *f = *state;
 	size_t len = strlen(s), off = 0;
 	struct fh_event ev;
@@ -264,7 +269,8 @@ static void test_read_power_reset(void **state)
 	assert_true(fh_response_is_ack(&ev));
 	off += feed_one(f->r, s + off, len - off);
 	expect_event(f->r, FH_EV_LOG, "log",
-		     "INFO: Will issue reset/power off 100 useconds, if this hangs check if "
+		     "INFO: Will issue reset/power off 100 useconds, if this "
+		     "hangs check if "
 		     "watchdog is enabled");
 	off += feed_one(f->r, s + off, len - off);
 	expect_event(f->r, FH_EV_LOG, "log", "INFO: bsp_target_reset() 1");
@@ -274,10 +280,10 @@ static void test_read_power_reset(void **state)
 /* One document holding a log and the response, with escaped characters. */
 static void test_read_several_elements(void **state)
 {
-	static const char s[] =
-		"<?xml version=\"1.0\" ?>\n<data>\n"
-		"<log value=\"said &quot;hi&quot; &amp; &lt;left&gt; it&apos;s\" />\n"
-		"<response value=\"ACK\" />\n</data>";
+	static const char s[] = "<?xml version=\"1.0\" ?>\n<data>\n"
+				"<log value=\"said &quot;hi&quot; &amp; "
+				"&lt;left&gt; it&apos;s\" />\n"
+				"<response value=\"ACK\" />\n</data>";
 	struct fx *f = *state;
 
 	feed_one(f->r, s, strlen(s));
@@ -287,157 +293,6 @@ static void test_read_several_elements(void **state)
 
 /* ------------------------------------------------------------------ */
 
-static void test_build_configure(void **state)
-{
-	static const struct fh_attr a[] = {
-		{ "MemoryName", "nand" },
-		{ "Verbose", "0" },
-		{ "AlwaysValidate", "0" },
-		{ "MaxDigestTableSizeInBytes", "2048" },
-		{ "MaxPayloadSizeToTargetInBytes", "8192" },
-		{ "ZlpAwareHost", "1" },
-		{ "SkipStorageInit", "0" },
-	};
-	static const char want[] =
-		"<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<data>\n"
-		"<configure MemoryName=\"nand\" Verbose=\"0\" AlwaysValidate=\"0\" "
-		"MaxDigestTableSizeInBytes=\"2048\" MaxPayloadSizeToTargetInBytes=\"8192\" "
-		"ZlpAwareHost=\"1\" SkipStorageInit=\"0\" />\n</data>";
-	char buf[1024];
-	int n;
-
-	(void)state;
-	n = fh_build(buf, sizeof(buf), "configure", a, 7);
-	assert_int_equal(n, strlen(want));
-	assert_string_equal(buf, want);
-	/* exactly fitting (with the NUL) works, one byte less does not */
-	assert_int_equal(fh_build(buf, strlen(want) + 1, "configure", a, 7), n);
-	assert_int_equal(fh_build(buf, strlen(want), "configure", a, 7), -ENOSPC);
-	assert_int_equal(fh_build(buf, 0, "configure", a, 7), -ENOSPC);
-	assert_int_equal(fh_build(NULL, 0, "configure", a, 7), -ENOSPC);
-}
-
-static void test_build_response_and_log(void **state)
-{
-	static const struct fh_attr extra[] = {
-		{ "MemoryName", "nand" },
-		{ "MaxPayloadSizeToTargetInBytes", "8192" },
-	};
-	char buf[512];
-
-	(void)state;
-	assert_true(fh_build_response(buf, sizeof(buf), true, true, true, NULL, 0) > 0);
-	assert_non_null(strstr(buf, "<response value=\"ACK\" rawmode=\"true\" />"));
-	assert_true(fh_build_response(buf, sizeof(buf), false, false, false, extra, 2) > 0);
-	assert_non_null(strstr(buf, "<response value=\"NAK\" MemoryName=\"nand\" "
-				    "MaxPayloadSizeToTargetInBytes=\"8192\" />"));
-	assert_true(fh_build_log(buf, sizeof(buf), "INFO: bsp_target_reset() 1") > 0);
-	assert_non_null(strstr(buf, "<log value=\"INFO: bsp_target_reset() 1\" />"));
-	assert_int_equal(fh_build_response(buf, sizeof(buf), true, false, false, NULL,
-					   FH_MAX_ATTRS - 1), -EINVAL);
-	assert_int_equal(fh_build_log(buf, sizeof(buf), NULL), -EINVAL);
-}
-
-static void test_build_bad_names(void **state)
-{
-	static const char *const bad[] = {
-		"", "1abc", "a b", "a\"b", "a>b", "<x", "a=b", "-x", "caf\xc3\xa9", "a/b",
-	};
-	struct fh_attr a = { "value", "x" };
-	struct fh_attr dup[2] = { { "value", "1" }, { "value", "2" } };
-	char buf[512];
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct fh_attr b = { bad[i], "x" };
-
-		assert_int_equal(fh_build(buf, sizeof(buf), bad[i], &a, 1), -EINVAL);
-		assert_int_equal(fh_build(buf, sizeof(buf), "nop", &b, 1), -EINVAL);
-	}
-	assert_int_equal(fh_build(buf, sizeof(buf), NULL, NULL, 0), -EINVAL);
-	assert_int_equal(fh_build(buf, sizeof(buf), "nop", NULL, 1), -EINVAL);
-	assert_int_equal(fh_build(buf, sizeof(buf), "nop", dup, 2), -EINVAL);
-	assert_int_equal(fh_build(buf, sizeof(buf), "nop", &a, FH_MAX_ATTRS + 1), -EINVAL);
-	assert_true(fh_build(buf, sizeof(buf), "get_sha256.digest-2", NULL, 0) > 0);
-	assert_true(fh_build(buf, sizeof(buf), "_x", NULL, 0) > 0);
-}
-
-static void test_build_bad_values(void **state)
-{
-	static const char *const bad[] = {
-		"bell\x07", "esc\x1b[0m", "\xff", "\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xef\xbf\xbf",
-	};
-	char buf[512];
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(fh_build_log(buf, sizeof(buf), bad[i]), -EINVAL);
-}
-
-/* build then read gives back exactly the values */
-static void test_escape_round_trip(void **state)
-{
-	static const char *const vals[] = {
-		"..\\sbl1.mbn",
-		"a & b < c > d \" e ' f",
-		"&amp; literally",
-		"tab\there\nnewline\r\ncrlf  two spaces",
-		"del\x7f caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\xa1",
-		"NUM_DISK_SECTORS-5.",
-		"",
-	};
-	struct fx *f = *state;
-	char buf[1024];
-	size_t i;
-
-	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
-		struct fh_attr a[2] = { { "filename", vals[i] }, { "value", vals[i] } };
-		struct fh_event ev;
-		int n = fh_build(buf, sizeof(buf), "program", a, 2);
-
-		assert_true(n > 0);
-		assert_int_equal(feed_one(f->r, buf, (size_t)n), (size_t)n);
-		assert_true(fh_reader_next(f->r, &ev));
-		assert_int_equal(ev.type, FH_EV_COMMAND);
-		assert_string_equal(ev.tag, "program");
-		assert_string_equal(fh_event_attr(&ev, "filename"), vals[i]);
-		assert_string_equal(ev.value, vals[i]);
-	}
-}
-
-/* Every host command builds into a document the reader accepts. */
-static void test_build_all_commands(void **state)
-{
-	static const char *const cmds[] = {
-		"configure", "program", "read", "erase", "patch", "getstorageinfo",
-		"getsha256digest", "power", "nop", "setbootablestoragedrive",
-	};
-	static const struct fh_attr a[] = {
-		{ "SECTOR_SIZE_IN_BYTES", "2048" },
-		{ "num_partition_sectors", "640" },
-		{ "physical_partition_number", "0" },
-		{ "start_sector", "0" },
-	};
-	struct fx *f = *state;
-	char buf[1024];
-	size_t i;
-
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		struct fh_event ev;
-		int n = fh_build(buf, sizeof(buf), cmds[i], a, 4);
-
-		assert_true(n > 0);
-		feed_one(f->r, buf, (size_t)n);
-		assert_true(fh_reader_next(f->r, &ev));
-		assert_int_equal(ev.type, FH_EV_COMMAND);
-		assert_string_equal(ev.tag, cmds[i]);
-		assert_int_equal(ev.nattrs, 4);
-		assert_string_equal(fh_event_attr(&ev, "num_partition_sectors"), "640");
-	}
-}
-
 /* ------------------------------------------------------------------ */
 /* Streams: splits, joins, errors and resynchronisation.              */
 
@@ -446,13 +301,13 @@ static void test_build_all_commands(void **state)
 struct out {
 	size_t n;
 	int ret[MAX_OUT];
-	char text[MAX_OUT][160];	/* "tag=value" of the document's first event */
+	char text[MAX_OUT][160]; /* "tag=value" of the document's first event */
 	size_t nev[MAX_OUT];
 };
 
 /* Feed len bytes in pieces of step, collecting every non-zero result. */
-static void collect(struct fh_reader *r, const void *data, size_t len, size_t step,
-		    struct out *o)
+static void collect(struct fh_reader *r, const void *data, size_t len,
+		    size_t step, struct out *o)
 {
 	const uint8_t *p = data;
 	size_t off = 0;
@@ -463,7 +318,8 @@ static void collect(struct fh_reader *r, const void *data, size_t len, size_t st
 
 		while (pos < piece) {
 			size_t used = 0;
-			int ret = fh_reader_feed(r, p + off + pos, piece - pos, &used);
+			int ret = fh_reader_feed(r, p + off + pos, piece - pos,
+						 &used);
 			struct fh_event ev;
 
 			assert_true(used <= piece - pos);
@@ -478,8 +334,10 @@ static void collect(struct fh_reader *r, const void *data, size_t len, size_t st
 			o->ret[o->n] = ret;
 			while (ret == 1 && fh_reader_next(r, &ev)) {
 				if (!o->nev[o->n]++)
-					snprintf(o->text[o->n], sizeof(o->text[0]), "%s=%s",
-						 ev.tag, ev.value ? ev.value : "");
+					snprintf(o->text[o->n],
+						 sizeof(o->text[0]), "%s=%s",
+						 ev.tag,
+						 ev.value ? ev.value : "");
 			}
 			o->n++;
 		}
@@ -501,8 +359,8 @@ static void test_split_every_byte(void **state)
 	char s[4096];
 	size_t step, len;
 
-	len = (size_t)snprintf(s, sizeof(s), "%s\r\n%s%s\n\n", configure_ack, erase_stream,
-			       configure_qfh);
+	len = (size_t)snprintf(s, sizeof(s), "%s\r\n%s%s\n\n", configure_ack,
+			       erase_stream, configure_qfh);
 	for (step = 1; step <= len; step = step < 16 ? step + 1 : step * 2) {
 		struct out o;
 
@@ -510,9 +368,12 @@ static void test_split_every_byte(void **state)
 		assert_int_equal(o.n, 6);
 		expect_out(&o, 0, 1, "response=ACK");
 		expect_out(&o, 1, 1, "log=INFO: Calling handler for erase");
-		expect_out(&o, 2, 1, "log=INFO: NAND was previously open, returning existing "
-				     "handle 0.");
-		expect_out(&o, 3, 1, "log=INFO: Erasing start sector 640, num sectors 0");
+		expect_out(&o, 2, 1,
+			   "log=INFO: NAND was previously open, returning "
+			   "existing "
+			   "handle 0.");
+		expect_out(&o, 3, 1,
+			   "log=INFO: Erasing start sector 640, num sectors 0");
 		expect_out(&o, 4, 1, "response=ACK");
 		expect_out(&o, 5, 1, "configure=");
 		assert_false(fh_reader_partial(f->r));
@@ -523,7 +384,8 @@ static void test_split_every_byte(void **state)
 static void test_unterminated(void **state)
 {
 	static const char s[] =
-		XML_DECL "<data><log value=\"cut" XML_DECL "<data><response value=\"ACK\" /></data>";
+		XML_DECL "<data><log value=\"cut" XML_DECL
+			 "<data><response value=\"ACK\" /></data>";
 	struct fx *f = *state;
 	size_t steps[] = { 1, 3, 1000 }, k;
 
@@ -545,20 +407,24 @@ static void test_partial_and_reset(void **state)
 	struct out o;
 
 	assert_false(fh_reader_partial(f->r));
-	assert_int_equal(fh_reader_feed(f->r, (const uint8_t *)configure_ack, 100, &used), 0);
+	assert_int_equal(fh_reader_feed(f->r, (const uint8_t *)configure_ack,
+					100, &used),
+			 0);
 	assert_int_equal(used, 100);
 	assert_true(fh_reader_partial(f->r));
 	fh_reader_reset(f->r);
 	assert_false(fh_reader_partial(f->r));
 	/* the rest alone is garbage up to its </data> */
-	collect(f->r, configure_ack + 100, strlen(configure_ack) - 100, 1000, &o);
+	collect(f->r, configure_ack + 100, strlen(configure_ack) - 100, 1000,
+		&o);
 	assert_int_equal(o.n, 1);
 	expect_out(&o, 0, -EBADMSG, NULL);
 	collect(f->r, configure_ack, strlen(configure_ack), 1000, &o);
 	assert_int_equal(o.n, 1);
 	expect_out(&o, 0, 1, "response=ACK");
 	/* events of a document are gone once the reader is fed again */
-	assert_int_equal(fh_reader_feed(f->r, (const uint8_t *)"", 0, &used), 0);
+	assert_int_equal(fh_reader_feed(f->r, (const uint8_t *)"", 0, &used),
+			 0);
 	assert_int_equal(used, 0);
 	assert_false(fh_reader_next(f->r, &ev));
 }
@@ -568,11 +434,17 @@ static void test_garbage_resync(void **state)
 	static const char s[] =
 		"\xff\xfe junk </data>\n"
 		"noise" DOC("<log value=\"after noise\" />")
-		DOC("<log value=\"unquoted=x />")
-		DOC("<log value=unquoted />")
-		DOC("<log value=\"&undefined;\" />")
-		"<?xml version=\"1.0\" ?><other><log value=\"x\" /></other></data>"
-		DOC("<response value=\"ACK\" rawmode=\"false\" />");
+			DOC("<log value=\"unquoted=x />")
+				DOC("<log value=unquoted />")
+					DOC("<log value=\"&undefined;\" "
+					    "/>") "<?xml version=\"1.0\" "
+						  "?><other><log "
+						  "value=\"x\" "
+						  "/></other></data>" DOC(
+							  "<response "
+							  "value=\"ACK\" "
+							  "rawmode="
+							  "\"false\" />");
 	struct fx *f = *state;
 	size_t steps[] = { 1, 2, 5, 1000 }, k, i;
 
@@ -597,23 +469,42 @@ static void test_entities_refused(void **state)
 	static const char laughs[] =
 		"<?xml version=\"1.0\"?>\n<!DOCTYPE data [\n"
 		" <!ENTITY lol \"lol\">\n"
-		" <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
-		" <!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">\n"
-		" <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
-		" <!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
-		" <!ENTITY lol5 \"&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;\">\n"
-		" <!ENTITY lol6 \"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;\">\n"
-		" <!ENTITY lol7 \"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;\">\n"
-		" <!ENTITY lol8 \"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">\n"
-		" <!ENTITY lol9 \"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">\n"
-		"]>\n<data><log value=\"&lol9;\" /></data>"
-		DOC("<response value=\"ACK\" />");
+		" <!ENTITY lol1 "
+		"\"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+		" <!ENTITY lol2 "
+		"\"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;"
+		"\">\n"
+		" <!ENTITY lol3 "
+		"\"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;"
+		"\">\n"
+		" <!ENTITY lol4 "
+		"\"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;"
+		"\">\n"
+		" <!ENTITY lol5 "
+		"\"&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;"
+		"\">\n"
+		" <!ENTITY lol6 "
+		"\"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;"
+		"\">\n"
+		" <!ENTITY lol7 "
+		"\"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;"
+		"\">\n"
+		" <!ENTITY lol8 "
+		"\"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;"
+		"\">\n"
+		" <!ENTITY lol9 "
+		"\"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;"
+		"\">\n"
+		"]>\n<data><log value=\"&lol9;\" /></data>" DOC(
+			"<response value=\"ACK\" />");
 	static const char external[] =
-		"<?xml version=\"1.0\"?><!DOCTYPE data SYSTEM \"file:///etc/passwd\">"
+		"<?xml version=\"1.0\"?><!DOCTYPE data SYSTEM "
+		"\"file:///etc/passwd\">"
 		"<data><log value=\"x\" /></data>"
-		"<?xml version=\"1.0\"?><!DOCTYPE data [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
-		"<data><log value=\"&x;\" /></data>"
-		DOC("<log value=\"still here\" />");
+		"<?xml version=\"1.0\"?><!DOCTYPE data [<!ENTITY x SYSTEM "
+		"\"file:///etc/passwd\">]>"
+		"<data><log value=\"&x;\" /></data>" DOC(
+			"<log value=\"still here\" />");
 	struct fx *f = *state;
 	struct out o;
 
@@ -637,7 +528,8 @@ static const char log_head[] = XML_DECL "<data><log value=\"";
 
 static void test_oversized(void **state)
 {
-	static const char over_tail[] = "\" /></data>" DOC("<response value=\"ACK\" />");
+	static const char over_tail[] =
+		"\" /></data>" DOC("<response value=\"ACK\" />");
 	struct fx *f = *state;
 	char *s = malloc(FH_MAX_DOC + 256);
 	struct out o;
@@ -716,7 +608,8 @@ static void test_limits(void **state)
 	/* exactly at the limit is fine; nested elements are ignored */
 	n = (size_t)sprintf(s, "%s<data>", XML_DECL);
 	for (i = 0; i < FH_MAX_EVENTS; i++)
-		n += (size_t)sprintf(s + n, "<log value=\"%zu\"><inner a=\"b\" /></log>", i);
+		n += (size_t)sprintf(
+			s + n, "<log value=\"%zu\"><inner a=\"b\" /></log>", i);
 	n += (size_t)sprintf(s + n, "</data>");
 	collect(f->r, s, n, 1000, &o);
 	assert_int_equal(o.n, 1);
@@ -729,7 +622,8 @@ static void test_limits(void **state)
 static void test_root_not_data(void **state)
 {
 	static const char s[] =
-		XML_DECL "<response value=\"ACK\" /></data>" DOC("<response value=\"NAK\" />");
+		XML_DECL "<response value=\"ACK\" /></data>" DOC(
+			"<response value=\"NAK\" />");
 	struct fx *f = *state;
 	struct out o;
 
@@ -741,11 +635,13 @@ static void test_root_not_data(void **state)
 
 static void test_attr_u64(void **state)
 {
-	static const char s[] = DOC(
-		"<erase a=\"8192\" b=\"0x240\" c=\"640.\" d=\"NUM_DISK_SECTORS-5.\" e=\"\" "
-		"f=\"-1\" g=\"18446744073709551615\" h=\"18446744073709551616\" i=\" 1\" "
-		"j=\".\" k=\"0x\" l=\"0xFFFFFFFFFFFFFFFF\" m=\"0x10000000000000000\" "
-		"n=\"0xg\" o=\"1.5\" p=\"0\" />");
+	static const char s[] = DOC("<erase a=\"8192\" b=\"0x240\" c=\"640.\" "
+				    "d=\"NUM_DISK_SECTORS-5.\" e=\"\" "
+				    "f=\"-1\" g=\"18446744073709551615\" "
+				    "h=\"18446744073709551616\" i=\" 1\" "
+				    "j=\".\" k=\"0x\" l=\"0xFFFFFFFFFFFFFFFF\" "
+				    "m=\"0x10000000000000000\" "
+				    "n=\"0xg\" o=\"1.5\" p=\"0\" />");
 	struct fx *f = *state;
 	struct fh_event ev;
 	uint64_t v = 7;
@@ -776,35 +672,45 @@ static void test_attr_u64(void **state)
 	assert_int_equal(fh_event_attr_u64(&ev, "n", &v), -EINVAL);
 	assert_int_equal(fh_event_attr_u64(&ev, "o", &v), -EINVAL);
 	assert_int_equal(fh_event_attr_u64(&ev, "absent", &v), -ENOENT);
-	assert_int_equal(v, 7);	/* untouched on failure */
+	assert_int_equal(v, 7); /* untouched on failure */
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_read_configure_command, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_configure_ack, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_configure_nak, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_supported_functions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_erase_stream, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rawmode_leaves_data, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_power_reset, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_several_elements, setup, teardown),
-		cmocka_unit_test(test_build_configure),
-		cmocka_unit_test(test_build_response_and_log),
-		cmocka_unit_test(test_build_bad_names),
-		cmocka_unit_test(test_build_bad_values),
-		cmocka_unit_test_setup_teardown(test_escape_round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_build_all_commands, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_split_every_byte, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unterminated, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_partial_and_reset, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_garbage_resync, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_entities_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_oversized, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_max_size_accepted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_configure_command,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_configure_ack, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_read_configure_nak, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_read_supported_functions,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_erase_stream, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_rawmode_leaves_data, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_read_power_reset, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_read_several_elements,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_split_every_byte, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_unterminated, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_partial_and_reset, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_garbage_resync, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_entities_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_oversized, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_max_size_accepted, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_root_not_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_root_not_data, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_attr_u64, setup, teardown),
 	};
 

@@ -36,7 +36,8 @@ static void test_crc_check_value(void **state)
 	assert_int_equal(hdlc_crc16(NULL, 0), 0x0000);
 }
 
-static void expect_encode(const uint8_t *payload, size_t len, const uint8_t *want, size_t want_len)
+static void expect_encode(const uint8_t *payload, size_t len,
+			  const uint8_t *want, size_t want_len)
 {
 	uint8_t out[64];
 	int n;
@@ -45,16 +46,20 @@ static void expect_encode(const uint8_t *payload, size_t len, const uint8_t *wan
 	assert_int_equal(n, (int)want_len);
 	assert_memory_equal(out, want, want_len);
 	/* exactly the needed capacity is enough, one less is not */
-	assert_int_equal(hdlc_encode(payload, len, out, want_len), (int)want_len);
+	assert_int_equal(hdlc_encode(payload, len, out, want_len),
+			 (int)want_len);
 	assert_int_equal(hdlc_encode(payload, len, out, want_len - 1), -ENOSPC);
 }
 
 static void test_encode_vectors(void **state)
 {
 	(void)state;
-	expect_encode(edl_payload, sizeof(edl_payload), edl_frame, sizeof(edl_frame));
-	expect_encode((const uint8_t[]){ 0x7c }, 1, build_id_frame, sizeof(build_id_frame));
-	expect_encode((const uint8_t[]){ 0x3a }, 1, dload_frame, sizeof(dload_frame));
+	expect_encode(edl_payload, sizeof(edl_payload), edl_frame,
+		      sizeof(edl_frame));
+	expect_encode((const uint8_t[]){ 0x7c }, 1, build_id_frame,
+		      sizeof(build_id_frame));
+	expect_encode((const uint8_t[]){ 0x3a }, 1, dload_frame,
+		      sizeof(dload_frame));
 	/* empty payload: CRC 0000 and the flag */
 	expect_encode(NULL, 0, (const uint8_t[]){ 0x00, 0x00, 0x7e }, 3);
 }
@@ -68,7 +73,9 @@ static void test_encode_escapes_payload(void **state)
 	(void)state;
 	n = hdlc_encode(payload, sizeof(payload), out, sizeof(out));
 	assert_true(n >= 7);
-	assert_memory_equal(out, ((const uint8_t[]){ 0x7d, 0x5e, 0x01, 0x7d, 0x5d, 0x5e }), 6);
+	assert_memory_equal(
+		out, ((const uint8_t[]){ 0x7d, 0x5e, 0x01, 0x7d, 0x5d, 0x5e }),
+		6);
 	assert_int_equal(out[n - 1], 0x7e);
 	/* the only flag is the terminator */
 	assert_null(memchr(out, 0x7e, (size_t)n - 1));
@@ -89,11 +96,13 @@ static void test_encode_escapes_crc(void **state)
 		size_t expect = 2 + 2 + 1;
 		int n;
 
-		if (p[0] == 0x7e || p[0] == 0x7d || p[1] == 0x7e || p[1] == 0x7d)
+		if (p[0] == 0x7e || p[0] == 0x7d || p[1] == 0x7e ||
+		    p[1] == 0x7d)
 			continue;
 		if (lo != 0x7e && lo != 0x7d && hi != 0x7e && hi != 0x7d)
 			continue;
-		expect += (lo == 0x7e || lo == 0x7d) + (hi == 0x7e || hi == 0x7d);
+		expect +=
+			(lo == 0x7e || lo == 0x7d) + (hi == 0x7e || hi == 0x7d);
 		n = hdlc_encode(p, 2, out, sizeof(out));
 		assert_int_equal(n, (int)expect);
 		assert_null(memchr(out, 0x7e, (size_t)n - 1));
@@ -125,19 +134,23 @@ static void test_encoded_max(void **state)
 	/* all-flag payload: the worst case, bar the CRC */
 	for (i = 0; i < sizeof(payload); i++)
 		payload[i] = 0x7e;
-	assert_true(hdlc_encode(payload, sizeof(payload), out, hdlc_encoded_max(sizeof(payload))) >=
+	assert_true(hdlc_encode(payload, sizeof(payload), out,
+				hdlc_encoded_max(sizeof(payload))) >=
 		    2 * (int)sizeof(payload) + 3);
 }
 
 /* Decode one whole buffer expecting exactly one frame. */
-static void expect_decode(const uint8_t *in, size_t len, const uint8_t *want, size_t want_len)
+static void expect_decode(const uint8_t *in, size_t len, const uint8_t *want,
+			  size_t want_len)
 {
 	struct hdlc_decoder dec;
 	const uint8_t *frame = NULL;
 	size_t consumed = 0, frame_len = 0;
 
 	hdlc_decoder_init(&dec);
-	assert_int_equal(hdlc_decode_feed(&dec, in, len, &consumed, &frame, &frame_len), 1);
+	assert_int_equal(
+		hdlc_decode_feed(&dec, in, len, &consumed, &frame, &frame_len),
+		1);
 	assert_int_equal(consumed, len);
 	assert_int_equal(frame_len, want_len);
 	if (want_len)
@@ -147,14 +160,19 @@ static void expect_decode(const uint8_t *in, size_t len, const uint8_t *want, si
 static void test_decode_vectors(void **state)
 {
 	(void)state;
-	expect_decode(edl_frame, sizeof(edl_frame), edl_payload, sizeof(edl_payload));
-	expect_decode(build_id_frame, sizeof(build_id_frame), (const uint8_t[]){ 0x7c }, 1);
-	expect_decode(dload_frame, sizeof(dload_frame), (const uint8_t[]){ 0x3a }, 1);
-	/* edl's leading flag and QFirehose's build ID request as logged */
-	expect_decode((const uint8_t[]){ 0x7e, 0x7c, 0x93, 0x49, 0x7e }, 5, (const uint8_t[]){ 0x7c }, 1);
-	/* several empty frames before it */
-	expect_decode((const uint8_t[]){ 0x7e, 0x7e, 0x7e, 0x3a, 0xa1, 0x6e, 0x7e }, 7,
+	expect_decode(edl_frame, sizeof(edl_frame), edl_payload,
+		      sizeof(edl_payload));
+	expect_decode(build_id_frame, sizeof(build_id_frame),
+		      (const uint8_t[]){ 0x7c }, 1);
+	expect_decode(dload_frame, sizeof(dload_frame),
 		      (const uint8_t[]){ 0x3a }, 1);
+	/* edl's leading flag and QFirehose's build ID request as logged */
+	expect_decode((const uint8_t[]){ 0x7e, 0x7c, 0x93, 0x49, 0x7e }, 5,
+		      (const uint8_t[]){ 0x7c }, 1);
+	/* several empty frames before it */
+	expect_decode(
+		(const uint8_t[]){ 0x7e, 0x7e, 0x7e, 0x3a, 0xa1, 0x6e, 0x7e },
+		7, (const uint8_t[]){ 0x3a }, 1);
 	/* empty payload with its CRC */
 	expect_decode((const uint8_t[]){ 0x00, 0x00, 0x7e }, 3, NULL, 0);
 }
@@ -167,17 +185,23 @@ static void test_decode_partial(void **state)
 
 	(void)state;
 	hdlc_decoder_init(&dec);
-	assert_int_equal(hdlc_decode_feed(&dec, edl_frame, 6, &consumed, &frame, &frame_len), 0);
+	assert_int_equal(hdlc_decode_feed(&dec, edl_frame, 6, &consumed, &frame,
+					  &frame_len),
+			 0);
 	assert_int_equal(consumed, 6);
-	assert_int_equal(hdlc_decode_feed(&dec, NULL, 0, &consumed, &frame, &frame_len), 0);
+	assert_int_equal(
+		hdlc_decode_feed(&dec, NULL, 0, &consumed, &frame, &frame_len),
+		0);
 	assert_int_equal(consumed, 0);
-	assert_int_equal(hdlc_decode_feed(&dec, edl_frame + 6, 1, &consumed, &frame, &frame_len), 1);
+	assert_int_equal(hdlc_decode_feed(&dec, edl_frame + 6, 1, &consumed,
+					  &frame, &frame_len),
+			 1);
 	assert_int_equal(consumed, 1);
 	assert_int_equal(frame_len, 4);
 	assert_memory_equal(frame, edl_payload, 4);
 	/* only flags: nothing */
-	assert_int_equal(hdlc_decode_feed(&dec, (const uint8_t[]){ 0x7e, 0x7e }, 2, &consumed, &frame,
-					  &frame_len),
+	assert_int_equal(hdlc_decode_feed(&dec, (const uint8_t[]){ 0x7e, 0x7e },
+					  2, &consumed, &frame, &frame_len),
 			 0);
 	assert_int_equal(consumed, 2);
 }
@@ -205,14 +229,16 @@ static void test_roundtrip_all_bytes_split(void **state)
 		int ret;
 
 		hdlc_decoder_init(&dec);
-		ret = hdlc_decode_feed(&dec, enc, split, &consumed, &frame, &frame_len);
+		ret = hdlc_decode_feed(&dec, enc, split, &consumed, &frame,
+				       &frame_len);
 		if (split == (size_t)n) {
 			assert_int_equal(ret, 1);
 		} else {
 			assert_int_equal(ret, 0);
 			assert_int_equal(consumed, split);
-			ret = hdlc_decode_feed(&dec, enc + split, (size_t)n - split, &consumed, &frame,
-					       &frame_len);
+			ret = hdlc_decode_feed(&dec, enc + split,
+					       (size_t)n - split, &consumed,
+					       &frame, &frame_len);
 			assert_int_equal(ret, 1);
 			assert_int_equal(consumed, (size_t)n - split);
 		}
@@ -232,7 +258,8 @@ static void test_decode_byte_by_byte(void **state)
 	(void)state;
 	hdlc_decoder_init(&dec);
 	for (i = 0; i < sizeof(edl_frame); i++) {
-		ret = hdlc_decode_feed(&dec, edl_frame + i, 1, &consumed, &frame, &frame_len);
+		ret = hdlc_decode_feed(&dec, edl_frame + i, 1, &consumed,
+				       &frame, &frame_len);
 		assert_int_equal(consumed, 1);
 		if (i + 1 < sizeof(edl_frame))
 			assert_int_equal(ret, 0);
@@ -253,11 +280,14 @@ static void test_two_frames_one_buffer(void **state)
 	memcpy(in, edl_frame, sizeof(edl_frame));
 	memcpy(in + sizeof(edl_frame), build_id_frame, sizeof(build_id_frame));
 	hdlc_decoder_init(&dec);
-	assert_int_equal(hdlc_decode_feed(&dec, in, sizeof(in), &consumed, &frame, &frame_len), 1);
+	assert_int_equal(hdlc_decode_feed(&dec, in, sizeof(in), &consumed,
+					  &frame, &frame_len),
+			 1);
 	assert_int_equal(consumed, sizeof(edl_frame));
 	assert_int_equal(frame_len, 4);
 	assert_memory_equal(frame, edl_payload, 4);
-	assert_int_equal(hdlc_decode_feed(&dec, in + consumed, sizeof(in) - sizeof(edl_frame),
+	assert_int_equal(hdlc_decode_feed(&dec, in + consumed,
+					  sizeof(in) - sizeof(edl_frame),
 					  &consumed, &frame, &frame_len),
 			 1);
 	assert_int_equal(consumed, sizeof(build_id_frame));
@@ -274,13 +304,15 @@ static void test_bad_crc_then_recovery(void **state)
 
 	(void)state;
 	memcpy(in, edl_frame, sizeof(edl_frame));
-	in[4] ^= 0x01;		/* corrupt the CRC */
+	in[4] ^= 0x01; /* corrupt the CRC */
 	memcpy(in + sizeof(edl_frame), edl_frame, sizeof(edl_frame));
 	hdlc_decoder_init(&dec);
-	assert_int_equal(hdlc_decode_feed(&dec, in, sizeof(in), &consumed, &frame, &frame_len),
+	assert_int_equal(hdlc_decode_feed(&dec, in, sizeof(in), &consumed,
+					  &frame, &frame_len),
 			 -EBADMSG);
 	assert_int_equal(consumed, sizeof(edl_frame));
-	assert_int_equal(hdlc_decode_feed(&dec, in + consumed, sizeof(in) - consumed, &consumed,
+	assert_int_equal(hdlc_decode_feed(&dec, in + consumed,
+					  sizeof(in) - consumed, &consumed,
 					  &frame, &frame_len),
 			 1);
 	assert_int_equal(frame_len, 4);
@@ -290,7 +322,8 @@ static void test_bad_crc_then_recovery(void **state)
 	memcpy(in, edl_frame, sizeof(edl_frame));
 	in[1] = 0x66;
 	hdlc_decoder_init(&dec);
-	assert_int_equal(hdlc_decode_feed(&dec, in, sizeof(edl_frame), &consumed, &frame, &frame_len),
+	assert_int_equal(hdlc_decode_feed(&dec, in, sizeof(edl_frame),
+					  &consumed, &frame, &frame_len),
 			 -EBADMSG);
 }
 
@@ -303,18 +336,19 @@ static void test_too_short_frames(void **state)
 	(void)state;
 	/* one byte cannot hold a CRC */
 	hdlc_decoder_init(&dec);
-	assert_int_equal(hdlc_decode_feed(&dec, (const uint8_t[]){ 0x7c, 0x7e }, 2, &consumed, &frame,
-					  &frame_len),
+	assert_int_equal(hdlc_decode_feed(&dec, (const uint8_t[]){ 0x7c, 0x7e },
+					  2, &consumed, &frame, &frame_len),
 			 -EBADMSG);
 	assert_int_equal(consumed, 2);
 	/* an escape right before the flag aborts the frame */
-	assert_int_equal(hdlc_decode_feed(&dec, (const uint8_t[]){ 0x7d, 0x7e }, 2, &consumed, &frame,
-					  &frame_len),
+	assert_int_equal(hdlc_decode_feed(&dec, (const uint8_t[]){ 0x7d, 0x7e },
+					  2, &consumed, &frame, &frame_len),
 			 -EBADMSG);
 	assert_int_equal(consumed, 2);
 	/* the decoder is clean again */
-	assert_int_equal(hdlc_decode_feed(&dec, dload_frame, sizeof(dload_frame), &consumed, &frame,
-					  &frame_len),
+	assert_int_equal(hdlc_decode_feed(&dec, dload_frame,
+					  sizeof(dload_frame), &consumed,
+					  &frame, &frame_len),
 			 1);
 	assert_int_equal(frame_len, 1);
 	assert_int_equal(frame[0], 0x3a);
@@ -331,13 +365,18 @@ static void test_overlong_then_recovery(void **state)
 	memset(junk, 0x11, sizeof(junk));
 	hdlc_decoder_init(&dec);
 	/* no error before the flag: the frame is swallowed */
-	assert_int_equal(hdlc_decode_feed(&dec, junk, sizeof(junk), &consumed, &frame, &frame_len), 0);
+	assert_int_equal(hdlc_decode_feed(&dec, junk, sizeof(junk), &consumed,
+					  &frame, &frame_len),
+			 0);
 	assert_int_equal(consumed, sizeof(junk));
-	assert_int_equal(hdlc_decode_feed(&dec, (const uint8_t[]){ 0x7e, 0x7c, 0x93, 0x49, 0x7e }, 5,
-					  &consumed, &frame, &frame_len),
+	assert_int_equal(hdlc_decode_feed(&dec,
+					  (const uint8_t[]){ 0x7e, 0x7c, 0x93,
+							     0x49, 0x7e },
+					  5, &consumed, &frame, &frame_len),
 			 -EMSGSIZE);
 	assert_int_equal(consumed, 1);
-	assert_int_equal(hdlc_decode_feed(&dec, build_id_frame, sizeof(build_id_frame), &consumed,
+	assert_int_equal(hdlc_decode_feed(&dec, build_id_frame,
+					  sizeof(build_id_frame), &consumed,
 					  &frame, &frame_len),
 			 1);
 	assert_int_equal(frame_len, 1);
@@ -361,14 +400,17 @@ static void test_max_frame_boundary(void **state)
 	n = hdlc_encode(payload, HDLC_MAX_FRAME - 2, enc, sizeof(enc));
 	assert_true(n > 0);
 	hdlc_decoder_init(&dec);
-	assert_int_equal(hdlc_decode_feed(&dec, enc, (size_t)n, &consumed, &frame, &frame_len), 1);
+	assert_int_equal(hdlc_decode_feed(&dec, enc, (size_t)n, &consumed,
+					  &frame, &frame_len),
+			 1);
 	assert_int_equal(frame_len, HDLC_MAX_FRAME - 2);
 	assert_memory_equal(frame, payload, HDLC_MAX_FRAME - 2);
 
 	/* one byte more is too long */
 	n = hdlc_encode(payload, HDLC_MAX_FRAME - 1, enc, sizeof(enc));
 	assert_true(n > 0);
-	assert_int_equal(hdlc_decode_feed(&dec, enc, (size_t)n, &consumed, &frame, &frame_len),
+	assert_int_equal(hdlc_decode_feed(&dec, enc, (size_t)n, &consumed,
+					  &frame, &frame_len),
 			 -EMSGSIZE);
 	assert_int_equal(consumed, (size_t)n);
 }
@@ -380,12 +422,13 @@ static void test_max_frame_boundary(void **state)
 static void test_mixed_stream_split_everywhere(void **state)
 {
 	static const uint8_t stream[] = {
-		0x7e, 0x4b, 0x65, 0x01, 0x00, 0x54, 0x0f, 0x7e,	/* EDL switch, leading flag */
-		0x4b, 0x65, 0x01, 0x00, 0x54, 0x0e, 0x7e,	/* bad CRC */
-		0x7e, 0x7e,					/* empty frames */
-		0x7c, 0x7d, 0x7e,				/* aborted by 7D 7E */
-		0x7c, 0x93, 0x49, 0x7e,				/* build ID */
-		0x3a, 0xa1, 0x6e, 0x7e,				/* DLOAD */
+		0x7e, 0x4b, 0x65, 0x01, 0x00, 0x54, 0x0f,
+		0x7e, /* EDL switch, leading flag */
+		0x4b, 0x65, 0x01, 0x00, 0x54, 0x0e, 0x7e, /* bad CRC */
+		0x7e, 0x7e,				  /* empty frames */
+		0x7c, 0x7d, 0x7e,			  /* aborted by 7D 7E */
+		0x7c, 0x93, 0x49, 0x7e,			  /* build ID */
+		0x3a, 0xa1, 0x6e, 0x7e,			  /* DLOAD */
 	};
 	static const int want_ret[] = { 1, -EBADMSG, -EBADMSG, 1, 1 };
 	static const uint8_t want_first[] = { 0x4b, 0x00, 0x00, 0x7c, 0x3a };
@@ -400,11 +443,12 @@ static void test_mixed_stream_split_everywhere(void **state)
 		while (pos < sizeof(stream)) {
 			const uint8_t *frame = NULL;
 			size_t consumed = 0, frame_len = 0;
-			size_t end = pos < piece_end ? piece_end : sizeof(stream);
+			size_t end =
+				pos < piece_end ? piece_end : sizeof(stream);
 			int ret;
 
-			ret = hdlc_decode_feed(&dec, stream + pos, end - pos, &consumed, &frame,
-					       &frame_len);
+			ret = hdlc_decode_feed(&dec, stream + pos, end - pos,
+					       &consumed, &frame, &frame_len);
 			pos += consumed;
 			if (ret == 0) {
 				assert_int_equal(pos, end);

@@ -20,9 +20,12 @@
 
 /* HELLO v3 from a newer SoC (edl issue #813), reserved words zero. */
 static const uint8_t hello_v3[0x30] = {
-	0x01, 0x00, 0x00, 0x00, 0x30, 0x00, 0x00, 0x00,	/* cmd, length */
-	0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,	/* version 3, compatible 1 */
-	0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,	/* max_len 0x400, mode 0 */
+	0x01, 0x00, 0x00, 0x00,
+	0x30, 0x00, 0x00, 0x00, /* cmd, length */
+	0x03, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, /* version 3, compatible 1 */
+	0x00, 0x04, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, /* max_len 0x400, mode 0 */
 };
 
 static void test_hello_v3(void **state)
@@ -59,7 +62,7 @@ static void test_hello_resp_qfirehose(void **state)
 	uint32_t i;
 
 	(void)state;
-	pkt.length = 0xdeadbeef;	/* ignored */
+	pkt.length = 0xdeadbeef; /* ignored */
 	pkt.u.hello_resp.version = 3;
 	pkt.u.hello_resp.compatible = 1;
 	pkt.u.hello_resp.status = SAHARA_STATUS_SUCCESS;
@@ -77,8 +80,10 @@ static void test_hello_resp_qfirehose(void **state)
 /* Command mode trace of edl #398: EXECUTE_RESP for MSM_HW_ID_READ, 24 bytes. */
 static void test_execute_resp_trace(void **state)
 {
-	static const uint8_t rx[] = { 0x0e, 0, 0, 0, 0x10, 0, 0, 0, 0x02, 0, 0, 0, 0x18, 0, 0, 0 };
-	static const uint8_t tx[] = { 0x0f, 0, 0, 0, 0x0c, 0, 0, 0, 0x02, 0, 0, 0 };
+	static const uint8_t rx[] = { 0x0e, 0, 0, 0, 0x10, 0, 0, 0,
+				      0x02, 0, 0, 0, 0x18, 0, 0, 0 };
+	static const uint8_t tx[] = { 0x0f, 0, 0,    0, 0x0c, 0,
+				      0,    0, 0x02, 0, 0,    0 };
 	struct sahara_pkt pkt;
 	struct sahara_pkt data = { .cmd = SAHARA_EXECUTE_DATA };
 	uint8_t out[16];
@@ -86,7 +91,8 @@ static void test_execute_resp_trace(void **state)
 	(void)state;
 	assert_int_equal(sahara_decode(rx, sizeof(rx), &pkt), 16);
 	assert_int_equal(pkt.cmd, SAHARA_EXECUTE_RESP);
-	assert_int_equal(pkt.u.execute_resp.client_cmd, SAHARA_EXEC_MSM_HW_ID_READ);
+	assert_int_equal(pkt.u.execute_resp.client_cmd,
+			 SAHARA_EXEC_MSM_HW_ID_READ);
 	assert_int_equal(pkt.u.execute_resp.data_len, 24);
 	data.u.execute.client_cmd = pkt.u.execute_resp.client_cmd;
 	assert_int_equal(sahara_encode(&data, out, sizeof(out)), 12);
@@ -107,7 +113,8 @@ static void test_sc20_end_image_tx(void **state)
 	assert_int_equal(pkt.cmd, SAHARA_END_OF_IMAGE);
 	assert_int_equal(pkt.u.eoi.image_id, SAHARA_IMAGE_FIREHOSE);
 	assert_int_equal(pkt.u.eoi.status, SAHARA_STATUS_INVALID_CMD);
-	assert_string_equal(sahara_status_name(pkt.u.eoi.status), "INVALID_CMD");
+	assert_string_equal(sahara_status_name(pkt.u.eoi.status),
+			    "INVALID_CMD");
 }
 
 /* The first READ_DATA requests of the RM500Q log (rm500q_*MCU_local.txt). */
@@ -146,8 +153,10 @@ static void test_read_data_rm500q_log(void **state)
 		assert_int_equal(buf[0], 0x03);
 		assert_int_equal(buf[4], 0x14);
 		assert_int_equal(buf[8], 0x0d);
-		assert_int_equal(buf[12] | buf[13] << 8 | buf[14] << 16, log[i].offset);
-		assert_int_equal(buf[16] | buf[17] << 8 | buf[18] << 16, log[i].length);
+		assert_int_equal(buf[12] | buf[13] << 8 | buf[14] << 16,
+				 log[i].offset);
+		assert_int_equal(buf[16] | buf[17] << 8 | buf[18] << 16,
+				 log[i].length);
 		assert_int_equal(sahara_decode(buf, sizeof(buf), &pkt), 0x14);
 		assert_true(pkt.u.read.offset == log[i].offset);
 		assert_true(pkt.u.read.length == log[i].length);
@@ -157,12 +166,14 @@ static void test_read_data_rm500q_log(void **state)
 /* SDX35 asks with READ_DATA_64 (cmd 0x12 = 18). */
 static void test_read_data_64(void **state)
 {
-	static const uint8_t rx[0x20] = {
-		0x12, 0, 0, 0, 0x20, 0, 0, 0,
-		0x0d, 0, 0, 0, 0, 0, 0, 0,
-		0x00, 0x10, 0, 0, 0x01, 0, 0, 0,	/* offset 0x1_0000_1000 */
-		0x00, 0x10, 0, 0, 0, 0, 0, 0,
-	};
+	static const uint8_t
+		rx
+			[0x20] = {
+				0x12, 0,    0,	  0, 0x20, 0, 0, 0,    0x0d,
+				0,    0,    0,	  0, 0,	   0, 0, 0x00, 0x10,
+				0,    0,    0x01, 0, 0,	   0, /* offset 0x1_0000_1000 */
+				0x00, 0x10, 0,	  0, 0,	   0, 0, 0,
+			};
 	struct sahara_pkt pkt;
 	uint8_t out[0x20];
 
@@ -179,14 +190,15 @@ static void test_read_data_64(void **state)
 
 static void test_done_resp_and_memory_debug(void **state)
 {
-	static const uint8_t done_resp[] = { 0x06, 0, 0, 0, 0x0c, 0, 0, 0, 0x01, 0, 0, 0 };
+	static const uint8_t done_resp[] = { 0x06, 0, 0,    0, 0x0c, 0,
+					     0,	   0, 0x01, 0, 0,    0 };
 	static const uint8_t memdbg[] = {
-		0x09, 0, 0, 0, 0x10, 0, 0, 0, 0x00, 0x00, 0xa0, 0x86, 0x34, 0x01, 0, 0,
+		0x09, 0,    0,	  0,	0x10, 0,    0, 0,
+		0x00, 0x00, 0xa0, 0x86, 0x34, 0x01, 0, 0,
 	};
 	static const uint8_t memdbg64[] = {
-		0x10, 0, 0, 0, 0x18, 0, 0, 0,
-		0x00, 0x00, 0xa0, 0x86, 0x01, 0, 0, 0,
-		0x80, 0, 0, 0, 0, 0, 0, 0,
+		0x10, 0, 0, 0, 0x18, 0, 0, 0, 0x00, 0x00, 0xa0, 0x86,
+		0x01, 0, 0, 0, 0x80, 0, 0, 0, 0,    0,	  0,	0,
 	};
 	struct sahara_pkt pkt;
 
@@ -205,7 +217,8 @@ static void test_done_resp_and_memory_debug(void **state)
 static void fill_pkt(struct sahara_pkt *pkt, uint32_t cmd)
 {
 	uint32_t i;
-	bool wide = cmd == SAHARA_READ_DATA_64 || cmd == SAHARA_MEMORY_DEBUG_64 ||
+	bool wide = cmd == SAHARA_READ_DATA_64 ||
+		    cmd == SAHARA_MEMORY_DEBUG_64 ||
 		    cmd == SAHARA_MEMORY_READ_64;
 
 	memset(pkt, 0, sizeof(*pkt));
@@ -259,7 +272,7 @@ static void fill_pkt(struct sahara_pkt *pkt, uint32_t cmd)
 static void test_roundtrip_every_command(void **state)
 {
 	static const uint8_t sizes[] = {
-		0, 0x30, 0x30, 0x14, 0x10, 0x08, 0x0c, 0x08, 0x08, 0x10,
+		0,    0x30, 0x30, 0x14, 0x10, 0x08, 0x0c, 0x08, 0x08, 0x10,
 		0x10, 0x08, 0x0c, 0x0c, 0x10, 0x0c, 0x18, 0x18, 0x20, 0x08,
 	};
 	uint8_t out[64], again[64];
@@ -291,12 +304,14 @@ static void test_sizes_and_names(void **state)
 {
 	(void)state;
 	assert_int_equal(sahara_pkt_size(0x00), 0);
-	assert_int_equal(sahara_pkt_size(0x14), 0);	/* WRITE_DATA: unused */
+	assert_int_equal(sahara_pkt_size(0x14), 0); /* WRITE_DATA: unused */
 	assert_int_equal(sahara_pkt_size(0xffffffff), 0);
 	assert_int_equal(sahara_pkt_size(SAHARA_HELLO), SAHARA_MAX_PACKET);
 	assert_string_equal(sahara_cmd_name(SAHARA_HELLO), "HELLO");
-	assert_string_equal(sahara_cmd_name(SAHARA_END_OF_IMAGE), "END_OF_IMAGE_TX");
-	assert_string_equal(sahara_cmd_name(SAHARA_RESET_STATE_MACHINE), "RESET_STATE_MACHINE");
+	assert_string_equal(sahara_cmd_name(SAHARA_END_OF_IMAGE),
+			    "END_OF_IMAGE_TX");
+	assert_string_equal(sahara_cmd_name(SAHARA_RESET_STATE_MACHINE),
+			    "RESET_STATE_MACHINE");
 	assert_string_equal(sahara_cmd_name(0), "UNKNOWN");
 	assert_string_equal(sahara_cmd_name(0x14), "UNKNOWN");
 	assert_string_equal(sahara_cmd_name(0x80000000), "UNKNOWN");
@@ -305,10 +320,13 @@ static void test_sizes_and_names(void **state)
 	assert_string_equal(sahara_status_name(0x01), "INVALID_CMD");
 	/* edl's table calls this one "Cannot receive specified number of program headers" */
 	assert_string_equal(sahara_status_name(0x0d), "READ_DATA_ERROR");
-	assert_string_equal(sahara_status_name(0x21), "HASH_TABLE_AUTH_FAILURE");
-	assert_string_equal(sahara_status_name(0x22), "HASH_VERIFICATION_FAILURE");
+	assert_string_equal(sahara_status_name(0x21),
+			    "HASH_TABLE_AUTH_FAILURE");
+	assert_string_equal(sahara_status_name(0x22),
+			    "HASH_VERIFICATION_FAILURE");
 	assert_string_equal(sahara_status_name(0x25), "IMAGE_AUTH_FAILURE");
-	assert_string_equal(sahara_status_name(SAHARA_STATUS_MAX), "HW_BULK_TRANSFER_ERROR");
+	assert_string_equal(sahara_status_name(SAHARA_STATUS_MAX),
+			    "HW_BULK_TRANSFER_ERROR");
 	assert_string_equal(sahara_status_name(0x29), "UNKNOWN");
 	assert_string_equal(sahara_status_name(0xffffffff), "UNKNOWN");
 }
@@ -336,7 +354,8 @@ static void test_decode_truncated(void **state)
 		uint8_t two[0x30 + 8];
 
 		memcpy(two, hello_v3, 0x30);
-		memcpy(two + 0x30, (const uint8_t[]){ 0x05, 0, 0, 0, 0x08, 0, 0, 0 }, 8);
+		memcpy(two + 0x30,
+		       (const uint8_t[]){ 0x05, 0, 0, 0, 0x08, 0, 0, 0 }, 8);
 		assert_int_equal(sahara_decode(two, sizeof(two), &pkt), 0x30);
 		assert_int_equal(sahara_decode(two + 0x30, 8, &pkt), 8);
 		assert_int_equal(pkt.cmd, SAHARA_DONE);
@@ -354,16 +373,20 @@ static void test_decode_unknown_command(void **state)
 
 	(void)state;
 	assert_int_equal(sahara_decode(zero, sizeof(zero), &pkt), -EPROTO);
-	assert_int_equal(sahara_decode(write_data, sizeof(write_data), &pkt), -EPROTO);
+	assert_int_equal(sahara_decode(write_data, sizeof(write_data), &pkt),
+			 -EPROTO);
 	assert_int_equal(sahara_decode(big, sizeof(big), &pkt), -EPROTO);
-	assert_int_equal(sahara_decode((const uint8_t *)xml, strlen(xml), &pkt), -EPROTO);
+	assert_int_equal(sahara_decode((const uint8_t *)xml, strlen(xml), &pkt),
+			 -EPROTO);
 }
 
 static void test_decode_bad_length(void **state)
 {
 	uint8_t buf[0x40];
 	struct sahara_pkt pkt;
-	static const uint32_t bad[] = { 0, 4, 7, 8, 0x2f, 0x31, 0x1000, 0x7fffffff, 0xffffffff };
+	static const uint32_t bad[] = { 0,	4,	    7,
+					8,	0x2f,	    0x31,
+					0x1000, 0x7fffffff, 0xffffffff };
 	size_t i;
 
 	(void)state;
@@ -376,7 +399,8 @@ static void test_decode_bad_length(void **state)
 		buf[7] = (uint8_t)(bad[i] >> 24);
 		/* judged on the header alone: no waiting for bytes that never come */
 		assert_int_equal(sahara_decode(buf, 8, &pkt), -EBADMSG);
-		assert_int_equal(sahara_decode(buf, sizeof(buf), &pkt), -EBADMSG);
+		assert_int_equal(sahara_decode(buf, sizeof(buf), &pkt),
+				 -EBADMSG);
 	}
 	/* READ_DATA announced with the 64-bit size */
 	memcpy(buf, (const uint8_t[]){ 0x03, 0, 0, 0, 0x20, 0, 0, 0 }, 8);
@@ -445,7 +469,8 @@ static void test_pkhash_sha384_repeated(void **state)
 		uint8_t padded[128] = { 0 };
 
 		memcpy(padded, buf, 96);
-		assert_int_equal(sahara_pkhash_trim(padded, sizeof(padded)), 48);
+		assert_int_equal(sahara_pkhash_trim(padded, sizeof(padded)),
+				 48);
 	}
 }
 
@@ -457,7 +482,7 @@ static void test_pkhash_sha256_padded(void **state)
 	(void)state;
 	for (i = 0; i < 32; i++)
 		buf[i] = (uint8_t)(0xc0 ^ (i * 13));
-	buf[31] = 0x00;		/* a digest may itself end in zero */
+	buf[31] = 0x00; /* a digest may itself end in zero */
 	assert_int_equal(sahara_pkhash_trim(buf, sizeof(buf)), 32);
 	assert_int_equal(sahara_pkhash_trim(buf, 32), 32);
 	/* four roots, four copies */
