@@ -550,7 +550,26 @@ int fh_power(struct fh_session *s, const char *mode, unsigned delay_s)
 	struct fh_attr a[] = { { "value", mode }, { "DelayInSeconds", d } };
 	struct fh_resp r;
 
+	int ret;
+
 	snprintf(d, sizeof(d), "%u", delay_s);
-	/* after the ACK the device drops off: a read error then is normal */
-	return fh_command(s, "power", a, delay_s ? 2 : 1, s->t.cmd_ms, &r);
+	ret = fh_send(s, "power", a, delay_s ? 2 : 1);
+	if (ret < 0)
+		return fh_fail(s, "power", ret, s->t.cmd_ms);
+	ret = fh_wait_response(s, s->t.cmd_ms, &r);
+	/*
+	 * After the ACK the device drops off; over USB it may drop off
+	 * before its ACK reaches us. Sent and then gone is done: the caller
+	 * checks that the module comes back.
+	 */
+	if (ret == -ENODEV) {
+		mf_log(s->log, MF_LOG_INFO,
+		       "the device dropped off before acknowledging <power "
+		       "value=\"%s\">",
+		       mode);
+		return 0;
+	}
+	if (ret == 0 && !r.ack)
+		ret = -EREMOTEIO;
+	return ret < 0 ? fh_fail(s, "power", ret, s->t.cmd_ms) : 0;
 }

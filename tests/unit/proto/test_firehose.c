@@ -338,6 +338,40 @@ static void test_read_disconnect(void **state)
 	fl_free(&f);
 }
 
+/* Over USB the device may drop off before its power ACK reaches us. */
+static void test_power_gone_before_ack(void **state)
+{
+	struct fakelink f;
+	struct fh_session s;
+	struct mf_err err = { 0 };
+
+	fl_init(&f);
+	fl_disconnect(&f);
+	session(&s, &f, &err);
+	assert_int_equal(fh_power(&s, "reset", 1), 0);
+	assert_true(fl_wrote_str(&f, "<power value=\"reset\""));
+	assert_int_equal(err.status, MF_OK);
+	fh_close(&s);
+	fl_free(&f);
+}
+
+/* A NAK of power is still an error. */
+static void test_power_nak(void **state)
+{
+	struct fakelink f;
+	struct fh_session s;
+	struct mf_err err = { 0 };
+
+	fl_init(&f);
+	fl_str(&f, "<?xml version=\"1.0\" ?><data><response value=\"NAK\" "
+		   "/></data>");
+	session(&s, &f, &err);
+	assert_int_equal(fh_power(&s, "reset", 0), -EREMOTEIO);
+	assert_int_not_equal(err.status, MF_OK);
+	fh_close(&s);
+	fl_free(&f);
+}
+
 static void test_program_final_timeout(void **state)
 {
 	struct fakelink f;
@@ -527,6 +561,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rm500q_session),
+		cmocka_unit_test(test_power_gone_before_ack),
+		cmocka_unit_test(test_power_nak),
 		cmocka_unit_test(test_program_padding),
 		cmocka_unit_test(test_erase_nak_quotes_logs),
 		cmocka_unit_test(test_configure_nak_negotiates),
