@@ -147,6 +147,9 @@ sc_doctor() {
 # The BOOT pin pulled over a power cycle: a fresh 05c6:9008 (new devnum),
 # which sends its HELLO again. The pin is read at power-on only.
 edl_by_pin() {
+	# a previous scenario may leave the module re-enumerating: wait for it,
+	# so that the devnum compared below is not empty
+	wait_for 20 has_dev || fail "no USB device on 1-1 before the power cycle"
 	dn=$(cat $D/1-1/devnum 2>/dev/null)
 	sim_ctl "boot-pin on" > /dev/null || fail "boot-pin refused"
 	sim_ctl power-cycle > /dev/null || fail "power-cycle refused"
@@ -154,6 +157,7 @@ edl_by_pin() {
 	wait_for 20 is_new_edl "$dn" || fail "no new 05c6:9008 after the power cycle ('$(vidpid)')"
 }
 is_new_edl() { is_dev 05c6:9008 && [ "$(cat $D/1-1/devnum)" != "$1" ]; }
+has_dev() { [ -e $D/1-1/devnum ]; }
 
 # The DIAG switch (as the tool sends it) followed across re-enumeration.
 sc_edl_switch() {
