@@ -155,8 +155,21 @@ edl_by_pin() {
 	sim_ctl power-cycle > /dev/null || fail "power-cycle refused"
 	sim_ctl "boot-pin off" > /dev/null
 	wait_for 20 is_new_edl "$dn" || fail "no new 05c6:9008 after the power cycle ('$(vidpid)')"
+	settle_edl
 }
-is_new_edl() { is_dev 05c6:9008 && [ "$(cat $D/1-1/devnum)" != "$1" ]; }
+
+# The bridge may re-bind once more while the simulator's tree fills in:
+# wait until the same 05c6:9008 has stayed for a second.
+settle_edl() {
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		d1=$(cat $D/1-1/devnum 2>/dev/null)
+		usleep 1000000
+		is_dev 05c6:9008 && [ -n "$d1" ] && [ "$(cat $D/1-1/devnum 2>/dev/null)" = "$d1" ] && return 0
+		wait_for 10 is_dev 05c6:9008
+	done
+	fail "05c6:9008 does not stay on 1-1"
+}
+is_new_edl() { is_dev 05c6:9008 && [ "$(cat $D/1-1/devnum 2>/dev/null)" != "$1" ]; }
 has_dev() { [ -e $D/1-1/devnum ]; }
 
 # The DIAG switch (as the tool sends it) followed across re-enumeration.
