@@ -162,8 +162,8 @@ static int read_modem_prop(sd_bus_message *m, struct mf_mm_modem *mo)
 		const char *key;
 		size_t off, cap;
 	} strs[] = {
-#define F(k, f)                                          \
-	{ k, offsetof(struct mf_mm_modem, f),            \
+#define F(k, f)                                                                \
+	{ k, offsetof(struct mf_mm_modem, f),                                  \
 	  sizeof(((struct mf_mm_modem *)0)->f) }
 		F("Device", device),
 		F("Physdev", physdev),
@@ -237,8 +237,7 @@ static int read_ifaces(sd_bus_message *m, struct mf_mm_modem *mo, bool *is)
 	return sd_bus_message_exit_container(m);
 }
 
-static int parse_objects(sd_bus_message *m, struct mf_mm_modem *out,
-			 size_t cap)
+static int parse_objects(sd_bus_message *m, struct mf_mm_modem *out, size_t cap)
 {
 	struct mf_mm_modem mo;
 	const char *path;
@@ -248,8 +247,7 @@ static int parse_objects(sd_bus_message *m, struct mf_mm_modem *out,
 	r = sd_bus_message_enter_container(m, 'a', "{oa{sa{sv}}}");
 	if (r < 0)
 		return r;
-	while ((r = sd_bus_message_enter_container(m, 'e', "oa{sa{sv}}")) >
-	       0) {
+	while ((r = sd_bus_message_enter_container(m, 'e', "oa{sa{sv}}")) > 0) {
 		bool is = false;
 
 		memset(&mo, 0, sizeof(mo));
@@ -296,8 +294,8 @@ int mf_mm_modems(struct mf_mm *mm, struct mf_mm_modem *out, size_t cap,
 }
 
 /* The sysfs path of m's USB device as MM names it ("/sys/devices/..."). */
-static int usb_sysfs_path(const char *sysroot, const char *usbpath,
-			  char *out, size_t cap)
+static int usb_sysfs_path(const char *sysroot, const char *usbpath, char *out,
+			  size_t cap)
 {
 	char link[MF_PATH_MAX + 64], root[PATH_MAX], real[PATH_MAX];
 	size_t rl = 0;
@@ -332,12 +330,11 @@ int mf_mm_match(const struct mf_mm_modem *v, size_t n, const char *sysroot,
 {
 	char sys[PATH_MAX];
 	bool real = !sysroot || !strcmp(sysroot, "/");
-	bool have = usb_sysfs_path(sysroot, m->usb.path, sys, sizeof(sys)) ==
-		    0;
+	bool have = usb_sysfs_path(sysroot, m->usb.path, sys, sizeof(sys)) == 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (have && (!strcmp(v[i].device, sys) ||
-			     !strcmp(v[i].physdev, sys)))
+		if (have &&
+		    (!strcmp(v[i].device, sys) || !strcmp(v[i].physdev, sys)))
 			return (int)i;
 		/*
 		 * Device may be a user's ID_MM_PHYSDEV_UID and Physdev
@@ -370,8 +367,7 @@ int mf_mm_inhibit(struct mf_mm *mm, const char *uid, struct mf_err *err)
 	sd_bus_message_unref(call);
 	sd_bus_message_unref(reply);
 	if (r >= 0) {
-		snprintf(mm->held[mm->nheld++], sizeof(mm->held[0]), "%s",
-			 uid);
+		snprintf(mm->held[mm->nheld++], sizeof(mm->held[0]), "%s", uid);
 		return 0;
 	}
 	name = e.name ? e.name : "";
@@ -387,11 +383,12 @@ int mf_mm_inhibit(struct mf_mm *mm, const char *uid, struct mf_err *err)
 			   "than 1.10, so it cannot be asked to leave it "
 			   "alone during the update");
 		mf_err_hint(err, STOP_MM " for the update, then sudo "
-				     "systemctl start ModemManager");
+					 "systemctl start ModemManager");
 		r = -EOPNOTSUPP;
 	} else if (!strcmp(name, MM_ERR "Unauthorized") ||
 		   !strcmp(name, SD_BUS_ERROR_ACCESS_DENIED) ||
-		   !strcmp(name, SD_BUS_ERROR_INTERACTIVE_AUTHORIZATION_REQUIRED)) {
+		   !strcmp(name,
+			   SD_BUS_ERROR_INTERACTIVE_AUTHORIZATION_REQUIRED)) {
 		mf_err_set(err, MF_FAILED, -EACCES,
 			   "ModemManager manages this module and refused to "
 			   "leave it alone for the update: %s",
@@ -406,7 +403,7 @@ int mf_mm_inhibit(struct mf_mm *mm, const char *uid, struct mf_err *err)
 			   "let go of it: %s",
 			   e.message ? e.message : strerror(-r));
 		mf_err_hint(err, STOP_MM " for the update, then sudo "
-				     "systemctl start ModemManager");
+					 "systemctl start ModemManager");
 	}
 	sd_bus_error_free(&e);
 	return r;

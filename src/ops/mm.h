@@ -30,8 +30,8 @@ struct mf_mm;
 
 /* One org.freedesktop.ModemManager1.Modem object. */
 struct mf_mm_modem {
-	char path[128];		  /* D-Bus object path */
-	char device[MF_PATH_MAX]; /* Device: the inhibition UID */
+	char path[128];		   /* D-Bus object path */
+	char device[MF_PATH_MAX];  /* Device: the inhibition UID */
 	char physdev[MF_PATH_MAX]; /* Physdev (MM >= 1.22), "" when absent */
 	char manufacturer[64], model[64], revision[96];
 	char plugin[32];

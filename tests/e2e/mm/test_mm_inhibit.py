@@ -77,25 +77,26 @@ def test_flash_inhibits_once_across_edl(tmp_path, bus, mod):
 @pytest.mark.parametrize("cmd", ["backup", "restore"])
 def test_backup_restore_inhibit(tmp_path, bus, mod, cmd):
     mod()
-    pkg = mkpkg(tmp_path, "bg95-m3", OLD)
     bus.start_mm([modem(tmp_path / "root")], sim_control=ctl(tmp_path))
     if cmd == "backup":
-        args = ["backup", "-o", tmp_path / "bk", pkg]
+        args = ["backup", "-o", tmp_path / "bk",
+                mkpkg(tmp_path, "bg95-m3", OLD)]
     else:
-        args = ["restore", pkg]
+        args = ["restore", mkpkg(tmp_path, "bg95-m3", NEW)]
     p = run_mf(tmp_path / "root", *args, env=bus.env(), xdg=tmp_path / "xdg")
     assert p.returncode == 0, p.stderr
     on, rel = one_hold(bus, tmp_path / "root")
     assert on["sim"]["mode"] == "normal"
     assert rel["sim"]["mode"] == "normal", rel
+    assert rel["sim"]["revision"] == (OLD if cmd == "backup" else NEW)
 
 
 def test_failed_flash_releases(tmp_path, bus, mod):
     pkg = mkpkg(tmp_path, "bg95-m3", NEW)
     mod(faults=["drop:program:300000"])
     bus.start_mm([modem(tmp_path / "root")], sim_control=ctl(tmp_path))
-    p = run_mf(tmp_path / "root", "flash", pkg, "--boot-timeout", "20",
-               env=bus.env(), xdg=tmp_path / "xdg")
+    p = run_mf(tmp_path / "root", "flash", "--no-backup", pkg,
+               "--boot-timeout", "20", env=bus.env(), xdg=tmp_path / "xdg")
     assert p.returncode not in (0, 3), p.stderr
     assert "lost the link" in p.stderr, p.stderr
     on, rel = one_hold(bus, tmp_path / "root")
@@ -128,12 +129,12 @@ def test_absent_mm_changes_nothing(tmp_path, bus, mod):
     """A bus without ModemManager, and no bus at all: same output."""
     pkg = mkpkg(tmp_path, "bg95-m3", NEW)
     mod()
-    p = run_mf(tmp_path / "root", "--json", "backup", "-o", tmp_path / "b1",
-               pkg, env=bus.env(), xdg=tmp_path / "xdg")
+    p = run_mf(tmp_path / "root", "--json", "flash", "--no-backup", pkg,
+               env=bus.env(), xdg=tmp_path / "xdg")
     assert p.returncode == 0, p.stderr
     assert "ModemManager" not in p.stderr + p.stdout
-    q = run_mf(tmp_path / "root", "--json", "backup", "-o", tmp_path / "b2",
-               pkg, env={"DBUS_SYSTEM_BUS_ADDRESS":
+    q = run_mf(tmp_path / "root", "--json", "flash", "--no-backup",
+               mkpkg(tmp_path, "bg95-m3", OLD), "--allow-downgrade", env={"DBUS_SYSTEM_BUS_ADDRESS":
                          "unix:path=" + str(tmp_path / "nobus")},
                xdg=tmp_path / "xdg")
     assert q.returncode == 0, q.stderr
@@ -146,7 +147,7 @@ def test_mm_without_this_module_changes_nothing(tmp_path, bus, mod):
     other = {"device": "/sys/devices/pci0000:00/usb3/3-2", "ports": [
         ["ttyUSB9", 3]]}
     bus.start_mm([other])
-    p = run_mf(tmp_path / "root", "backup", "-o", tmp_path / "b", pkg,
+    p = run_mf(tmp_path / "root", "flash", "--no-backup", pkg,
                env=bus.env(), xdg=tmp_path / "xdg")
     assert p.returncode == 0, p.stderr
     assert bus.calls() == [] and "ModemManager" not in p.stderr
@@ -178,10 +179,10 @@ def test_refused_inhibit_is_one_sentence(tmp_path, bus, mod, mode, words):
 def test_inhibited_by_another_client_goes_on(tmp_path, bus, mod):
     """fwupd or `mmcli --inhibit-device` holds it already: MM has let go
     of the ports, so the run goes on."""
-    pkg = mkpkg(tmp_path, "bg95-m3", OLD)
+    pkg = mkpkg(tmp_path, "bg95-m3", NEW)
     mod()
     bus.start_mm([modem(tmp_path / "root")], mode="busy")
-    p = run_mf(tmp_path / "root", "backup", "-o", tmp_path / "b", pkg,
+    p = run_mf(tmp_path / "root", "flash", "--no-backup", pkg,
                env=bus.env(), xdg=tmp_path / "xdg")
     assert p.returncode == 0, p.stderr
     assert "another program inhibits it" in p.stderr
