@@ -233,6 +233,13 @@ static int run_steps(struct fota_run *r)
 		if (rc < 0)
 			return rc;
 	}
+	/* before the first byte; held through the module's restarts */
+	if (r->o->module) {
+		rc = mf_mm_hold(r->o->sysroot, r->o->module, NULL, &r->mm,
+				r->log, r->err);
+		if (rc < 0)
+			return rc;
+	}
 	rc = fota_port_open(r, true);
 	if (rc < 0)
 		return rc;
@@ -295,5 +302,6 @@ int fota_run(const struct fota_opts *opts, const struct mf_log *log,
 	fota_port_close(&r);
 	if (r.fd >= 0)
 		close(r.fd);
+	mf_mm_release(r.mm);
 	return rc;
 }

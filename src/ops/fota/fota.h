@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "discover/discover.h"
 #include "link/link.h"
 
 /*
@@ -156,6 +157,13 @@ struct fota_opts {
 	void *open_ctx;
 	void (*on_event)(void *ctx, const struct fota_event *ev);
 	void *ctx;
+	/*
+	 * The module the port belongs to (a USB AT port), as scanned under
+	 * sysroot: ModemManager is kept off it for the run. NULL for a
+	 * UART, which MM does not probe.
+	 */
+	const struct mf_module *module;
+	const char *sysroot;
 };
 
 struct fota_result {

@@ -4,6 +4,7 @@
 
 /* Shared by fota.c, fota_upload.c and fota_follow.c; not a public API. */
 #include "ops/fota/fota.h"
+#include "ops/mm.h"
 #include "proto/at.h"
 
 #define FOTA_CMD_MS    5000
@@ -37,11 +38,12 @@ struct fota_run {
 	int fd;
 	uint64_t size;
 	struct fota_delta_info delta;
-	bool started;	   /* AT+QFOTADL sent: boot reports count */
-	bool boot_pending; /* restart counted, its boot report not seen */
-	bool after_end;	   /* END,0 seen: waiting for the new image */
-	bool rebooted;	   /* port gone or RDY seen after END */
-	char last[128];	   /* last FOTA URC, for messages */
+	bool started;	       /* AT+QFOTADL sent: boot reports count */
+	bool boot_pending;     /* restart counted, its boot report not seen */
+	bool after_end;	       /* END,0 seen: waiting for the new image */
+	bool rebooted;	       /* port gone or RDY seen after END */
+	char last[128];	       /* last FOTA URC, for messages */
+	struct mf_mm_hold *mm; /* ModemManager kept off, or NULL */
 };
 
 void fota_emit(struct fota_run *r, enum fota_event_kind kind, const char *text,

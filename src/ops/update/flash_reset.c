@@ -6,6 +6,7 @@
 #include "ops/update/backup.h"
 #include "ops/update/edl.h"
 #include "ops/update/flash.h"
+#include "ops/mm.h"
 #include "proto/at.h"
 
 static int reset_normal(const struct mf_module *m, const struct mf_log *log,
@@ -80,11 +81,21 @@ int flash_reset(const char *sysroot, const struct mf_module *m,
 		const char *programmer, const struct mf_log *log,
 		struct mf_err *err)
 {
+	struct mf_mm_hold *mm = NULL;
+	int rc;
+
+	if (m->mode != MF_MODE_NORMAL && m->mode != MF_MODE_EDL)
+		return mf_err_set(err, MF_FAILED, -ENOTSUP,
+				  "module %s is in %s mode: no reset for it",
+				  m->usb.path, mf_mode_name(m->mode));
+	/* MM holds the AT port; it takes the module back after the restart */
+	rc = mf_mm_hold(sysroot, m, NULL, &mm, log, err);
+	if (rc)
+		return rc;
 	if (m->mode == MF_MODE_NORMAL)
-		return reset_normal(m, log, err);
-	if (m->mode == MF_MODE_EDL)
-		return reset_edl(sysroot, m, programmer, log, err);
-	return mf_err_set(err, MF_FAILED, -ENOTSUP,
-			  "module %s is in %s mode: no reset for it",
-			  m->usb.path, mf_mode_name(m->mode));
+		rc = reset_normal(m, log, err);
+	else
+		rc = reset_edl(sysroot, m, programmer, log, err);
+	mf_mm_release(mm);
+	return rc;
 }
