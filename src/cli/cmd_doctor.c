@@ -16,6 +16,7 @@
 
 #include "base/clock.h"
 #include "cli/cmd_discover.h"
+#include "ops/mm.h"
 
 #define MAX_FINDINGS 24
 #define UDEV_RULES   "data/60-modemflash.rules"
@@ -461,6 +462,32 @@ static int wait_module(struct cli *cli, int timeout_ms, struct mf_module *out,
 	return -ETIMEDOUT;
 }
 
+/*
+ * usb-enable is for a UART, which ModemManager leaves alone; given a USB
+ * AT port of a module MM manages, MM is kept off that port for the run.
+ */
+static int hold_port(struct cli *cli, const char *path, struct mf_mm_hold **mm,
+		     struct mf_err *err)
+{
+	const struct mf_module *m;
+	const char *ports[2] = { NULL };
+	struct mf_scan *s = cli_scan(cli, err);
+	int rc = 0;
+
+	mf_err_clear(err);
+	m = s ? mf_scan_module_by_port(s, path) : NULL;
+	for (size_t i = 0; m && i < m->usb.nports; i++)
+		if (m->usb.ports[i].tty[0] &&
+		    !strcmp(m->usb.ports[i].dev, path))
+			ports[0] = m->usb.ports[i].tty;
+	if (m && !ports[0]) /* named as /dev/ttyUSBn */
+		ports[0] = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	if (m)
+		rc = mf_mm_hold(cli->sysroot, m, ports, mm, &cli->log, err);
+	free(s);
+	return rc;
+}
+
 int cmd_usb_enable(struct cli *cli, int argc, char **argv)
 {
 	const char *port, *env = getenv("MODEMFLASH_ENUM_TIMEOUT_S");
@@ -469,6 +496,7 @@ int cmd_usb_enable(struct cli *cli, int argc, char **argv)
 	char path[MF_PATH_MAX];
 	struct at_reply r;
 	struct at_port at;
+	struct mf_mm_hold *mm = NULL;
 	struct mf_module m;
 	json_object *res;
 	int rc;
@@ -481,11 +509,16 @@ int cmd_usb_enable(struct cli *cli, int argc, char **argv)
 				 "--port PATH is required "
 				 "(the module's UART)");
 	cli_port_path(cli, port, path, sizeof(path));
-	if (cli_at_open(cli, path, &at, &err) < 0)
+	if (hold_port(cli, path, &mm, &err) < 0)
 		return cli_fail(cli, "usb-enable", &err);
+	if (cli_at_open(cli, path, &at, &err) < 0) {
+		mf_mm_release(mm);
+		return cli_fail(cli, "usb-enable", &err);
+	}
 	rc = at_cmd(&at, "AT+QCFGEXT=\"disusb\",0", AT_DEFAULT_TIMEOUT_MS, &r);
 	if (rc < 0) {
 		cli_at_close(&at);
+		mf_mm_release(mm);
 		mf_err_hint(
 			&err,
 			"this module may not have AT+QCFGEXT=\"disusb\" "
@@ -498,6 +531,8 @@ int cmd_usb_enable(struct cli *cli, int argc, char **argv)
 	/* the module may drop the port before or after OK */
 	rc = at_cmd(&at, "AT+CFUN=1,1", 10000, &r);
 	cli_at_close(&at);
+	/* MM may take the module back now: it comes back with USB on */
+	mf_mm_release(mm);
 	if (rc < 0 && rc != -ENODEV && rc != -ETIMEDOUT)
 		return cli_fail(cli, "usb-enable", &err);
 	mf_err_clear(&err);

@@ -12,6 +12,7 @@
 
 #include "cli/cmd_discover.h"
 #include "ops/edl_link.h"
+#include "ops/mm.h"
 #include "proto/diag.h"
 #include "proto/sahara.h"
 
@@ -140,11 +141,48 @@ static int info_edl(struct cli *cli, const struct mf_module *m,
 	return 0;
 }
 
+/*
+ * ModemManager off the ports info opens: in normal mode the AT and DM
+ * ports (inhibiting a modem MM only watches on other ports would drop its
+ * data connection for nothing), in EDL the whole device.
+ */
+static int hold_mm(struct cli *cli, const struct mf_module *m,
+		   struct mf_mm_hold **mm, struct mf_err *err)
+{
+	const struct mf_port *at = mf_module_port(m, MF_ROLE_AT);
+	const struct mf_port *dm = mf_module_port(m, MF_ROLE_DIAG);
+	const char *ports[3] = { NULL };
+	size_t n = 0;
+
+	if (m->mode == MF_MODE_EDL)
+		return mf_mm_hold(cli->sysroot, m, NULL, mm, &cli->log, err);
+	if (!at || !at->tty[0])
+		at = mf_module_port(m, MF_ROLE_MODEM);
+	if (at && at->tty[0])
+		ports[n++] = at->tty;
+	if (dm && dm->tty[0])
+		ports[n++] = dm->tty;
+	return mf_mm_hold(cli->sysroot, m, ports, mm, &cli->log, err);
+}
+
+static int info_mode(struct cli *cli, const struct mf_module *m,
+		     json_object *res, struct mf_err *err)
+{
+	if (m->mode == MF_MODE_EDL)
+		return info_edl(cli, m, res, err);
+	if (m->mode == MF_MODE_NORMAL || m->mode == MF_MODE_UNKNOWN)
+		return info_normal(cli, m, res, err);
+	return mf_err_set(err, MF_FAILED, -ENOTSUP,
+			  "module %s is in %s mode: no identity to read",
+			  m->usb.path, mf_mode_name(m->mode));
+}
+
 int cmd_info(struct cli *cli, int argc, char **argv)
 {
 	struct mf_err err = { 0 };
 	const struct mf_module *m;
 	json_object *res, *mj, *v;
+	struct mf_mm_hold *mm = NULL;
 	struct mf_scan *s;
 	int idx, rc;
 
@@ -171,14 +209,10 @@ int cmd_info(struct cli *cli, int argc, char **argv)
 	if (json_object_object_get_ex(mj, "ports", &v))
 		json_object_object_add(res, "ports", json_object_get(v));
 	json_object_object_add(res, "module", mj);
-	if (m->mode == MF_MODE_EDL)
-		rc = info_edl(cli, m, res, &err);
-	else if (m->mode == MF_MODE_NORMAL || m->mode == MF_MODE_UNKNOWN)
-		rc = info_normal(cli, m, res, &err);
-	else
-		rc = mf_err_set(&err, MF_FAILED, -ENOTSUP,
-				"module %s is in %s mode: no identity to read",
-				m->usb.path, mf_mode_name(m->mode));
+	rc = hold_mm(cli, m, &mm, &err);
+	if (rc >= 0)
+		rc = info_mode(cli, m, res, &err);
+	mf_mm_release(mm);
 	free(s);
 	if (rc < 0) {
 		json_object_put(res);

@@ -413,8 +413,19 @@ struct mf_mm_hold {
 	struct mf_mm *mm;
 };
 
+/* Does MM use one of ports (NULL: the whole module counts)? */
+static bool needs(const struct mf_mm_modem *v, const char *const *ports)
+{
+	if (!ports)
+		return true;
+	for (; *ports; ports++)
+		if (mf_mm_uses_port(v, *ports))
+			return true;
+	return false;
+}
+
 int mf_mm_hold(const char *sysroot, const struct mf_module *m,
-	       const char *port_tty, struct mf_mm_hold **out,
+	       const char *const *ports, struct mf_mm_hold **out,
 	       const struct mf_log *log, struct mf_err *err)
 {
 	struct mf_mm_modem *v = NULL;
@@ -439,7 +450,7 @@ int mf_mm_hold(const char *sysroot, const struct mf_module *m,
 	}
 	i = mf_mm_match(v, (size_t)n, sysroot, m);
 	/* not MM's module, or MM leaves the port we need alone */
-	if (i < 0 || (port_tty && !mf_mm_uses_port(&v[i], port_tty))) {
+	if (i < 0 || !needs(&v[i], ports)) {
 		r = 0;
 		goto out;
 	}

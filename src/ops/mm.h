@@ -88,9 +88,11 @@ int mf_mm_uninhibit(struct mf_mm *mm, const char *uid);
 /*
  * The hold of one run: created when a command is about to talk to module
  * m, freed at the end. When MM is absent or does not manage m it holds
- * nothing and says nothing. When MM manages m, it inhibits m (only when
- * MM uses port_tty, if that is given: info reads a port MM may leave
- * alone) and keeps the connection open until mf_mm_release().
+ * nothing and says nothing. When MM manages m, it inhibits m and keeps
+ * the connection open until mf_mm_release(). ports (tty names, NULL-
+ * terminated) narrows that to runs that open one of those ports: info
+ * reads ports MM may leave alone, and inhibiting a modem drops its data
+ * connection; NULL means the whole module (flash, fota, reset).
  * Returns 0 (*out may be NULL), or a negative errno with err filled
  * when MM manages the module and refused to let go of it: going on
  * would fight MM for the port.
@@ -98,7 +100,7 @@ int mf_mm_uninhibit(struct mf_mm *mm, const char *uid);
 struct mf_mm_hold;
 
 int mf_mm_hold(const char *sysroot, const struct mf_module *m,
-	       const char *port_tty, struct mf_mm_hold **out,
+	       const char *const *ports, struct mf_mm_hold **out,
 	       const struct mf_log *log, struct mf_err *err);
 void mf_mm_release(struct mf_mm_hold *h);
 

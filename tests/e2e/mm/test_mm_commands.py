@@ -64,3 +64,34 @@ def test_fota_over_uart_asks_nothing(tmp_path, bus):
         assert bus.calls() == [] and "ModemManager" not in p.stderr
     finally:
         s.stop()
+
+
+def test_info_inhibits_only_when_mm_holds_its_port(tmp_path, bus):
+    root = tmp_path / "root"
+    s = Sim(root, tmp_path / "state", "bg95-m3", OLD)
+    try:
+        # MM drives this modem over QMI only: info leaves it connected
+        bus.start_mm([{"device": sysfs_device(root), "revision": OLD,
+                       "ports": [["cdc-wdm0", 6], ["wwan0", 2]]},
+                      {"device": sysfs_device(root) + "-x",
+                       "ports": [["ttyUSB7", 3]]}])
+        p = run_mf(root, "info", env=bus.env(), xdg=tmp_path / "xdg")
+        assert p.returncode == 0, p.stderr
+        assert OLD in p.stdout
+        assert bus.calls() == [], bus.events()
+    finally:
+        s.stop()
+
+
+def test_info_on_a_port_mm_holds(tmp_path, bus):
+    root = tmp_path / "root"
+    s = Sim(root, tmp_path / "state", "bg95-m3", OLD)
+    try:
+        bus.start_mm([modem(root)])
+        p = run_mf(root, "info", env=bus.env(), xdg=tmp_path / "xdg")
+        assert p.returncode == 0, p.stderr
+        assert OLD in p.stdout
+        assert len([c for c in bus.calls() if c["inhibit"]]) == 1
+        assert len(bus.wait_release()) == 1
+    finally:
+        s.stop()
