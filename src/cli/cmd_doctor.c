@@ -42,6 +42,11 @@ struct doctor {
 	char uart_model[32];
 	int disusb;    /* -1 unknown */
 	int usb_event; /* -1 unknown */
+	/* what ModemManager says over D-Bus (absent: mm NULL) */
+	struct mf_mm *mm;
+	char mm_version[32];
+	struct mf_mm_modem mmv[MF_MM_MAX_MODEMS];
+	int nmm;
 };
 
 static struct finding *add(struct doctor *d, const char *id, const char *sev)
@@ -84,19 +89,37 @@ static int reply_int(struct at_port *at, const char *cmd, const char *prefix,
 	return v[0] >= '0' && v[0] <= '9' ? atoi(v) : -1;
 }
 
-static void check_holders(struct doctor *d, const char *dev,
-			  const char *usbpath)
+/* MM's modem object for module m, or NULL (MM absent or not managing m). */
+static const struct mf_mm_modem *mm_modem_of(struct doctor *d,
+					     const struct mf_module *m)
 {
+	int i = m && d->mm ? mf_mm_match(d->mmv, (size_t)d->nmm,
+					 d->cli->sysroot, m)
+			   : -1;
+
+	return i < 0 ? NULL : &d->mmv[i];
+}
+
+static void check_holders(struct doctor *d, const char *dev,
+			  const struct mf_module *m)
+{
+	const char *usbpath = m ? m->usb.path : NULL;
 	struct mf_holder h[4];
 	int n = mf_port_holders(d->cli->sysroot, dev, h, 4);
 	struct finding *f;
 
 	for (int i = 0; i < n; i++) {
+		bool mm = !strcmp(h[i].comm, "ModemManager");
+
+		/* MM on the bus that manages m: check_mm() says it all */
+		if (mm && mm_modem_of(d, m))
+			continue;
 		f = add(d, "port-busy", "error");
 		SET(f->message, "%s is held open by %s (pid %d)", dev,
 		    h[i].comm, (int)h[i].pid);
 		SET(f->evidence, "/proc/%d/fd links to %s", (int)h[i].pid, dev);
-		if (!strcmp(h[i].comm, "ModemManager"))
+		/* MM holds it, yet no MM on the system bus lists the module */
+		if (mm)
 			SET(f->fix,
 			    "keep ModemManager away while flashing: sudo "
 			    "mmcli --inhibit-device=$(readlink -f "
@@ -108,6 +131,56 @@ static void check_holders(struct doctor *d, const char *dev,
 			SET(f->fix, "close %s (kill %d) and run again",
 			    h[i].comm, (int)h[i].pid);
 	}
+}
+
+/* What ModemManager does with module m, asked over D-Bus. */
+static void check_mm(struct doctor *d, const struct mf_module *m)
+{
+	const struct mf_mm_modem *v = mm_modem_of(d, m);
+	char ports[256] = "";
+	struct finding *f;
+
+	if (!d->mm || m->mode != MF_MODE_NORMAL)
+		return;
+	if (!v) {
+		f = add(d, "modemmanager-unlisted", "info");
+		SET(f->message,
+		    "ModemManager %s runs but does not list %s as a modem: "
+		    "another program inhibits it, a udev rule tells MM to "
+		    "ignore it, or MM is still probing it",
+		    d->mm_version[0] ? d->mm_version : "(< 1.10)", m->usb.path);
+		SET(f->evidence,
+		    "%d modem(s) on org.freedesktop.ModemManager1, none on "
+		    "USB %s",
+		    d->nmm, m->usb.path);
+		SET(f->fix, "nothing to do; mmcli -L lists what MM manages");
+		return;
+	}
+	for (size_t i = 0; i < v->nports; i++)
+		setf(ports + strlen(ports), sizeof(ports) - strlen(ports),
+		     "%s%s", i ? ", " : "", v->ports[i]);
+	if (!d->mm_version[0]) {
+		f = add(d, "modemmanager-old", "error");
+		SET(f->message,
+		    "ModemManager manages %s and is older than 1.10: it cannot "
+		    "be asked to leave the module alone, and it holds %s",
+		    m->usb.path, ports);
+		SET(f->evidence, "%s has no Version property; Device %s",
+		    v->path, v->device);
+		SET(f->fix, "sudo systemctl stop ModemManager for the update, "
+			    "then sudo systemctl start ModemManager");
+		return;
+	}
+	f = add(d, "modemmanager", "info");
+	SET(f->message,
+	    "ModemManager %s manages %s (%s %s) on %s: modemflash asks it to "
+	    "leave the module alone for each run (InhibitDevice) and gives "
+	    "it back at the end",
+	    d->mm_version, m->usb.path, v->model, v->revision, ports);
+	SET(f->evidence, "%s, Device %s, state %d", v->path, v->device,
+	    v->state);
+	SET(f->fix, "nothing to do; if MM refuses (polkit), run modemflash "
+		    "with sudo");
 }
 
 static void check_access(struct doctor *d, const char *node, const char *what)
@@ -179,7 +252,7 @@ static void check_module(struct doctor *d, const struct mf_module *m)
 		    (p->role != MF_ROLE_DIAG && p->role != MF_ROLE_AT &&
 		     p->role != MF_ROLE_SAHARA))
 			continue;
-		check_holders(d, p->dev, m->usb.path);
+		check_holders(d, p->dev, m);
 		check_access(d, p->dev, mf_role_name(p->role));
 	}
 }
@@ -266,7 +339,7 @@ static void check_port(struct doctor *d)
 		    "the ports present");
 		return;
 	}
-	check_holders(d, d->port_path, m ? m->usb.path : NULL);
+	check_holders(d, d->port_path, m);
 	check_access(d, d->port_path, "the port given with --port");
 	if (a) {
 		f = add(d, "uart-adapter", "warning");
@@ -394,6 +467,25 @@ static int parse_port(struct cli *cli, const char *cmd, int argc, char **argv,
 	return 0;
 }
 
+/* Ask ModemManager once; a bus that misbehaves is noted, not fatal. */
+static void open_mm(struct doctor *d)
+{
+	struct mf_err err = { 0 };
+
+	if (mf_mm_open(&d->mm, &err) < 0) {
+		mf_log(&d->cli->log, MF_LOG_INFO, "%s", err.msg);
+		return;
+	}
+	if (!d->mm)
+		return;
+	mf_mm_version(d->mm, d->mm_version, sizeof(d->mm_version));
+	d->nmm = mf_mm_modems(d->mm, d->mmv, MF_MM_MAX_MODEMS, &err);
+	if (d->nmm < 0) {
+		mf_log(&d->cli->log, MF_LOG_INFO, "%s", err.msg);
+		d->nmm = 0;
+	}
+}
+
 int cmd_doctor(struct cli *cli, int argc, char **argv)
 {
 	struct mf_err err = { 0 };
@@ -417,12 +509,16 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
 		cli_port_path(cli, d->port, d->port_path, sizeof(d->port_path));
 		check_port(d);
 	}
-	for (size_t i = 0; i < d->scan->nmodules; i++)
+	open_mm(d);
+	for (size_t i = 0; i < d->scan->nmodules; i++) {
+		check_mm(d, &d->scan->modules[i]);
 		check_module(d, &d->scan->modules[i]);
+	}
 	check_edl(d);
 	check_nothing(d);
 	rc = report(d);
 out:
+	mf_mm_close(d->mm);
 	free(d->scan);
 	free(d);
 	return rc;

@@ -260,9 +260,16 @@ static int tty_busy(const char *path, dev_t rdev, struct mf_err *err)
 	}
 	mf_err_set(err, MF_FAILED, -EBUSY, "%s is in use by %s", path, holder);
 	if (strstr(holder, "ModemManager"))
+		/*
+		 * ops/ inhibits the module through ModemManager before it
+		 * opens a port; MM still holding one means that found no
+		 * MM modem for this port (another bus, an unlisted port)
+		 */
 		mf_err_hint(err,
-			    "run with --inhibit-mm, or `mmcli "
-			    "--inhibit-device` on the modem while flashing");
+			    "modemflash asks ModemManager over D-Bus to leave "
+			    "the module alone, but MM lists no modem on this "
+			    "port: sudo systemctl stop ModemManager for the "
+			    "update (modemflash doctor shows what MM says)");
 	else
 		mf_err_hint(err, "stop %s while flashing", holder);
 	return -EBUSY;
