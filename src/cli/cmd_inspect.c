@@ -14,7 +14,7 @@
 
 #include "base/hex.h"
 #include "cli/cli.h"
-#include "cli/cmd_discover.h"
+#include "ops/select.h"
 #include "ops/identity.h"
 #include "pkg/pkg.h"
 #include "pkg/rules.h"
@@ -431,10 +431,10 @@ static int module_from_select(struct cli *cli, struct inspect_args *ia,
 	const struct mf_module *m;
 	int i, rc;
 
-	s = cli_scan(cli, err);
+	s = ops_scan(cli->sysroot, &cli->log, err);
 	if (!s)
 		return -ENODEV;
-	i = cli_pick(cli, s, err);
+	i = ops_pick(s, cli->select, &cli->log, err);
 	if (i < 0) {
 		free(s);
 		return i;
