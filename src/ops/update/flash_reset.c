@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ops/update/backup.h"
+#include "ops/update/progcache.h"
 #include "ops/update/edl.h"
 #include "ops/update/flash.h"
 #include "ops/at_open.h"
