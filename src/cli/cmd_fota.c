@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/cmd_discover.h"
 #include "ops/fota/fota.h"
 
 static void fota_usage_text(struct cli *cli)
@@ -195,7 +194,6 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 int cmd_fota(struct cli *cli, int argc, char **argv)
 {
 	struct fota_opts o = { 0 };
-	struct mf_scan *s = NULL;
 	struct fota_result res;
 	struct mf_err err = { 0 };
 	int rc;
@@ -205,14 +203,8 @@ int cmd_fota(struct cli *cli, int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	o.on_event = on_event;
 	o.ctx = cli;
-	/* a USB AT port belongs to a module ModemManager may manage */
-	s = cli_scan(cli, &err);
-	mf_err_clear(&err);
-	if (s)
-		o.module = mf_scan_module_by_port(s, o.port);
 	o.sysroot = cli->sysroot;
 	rc = fota_run(&o, &cli->log, &res, &err);
-	free(s);
 	if (rc < 0)
 		return cli_fail(cli, "fota", &err);
 	cli_say(cli, "%s updated: %s -> %s",

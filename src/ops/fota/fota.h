@@ -8,7 +8,6 @@
 
 #include "base/err.h"
 #include "base/log.h"
-#include "discover/discover.h"
 #include "link/link.h"
 
 /*
@@ -86,13 +85,6 @@ int fota_delta_parse(const uint8_t *buf, size_t len, uint64_t file_size,
 #define FOTA_DELTA_HEAD_MAX 512
 
 /*
- * Does the module revision (AT+QGMR, "BG95M3LAR02A03_01.009.01.009")
- * match rev? rev may be the full string, the suffix ("01.009.01.009") or
- * its first pair ("01.009"). Case-insensitive.
- */
-bool fota_rev_matches(const char *qgmr, const char *rev);
-
-/*
  * Where a model keeps its FOTA file (AT+QFOTADL local path), keyed by the
  * ATI model line ("BG95-M3", "EC25", "RM500Q-GL"): one const table row.
  */
@@ -158,11 +150,10 @@ struct fota_opts {
 	void (*on_event)(void *ctx, const struct fota_event *ev);
 	void *ctx;
 	/*
-	 * The module the port belongs to (a USB AT port), as scanned under
-	 * sysroot: ModemManager is kept off it for the run. NULL for a
-	 * UART, which MM does not probe.
+	 * Where the port's module is looked up (NULL: not at all): for a
+	 * USB AT port, ModemManager is kept off its module for the run; a
+	 * UART, which MM does not probe, belongs to no module.
 	 */
-	const struct mf_module *module;
 	const char *sysroot;
 };
 

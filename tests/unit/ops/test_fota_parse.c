@@ -194,23 +194,6 @@ static void test_delta_full_width_fields(void **state)
 	bad_delta(b, 160, 160 + 7 + 32);
 }
 
-static void test_rev_matches(void **state)
-{
-	const char *q = "BG95M3LAR02A03_01.009.01.009";
-
-	assert_true(fota_rev_matches(q, "01.009"));
-	assert_true(fota_rev_matches(q, "01.009.01.009"));
-	assert_true(fota_rev_matches(q, q));
-	assert_true(fota_rev_matches(q, "bg95m3lar02a03_01.009.01.009"));
-	assert_false(fota_rev_matches(q, "01.014"));
-	assert_false(fota_rev_matches(q, "01.00"));
-	assert_false(fota_rev_matches(q, "01.009.01.01"));
-	assert_false(fota_rev_matches(q, ""));
-	assert_false(fota_rev_matches("", "01.009"));
-	assert_true(
-		fota_rev_matches("BG96MAR02A07M1G_01.007.01.007", "01.007"));
-}
-
 static void test_model_table(void **state)
 {
 	const struct fota_model *m;
@@ -285,7 +268,6 @@ int main(void)
 		cmocka_unit_test(test_delta_unknown_format),
 		cmocka_unit_test(test_delta_broken),
 		cmocka_unit_test(test_delta_full_width_fields),
-		cmocka_unit_test(test_rev_matches),
 		cmocka_unit_test(test_model_table),
 		cmocka_unit_test(test_answers),
 		cmocka_unit_test(test_space_margin),
