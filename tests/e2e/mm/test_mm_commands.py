@@ -95,3 +95,31 @@ def test_info_on_a_port_mm_holds(tmp_path, bus):
         assert len(bus.wait_release()) == 1
     finally:
         s.stop()
+
+
+def test_all_one_connection_per_module(tmp_path, bus):
+    """--all: each thread inhibits its own module on its own connection
+    and releases it; a module MM does not list is left out."""
+    from flash_sim import mkpkg
+    pkg = mkpkg(tmp_path, "bg95-m3", NEW)
+    root = tmp_path / "root"
+    sims = []
+    try:
+        for i in range(3):
+            sims.append(Sim(root, tmp_path / f"state{i}", "bg95-m3", OLD,
+                            usb_path=f"1-1.{i + 2}"))
+        bus.start_mm([{"device": sysfs_device(root, f"1-1.{i + 2}"),
+                       "revision": OLD, "ports": []} for i in (0, 1)])
+        p = run_mf(root, "flash", "--all", "--no-backup", pkg,
+                   "--boot-timeout", "120", env=bus.env(),
+                   xdg=tmp_path / "xdg")
+        assert p.returncode == 0, p.stderr
+        on = [c for c in bus.calls() if c["inhibit"]]
+        assert sorted(c["uid"] for c in on) == sorted(
+            sysfs_device(root, f"1-1.{i + 2}") for i in (0, 1))
+        assert len({c["sender"] for c in on}) == 2
+        rel = bus.wait_release(2)
+        assert sorted(r["uid"] for r in rel) == sorted(c["uid"] for c in on)
+    finally:
+        for s in sims:
+            s.stop()
