@@ -159,7 +159,7 @@ static int wait_ms(const struct fota_run *r, int limit)
 
 int fota_follow(struct fota_run *r)
 {
-	char line[AT_LINE_MAX + 1];
+	char line[AT_MSG_LINE_MAX + 1];
 	struct fota_urc u;
 	int rc, prc;
 

@@ -169,16 +169,16 @@ static int read_chunks(struct rd *r, const struct plan_part *p, int fd)
 {
 	uint32_t page = r->src->page_size;
 	char ss[16], ppb[16], start[24], num[24];
-	struct fh_attr a[5];
+	struct fh_msg_attr a[5];
 	int rc = 0;
 
 	snprintf(ss, sizeof(ss), "%u", page);
 	snprintf(ppb, sizeof(ppb), "%u", r->src->pages_per_block);
-	a[0] = (struct fh_attr){ "PAGES_PER_BLOCK", ppb };
-	a[1] = (struct fh_attr){ "SECTOR_SIZE_IN_BYTES", ss };
-	a[2] = (struct fh_attr){ "num_partition_sectors", num };
-	a[3] = (struct fh_attr){ "physical_partition_number", "0" };
-	a[4] = (struct fh_attr){ "start_sector", start };
+	a[0] = (struct fh_msg_attr){ "PAGES_PER_BLOCK", ppb };
+	a[1] = (struct fh_msg_attr){ "SECTOR_SIZE_IN_BYTES", ss };
+	a[2] = (struct fh_msg_attr){ "num_partition_sectors", num };
+	a[3] = (struct fh_msg_attr){ "physical_partition_number", "0" };
+	a[4] = (struct fh_msg_attr){ "start_sector", start };
 	for (uint64_t off = 0; off < p->sectors && !rc; off += BACKUP_CHUNK) {
 		uint64_t n = p->sectors - off < BACKUP_CHUNK ? p->sectors - off
 							     : BACKUP_CHUNK;

@@ -40,7 +40,7 @@ static int read_pages(struct fh_session *fh, const struct backup_src *src,
 		      int fd, uint64_t start, uint32_t npages, uint8_t *buf)
 {
 	char ss[16], ppb[16], st[24], num[16];
-	struct fh_attr a[5];
+	struct fh_msg_attr a[5];
 	size_t len = (size_t)npages * src->page_size;
 	int rc;
 
@@ -48,11 +48,11 @@ static int read_pages(struct fh_session *fh, const struct backup_src *src,
 	snprintf(ppb, sizeof(ppb), "%u", src->pages_per_block);
 	snprintf(st, sizeof(st), "%" PRIu64, start);
 	snprintf(num, sizeof(num), "%u", npages);
-	a[0] = (struct fh_attr){ "PAGES_PER_BLOCK", ppb };
-	a[1] = (struct fh_attr){ "SECTOR_SIZE_IN_BYTES", ss };
-	a[2] = (struct fh_attr){ "num_partition_sectors", num };
-	a[3] = (struct fh_attr){ "physical_partition_number", "0" };
-	a[4] = (struct fh_attr){ "start_sector", st };
+	a[0] = (struct fh_msg_attr){ "PAGES_PER_BLOCK", ppb };
+	a[1] = (struct fh_msg_attr){ "SECTOR_SIZE_IN_BYTES", ss };
+	a[2] = (struct fh_msg_attr){ "num_partition_sectors", num };
+	a[3] = (struct fh_msg_attr){ "physical_partition_number", "0" };
+	a[4] = (struct fh_msg_attr){ "start_sector", st };
 	if (ftruncate(fd, 0) || lseek(fd, 0, SEEK_SET))
 		return -EIO;
 	rc = fh_read(fh, a, 5, fd);

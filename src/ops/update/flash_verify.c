@@ -12,7 +12,7 @@
 #include "ops/update/flash_verify.h"
 
 static int readback_one(struct fh_session *fh, const struct pkg_cmd *c,
-			struct fh_attr *a, size_t na, uint8_t got[32],
+			struct fh_msg_attr *a, size_t na, uint8_t got[32],
 			struct mf_err *err)
 {
 	char tmpl[] = "/tmp/modemflash-verify-XXXXXX";
@@ -41,7 +41,7 @@ static int verify_one(struct fh_session *fh, const struct pkg *pkg,
 		      const struct pkg_cmd *c, bool digest,
 		      const struct mf_log *log, struct mf_err *err)
 {
-	struct fh_attr a[PKG_MAX_ATTRS];
+	struct fh_msg_attr a[PKG_MAX_ATTRS];
 	size_t na = flash_cmd_attrs(c, a, PKG_MAX_ATTRS);
 	const char *part = pkg_cmd_partition(pkg, c);
 	uint8_t want[32], got[32];

@@ -12,7 +12,7 @@
 #include "ops/update/flash_write.h"
 #include "ops/update/plan.h"
 
-size_t flash_cmd_attrs(const struct pkg_cmd *c, struct fh_attr *a, size_t cap)
+size_t flash_cmd_attrs(const struct pkg_cmd *c, struct fh_msg_attr *a, size_t cap)
 {
 	size_t n = 0;
 
@@ -23,7 +23,7 @@ size_t flash_cmd_attrs(const struct pkg_cmd *c, struct fh_attr *a, size_t cap)
 		    !strcmp(c->attrs[i].name, "sparse"))
 			continue;
 		a[n++] =
-			(struct fh_attr){ c->attrs[i].name, c->attrs[i].value };
+			(struct fh_msg_attr){ c->attrs[i].name, c->attrs[i].value };
 	}
 	return n;
 }
@@ -39,7 +39,7 @@ uint64_t flash_program_total(const struct pkg *pkg)
 }
 
 static int program_one(struct fh_session *fh, const struct pkg_cmd *c,
-		       struct fh_attr *a, size_t na, struct mf_err *err)
+		       struct fh_msg_attr *a, size_t na, struct mf_err *err)
 {
 	int fd, rc;
 
@@ -59,7 +59,7 @@ static int run_line(struct fh_session *fh, const struct pkg *pkg,
 		    struct mf_err *err)
 {
 	const char *part = pkg_cmd_partition(pkg, c);
-	struct fh_attr a[PKG_MAX_ATTRS];
+	struct fh_msg_attr a[PKG_MAX_ATTRS];
 	size_t na = flash_cmd_attrs(c, a, PKG_MAX_ATTRS);
 	int rc;
 
@@ -89,7 +89,7 @@ static int run_patches(struct fh_session *fh, const struct pkg *pkg,
 	for (size_t i = 0; i < pkg->npatches; i++) {
 		const struct pkg_patch *p = &pkg->patches[i];
 		char ss[16], bo[24], sz[16], ppn[16];
-		struct fh_attr a[8];
+		struct fh_msg_attr a[8];
 		int rc;
 
 		if (!p->disk)
@@ -98,14 +98,14 @@ static int run_patches(struct fh_session *fh, const struct pkg *pkg,
 		snprintf(bo, sizeof(bo), "%" PRIu64, p->byte_offset);
 		snprintf(sz, sizeof(sz), "%u", p->size_in_bytes);
 		snprintf(ppn, sizeof(ppn), "%u", p->phys);
-		a[0] = (struct fh_attr){ "SECTOR_SIZE_IN_BYTES", ss };
-		a[1] = (struct fh_attr){ "byte_offset", bo };
-		a[2] = (struct fh_attr){ "filename", "DISK" };
-		a[3] = (struct fh_attr){ "physical_partition_number", ppn };
-		a[4] = (struct fh_attr){ "size_in_bytes", sz };
-		a[5] = (struct fh_attr){ "start_sector", p->start.text };
-		a[6] = (struct fh_attr){ "value", p->value.text };
-		a[7] = (struct fh_attr){ "what", p->what ? p->what : "" };
+		a[0] = (struct fh_msg_attr){ "SECTOR_SIZE_IN_BYTES", ss };
+		a[1] = (struct fh_msg_attr){ "byte_offset", bo };
+		a[2] = (struct fh_msg_attr){ "filename", "DISK" };
+		a[3] = (struct fh_msg_attr){ "physical_partition_number", ppn };
+		a[4] = (struct fh_msg_attr){ "size_in_bytes", sz };
+		a[5] = (struct fh_msg_attr){ "start_sector", p->start.text };
+		a[6] = (struct fh_msg_attr){ "value", p->value.text };
+		a[7] = (struct fh_msg_attr){ "what", p->what ? p->what : "" };
 		mf_log(log, MF_LOG_INFO, "patch: %s", p->what ? p->what : "");
 		rc = fh_patch(fh, a, 8);
 		if (rc < 0)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wire/sahara.h"
+#include "wire/sahara_msg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,36 +21,36 @@ static void check(int cond)
 
 static void check_packet(const uint8_t *data, size_t size)
 {
-	struct sahara_pkt pkt, again;
-	uint8_t out[SAHARA_MAX_PACKET];
+	struct sahara_msg_pkt pkt, again;
+	uint8_t out[SAHARA_MSG_MAX_PACKET];
 	size_t i;
 	int n, m;
 
-	n = sahara_decode(data, size, &pkt);
+	n = sahara_msg_decode(data, size, &pkt);
 	check(n > 0 || n == -EAGAIN || n == -EPROTO || n == -EBADMSG);
 	if (n == -EAGAIN) {
-		check(size < SAHARA_HEADER_SIZE ||
-		      size < sahara_pkt_size(data[0] | data[1] << 8 |
-					     data[2] << 16 |
-					     (uint32_t)data[3] << 24));
+		check(size < SAHARA_MSG_HEADER_SIZE ||
+		      size < sahara_msg_pkt_size(data[0] | data[1] << 8 |
+						 data[2] << 16 |
+						 (uint32_t)data[3] << 24));
 		return;
 	}
 	if (n < 0)
 		return;
-	check((size_t)n <= size && (size_t)n <= SAHARA_MAX_PACKET &&
-	      n >= SAHARA_HEADER_SIZE);
-	check((size_t)n == sahara_pkt_size(pkt.cmd) &&
+	check((size_t)n <= size && (size_t)n <= SAHARA_MSG_MAX_PACKET &&
+	      n >= SAHARA_MSG_HEADER_SIZE);
+	check((size_t)n == sahara_msg_pkt_size(pkt.cmd) &&
 	      pkt.length == (uint32_t)n);
-	check(strcmp(sahara_cmd_name(pkt.cmd), "UNKNOWN") != 0);
+	check(strcmp(sahara_msg_cmd_name(pkt.cmd), "UNKNOWN") != 0);
 	/* every byte of the packet is a decoded field */
-	m = sahara_encode(&pkt, out, sizeof(out));
+	m = sahara_msg_encode(&pkt, out, sizeof(out));
 	check(m == n);
 	check(memcmp(out, data, (size_t)n) == 0);
-	check(sahara_encode(&pkt, out, (size_t)n - 1) == -ENOSPC);
-	check(sahara_decode(out, (size_t)m, &again) == n);
+	check(sahara_msg_encode(&pkt, out, (size_t)n - 1) == -ENOSPC);
+	check(sahara_msg_decode(out, (size_t)m, &again) == n);
 	check(memcmp(&again, &pkt, sizeof(pkt)) == 0);
 	for (i = 0; i < (size_t)n; i++)
-		check(sahara_decode(data, i, &again) == -EAGAIN);
+		check(sahara_msg_decode(data, i, &again) == -EAGAIN);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -59,14 +59,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	check_packet(data, size);
 	/* the same bytes as an OEM PK hash answer */
-	t = sahara_pkhash_trim(data, size);
+	t = sahara_msg_pkhash_trim(data, size);
 	check(t == size || ((t == 32 || t == 48 || t == 64) && t <= size));
 	if (size >= 4) {
 		uint32_t v = data[0] | data[1] << 8 | data[2] << 16 |
 			     (uint32_t)data[3] << 24;
 
-		check(sahara_status_name(v) != NULL &&
-		      sahara_cmd_name(v) != NULL);
+		check(sahara_msg_status_name(v) != NULL &&
+		      sahara_msg_cmd_name(v) != NULL);
 	}
 	return 0;
 }

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "wire/firehose.h"
+#include "wire/firehose_msg.h"
 
 #define XML_DECL  "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>"
 #define DOC(body) XML_DECL "<data>" body "</data>"
@@ -79,49 +79,52 @@ static const char erase_stream[] = DOC(
 static void test_read_configure_command(void **state)
 {
 	struct fx *f = *state;
-	struct fh_event ev;
+	struct fh_msg_event ev;
 
 	assert_int_equal(feed_one(f->r, configure_qfh, strlen(configure_qfh)),
 			 strlen(configure_qfh));
-	assert_true(fh_reader_next(f->r, &ev));
-	assert_int_equal(ev.type, FH_EV_COMMAND);
+	assert_true(fh_msg_reader_next(f->r, &ev));
+	assert_int_equal(ev.type, FH_MSG_EV_COMMAND);
 	assert_string_equal(ev.tag, "configure");
 	assert_null(ev.value);
 	assert_int_equal(ev.nattrs, 7);
 	assert_string_equal(ev.attrs[0].name, "MemoryName");
 	assert_string_equal(ev.attrs[0].value, "nand");
-	assert_string_equal(fh_event_attr(&ev, "MaxPayloadSizeToTargetInBytes"),
-			    "8192");
-	assert_string_equal(fh_event_attr(&ev, "ZlpAwareHost"), "1");
-	assert_string_equal(fh_event_attr(&ev, "SkipStorageInit"), "0");
-	assert_null(fh_event_attr(&ev, "zlpawarehost"));
-	assert_false(fh_reader_next(f->r, &ev));
-	assert_false(fh_reader_partial(f->r));
+	assert_string_equal(
+		fh_msg_event_attr(&ev, "MaxPayloadSizeToTargetInBytes"),
+		"8192");
+	assert_string_equal(fh_msg_event_attr(&ev, "ZlpAwareHost"), "1");
+	assert_string_equal(fh_msg_event_attr(&ev, "SkipStorageInit"), "0");
+	assert_null(fh_msg_event_attr(&ev, "zlpawarehost"));
+	assert_false(fh_msg_reader_next(f->r, &ev));
+	assert_false(fh_msg_reader_partial(f->r));
 }
 
 static void test_read_configure_ack(void **state)
 {
 	struct fx *f = *state;
-	struct fh_event ev;
+	struct fh_msg_event ev;
 
 	feed_one(f->r, configure_ack, strlen(configure_ack));
-	assert_true(fh_reader_next(f->r, &ev));
-	assert_int_equal(ev.type, FH_EV_RESPONSE);
+	assert_true(fh_msg_reader_next(f->r, &ev));
+	assert_int_equal(ev.type, FH_MSG_EV_RESPONSE);
 	assert_string_equal(ev.value, "ACK");
-	assert_true(fh_response_is_ack(&ev));
-	assert_false(fh_response_rawmode(&ev));
+	assert_true(fh_msg_response_is_ack(&ev));
+	assert_false(fh_msg_response_rawmode(&ev));
 	assert_int_equal(ev.nattrs, 8);
-	assert_string_equal(fh_event_attr(&ev, "MemoryName"), "nand");
-	assert_string_equal(fh_event_attr(&ev, "MinVersionSupported"), "1");
-	assert_string_equal(fh_event_attr(&ev, "Version"), "1");
+	assert_string_equal(fh_msg_event_attr(&ev, "MemoryName"), "nand");
+	assert_string_equal(fh_msg_event_attr(&ev, "MinVersionSupported"), "1");
+	assert_string_equal(fh_msg_event_attr(&ev, "Version"), "1");
 	assert_string_equal(
-		fh_event_attr(&ev, "MaxPayloadSizeToTargetInBytesSupported"),
+		fh_msg_event_attr(&ev,
+				  "MaxPayloadSizeToTargetInBytesSupported"),
 		"8192");
-	assert_string_equal(fh_event_attr(&ev, "MaxXMLSizeInBytes"), "4096");
-	assert_string_equal(fh_event_attr(&ev, "DateTime"),
+	assert_string_equal(fh_msg_event_attr(&ev, "MaxXMLSizeInBytes"),
+			    "4096");
+	assert_string_equal(fh_msg_event_attr(&ev, "DateTime"),
 			    "Apr 19 2020 - 17:49:11");
-	assert_null(fh_event_attr(&ev, "MaxPayloadSizeFromTargetInBytes"));
-	assert_null(fh_event_attr(&ev, "TargetName"));
+	assert_null(fh_msg_event_attr(&ev, "MaxPayloadSizeFromTargetInBytes"));
+	assert_null(fh_msg_event_attr(&ev, "TargetName"));
 }
 
 /* The device refuses 1 MiB and names its own maximum (peers.md B.5). */
@@ -136,22 +139,23 @@ static void test_read_configure_nak(void **state)
 			    "MaxPayloadSizeToTargetInBytesSupported="
 			    "\"8192\" MaxXMLSizeInBytes=\"4096\" />");
 	struct fx *f = *state;
-	struct fh_event ev;
+	struct fh_msg_event ev;
 	size_t off = 0;
 
 	off += feed_one(f->r, s + off, strlen(s) - off);
-	expect_event(f->r, FH_EV_LOG, "log",
+	expect_event(f->r, FH_MSG_EV_LOG, "log",
 		     "INFO: Calling handler for configure");
 	off += feed_one(f->r, s + off, strlen(s) - off);
-	expect_event(f->r, FH_EV_LOG, "log",
+	expect_event(f->r, FH_MSG_EV_LOG, "log",
 		     "ERROR: Host's payload to target size is too large");
 	off += feed_one(f->r, s + off, strlen(s) - off);
 	assert_int_equal(off, strlen(s));
-	assert_true(fh_reader_next(f->r, &ev));
-	assert_false(fh_response_is_ack(&ev));
+	assert_true(fh_msg_reader_next(f->r, &ev));
+	assert_false(fh_msg_response_is_ack(&ev));
 	assert_string_equal(ev.value, "NAK");
-	assert_string_equal(fh_event_attr(&ev, "MaxPayloadSizeToTargetInBytes"),
-			    "8192");
+	assert_string_equal(
+		fh_msg_event_attr(&ev, "MaxPayloadSizeToTargetInBytes"),
+		"8192");
 }
 
 /* Programmer start-up: build date, serial, 15 functions, end marker. */
@@ -160,39 +164,40 @@ static void test_read_supported_functions(void **state)
 	struct fx *f = *state;
 	char stream[8192];
 	size_t len = 0, off = 0, i;
-	struct fh_event ev;
+	struct fh_msg_event ev;
 	int n;
 
-	n = fh_build_log(stream, sizeof(stream),
-			 "INFO: Supported Functions (15):");
+	n = fh_msg_build_log(stream, sizeof(stream),
+			     "INFO: Supported Functions (15):");
 	assert_true(n > 0);
 	len = (size_t)n;
 	for (i = 0; i < 15; i++) {
 		char text[64];
 
 		snprintf(text, sizeof(text), "INFO: %s", supported[i]);
-		n = fh_build_log(stream + len, sizeof(stream) - len, text);
+		n = fh_msg_build_log(stream + len, sizeof(stream) - len, text);
 		assert_true(n > 0);
 		len += (size_t)n;
 	}
-	n = fh_build_log(stream + len, sizeof(stream) - len,
-			 "INFO: End of supported functions 15");
+	n = fh_msg_build_log(stream + len, sizeof(stream) - len,
+			     "INFO: End of supported functions 15");
 	assert_true(n > 0);
 	len += (size_t)n;
 
 	off += feed_one(f->r, stream, len);
-	expect_event(f->r, FH_EV_LOG, "log", "INFO: Supported Functions (15):");
+	expect_event(f->r, FH_MSG_EV_LOG, "log",
+		     "INFO: Supported Functions (15):");
 	for (i = 0; i < 15; i++) {
 		char text[64];
 
 		off += feed_one(f->r, stream + off, len - off);
-		assert_true(fh_reader_next(f->r, &ev));
+		assert_true(fh_msg_reader_next(f->r, &ev));
 		snprintf(text, sizeof(text), "INFO: %s", supported[i]);
 		assert_string_equal(ev.value, text);
-		assert_false(fh_reader_next(f->r, &ev));
+		assert_false(fh_msg_reader_next(f->r, &ev));
 	}
 	off += feed_one(f->r, stream + off, len - off);
-	expect_event(f->r, FH_EV_LOG, "log",
+	expect_event(f->r, FH_MSG_EV_LOG, "log",
 		     "INFO: End of supported functions 15");
 	assert_int_equal(off, len);
 }
@@ -201,29 +206,30 @@ static void test_read_erase_stream(void **state)
 {
 	struct fx *f = *state;
 	size_t len = strlen(erase_stream), off = 0, used;
-	struct fh_event ev;
+	struct fh_msg_event ev;
 
 	off += feed_one(f->r, erase_stream, len);
-	expect_event(f->r, FH_EV_LOG, "log", "INFO: Calling handler for erase");
+	expect_event(f->r, FH_MSG_EV_LOG, "log",
+		     "INFO: Calling handler for erase");
 	off += feed_one(f->r, erase_stream + off, len - off);
 	expect_event(
-		f->r, FH_EV_LOG, "log",
+		f->r, FH_MSG_EV_LOG, "log",
 		"INFO: NAND was previously open, returning existing handle 0.");
 	off += feed_one(f->r, erase_stream + off, len - off);
-	expect_event(f->r, FH_EV_LOG, "log",
+	expect_event(f->r, FH_MSG_EV_LOG, "log",
 		     "INFO: Erasing start sector 640, num sectors 0");
 	off += feed_one(f->r, erase_stream + off, len - off);
-	assert_true(fh_reader_next(f->r, &ev));
-	assert_true(fh_response_is_ack(&ev));
-	assert_string_equal(fh_event_attr(&ev, "rawmode"), "false");
-	assert_false(fh_response_rawmode(&ev));
+	assert_true(fh_msg_reader_next(f->r, &ev));
+	assert_true(fh_msg_response_is_ack(&ev));
+	assert_string_equal(fh_msg_event_attr(&ev, "rawmode"), "false");
+	assert_false(fh_msg_response_rawmode(&ev));
 	/* the trailing newline is whitespace between documents */
-	assert_int_equal(fh_reader_feed(f->r,
-					(const uint8_t *)erase_stream + off,
-					len - off, &used),
+	assert_int_equal(fh_msg_reader_feed(f->r,
+					    (const uint8_t *)erase_stream + off,
+					    len - off, &used),
 			 0);
 	assert_int_equal(off + used, len);
-	assert_false(fh_reader_partial(f->r));
+	assert_false(fh_msg_reader_partial(f->r));
 }
 
 /* After rawmode="true" the bytes that follow are sector data: not eaten. */
@@ -236,15 +242,15 @@ static void test_rawmode_leaves_data(void **state)
 								   "data>\x7e";
 	struct fx *f = *state;
 	size_t len = sizeof(s) - 1, off = 0;
-	struct fh_event ev;
+	struct fh_msg_event ev;
 
 	off += feed_one(f->r, s, len);
-	expect_event(f->r, FH_EV_LOG, "log",
+	expect_event(f->r, FH_MSG_EV_LOG, "log",
 		     "INFO: Calling handler for program");
 	off += feed_one(f->r, s + off, len - off);
-	assert_true(fh_reader_next(f->r, &ev));
-	assert_true(fh_response_is_ack(&ev));
-	assert_true(fh_response_rawmode(&ev));
+	assert_true(fh_msg_reader_next(f->r, &ev));
+	assert_true(fh_msg_response_is_ack(&ev));
+	assert_true(fh_msg_response_rawmode(&ev));
 	assert_int_equal(len - off, 16);
 	assert_memory_equal(s + off, "<?xml \x00\xff</data>\x7e", 16);
 }
@@ -260,20 +266,21 @@ static void test_read_power_reset(void **state)
 			DOC("<log value=\"INFO: bsp_target_reset() 1\" />");
 	struct fx *f = *state;
 	size_t len = strlen(s), off = 0;
-	struct fh_event ev;
+	struct fh_msg_event ev;
 
 	off += feed_one(f->r, s, len);
-	expect_event(f->r, FH_EV_LOG, "log", "INFO: Calling handler for power");
+	expect_event(f->r, FH_MSG_EV_LOG, "log",
+		     "INFO: Calling handler for power");
 	off += feed_one(f->r, s + off, len - off);
-	assert_true(fh_reader_next(f->r, &ev));
-	assert_true(fh_response_is_ack(&ev));
+	assert_true(fh_msg_reader_next(f->r, &ev));
+	assert_true(fh_msg_response_is_ack(&ev));
 	off += feed_one(f->r, s + off, len - off);
-	expect_event(f->r, FH_EV_LOG, "log",
+	expect_event(f->r, FH_MSG_EV_LOG, "log",
 		     "INFO: Will issue reset/power off 100 useconds, if this "
 		     "hangs check if "
 		     "watchdog is enabled");
 	off += feed_one(f->r, s + off, len - off);
-	expect_event(f->r, FH_EV_LOG, "log", "INFO: bsp_target_reset() 1");
+	expect_event(f->r, FH_MSG_EV_LOG, "log", "INFO: bsp_target_reset() 1");
 	assert_int_equal(off, len);
 }
 
@@ -287,8 +294,8 @@ static void test_read_several_elements(void **state)
 	struct fx *f = *state;
 
 	feed_one(f->r, s, strlen(s));
-	expect_event(f->r, FH_EV_LOG, "log", "said \"hi\" & <left> it's");
-	expect_event(f->r, FH_EV_RESPONSE, "response", "ACK");
+	expect_event(f->r, FH_MSG_EV_LOG, "log", "said \"hi\" & <left> it's");
+	expect_event(f->r, FH_MSG_EV_RESPONSE, "response", "ACK");
 }
 
 /* ------------------------------------------------------------------ */
@@ -306,7 +313,7 @@ struct out {
 };
 
 /* Feed len bytes in pieces of step, collecting every non-zero result. */
-static void collect(struct fh_reader *r, const void *data, size_t len,
+static void collect(struct fh_msg_reader *r, const void *data, size_t len,
 		    size_t step, struct out *o)
 {
 	const uint8_t *p = data;
@@ -318,9 +325,9 @@ static void collect(struct fh_reader *r, const void *data, size_t len,
 
 		while (pos < piece) {
 			size_t used = 0;
-			int ret = fh_reader_feed(r, p + off + pos, piece - pos,
-						 &used);
-			struct fh_event ev;
+			int ret = fh_msg_reader_feed(r, p + off + pos,
+						     piece - pos, &used);
+			struct fh_msg_event ev;
 
 			assert_true(used <= piece - pos);
 			/* every result, errors included, eats at least one byte */
@@ -332,7 +339,7 @@ static void collect(struct fh_reader *r, const void *data, size_t len,
 			}
 			assert_true(o->n < MAX_OUT);
 			o->ret[o->n] = ret;
-			while (ret == 1 && fh_reader_next(r, &ev)) {
+			while (ret == 1 && fh_msg_reader_next(r, &ev)) {
 				if (!o->nev[o->n]++)
 					snprintf(o->text[o->n],
 						 sizeof(o->text[0]), "%s=%s",
@@ -376,7 +383,7 @@ static void test_split_every_byte(void **state)
 			   "log=INFO: Erasing start sector 640, num sectors 0");
 		expect_out(&o, 4, 1, "response=ACK");
 		expect_out(&o, 5, 1, "configure=");
-		assert_false(fh_reader_partial(f->r));
+		assert_false(fh_msg_reader_partial(f->r));
 	}
 }
 
@@ -402,18 +409,19 @@ static void test_unterminated(void **state)
 static void test_partial_and_reset(void **state)
 {
 	struct fx *f = *state;
-	struct fh_event ev;
+	struct fh_msg_event ev;
 	size_t used;
 	struct out o;
 
-	assert_false(fh_reader_partial(f->r));
-	assert_int_equal(fh_reader_feed(f->r, (const uint8_t *)configure_ack,
-					100, &used),
+	assert_false(fh_msg_reader_partial(f->r));
+	assert_int_equal(fh_msg_reader_feed(f->r,
+					    (const uint8_t *)configure_ack, 100,
+					    &used),
 			 0);
 	assert_int_equal(used, 100);
-	assert_true(fh_reader_partial(f->r));
-	fh_reader_reset(f->r);
-	assert_false(fh_reader_partial(f->r));
+	assert_true(fh_msg_reader_partial(f->r));
+	fh_msg_reader_reset(f->r);
+	assert_false(fh_msg_reader_partial(f->r));
 	/* the rest alone is garbage up to its </data> */
 	collect(f->r, configure_ack + 100, strlen(configure_ack) - 100, 1000,
 		&o);
@@ -423,10 +431,10 @@ static void test_partial_and_reset(void **state)
 	assert_int_equal(o.n, 1);
 	expect_out(&o, 0, 1, "response=ACK");
 	/* events of a document are gone once the reader is fed again */
-	assert_int_equal(fh_reader_feed(f->r, (const uint8_t *)"", 0, &used),
-			 0);
+	assert_int_equal(
+		fh_msg_reader_feed(f->r, (const uint8_t *)"", 0, &used), 0);
 	assert_int_equal(used, 0);
-	assert_false(fh_reader_next(f->r, &ev));
+	assert_false(fh_msg_reader_next(f->r, &ev));
 }
 
 static void test_garbage_resync(void **state)
@@ -531,15 +539,15 @@ static void test_oversized(void **state)
 	static const char over_tail[] =
 		"\" /></data>" DOC("<response value=\"ACK\" />");
 	struct fx *f = *state;
-	char *s = malloc(FH_MAX_DOC + 256);
+	char *s = malloc(FH_MSG_MAX_DOC + 256);
 	struct out o;
 	size_t n;
 
 	assert_non_null(s);
 	n = sizeof(log_head) - 1;
 	memcpy(s, log_head, n);
-	memset(s + n, 'x', FH_MAX_DOC);
-	n += FH_MAX_DOC;
+	memset(s + n, 'x', FH_MSG_MAX_DOC);
+	n += FH_MSG_MAX_DOC;
 	memcpy(s + n, over_tail, sizeof(over_tail));
 	n += sizeof(over_tail) - 1;
 	collect(f->r, s, n, 4096, &o);
@@ -551,28 +559,28 @@ static void test_oversized(void **state)
 	expect_out(&o, 0, -EMSGSIZE, NULL);
 	expect_out(&o, 1, 1, "response=ACK");
 	/* the limit reached at the first byte of a feed still eats that byte */
-	collect(f->r, s, n, FH_MAX_DOC, &o);
+	collect(f->r, s, n, FH_MSG_MAX_DOC, &o);
 	assert_int_equal(o.n, 2);
 	expect_out(&o, 0, -EMSGSIZE, NULL);
 	expect_out(&o, 1, 1, "response=ACK");
 	free(s);
 }
 
-/* A document of exactly FH_MAX_DOC bytes is still accepted. */
+/* A document of exactly FH_MSG_MAX_DOC bytes is still accepted. */
 static void test_max_size_accepted(void **state)
 {
 	static const char tail[] = "\" /></data>";
 	struct fx *f = *state;
-	char *s = malloc(FH_MAX_DOC + 1);
+	char *s = malloc(FH_MSG_MAX_DOC + 1);
 	size_t head;
 	struct out o;
 
 	assert_non_null(s);
 	head = sizeof(log_head) - 1;
 	memcpy(s, log_head, head);
-	memset(s + head, 'y', FH_MAX_DOC - head - strlen(tail));
-	memcpy(s + FH_MAX_DOC - strlen(tail), tail, strlen(tail));
-	collect(f->r, s, FH_MAX_DOC, 7777, &o);
+	memset(s + head, 'y', FH_MSG_MAX_DOC - head - strlen(tail));
+	memcpy(s + FH_MSG_MAX_DOC - strlen(tail), tail, strlen(tail));
+	collect(f->r, s, FH_MSG_MAX_DOC, 7777, &o);
 	assert_int_equal(o.n, 1);
 	expect_out(&o, 0, 1, NULL);
 	free(s);
@@ -586,9 +594,9 @@ static void test_limits(void **state)
 	struct out o;
 
 	assert_non_null(s);
-	/* FH_MAX_ATTRS + 1 attributes */
+	/* FH_MSG_MAX_ATTRS + 1 attributes */
 	n = (size_t)sprintf(s, "%s<data><program", XML_DECL);
-	for (i = 0; i <= FH_MAX_ATTRS; i++)
+	for (i = 0; i <= FH_MSG_MAX_ATTRS; i++)
 		n += (size_t)sprintf(s + n, " a%zu=\"%zu\"", i, i);
 	n += (size_t)sprintf(s + n, " /></data>%s", DOC("<nop />"));
 	collect(f->r, s, n, 1000, &o);
@@ -596,9 +604,9 @@ static void test_limits(void **state)
 	expect_out(&o, 0, -ENOMEM, NULL);
 	expect_out(&o, 1, 1, "nop=");
 
-	/* FH_MAX_EVENTS + 1 elements in one document */
+	/* FH_MSG_MAX_EVENTS + 1 elements in one document */
 	n = (size_t)sprintf(s, "%s<data>", XML_DECL);
-	for (i = 0; i <= FH_MAX_EVENTS; i++)
+	for (i = 0; i <= FH_MSG_MAX_EVENTS; i++)
 		n += (size_t)sprintf(s + n, "<log value=\"%zu\" />", i);
 	n += (size_t)sprintf(s + n, "</data>");
 	collect(f->r, s, n, 1000, &o);
@@ -607,14 +615,14 @@ static void test_limits(void **state)
 
 	/* exactly at the limit is fine; nested elements are ignored */
 	n = (size_t)sprintf(s, "%s<data>", XML_DECL);
-	for (i = 0; i < FH_MAX_EVENTS; i++)
+	for (i = 0; i < FH_MSG_MAX_EVENTS; i++)
 		n += (size_t)sprintf(
 			s + n, "<log value=\"%zu\"><inner a=\"b\" /></log>", i);
 	n += (size_t)sprintf(s + n, "</data>");
 	collect(f->r, s, n, 1000, &o);
 	assert_int_equal(o.n, 1);
 	expect_out(&o, 0, 1, "log=0");
-	assert_int_equal(o.nev[0], FH_MAX_EVENTS);
+	assert_int_equal(o.nev[0], FH_MSG_MAX_EVENTS);
 	free(s);
 }
 
@@ -643,35 +651,35 @@ static void test_attr_u64(void **state)
 				    "m=\"0x10000000000000000\" "
 				    "n=\"0xg\" o=\"1.5\" p=\"0\" />");
 	struct fx *f = *state;
-	struct fh_event ev;
+	struct fh_msg_event ev;
 	uint64_t v = 7;
 
 	feed_one(f->r, s, strlen(s));
-	assert_true(fh_reader_next(f->r, &ev));
-	assert_int_equal(fh_event_attr_u64(&ev, "a", &v), 0);
+	assert_true(fh_msg_reader_next(f->r, &ev));
+	assert_int_equal(fh_msg_event_attr_u64(&ev, "a", &v), 0);
 	assert_int_equal(v, 8192);
-	assert_int_equal(fh_event_attr_u64(&ev, "b", &v), 0);
+	assert_int_equal(fh_msg_event_attr_u64(&ev, "b", &v), 0);
 	assert_int_equal(v, 0x240);
-	assert_int_equal(fh_event_attr_u64(&ev, "c", &v), 0);
+	assert_int_equal(fh_msg_event_attr_u64(&ev, "c", &v), 0);
 	assert_int_equal(v, 640);
-	assert_int_equal(fh_event_attr_u64(&ev, "g", &v), 0);
+	assert_int_equal(fh_msg_event_attr_u64(&ev, "g", &v), 0);
 	assert_true(v == UINT64_MAX);
-	assert_int_equal(fh_event_attr_u64(&ev, "l", &v), 0);
+	assert_int_equal(fh_msg_event_attr_u64(&ev, "l", &v), 0);
 	assert_true(v == UINT64_MAX);
-	assert_int_equal(fh_event_attr_u64(&ev, "p", &v), 0);
+	assert_int_equal(fh_msg_event_attr_u64(&ev, "p", &v), 0);
 	assert_int_equal(v, 0);
 	v = 7;
-	assert_int_equal(fh_event_attr_u64(&ev, "d", &v), -EINVAL);
-	assert_int_equal(fh_event_attr_u64(&ev, "e", &v), -EINVAL);
-	assert_int_equal(fh_event_attr_u64(&ev, "f", &v), -EINVAL);
-	assert_int_equal(fh_event_attr_u64(&ev, "h", &v), -ERANGE);
-	assert_int_equal(fh_event_attr_u64(&ev, "i", &v), -EINVAL);
-	assert_int_equal(fh_event_attr_u64(&ev, "j", &v), -EINVAL);
-	assert_int_equal(fh_event_attr_u64(&ev, "k", &v), -EINVAL);
-	assert_int_equal(fh_event_attr_u64(&ev, "m", &v), -ERANGE);
-	assert_int_equal(fh_event_attr_u64(&ev, "n", &v), -EINVAL);
-	assert_int_equal(fh_event_attr_u64(&ev, "o", &v), -EINVAL);
-	assert_int_equal(fh_event_attr_u64(&ev, "absent", &v), -ENOENT);
+	assert_int_equal(fh_msg_event_attr_u64(&ev, "d", &v), -EINVAL);
+	assert_int_equal(fh_msg_event_attr_u64(&ev, "e", &v), -EINVAL);
+	assert_int_equal(fh_msg_event_attr_u64(&ev, "f", &v), -EINVAL);
+	assert_int_equal(fh_msg_event_attr_u64(&ev, "h", &v), -ERANGE);
+	assert_int_equal(fh_msg_event_attr_u64(&ev, "i", &v), -EINVAL);
+	assert_int_equal(fh_msg_event_attr_u64(&ev, "j", &v), -EINVAL);
+	assert_int_equal(fh_msg_event_attr_u64(&ev, "k", &v), -EINVAL);
+	assert_int_equal(fh_msg_event_attr_u64(&ev, "m", &v), -ERANGE);
+	assert_int_equal(fh_msg_event_attr_u64(&ev, "n", &v), -EINVAL);
+	assert_int_equal(fh_msg_event_attr_u64(&ev, "o", &v), -EINVAL);
+	assert_int_equal(fh_msg_event_attr_u64(&ev, "absent", &v), -ENOENT);
 	assert_int_equal(v, 7); /* untouched on failure */
 }
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wire/firehose.h"
+#include "wire/firehose_msg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -46,31 +46,33 @@ struct run {
 	bool error;
 };
 
-static void drain(struct fh_reader *r, struct run *run)
+static void drain(struct fh_msg_reader *r, struct run *run)
 {
-	struct fh_event ev;
+	struct fh_msg_event ev;
 	size_t i;
 
-	while (fh_reader_next(r, &ev)) {
-		check(ev.type == FH_EV_LOG || ev.type == FH_EV_RESPONSE ||
-		      ev.type == FH_EV_COMMAND);
-		check(ev.nattrs <= FH_MAX_ATTRS);
+	while (fh_msg_reader_next(r, &ev)) {
+		check(ev.type == FH_MSG_EV_LOG ||
+		      ev.type == FH_MSG_EV_RESPONSE ||
+		      ev.type == FH_MSG_EV_COMMAND);
+		check(ev.nattrs <= FH_MSG_MAX_ATTRS);
 		mix(&run->hash, &ev.type, sizeof(ev.type));
 		mix_str(&run->hash, ev.tag);
 		if (ev.value) {
 			mix_str(&run->hash, ev.value);
-			check(fh_event_attr(&ev, "value") == ev.value);
+			check(fh_msg_event_attr(&ev, "value") == ev.value);
 		}
 		for (i = 0; i < ev.nattrs; i++) {
 			uint64_t v;
-			int ret = fh_event_attr_u64(&ev, ev.attrs[i].name, &v);
+			int ret = fh_msg_event_attr_u64(&ev, ev.attrs[i].name,
+							&v);
 
 			check(ret == 0 || ret == -EINVAL || ret == -ERANGE);
 			mix_str(&run->hash, ev.attrs[i].name);
 			mix_str(&run->hash, ev.attrs[i].value);
 		}
-		(void)fh_response_is_ack(&ev);
-		(void)fh_response_rawmode(&ev);
+		(void)fh_msg_response_is_ack(&ev);
+		(void)fh_msg_response_rawmode(&ev);
 	}
 }
 
@@ -78,7 +80,7 @@ static void drain(struct fh_reader *r, struct run *run)
 static void run_stream(const uint8_t *p, size_t len, unsigned int seed,
 		       struct run *run)
 {
-	struct fh_reader *r = fh_reader_new();
+	struct fh_msg_reader *r = fh_msg_reader_new();
 	unsigned int x = seed * 2654435761u + 1;
 	size_t off = 0;
 
@@ -98,8 +100,8 @@ static void run_stream(const uint8_t *p, size_t len, unsigned int seed,
 		}
 		while (pos < piece) {
 			size_t used = 99999999;
-			int ret = fh_reader_feed(r, p + off + pos, piece - pos,
-						 &used);
+			int ret = fh_msg_reader_feed(r, p + off + pos,
+						     piece - pos, &used);
 
 			check(used <= piece - pos);
 			check(ret == 0 || ret == 1 || ret == -EBADMSG ||
@@ -116,49 +118,50 @@ static void run_stream(const uint8_t *p, size_t len, unsigned int seed,
 				run->docs++;
 				drain(r, run);
 			} else {
-				struct fh_event ev;
+				struct fh_msg_event ev;
 
-				check(!fh_reader_next(r, &ev));
+				check(!fh_msg_reader_next(r, &ev));
 			}
 		}
 		off += piece;
 	}
-	(void)fh_reader_partial(r);
-	fh_reader_reset(r);
-	check(!fh_reader_partial(r));
-	fh_reader_free(r);
+	(void)fh_msg_reader_partial(r);
+	fh_msg_reader_reset(r);
+	check(!fh_msg_reader_partial(r));
+	fh_msg_reader_free(r);
 }
 
 static void round_trip(const uint8_t *data, size_t size)
 {
 	char *text = malloc(size + 1);
 	char *doc = malloc(8 * size + 256);
-	struct fh_reader *r = fh_reader_new();
-	struct fh_event ev;
+	struct fh_msg_reader *r = fh_msg_reader_new();
+	struct fh_msg_event ev;
 	size_t used = 0;
 	int n;
 
 	check(text && doc && r);
 	memcpy(text, data, size);
 	text[size] = '\0';
-	n = fh_build_log(doc, 8 * size + 256, text);
+	n = fh_msg_build_log(doc, 8 * size + 256, text);
 	if (n == -EINVAL)
 		goto out;
 	check(n > 0 && (size_t)n == strlen(doc));
 	/* a too small buffer is -ENOSPC, never an overflow */
-	check(fh_build_log(doc, (size_t)n, text) == -ENOSPC);
-	n = fh_build_log(doc, (size_t)n + 1, text);
+	check(fh_msg_build_log(doc, (size_t)n, text) == -ENOSPC);
+	n = fh_msg_build_log(doc, (size_t)n + 1, text);
 	check(n > 0);
-	if ((size_t)n > FH_MAX_DOC)
+	if ((size_t)n > FH_MSG_MAX_DOC)
 		goto out;
-	check(fh_reader_feed(r, (const uint8_t *)doc, (size_t)n, &used) == 1);
+	check(fh_msg_reader_feed(r, (const uint8_t *)doc, (size_t)n, &used) ==
+	      1);
 	check(used == (size_t)n);
-	check(fh_reader_next(r, &ev));
-	check(ev.type == FH_EV_LOG);
+	check(fh_msg_reader_next(r, &ev));
+	check(ev.type == FH_MSG_EV_LOG);
 	check(ev.value && strcmp(ev.value, text) == 0);
-	check(!fh_reader_next(r, &ev));
+	check(!fh_msg_reader_next(r, &ev));
 out:
-	fh_reader_free(r);
+	fh_msg_reader_free(r);
 	free(doc);
 	free(text);
 }

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wire/hdlc.h"
+#include "wire/diag_msg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -36,21 +36,21 @@ static void check(int cond)
 /* Encode a decoded frame again and decode that: must be identical. */
 static void check_reencode(const uint8_t *frame, size_t len)
 {
-	static uint8_t enc[2 * (HDLC_MAX_FRAME + 2) + 1];
-	struct hdlc_decoder *dec = malloc(sizeof(*dec));
+	static uint8_t enc[2 * (DIAG_MSG_MAX_FRAME + 2) + 1];
+	struct diag_msg_decoder *dec = malloc(sizeof(*dec));
 	const uint8_t *back = NULL;
 	size_t consumed = 0, back_len = 0;
 	int n;
 
 	check(dec != NULL);
-	n = hdlc_encode(frame, len, enc, sizeof(enc));
-	check(n > 0 && (size_t)n <= hdlc_encoded_max(len));
-	check(enc[n - 1] == HDLC_FLAG);
-	check(memchr(enc, HDLC_FLAG, (size_t)n - 1) == NULL);
-	check(hdlc_encode(frame, len, enc, (size_t)n - 1) == -ENOSPC);
-	hdlc_decoder_init(dec);
-	check(hdlc_decode_feed(dec, enc, (size_t)n, &consumed, &back,
-			       &back_len) == 1);
+	n = diag_msg_encode(frame, len, enc, sizeof(enc));
+	check(n > 0 && (size_t)n <= diag_msg_encoded_max(len));
+	check(enc[n - 1] == DIAG_MSG_FLAG);
+	check(memchr(enc, DIAG_MSG_FLAG, (size_t)n - 1) == NULL);
+	check(diag_msg_encode(frame, len, enc, (size_t)n - 1) == -ENOSPC);
+	diag_msg_decoder_init(dec);
+	check(diag_msg_decode_feed(dec, enc, (size_t)n, &consumed, &back,
+				   &back_len) == 1);
 	check(consumed == (size_t)n);
 	check(back_len == len && memcmp(back, frame, len) == 0);
 	free(dec);
@@ -60,11 +60,11 @@ static void check_reencode(const uint8_t *frame, size_t len)
 static void run_chunks(const uint8_t *data, size_t size, unsigned int seed,
 		       struct run *r)
 {
-	struct hdlc_decoder *dec = malloc(sizeof(*dec));
+	struct diag_msg_decoder *dec = malloc(sizeof(*dec));
 	size_t pos = 0;
 
 	check(dec != NULL);
-	hdlc_decoder_init(dec);
+	diag_msg_decoder_init(dec);
 	r->n = 0;
 	while (pos < size) {
 		size_t chunk = size - pos;
@@ -80,8 +80,8 @@ static void run_chunks(const uint8_t *data, size_t size, unsigned int seed,
 			if (chunk > size - pos)
 				chunk = size - pos;
 		}
-		ret = hdlc_decode_feed(dec, data + pos, chunk, &consumed,
-				       &frame, &frame_len);
+		ret = diag_msg_decode_feed(dec, data + pos, chunk, &consumed,
+					   &frame, &frame_len);
 		check(consumed <= chunk);
 		check(ret == 0 || ret == 1 || ret == -EBADMSG ||
 		      ret == -EMSGSIZE);
@@ -91,16 +91,16 @@ static void run_chunks(const uint8_t *data, size_t size, unsigned int seed,
 		if (ret == 0)
 			continue;
 		/* the flag ending a frame is its last consumed byte */
-		check(data[pos - 1] == HDLC_FLAG);
+		check(data[pos - 1] == DIAG_MSG_FLAG);
 		if (r->n < MAX_EVENTS) {
 			r->ev[r->n].ret = ret;
 			r->ev[r->n].len = ret == 1 ? frame_len : 0;
 			r->ev[r->n].crc =
-				ret == 1 ? hdlc_crc16(frame, frame_len) : 0;
+				ret == 1 ? diag_msg_crc16(frame, frame_len) : 0;
 			r->n++;
 		}
 		if (ret == 1) {
-			check(frame_len + 2 <= HDLC_MAX_FRAME);
+			check(frame_len + 2 <= DIAG_MSG_MAX_FRAME);
 			check_reencode(frame, frame_len);
 		}
 	}
@@ -124,16 +124,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	      memcmp(whole.ev, split.ev, whole.n * sizeof(whole.ev[0])) == 0);
 	/* byte by byte is the slow tty case; bounded to keep the fuzzer fast */
 	if (size <= 2048) {
-		struct hdlc_decoder *dec = malloc(sizeof(*dec));
+		struct diag_msg_decoder *dec = malloc(sizeof(*dec));
 		size_t n = 0;
 
 		check(dec != NULL);
-		hdlc_decoder_init(dec);
+		diag_msg_decoder_init(dec);
 		for (i = 0; i < size; i++) {
 			const uint8_t *frame = NULL;
 			size_t consumed = 0, frame_len = 0;
-			int ret = hdlc_decode_feed(dec, data + i, 1, &consumed,
-						   &frame, &frame_len);
+			int ret = diag_msg_decode_feed(dec, data + i, 1,
+						       &consumed, &frame,
+						       &frame_len);
 
 			check(consumed == 1);
 			if (ret == 0)
@@ -144,8 +145,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (ret == 1)
 					check(whole.ev[n].len == frame_len &&
 					      whole.ev[n].crc ==
-						      hdlc_crc16(frame,
-								 frame_len));
+						      diag_msg_crc16(
+							      frame,
+							      frame_len));
 			}
 			n++;
 		}

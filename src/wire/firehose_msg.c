@@ -3,7 +3,7 @@
  * Firehose XML codec: a builder for one-command documents and an
  * incremental reader on expat that splits a byte stream into documents.
  */
-#include "wire/firehose.h"
+#include "wire/firehose_msg.h"
 #include "base/hex.h"
 
 #include <errno.h>
@@ -16,18 +16,18 @@
 /* Building                                                           */
 /* ------------------------------------------------------------------ */
 
-static const char fh_head[] =
+static const char fh_msg_head[] =
 	"<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<data>\n";
-static const char fh_tail[] = " />\n</data>";
+static const char fh_msg_tail[] = " />\n</data>";
 
-struct fh_out {
+struct fh_msg_out {
 	char *p;
 	size_t cap;
 	size_t len;
 	bool full;
 };
 
-static void out_mem(struct fh_out *o, const char *s, size_t n)
+static void out_mem(struct fh_msg_out *o, const char *s, size_t n)
 {
 	if (o->full || n > o->cap - o->len) {
 		o->full = true;
@@ -37,13 +37,13 @@ static void out_mem(struct fh_out *o, const char *s, size_t n)
 	o->len += n;
 }
 
-static void out_str(struct fh_out *o, const char *s)
+static void out_str(struct fh_msg_out *o, const char *s)
 {
 	out_mem(o, s, strlen(s));
 }
 
 /* Plain ASCII XML names only: that is all Firehose uses. */
-static bool fh_name_ok(const char *s)
+static bool fh_msg_name_ok(const char *s)
 {
 	if (!s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
 		    *s == '_'))
@@ -99,7 +99,7 @@ static size_t utf8_len(const unsigned char *s)
  * controls cannot appear in an XML 1.0 document at all, so they are refused
  * like invalid UTF-8.
  */
-static int out_value(struct fh_out *o, const char *v)
+static int out_value(struct fh_msg_out *o, const char *v)
 {
 	const unsigned char *s = (const unsigned char *)v;
 
@@ -149,14 +149,14 @@ static int out_value(struct fh_out *o, const char *v)
 	return 0;
 }
 
-static int fh_check_attrs(const struct fh_attr *attrs, size_t nattrs)
+static int fh_msg_check_attrs(const struct fh_msg_attr *attrs, size_t nattrs)
 {
 	size_t i, j;
 
-	if (nattrs > FH_MAX_ATTRS || (nattrs && !attrs))
+	if (nattrs > FH_MSG_MAX_ATTRS || (nattrs && !attrs))
 		return -EINVAL;
 	for (i = 0; i < nattrs; i++) {
-		if (!fh_name_ok(attrs[i].name) || !attrs[i].value)
+		if (!fh_msg_name_ok(attrs[i].name) || !attrs[i].value)
 			return -EINVAL;
 		for (j = 0; j < i; j++)
 			if (!strcmp(attrs[i].name, attrs[j].name))
@@ -165,22 +165,22 @@ static int fh_check_attrs(const struct fh_attr *attrs, size_t nattrs)
 	return 0;
 }
 
-int fh_build(char *out, size_t cap, const char *tag,
-	     const struct fh_attr *attrs, size_t nattrs)
+int fh_msg_build(char *out, size_t cap, const char *tag,
+		 const struct fh_msg_attr *attrs, size_t nattrs)
 {
-	struct fh_out o = { .p = out, .cap = cap ? cap - 1 : 0 };
+	struct fh_msg_out o = { .p = out, .cap = cap ? cap - 1 : 0 };
 	size_t i;
 	int ret;
 
-	if (!fh_name_ok(tag))
+	if (!fh_msg_name_ok(tag))
 		return -EINVAL;
-	ret = fh_check_attrs(attrs, nattrs);
+	ret = fh_msg_check_attrs(attrs, nattrs);
 	if (ret)
 		return ret;
 	if (!out || !cap)
 		return -ENOSPC;
 
-	out_str(&o, fh_head);
+	out_str(&o, fh_msg_head);
 	out_str(&o, "<");
 	out_str(&o, tag);
 	for (i = 0; i < nattrs; i++) {
@@ -194,7 +194,7 @@ int fh_build(char *out, size_t cap, const char *tag,
 		}
 		out_str(&o, "\"");
 	}
-	out_str(&o, fh_tail);
+	out_str(&o, fh_msg_tail);
 	if (o.full) {
 		out[0] = '\0';
 		return -ENOSPC;
@@ -203,28 +203,29 @@ int fh_build(char *out, size_t cap, const char *tag,
 	return (int)o.len;
 }
 
-int fh_build_log(char *out, size_t cap, const char *text)
+int fh_msg_build_log(char *out, size_t cap, const char *text)
 {
-	struct fh_attr a = { "value", text };
+	struct fh_msg_attr a = { "value", text };
 
-	return fh_build(out, cap, "log", &a, 1);
+	return fh_msg_build(out, cap, "log", &a, 1);
 }
 
-int fh_build_response(char *out, size_t cap, bool ack, bool rawmode_present,
-		      bool rawmode, const struct fh_attr *extra, size_t nextra)
+int fh_msg_build_response(char *out, size_t cap, bool ack, bool rawmode_present,
+			  bool rawmode, const struct fh_msg_attr *extra,
+			  size_t nextra)
 {
-	struct fh_attr a[FH_MAX_ATTRS];
+	struct fh_msg_attr a[FH_MSG_MAX_ATTRS];
 	size_t n = 0;
 
-	if (nextra > FH_MAX_ATTRS - 2 || (nextra && !extra))
+	if (nextra > FH_MSG_MAX_ATTRS - 2 || (nextra && !extra))
 		return -EINVAL;
-	a[n++] = (struct fh_attr){ "value", ack ? "ACK" : "NAK" };
+	a[n++] = (struct fh_msg_attr){ "value", ack ? "ACK" : "NAK" };
 	if (rawmode_present)
-		a[n++] = (struct fh_attr){ "rawmode",
-					   rawmode ? "true" : "false" };
+		a[n++] = (struct fh_msg_attr){ "rawmode",
+					       rawmode ? "true" : "false" };
 	if (nextra)
 		memcpy(a + n, extra, nextra * sizeof(*extra));
-	return fh_build(out, cap, "response", a, n + nextra);
+	return fh_msg_build(out, cap, "response", a, n + nextra);
 }
 
 /* ------------------------------------------------------------------ */
@@ -235,34 +236,34 @@ int fh_build_response(char *out, size_t cap, bool ack, bool rawmode_present,
  * Decoded strings never exceed the UTF-8 input, plus one NUL per string;
  * a Latin-1 document can double in size. Overflow is -ENOMEM.
  */
-#define FH_ARENA (2 * FH_MAX_DOC + 256)
+#define FH_ARENA (2 * FH_MSG_MAX_DOC + 256)
 
-static const char fh_end_mark[] = "</data>";
-static const char fh_decl_mark[] = "<?xml";
+static const char fh_msg_end_mark[] = "</data>";
+static const char fh_msg_decl_mark[] = "<?xml";
 
-enum fh_state {
+enum fh_msg_state {
 	FH_IDLE, /* between documents: whitespace is skipped */
 	FH_DOC,	 /* inside a document, feeding expat */
 	FH_SKIP, /* after an error: discard through </data> or up to <?xml */
 	FH_DONE, /* a document completed, its events wait */
 };
 
-struct fh_reader {
+struct fh_msg_reader {
 	XML_Parser xp;
-	enum fh_state state;
+	enum fh_msg_state state;
 	size_t doc_len;	   /* bytes of the current document so far */
 	size_t end_match;  /* chars of "</data>" matched */
 	size_t decl_match; /* chars of "<?xml" matched */
 	int depth;
 	int err; /* set by a handler that stopped the parser */
 	size_t nev, next;
-	struct fh_event ev[FH_MAX_EVENTS];
-	struct fh_attr attrs[FH_MAX_EVENTS][FH_MAX_ATTRS];
+	struct fh_msg_event ev[FH_MSG_MAX_EVENTS];
+	struct fh_msg_attr attrs[FH_MSG_MAX_EVENTS][FH_MSG_MAX_ATTRS];
 	size_t arena_len;
 	char arena[FH_ARENA];
 };
 
-static const char *arena_dup(struct fh_reader *r, const char *s)
+static const char *arena_dup(struct fh_msg_reader *r, const char *s)
 {
 	size_t n = strlen(s) + 1;
 	char *d;
@@ -275,20 +276,20 @@ static const char *arena_dup(struct fh_reader *r, const char *s)
 	return d;
 }
 
-static void fh_fail(struct fh_reader *r, int err)
+static void fh_msg_fail(struct fh_msg_reader *r, int err)
 {
 	if (!r->err)
 		r->err = err;
 	XML_StopParser(r->xp, XML_FALSE);
 }
 
-static int fh_add_event(struct fh_reader *r, const XML_Char *name,
-			const XML_Char **atts)
+static int fh_msg_add_event(struct fh_msg_reader *r, const XML_Char *name,
+			    const XML_Char **atts)
 {
-	struct fh_event *ev;
+	struct fh_msg_event *ev;
 	size_t i, n = 0;
 
-	if (r->nev >= FH_MAX_EVENTS)
+	if (r->nev >= FH_MSG_MAX_EVENTS)
 		return -ENOMEM;
 	ev = &r->ev[r->nev];
 	memset(ev, 0, sizeof(*ev));
@@ -296,15 +297,15 @@ static int fh_add_event(struct fh_reader *r, const XML_Char *name,
 	if (!ev->tag)
 		return -ENOMEM;
 	if (!strcmp(name, "log"))
-		ev->type = FH_EV_LOG;
+		ev->type = FH_MSG_EV_LOG;
 	else if (!strcmp(name, "response"))
-		ev->type = FH_EV_RESPONSE;
+		ev->type = FH_MSG_EV_RESPONSE;
 	else
-		ev->type = FH_EV_COMMAND;
+		ev->type = FH_MSG_EV_COMMAND;
 	for (i = 0; atts[i]; i += 2) {
-		struct fh_attr *a;
+		struct fh_msg_attr *a;
 
-		if (n >= FH_MAX_ATTRS)
+		if (n >= FH_MSG_MAX_ATTRS)
 			return -ENOMEM;
 		a = &r->attrs[r->nev][n];
 		a->name = arena_dup(r, atts[i]);
@@ -321,56 +322,57 @@ static int fh_add_event(struct fh_reader *r, const XML_Char *name,
 	return 0;
 }
 
-static void XMLCALL fh_start(void *ud, const XML_Char *name,
-			     const XML_Char **atts)
+static void XMLCALL fh_msg_start(void *ud, const XML_Char *name,
+				 const XML_Char **atts)
 {
-	struct fh_reader *r = ud;
+	struct fh_msg_reader *r = ud;
 	int ret;
 
 	r->depth++;
 	if (r->depth == 1) {
 		if (strcmp(name, "data"))
-			fh_fail(r, -EBADMSG);
+			fh_msg_fail(r, -EBADMSG);
 		return;
 	}
 	if (r->depth != 2)
 		return; /* nested elements carry nothing we use */
-	ret = fh_add_event(r, name, atts);
+	ret = fh_msg_add_event(r, name, atts);
 	if (ret)
-		fh_fail(r, ret);
+		fh_msg_fail(r, ret);
 }
 
-static void XMLCALL fh_end(void *ud, const XML_Char *name)
+static void XMLCALL fh_msg_end(void *ud, const XML_Char *name)
 {
-	struct fh_reader *r = ud;
+	struct fh_msg_reader *r = ud;
 
 	r->depth--;
 }
 
-static void XMLCALL fh_doctype(void *ud, const XML_Char *name,
-			       const XML_Char *sysid, const XML_Char *pubid,
-			       int has_internal_subset)
+static void XMLCALL fh_msg_doctype(void *ud, const XML_Char *name,
+				   const XML_Char *sysid, const XML_Char *pubid,
+				   int has_internal_subset)
 {
-	fh_fail(ud, -EPERM);
+	fh_msg_fail(ud, -EPERM);
 }
 
-static void XMLCALL fh_entity(void *ud, const XML_Char *name, int is_param,
-			      const XML_Char *value, int value_len,
-			      const XML_Char *base, const XML_Char *sysid,
-			      const XML_Char *pubid, const XML_Char *notation)
+static void XMLCALL fh_msg_entity(void *ud, const XML_Char *name, int is_param,
+				  const XML_Char *value, int value_len,
+				  const XML_Char *base, const XML_Char *sysid,
+				  const XML_Char *pubid,
+				  const XML_Char *notation)
 {
-	fh_fail(ud, -EPERM);
+	fh_msg_fail(ud, -EPERM);
 }
 
 /* Start a fresh document: expat is reset and its handlers installed again. */
-static int fh_begin(struct fh_reader *r)
+static int fh_msg_begin(struct fh_msg_reader *r)
 {
 	if (!XML_ParserReset(r->xp, NULL))
 		return -ENOMEM;
 	XML_SetUserData(r->xp, r);
-	XML_SetElementHandler(r->xp, fh_start, fh_end);
-	XML_SetStartDoctypeDeclHandler(r->xp, fh_doctype);
-	XML_SetEntityDeclHandler(r->xp, fh_entity);
+	XML_SetElementHandler(r->xp, fh_msg_start, fh_msg_end);
+	XML_SetStartDoctypeDeclHandler(r->xp, fh_msg_doctype);
+	XML_SetEntityDeclHandler(r->xp, fh_msg_entity);
 	/* no external entity handler: nothing outside the stream is ever read */
 	XML_SetParamEntityParsing(r->xp, XML_PARAM_ENTITY_PARSING_NEVER);
 	r->state = FH_DOC;
@@ -383,9 +385,9 @@ static int fh_begin(struct fh_reader *r)
 	return 0;
 }
 
-struct fh_reader *fh_reader_new(void)
+struct fh_msg_reader *fh_msg_reader_new(void)
 {
-	struct fh_reader *r = calloc(1, sizeof(*r));
+	struct fh_msg_reader *r = calloc(1, sizeof(*r));
 
 	if (!r)
 		return NULL;
@@ -394,11 +396,11 @@ struct fh_reader *fh_reader_new(void)
 		free(r);
 		return NULL;
 	}
-	fh_reader_reset(r);
+	fh_msg_reader_reset(r);
 	return r;
 }
 
-void fh_reader_free(struct fh_reader *r)
+void fh_msg_reader_free(struct fh_msg_reader *r)
 {
 	if (!r)
 		return;
@@ -406,7 +408,7 @@ void fh_reader_free(struct fh_reader *r)
 	free(r);
 }
 
-void fh_reader_reset(struct fh_reader *r)
+void fh_msg_reader_reset(struct fh_msg_reader *r)
 {
 	r->state = FH_IDLE;
 	r->doc_len = 0;
@@ -417,7 +419,7 @@ void fh_reader_reset(struct fh_reader *r)
 	r->arena_len = 0;
 }
 
-bool fh_reader_partial(const struct fh_reader *r)
+bool fh_msg_reader_partial(const struct fh_msg_reader *r)
 {
 	return r->state == FH_DOC;
 }
@@ -437,13 +439,14 @@ static bool mark_step(size_t *m, const char *mark, uint8_t c)
 	return false;
 }
 
-static bool fh_space(uint8_t c)
+static bool fh_msg_space(uint8_t c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 /* Hand buf[0..n) to expat; fin marks the document's last bytes. */
-static int fh_parse(struct fh_reader *r, const uint8_t *buf, size_t n, bool fin)
+static int fh_msg_parse(struct fh_msg_reader *r, const uint8_t *buf, size_t n,
+			bool fin)
 {
 	if (XML_Parse(r->xp, (const char *)buf, (int)n, fin) != XML_STATUS_OK)
 		return r->err ? r->err : -EBADMSG;
@@ -451,22 +454,23 @@ static int fh_parse(struct fh_reader *r, const uint8_t *buf, size_t n, bool fin)
 }
 
 /* Discard bytes of a broken document; stops before a new declaration. */
-static size_t fh_skip(struct fh_reader *r, const uint8_t *buf, size_t len)
+static size_t fh_msg_skip(struct fh_msg_reader *r, const uint8_t *buf,
+			  size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		if (mark_step(&r->end_match, fh_end_mark, buf[i])) {
+		if (mark_step(&r->end_match, fh_msg_end_mark, buf[i])) {
 			r->decl_match = 0;
 			r->state = FH_IDLE;
 			return i + 1;
 		}
-		if (mark_step(&r->decl_match, fh_decl_mark, buf[i])) {
+		if (mark_step(&r->decl_match, fh_msg_decl_mark, buf[i])) {
 			r->end_match = 0;
 			/* the declaration's first bytes may lie in an earlier buffer */
-			fh_begin(r);
-			if (fh_parse(r, (const uint8_t *)fh_decl_mark, 5,
-				     false))
+			fh_msg_begin(r);
+			if (fh_msg_parse(r, (const uint8_t *)fh_msg_decl_mark,
+					 5, false))
 				r->state = FH_SKIP;
 			r->doc_len = 5;
 			return i + 1;
@@ -479,44 +483,44 @@ static size_t fh_skip(struct fh_reader *r, const uint8_t *buf, size_t len)
  * Scan the document part of buf for its end, a new declaration (the
  * current document was unterminated) or the size limit, and feed expat.
  */
-static int fh_doc(struct fh_reader *r, const uint8_t *buf, size_t len,
-		  size_t *used)
+static int fh_msg_doc(struct fh_msg_reader *r, const uint8_t *buf, size_t len,
+		      size_t *used)
 {
 	size_t i;
 	int ret;
 
 	for (i = 0; i < len; i++) {
-		if (r->doc_len + i >= FH_MAX_DOC) {
+		if (r->doc_len + i >= FH_MSG_MAX_DOC) {
 			/* eat the offending byte so every error makes progress */
 			r->state = FH_SKIP;
-			*used = i + fh_skip(r, buf + i, 1);
+			*used = i + fh_msg_skip(r, buf + i, 1);
 			return -EMSGSIZE;
 		}
-		if (mark_step(&r->end_match, fh_end_mark, buf[i])) {
+		if (mark_step(&r->end_match, fh_msg_end_mark, buf[i])) {
 			r->decl_match = 0;
 			*used = i + 1;
 			r->state = FH_IDLE;
-			ret = fh_parse(r, buf, i + 1, true);
+			ret = fh_msg_parse(r, buf, i + 1, true);
 			if (ret)
 				return ret;
 			r->state = FH_DONE;
 			return 1;
 		}
-		if (mark_step(&r->decl_match, fh_decl_mark, buf[i]) &&
-		    r->doc_len + i + 1 > sizeof(fh_decl_mark) - 1) {
+		if (mark_step(&r->decl_match, fh_msg_decl_mark, buf[i]) &&
+		    r->doc_len + i + 1 > sizeof(fh_msg_decl_mark) - 1) {
 			/* a second declaration: this one never ended */
 			r->end_match = 0;
 			*used = i + 1;
-			fh_begin(r);
-			if (fh_parse(r, (const uint8_t *)fh_decl_mark, 5,
-				     false))
+			fh_msg_begin(r);
+			if (fh_msg_parse(r, (const uint8_t *)fh_msg_decl_mark,
+					 5, false))
 				r->state = FH_SKIP;
 			r->doc_len = 5;
 			return -EBADMSG;
 		}
 	}
 	*used = len;
-	ret = fh_parse(r, buf, len, false);
+	ret = fh_msg_parse(r, buf, len, false);
 	r->doc_len += len;
 	if (ret) {
 		r->state = FH_SKIP;
@@ -525,8 +529,8 @@ static int fh_doc(struct fh_reader *r, const uint8_t *buf, size_t len,
 	return 0;
 }
 
-int fh_reader_feed(struct fh_reader *r, const uint8_t *buf, size_t len,
-		   size_t *consumed)
+int fh_msg_reader_feed(struct fh_msg_reader *r, const uint8_t *buf, size_t len,
+		       size_t *consumed)
 {
 	size_t pos = 0, used;
 	int ret;
@@ -541,21 +545,21 @@ int fh_reader_feed(struct fh_reader *r, const uint8_t *buf, size_t len,
 	while (pos < len) {
 		switch (r->state) {
 		case FH_IDLE:
-			if (fh_space(buf[pos])) {
+			if (fh_msg_space(buf[pos])) {
 				pos++;
 				break;
 			}
-			ret = fh_begin(r);
+			ret = fh_msg_begin(r);
 			if (ret) {
 				*consumed = pos;
 				return ret;
 			}
 			break;
 		case FH_SKIP:
-			pos += fh_skip(r, buf + pos, len - pos);
+			pos += fh_msg_skip(r, buf + pos, len - pos);
 			break;
 		case FH_DOC:
-			ret = fh_doc(r, buf + pos, len - pos, &used);
+			ret = fh_msg_doc(r, buf + pos, len - pos, &used);
 			pos += used;
 			if (ret) {
 				*consumed = pos;
@@ -571,7 +575,7 @@ int fh_reader_feed(struct fh_reader *r, const uint8_t *buf, size_t len,
 	return 0;
 }
 
-bool fh_reader_next(struct fh_reader *r, struct fh_event *ev)
+bool fh_msg_reader_next(struct fh_msg_reader *r, struct fh_msg_event *ev)
 {
 	if (r->state != FH_DONE || r->next >= r->nev)
 		return false;
@@ -579,7 +583,7 @@ bool fh_reader_next(struct fh_reader *r, struct fh_event *ev)
 	return true;
 }
 
-const char *fh_event_attr(const struct fh_event *ev, const char *name)
+const char *fh_msg_event_attr(const struct fh_msg_event *ev, const char *name)
 {
 	size_t i;
 
@@ -589,10 +593,10 @@ const char *fh_event_attr(const struct fh_event *ev, const char *name)
 	return NULL;
 }
 
-int fh_event_attr_u64(const struct fh_event *ev, const char *name,
-		      uint64_t *out)
+int fh_msg_event_attr_u64(const struct fh_msg_event *ev, const char *name,
+			  uint64_t *out)
 {
-	const char *s = fh_event_attr(ev, name);
+	const char *s = fh_msg_event_attr(ev, name);
 	unsigned int base = 10;
 	uint64_t v = 0;
 	size_t digits = 0;
@@ -621,18 +625,18 @@ int fh_event_attr_u64(const struct fh_event *ev, const char *name,
 	return 0;
 }
 
-bool fh_response_is_ack(const struct fh_event *ev)
+bool fh_msg_response_is_ack(const struct fh_msg_event *ev)
 {
-	return ev->type == FH_EV_RESPONSE && ev->value &&
+	return ev->type == FH_MSG_EV_RESPONSE && ev->value &&
 	       !strcmp(ev->value, "ACK");
 }
 
-bool fh_response_rawmode(const struct fh_event *ev)
+bool fh_msg_response_rawmode(const struct fh_msg_event *ev)
 {
 	const char *v;
 
-	if (ev->type != FH_EV_RESPONSE)
+	if (ev->type != FH_MSG_EV_RESPONSE)
 		return false;
-	v = fh_event_attr(ev, "rawmode");
+	v = fh_msg_event_attr(ev, "rawmode");
 	return v && !strcmp(v, "true");
 }

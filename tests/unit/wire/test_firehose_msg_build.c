@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "wire/firehose.h"
+#include "wire/firehose_msg.h"
 
 #define XML_DECL  "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>"
 #define DOC(body) XML_DECL "<data>" body "</data>"
@@ -21,7 +21,7 @@
 
 static void test_build_configure(void **state)
 {
-	static const struct fh_attr a[] = {
+	static const struct fh_msg_attr a[] = {
 		{ "MemoryName", "nand" },
 		{ "Verbose", "0" },
 		{ "AlwaysValidate", "0" },
@@ -41,43 +41,45 @@ static void test_build_configure(void **state)
 	int n;
 
 	(void)state;
-	n = fh_build(buf, sizeof(buf), "configure", a, 7);
+	n = fh_msg_build(buf, sizeof(buf), "configure", a, 7);
 	assert_int_equal(n, strlen(want));
 	assert_string_equal(buf, want);
 	/* exactly fitting (with the NUL) works, one byte less does not */
-	assert_int_equal(fh_build(buf, strlen(want) + 1, "configure", a, 7), n);
-	assert_int_equal(fh_build(buf, strlen(want), "configure", a, 7),
+	assert_int_equal(fh_msg_build(buf, strlen(want) + 1, "configure", a, 7),
+			 n);
+	assert_int_equal(fh_msg_build(buf, strlen(want), "configure", a, 7),
 			 -ENOSPC);
-	assert_int_equal(fh_build(buf, 0, "configure", a, 7), -ENOSPC);
-	assert_int_equal(fh_build(NULL, 0, "configure", a, 7), -ENOSPC);
+	assert_int_equal(fh_msg_build(buf, 0, "configure", a, 7), -ENOSPC);
+	assert_int_equal(fh_msg_build(NULL, 0, "configure", a, 7), -ENOSPC);
 }
 
 static void test_build_response_and_log(void **state)
 {
-	static const struct fh_attr extra[] = {
+	static const struct fh_msg_attr extra[] = {
 		{ "MemoryName", "nand" },
 		{ "MaxPayloadSizeToTargetInBytes", "8192" },
 	};
 	char buf[512];
 
 	(void)state;
-	assert_true(fh_build_response(buf, sizeof(buf), true, true, true, NULL,
-				      0) > 0);
+	assert_true(fh_msg_build_response(buf, sizeof(buf), true, true, true,
+					  NULL, 0) > 0);
 	assert_non_null(
 		strstr(buf, "<response value=\"ACK\" rawmode=\"true\" />"));
-	assert_true(fh_build_response(buf, sizeof(buf), false, false, false,
-				      extra, 2) > 0);
+	assert_true(fh_msg_build_response(buf, sizeof(buf), false, false, false,
+					  extra, 2) > 0);
 	assert_non_null(strstr(buf,
 			       "<response value=\"NAK\" MemoryName=\"nand\" "
 			       "MaxPayloadSizeToTargetInBytes=\"8192\" />"));
-	assert_true(fh_build_log(buf, sizeof(buf),
-				 "INFO: bsp_target_reset() 1") > 0);
+	assert_true(fh_msg_build_log(buf, sizeof(buf),
+				     "INFO: bsp_target_reset() 1") > 0);
 	assert_non_null(
 		strstr(buf, "<log value=\"INFO: bsp_target_reset() 1\" />"));
-	assert_int_equal(fh_build_response(buf, sizeof(buf), true, false, false,
-					   NULL, FH_MAX_ATTRS - 1),
+	assert_int_equal(fh_msg_build_response(buf, sizeof(buf), true, false,
+					       false, NULL,
+					       FH_MSG_MAX_ATTRS - 1),
 			 -EINVAL);
-	assert_int_equal(fh_build_log(buf, sizeof(buf), NULL), -EINVAL);
+	assert_int_equal(fh_msg_build_log(buf, sizeof(buf), NULL), -EINVAL);
 }
 
 static void test_build_bad_names(void **state)
@@ -86,29 +88,32 @@ static void test_build_bad_names(void **state)
 		"",   "1abc", "a b", "a\"b",	    "a>b",
 		"<x", "a=b",  "-x",  "caf\xc3\xa9", "a/b",
 	};
-	struct fh_attr a = { "value", "x" };
-	struct fh_attr dup[2] = { { "value", "1" }, { "value", "2" } };
+	struct fh_msg_attr a = { "value", "x" };
+	struct fh_msg_attr dup[2] = { { "value", "1" }, { "value", "2" } };
 	char buf[512];
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct fh_attr b = { bad[i], "x" };
+		struct fh_msg_attr b = { bad[i], "x" };
 
-		assert_int_equal(fh_build(buf, sizeof(buf), bad[i], &a, 1),
+		assert_int_equal(fh_msg_build(buf, sizeof(buf), bad[i], &a, 1),
 				 -EINVAL);
-		assert_int_equal(fh_build(buf, sizeof(buf), "nop", &b, 1),
+		assert_int_equal(fh_msg_build(buf, sizeof(buf), "nop", &b, 1),
 				 -EINVAL);
 	}
-	assert_int_equal(fh_build(buf, sizeof(buf), NULL, NULL, 0), -EINVAL);
-	assert_int_equal(fh_build(buf, sizeof(buf), "nop", NULL, 1), -EINVAL);
-	assert_int_equal(fh_build(buf, sizeof(buf), "nop", dup, 2), -EINVAL);
+	assert_int_equal(fh_msg_build(buf, sizeof(buf), NULL, NULL, 0),
+			 -EINVAL);
+	assert_int_equal(fh_msg_build(buf, sizeof(buf), "nop", NULL, 1),
+			 -EINVAL);
+	assert_int_equal(fh_msg_build(buf, sizeof(buf), "nop", dup, 2),
+			 -EINVAL);
 	assert_int_equal(
-		fh_build(buf, sizeof(buf), "nop", &a, FH_MAX_ATTRS + 1),
+		fh_msg_build(buf, sizeof(buf), "nop", &a, FH_MSG_MAX_ATTRS + 1),
 		-EINVAL);
-	assert_true(fh_build(buf, sizeof(buf), "get_sha256.digest-2", NULL, 0) >
-		    0);
-	assert_true(fh_build(buf, sizeof(buf), "_x", NULL, 0) > 0);
+	assert_true(fh_msg_build(buf, sizeof(buf), "get_sha256.digest-2", NULL,
+				 0) > 0);
+	assert_true(fh_msg_build(buf, sizeof(buf), "_x", NULL, 0) > 0);
 }
 
 static void test_build_bad_values(void **state)
@@ -122,7 +127,7 @@ static void test_build_bad_values(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(fh_build_log(buf, sizeof(buf), bad[i]),
+		assert_int_equal(fh_msg_build_log(buf, sizeof(buf), bad[i]),
 				 -EINVAL);
 }
 
@@ -143,17 +148,18 @@ static void test_escape_round_trip(void **state)
 	size_t i;
 
 	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
-		struct fh_attr a[2] = { { "filename", vals[i] },
-					{ "value", vals[i] } };
-		struct fh_event ev;
-		int n = fh_build(buf, sizeof(buf), "program", a, 2);
+		struct fh_msg_attr a[2] = { { "filename", vals[i] },
+					    { "value", vals[i] } };
+		struct fh_msg_event ev;
+		int n = fh_msg_build(buf, sizeof(buf), "program", a, 2);
 
 		assert_true(n > 0);
 		assert_int_equal(feed_one(f->r, buf, (size_t)n), (size_t)n);
-		assert_true(fh_reader_next(f->r, &ev));
-		assert_int_equal(ev.type, FH_EV_COMMAND);
+		assert_true(fh_msg_reader_next(f->r, &ev));
+		assert_int_equal(ev.type, FH_MSG_EV_COMMAND);
 		assert_string_equal(ev.tag, "program");
-		assert_string_equal(fh_event_attr(&ev, "filename"), vals[i]);
+		assert_string_equal(fh_msg_event_attr(&ev, "filename"),
+				    vals[i]);
 		assert_string_equal(ev.value, vals[i]);
 	}
 }
@@ -173,7 +179,7 @@ static void test_build_all_commands(void **state)
 		"nop",
 		"setbootablestoragedrive",
 	};
-	static const struct fh_attr a[] = {
+	static const struct fh_msg_attr a[] = {
 		{ "SECTOR_SIZE_IN_BYTES", "2048" },
 		{ "num_partition_sectors", "640" },
 		{ "physical_partition_number", "0" },
@@ -184,17 +190,17 @@ static void test_build_all_commands(void **state)
 	size_t i;
 
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		struct fh_event ev;
-		int n = fh_build(buf, sizeof(buf), cmds[i], a, 4);
+		struct fh_msg_event ev;
+		int n = fh_msg_build(buf, sizeof(buf), cmds[i], a, 4);
 
 		assert_true(n > 0);
 		feed_one(f->r, buf, (size_t)n);
-		assert_true(fh_reader_next(f->r, &ev));
-		assert_int_equal(ev.type, FH_EV_COMMAND);
+		assert_true(fh_msg_reader_next(f->r, &ev));
+		assert_int_equal(ev.type, FH_MSG_EV_COMMAND);
 		assert_string_equal(ev.tag, cmds[i]);
 		assert_int_equal(ev.nattrs, 4);
-		assert_string_equal(fh_event_attr(&ev, "num_partition_sectors"),
-				    "640");
+		assert_string_equal(
+			fh_msg_event_attr(&ev, "num_partition_sectors"), "640");
 	}
 }
 

@@ -3,7 +3,7 @@
  * AT line reader (field-data.md 4): splits the module's output into lines
  * and classifies them; plus the AT+QFUPL checksum.
  */
-#include "wire/at.h"
+#include "wire/at_msg.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,7 +13,7 @@
 #define AT_ERR_CODE_MAX 65535
 
 /* Unsolicited result codes: whole lines, or prefixes ending in ':'. */
-static const char *const at_urc_exact[] = {
+static const char *const at_msg_urc_exact[] = {
 	"RDY",
 	"APP RDY",
 	"RING",
@@ -26,7 +26,7 @@ static const char *const at_urc_exact[] = {
 	"OVER_TEMPERATURE POWER DOWN",
 };
 
-static const char *const at_urc_prefix[] = {
+static const char *const at_msg_urc_prefix[] = {
 	"+QIND:",    "+CFUN:",	"+CPIN:",     "+QUSIM:",	 "+QFOTADL:",
 	"+QGPSURC:", "+QIURC:", "+QSIMSTAT:", "+QNETDEVSTATUS:", "+CREG:",
 	"+CGREG:",   "+CEREG:", "+CGEV:",     "+CMTI:",		 "+CMT:",
@@ -35,25 +35,25 @@ static const char *const at_urc_prefix[] = {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-void at_reader_init(struct at_reader *r)
+void at_msg_reader_init(struct at_msg_reader *r)
 {
 	memset(r, 0, sizeof(*r));
 }
 
-static bool at_name_char(char c)
+static bool at_msg_name_char(char c)
 {
 	return isalnum((unsigned char)c) != 0;
 }
 
-void at_reader_expect_echo(struct at_reader *r, const char *cmd)
+void at_msg_reader_expect_echo(struct at_msg_reader *r, const char *cmd)
 {
 	size_t n = strlen(cmd), i, j;
 
 	/* the echo is compared without the line ending we sent */
 	while (n && (cmd[n - 1] == '\r' || cmd[n - 1] == '\n'))
 		n--;
-	if (n > AT_LINE_MAX)
-		n = AT_LINE_MAX;
+	if (n > AT_MSG_LINE_MAX)
+		n = AT_MSG_LINE_MAX;
 	memcpy(r->echo, cmd, n);
 	r->echo[n] = '\0';
 
@@ -63,14 +63,15 @@ void at_reader_expect_echo(struct at_reader *r, const char *cmd)
 		return;
 	r->prefix[0] = '+';
 	for (i = 3, j = 1;
-	     i < n && at_name_char(cmd[i]) && j < sizeof(r->prefix) - 1; i++)
+	     i < n && at_msg_name_char(cmd[i]) && j < sizeof(r->prefix) - 1;
+	     i++)
 		r->prefix[j++] = (char)toupper((unsigned char)cmd[i]);
 	r->prefix[j] = '\0';
 	if (j == 1)
 		r->prefix[0] = '\0';
 }
 
-void at_reader_set_ack_mode(struct at_reader *r, bool on)
+void at_msg_reader_set_ack_mode(struct at_msg_reader *r, bool on)
 {
 	r->ack_mode = on;
 }
@@ -80,27 +81,27 @@ static bool starts_with(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
-bool at_is_urc(const char *text)
+bool at_msg_is_urc(const char *text)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(at_urc_exact); i++)
-		if (!strcmp(text, at_urc_exact[i]))
+	for (i = 0; i < ARRAY_SIZE(at_msg_urc_exact); i++)
+		if (!strcmp(text, at_msg_urc_exact[i]))
 			return true;
-	for (i = 0; i < ARRAY_SIZE(at_urc_prefix); i++)
-		if (starts_with(text, at_urc_prefix[i]))
+	for (i = 0; i < ARRAY_SIZE(at_msg_urc_prefix); i++)
+		if (starts_with(text, at_msg_urc_prefix[i]))
 			return true;
 	return false;
 }
 
-bool at_line_is_final(enum at_line_type type)
+bool at_msg_line_is_final(enum at_msg_line_type type)
 {
 	switch (type) {
-	case AT_LINE_OK:
-	case AT_LINE_ERROR:
-	case AT_LINE_CME_ERROR:
-	case AT_LINE_CMS_ERROR:
-	case AT_LINE_NO_CARRIER:
+	case AT_MSG_LINE_OK:
+	case AT_MSG_LINE_ERROR:
+	case AT_MSG_LINE_CME_ERROR:
+	case AT_MSG_LINE_CMS_ERROR:
+	case AT_MSG_LINE_NO_CARRIER:
 		return true;
 	default:
 		return false;
@@ -108,7 +109,7 @@ bool at_line_is_final(enum at_line_type type)
 }
 
 /* "<digits>" with optional surrounding blanks; -1 when not a number in range. */
-static int at_err_code(const char *s)
+static int at_msg_err_code(const char *s)
 {
 	long v = 0;
 
@@ -128,56 +129,57 @@ static int at_err_code(const char *s)
 }
 
 /* Does text answer the pending command ("+CFUN: 1" after AT+CFUN?)? */
-static bool at_answers_pending(const struct at_reader *r, const char *text)
+static bool at_msg_answers_pending(const struct at_msg_reader *r,
+				   const char *text)
 {
 	size_t n = strlen(r->prefix);
 
 	return n && !strncmp(text, r->prefix, n) && text[n] == ':';
 }
 
-static void at_classify(struct at_reader *r, struct at_line *line)
+static void at_msg_classify(struct at_msg_reader *r, struct at_msg_line *line)
 {
 	const char *t = r->line;
 
 	line->code = -1;
 	if (r->echo[0] && !strcmp(t, r->echo)) {
-		line->type = AT_LINE_ECHO;
+		line->type = AT_MSG_LINE_ECHO;
 		r->echo[0] = '\0';
 	} else if (!strcmp(t, "OK")) {
-		line->type = AT_LINE_OK;
+		line->type = AT_MSG_LINE_OK;
 	} else if (!strcmp(t, "ERROR")) {
-		line->type = AT_LINE_ERROR;
+		line->type = AT_MSG_LINE_ERROR;
 	} else if (starts_with(t, "+CME ERROR:")) {
-		line->type = AT_LINE_CME_ERROR;
-		line->code = at_err_code(t + strlen("+CME ERROR:"));
+		line->type = AT_MSG_LINE_CME_ERROR;
+		line->code = at_msg_err_code(t + strlen("+CME ERROR:"));
 	} else if (starts_with(t, "+CMS ERROR:")) {
-		line->type = AT_LINE_CMS_ERROR;
-		line->code = at_err_code(t + strlen("+CMS ERROR:"));
+		line->type = AT_MSG_LINE_CMS_ERROR;
+		line->code = at_msg_err_code(t + strlen("+CMS ERROR:"));
 	} else if (!strcmp(t, "NO CARRIER")) {
-		line->type = AT_LINE_NO_CARRIER;
+		line->type = AT_MSG_LINE_NO_CARRIER;
 	} else if (!strcmp(t, "CONNECT") || starts_with(t, "CONNECT ")) {
-		line->type = AT_LINE_CONNECT;
-	} else if (at_answers_pending(r, t)) {
-		line->type = AT_LINE_INFO;
-	} else if (at_is_urc(t)) {
-		line->type = AT_LINE_URC;
+		line->type = AT_MSG_LINE_CONNECT;
+	} else if (at_msg_answers_pending(r, t)) {
+		line->type = AT_MSG_LINE_INFO;
+	} else if (at_msg_is_urc(t)) {
+		line->type = AT_MSG_LINE_URC;
 	} else {
-		line->type = AT_LINE_INFO;
+		line->type = AT_MSG_LINE_INFO;
 	}
 }
 
-static void at_emit(struct at_reader *r, struct at_line *line)
+static void at_msg_emit(struct at_msg_reader *r, struct at_msg_line *line)
 {
 	memcpy(r->line, r->buf, r->len);
 	r->line[r->len] = '\0';
 	line->text = r->line;
 	line->len = r->len;
 	r->len = 0;
-	at_classify(r, line);
+	at_msg_classify(r, line);
 }
 
-int at_reader_feed(struct at_reader *r, const uint8_t *in, size_t len,
-		   size_t *consumed, struct at_line *line)
+int at_msg_reader_feed(struct at_msg_reader *r, const uint8_t *in, size_t len,
+		       size_t *consumed, struct at_msg_line *line)
 {
 	size_t i;
 
@@ -193,7 +195,7 @@ int at_reader_feed(struct at_reader *r, const uint8_t *in, size_t len,
 			}
 			if (!r->len)
 				continue; /* empty line, or LF of CRLF */
-			at_emit(r, line);
+			at_msg_emit(r, line);
 			*consumed = i + 1;
 			return 1;
 		}
@@ -203,12 +205,12 @@ int at_reader_feed(struct at_reader *r, const uint8_t *in, size_t len,
 		if (r->ack_mode && !r->len && c == 'A') {
 			r->buf[0] = 'A';
 			r->len = 1;
-			at_emit(r, line);
-			line->type = AT_LINE_ACK;
+			at_msg_emit(r, line);
+			line->type = AT_MSG_LINE_ACK;
 			*consumed = i + 1;
 			return 1;
 		}
-		if (r->len >= AT_LINE_MAX) {
+		if (r->len >= AT_MSG_LINE_MAX) {
 			r->overflow = true;
 			r->len = 0;
 			*consumed = i + 1;
@@ -220,12 +222,13 @@ int at_reader_feed(struct at_reader *r, const uint8_t *in, size_t len,
 	return 0;
 }
 
-void at_qfupl_sum_init(struct at_qfupl_sum *s)
+void at_msg_qfupl_sum_init(struct at_msg_qfupl_sum *s)
 {
 	memset(s, 0, sizeof(*s));
 }
 
-void at_qfupl_sum_update(struct at_qfupl_sum *s, const uint8_t *buf, size_t len)
+void at_msg_qfupl_sum_update(struct at_msg_qfupl_sum *s, const uint8_t *buf,
+			     size_t len)
 {
 	size_t i = 0;
 
@@ -242,7 +245,7 @@ void at_qfupl_sum_update(struct at_qfupl_sum *s, const uint8_t *buf, size_t len)
 	}
 }
 
-uint16_t at_qfupl_sum_final(const struct at_qfupl_sum *s)
+uint16_t at_msg_qfupl_sum_final(const struct at_msg_qfupl_sum *s)
 {
 	return s->odd ? (uint16_t)(s->sum ^ (s->pending << 8)) : s->sum;
 }

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wire/at.h"
+#include "wire/at_msg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -33,39 +33,40 @@ static void mix(uint64_t *h, const void *p, size_t n)
 	}
 }
 
-static void check_line(const struct at_line *l)
+static void check_line(const struct at_msg_line *l)
 {
 	size_t i;
 
 	check(l->text != NULL && strlen(l->text) == l->len);
-	check(l->len > 0 && l->len <= AT_LINE_MAX);
+	check(l->len > 0 && l->len <= AT_MSG_LINE_MAX);
 	for (i = 0; i < l->len; i++)
 		check(l->text[i] != '\r' && l->text[i] != '\n');
-	check(l->type >= AT_LINE_INFO && l->type <= AT_LINE_URC);
-	if (l->type == AT_LINE_CME_ERROR || l->type == AT_LINE_CMS_ERROR)
+	check(l->type >= AT_MSG_LINE_INFO && l->type <= AT_MSG_LINE_URC);
+	if (l->type == AT_MSG_LINE_CME_ERROR ||
+	    l->type == AT_MSG_LINE_CMS_ERROR)
 		check(l->code >= -1 && l->code <= 65535);
 	else
 		check(l->code == -1);
-	if (l->type == AT_LINE_ACK)
+	if (l->type == AT_MSG_LINE_ACK)
 		check(l->len == 1 && l->text[0] == 'A');
-	if (l->type == AT_LINE_URC)
-		check(at_is_urc(l->text));
-	(void)at_line_is_final(l->type);
+	if (l->type == AT_MSG_LINE_URC)
+		check(at_msg_is_urc(l->text));
+	(void)at_msg_line_is_final(l->type);
 }
 
 static uint64_t run(const uint8_t *p, size_t len, uint8_t flags,
 		    const char *echo, unsigned int seed)
 {
-	struct at_reader *r = malloc(sizeof(*r));
+	struct at_msg_reader *r = malloc(sizeof(*r));
 	unsigned int x = seed * 2654435761u + 1;
 	uint64_t h = 14695981039346656037ull;
 	size_t off = 0;
 
 	check(r != NULL);
-	at_reader_init(r);
-	at_reader_set_ack_mode(r, flags & 1);
+	at_msg_reader_init(r);
+	at_msg_reader_set_ack_mode(r, flags & 1);
 	if (flags & 2)
-		at_reader_expect_echo(r, echo);
+		at_msg_reader_expect_echo(r, echo);
 	while (off < len) {
 		size_t piece = len - off, pos = 0;
 
@@ -78,10 +79,10 @@ static uint64_t run(const uint8_t *p, size_t len, uint8_t flags,
 				piece = len - off;
 		}
 		while (pos < piece) {
-			struct at_line line;
+			struct at_msg_line line;
 			size_t used = 0;
-			int ret = at_reader_feed(r, p + off + pos, piece - pos,
-						 &used, &line);
+			int ret = at_msg_reader_feed(r, p + off + pos,
+						     piece - pos, &used, &line);
 
 			check(used > 0 && used <= piece - pos);
 			check(ret == 0 || ret == 1 || ret == -EMSGSIZE);
@@ -105,26 +106,26 @@ static uint64_t run(const uint8_t *p, size_t len, uint8_t flags,
 
 static uint16_t qfupl(const uint8_t *p, size_t len, unsigned int seed)
 {
-	struct at_qfupl_sum s;
+	struct at_msg_qfupl_sum s;
 	unsigned int x = seed;
 	size_t off = 0;
 
-	at_qfupl_sum_init(&s);
+	at_msg_qfupl_sum_init(&s);
 	while (off < len) {
 		size_t piece =
 			seed ? 1 + (x = x * 1103515245u + 12345u) % 5 : len;
 
 		if (piece > len - off)
 			piece = len - off;
-		at_qfupl_sum_update(&s, p + off, piece);
+		at_msg_qfupl_sum_update(&s, p + off, piece);
 		off += piece;
 	}
-	return at_qfupl_sum_final(&s);
+	return at_msg_qfupl_sum_final(&s);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char echo[AT_LINE_MAX + 1];
+	char echo[AT_MSG_LINE_MAX + 1];
 	const uint8_t *p = data + 1;
 	size_t len, n;
 	uint64_t h;
@@ -133,8 +134,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	len = size - 1;
 	/* the echo is the input's first line (as the module would repeat it) */
-	for (n = 0;
-	     n < len && n < AT_LINE_MAX && p[n] != '\r' && p[n] != '\n' && p[n];
+	for (n = 0; n < len && n < AT_MSG_LINE_MAX && p[n] != '\r' &&
+		    p[n] != '\n' && p[n];
 	     n++)
 		echo[n] = (char)p[n];
 	echo[n] = '\0';

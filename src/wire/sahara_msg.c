@@ -3,7 +3,7 @@
  * Sahara packet codec (reference/peers.md B.1-B.3). Pure: no I/O.
  * Fields are read and written one by one with get_le32()/put_le32().
  */
-#include "wire/sahara.h"
+#include "wire/sahara_msg.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -12,38 +12,38 @@
 
 #include "base/bytes.h"
 
-struct sahara_cmd_info {
+struct sahara_msg_cmd_info {
 	const char *name;
 	uint8_t size;
 };
 
 /* Indexed by command id; size 0 = unknown (0x00, 0x14 WRITE_DATA: unused). */
-static const struct sahara_cmd_info sahara_cmds[] = {
-	[SAHARA_HELLO] = { "HELLO", 0x30 },
-	[SAHARA_HELLO_RESP] = { "HELLO_RESP", 0x30 },
-	[SAHARA_READ_DATA] = { "READ_DATA", 0x14 },
-	[SAHARA_END_OF_IMAGE] = { "END_OF_IMAGE_TX", 0x10 },
-	[SAHARA_DONE] = { "DONE", 0x08 },
-	[SAHARA_DONE_RESP] = { "DONE_RESP", 0x0c },
-	[SAHARA_RESET] = { "RESET", 0x08 },
-	[SAHARA_RESET_RESP] = { "RESET_RESP", 0x08 },
-	[SAHARA_MEMORY_DEBUG] = { "MEMORY_DEBUG", 0x10 },
-	[SAHARA_MEMORY_READ] = { "MEMORY_READ", 0x10 },
-	[SAHARA_CMD_READY] = { "CMD_READY", 0x08 },
-	[SAHARA_SWITCH_MODE] = { "SWITCH_MODE", 0x0c },
-	[SAHARA_EXECUTE] = { "EXECUTE", 0x0c },
-	[SAHARA_EXECUTE_RESP] = { "EXECUTE_RESP", 0x10 },
-	[SAHARA_EXECUTE_DATA] = { "EXECUTE_DATA", 0x0c },
-	[SAHARA_MEMORY_DEBUG_64] = { "MEMORY_DEBUG_64", 0x18 },
-	[SAHARA_MEMORY_READ_64] = { "MEMORY_READ_64", 0x18 },
-	[SAHARA_READ_DATA_64] = { "READ_DATA_64", 0x20 },
-	[SAHARA_RESET_STATE_MACHINE] = { "RESET_STATE_MACHINE", 0x08 },
+static const struct sahara_msg_cmd_info sahara_msg_cmds[] = {
+	[SAHARA_MSG_HELLO] = { "HELLO", 0x30 },
+	[SAHARA_MSG_HELLO_RESP] = { "HELLO_RESP", 0x30 },
+	[SAHARA_MSG_READ_DATA] = { "READ_DATA", 0x14 },
+	[SAHARA_MSG_END_OF_IMAGE] = { "END_OF_IMAGE_TX", 0x10 },
+	[SAHARA_MSG_DONE] = { "DONE", 0x08 },
+	[SAHARA_MSG_DONE_RESP] = { "DONE_RESP", 0x0c },
+	[SAHARA_MSG_RESET] = { "RESET", 0x08 },
+	[SAHARA_MSG_RESET_RESP] = { "RESET_RESP", 0x08 },
+	[SAHARA_MSG_MEMORY_DEBUG] = { "MEMORY_DEBUG", 0x10 },
+	[SAHARA_MSG_MEMORY_READ] = { "MEMORY_READ", 0x10 },
+	[SAHARA_MSG_CMD_READY] = { "CMD_READY", 0x08 },
+	[SAHARA_MSG_SWITCH_MODE] = { "SWITCH_MODE", 0x0c },
+	[SAHARA_MSG_EXECUTE] = { "EXECUTE", 0x0c },
+	[SAHARA_MSG_EXECUTE_RESP] = { "EXECUTE_RESP", 0x10 },
+	[SAHARA_MSG_EXECUTE_DATA] = { "EXECUTE_DATA", 0x0c },
+	[SAHARA_MSG_MEMORY_DEBUG_64] = { "MEMORY_DEBUG_64", 0x18 },
+	[SAHARA_MSG_MEMORY_READ_64] = { "MEMORY_READ_64", 0x18 },
+	[SAHARA_MSG_READ_DATA_64] = { "READ_DATA_64", 0x20 },
+	[SAHARA_MSG_RESET_STATE_MACHINE] = { "RESET_STATE_MACHINE", 0x08 },
 };
 
-#define SAHARA_NCMDS (sizeof(sahara_cmds) / sizeof(sahara_cmds[0]))
+#define SAHARA_NCMDS (sizeof(sahara_msg_cmds) / sizeof(sahara_msg_cmds[0]))
 
 /* The enum names of peers.md B.1 (not edl's texts, which are shifted by one). */
-static const char *const sahara_status_names[] = {
+static const char *const sahara_msg_status_names[] = {
 	[0x00] = "SUCCESS",
 	[0x01] = "INVALID_CMD",
 	[0x02] = "PROTOCOL_MISMATCH",
@@ -88,27 +88,27 @@ static const char *const sahara_status_names[] = {
 };
 
 #define SAHARA_NSTATUS                                                         \
-	(sizeof(sahara_status_names) / sizeof(sahara_status_names[0]))
+	(sizeof(sahara_msg_status_names) / sizeof(sahara_msg_status_names[0]))
 
-size_t sahara_pkt_size(uint32_t cmd)
+size_t sahara_msg_pkt_size(uint32_t cmd)
 {
 	if (cmd >= SAHARA_NCMDS)
 		return 0;
-	return sahara_cmds[cmd].size;
+	return sahara_msg_cmds[cmd].size;
 }
 
-const char *sahara_cmd_name(uint32_t cmd)
+const char *sahara_msg_cmd_name(uint32_t cmd)
 {
-	if (cmd >= SAHARA_NCMDS || !sahara_cmds[cmd].name)
+	if (cmd >= SAHARA_NCMDS || !sahara_msg_cmds[cmd].name)
 		return "UNKNOWN";
-	return sahara_cmds[cmd].name;
+	return sahara_msg_cmds[cmd].name;
 }
 
-const char *sahara_status_name(uint32_t status)
+const char *sahara_msg_status_name(uint32_t status)
 {
-	if (status >= SAHARA_NSTATUS || !sahara_status_names[status])
+	if (status >= SAHARA_NSTATUS || !sahara_msg_status_names[status])
 		return "UNKNOWN";
-	return sahara_status_names[status];
+	return sahara_msg_status_names[status];
 }
 
 static void get_le32_array(const uint8_t *p, uint32_t *v, size_t n)
@@ -128,11 +128,11 @@ static void put_le32_array(uint8_t *p, const uint32_t *v, size_t n)
 }
 
 /* Body fields of a packet whose header and size were already checked. */
-static void sahara_decode_body(const uint8_t *b, struct sahara_pkt *out)
+static void sahara_msg_decode_body(const uint8_t *b, struct sahara_msg_pkt *out)
 {
 	switch (out->cmd) {
-	case SAHARA_HELLO:
-	case SAHARA_HELLO_RESP:
+	case SAHARA_MSG_HELLO:
+	case SAHARA_MSG_HELLO_RESP:
 		/* hello and hello_resp share one layout of ten words */
 		out->u.hello.version = get_le32(b);
 		out->u.hello.compatible = get_le32(b + 4);
@@ -140,41 +140,41 @@ static void sahara_decode_body(const uint8_t *b, struct sahara_pkt *out)
 		out->u.hello.mode = get_le32(b + 12);
 		get_le32_array(b + 16, out->u.hello.reserved, 6);
 		break;
-	case SAHARA_READ_DATA:
+	case SAHARA_MSG_READ_DATA:
 		out->u.read.image_id = get_le32(b);
 		out->u.read.offset = get_le32(b + 4);
 		out->u.read.length = get_le32(b + 8);
 		break;
-	case SAHARA_READ_DATA_64:
+	case SAHARA_MSG_READ_DATA_64:
 		out->u.read.image_id = get_le64(b);
 		out->u.read.offset = get_le64(b + 8);
 		out->u.read.length = get_le64(b + 16);
 		break;
-	case SAHARA_END_OF_IMAGE:
+	case SAHARA_MSG_END_OF_IMAGE:
 		out->u.eoi.image_id = get_le32(b);
 		out->u.eoi.status = get_le32(b + 4);
 		break;
-	case SAHARA_DONE_RESP:
+	case SAHARA_MSG_DONE_RESP:
 		out->u.done_resp.status = get_le32(b);
 		break;
-	case SAHARA_MEMORY_DEBUG:
-	case SAHARA_MEMORY_READ:
+	case SAHARA_MSG_MEMORY_DEBUG:
+	case SAHARA_MSG_MEMORY_READ:
 		out->u.mem.addr = get_le32(b);
 		out->u.mem.len = get_le32(b + 4);
 		break;
-	case SAHARA_MEMORY_DEBUG_64:
-	case SAHARA_MEMORY_READ_64:
+	case SAHARA_MSG_MEMORY_DEBUG_64:
+	case SAHARA_MSG_MEMORY_READ_64:
 		out->u.mem.addr = get_le64(b);
 		out->u.mem.len = get_le64(b + 8);
 		break;
-	case SAHARA_SWITCH_MODE:
+	case SAHARA_MSG_SWITCH_MODE:
 		out->u.switch_mode.mode = get_le32(b);
 		break;
-	case SAHARA_EXECUTE:
-	case SAHARA_EXECUTE_DATA:
+	case SAHARA_MSG_EXECUTE:
+	case SAHARA_MSG_EXECUTE_DATA:
 		out->u.execute.client_cmd = get_le32(b);
 		break;
-	case SAHARA_EXECUTE_RESP:
+	case SAHARA_MSG_EXECUTE_RESP:
 		out->u.execute_resp.client_cmd = get_le32(b);
 		out->u.execute_resp.data_len = get_le32(b + 4);
 		break;
@@ -184,16 +184,17 @@ static void sahara_decode_body(const uint8_t *b, struct sahara_pkt *out)
 	}
 }
 
-int sahara_decode(const uint8_t *buf, size_t len, struct sahara_pkt *out)
+int sahara_msg_decode(const uint8_t *buf, size_t len,
+		      struct sahara_msg_pkt *out)
 {
 	uint32_t cmd, length;
 	size_t size;
 
-	if (len < SAHARA_HEADER_SIZE)
+	if (len < SAHARA_MSG_HEADER_SIZE)
 		return -EAGAIN;
 	cmd = get_le32(buf);
 	length = get_le32(buf + 4);
-	size = sahara_pkt_size(cmd);
+	size = sahara_msg_pkt_size(cmd);
 	if (size == 0)
 		return -EPROTO;
 	/*
@@ -207,7 +208,7 @@ int sahara_decode(const uint8_t *buf, size_t len, struct sahara_pkt *out)
 	memset(out, 0, sizeof(*out));
 	out->cmd = cmd;
 	out->length = length;
-	sahara_decode_body(buf + SAHARA_HEADER_SIZE, out);
+	sahara_msg_decode_body(buf + SAHARA_MSG_HEADER_SIZE, out);
 	return (int)size;
 }
 
@@ -217,18 +218,18 @@ static bool fits_u32(uint64_t v)
 }
 
 /* Body fields; -ERANGE when a widened field does not fit the 32-bit form. */
-static int sahara_encode_body(const struct sahara_pkt *pkt, uint8_t *b)
+static int sahara_msg_encode_body(const struct sahara_msg_pkt *pkt, uint8_t *b)
 {
 	switch (pkt->cmd) {
-	case SAHARA_HELLO:
-	case SAHARA_HELLO_RESP:
+	case SAHARA_MSG_HELLO:
+	case SAHARA_MSG_HELLO_RESP:
 		put_le32(b, pkt->u.hello.version);
 		put_le32(b + 4, pkt->u.hello.compatible);
 		put_le32(b + 8, pkt->u.hello.max_len);
 		put_le32(b + 12, pkt->u.hello.mode);
 		put_le32_array(b + 16, pkt->u.hello.reserved, 6);
 		break;
-	case SAHARA_READ_DATA:
+	case SAHARA_MSG_READ_DATA:
 		if (!fits_u32(pkt->u.read.image_id) ||
 		    !fits_u32(pkt->u.read.offset) ||
 		    !fits_u32(pkt->u.read.length))
@@ -237,38 +238,38 @@ static int sahara_encode_body(const struct sahara_pkt *pkt, uint8_t *b)
 		put_le32(b + 4, (uint32_t)pkt->u.read.offset);
 		put_le32(b + 8, (uint32_t)pkt->u.read.length);
 		break;
-	case SAHARA_READ_DATA_64:
+	case SAHARA_MSG_READ_DATA_64:
 		put_le64(b, pkt->u.read.image_id);
 		put_le64(b + 8, pkt->u.read.offset);
 		put_le64(b + 16, pkt->u.read.length);
 		break;
-	case SAHARA_END_OF_IMAGE:
+	case SAHARA_MSG_END_OF_IMAGE:
 		put_le32(b, pkt->u.eoi.image_id);
 		put_le32(b + 4, pkt->u.eoi.status);
 		break;
-	case SAHARA_DONE_RESP:
+	case SAHARA_MSG_DONE_RESP:
 		put_le32(b, pkt->u.done_resp.status);
 		break;
-	case SAHARA_MEMORY_DEBUG:
-	case SAHARA_MEMORY_READ:
+	case SAHARA_MSG_MEMORY_DEBUG:
+	case SAHARA_MSG_MEMORY_READ:
 		if (!fits_u32(pkt->u.mem.addr) || !fits_u32(pkt->u.mem.len))
 			return -ERANGE;
 		put_le32(b, (uint32_t)pkt->u.mem.addr);
 		put_le32(b + 4, (uint32_t)pkt->u.mem.len);
 		break;
-	case SAHARA_MEMORY_DEBUG_64:
-	case SAHARA_MEMORY_READ_64:
+	case SAHARA_MSG_MEMORY_DEBUG_64:
+	case SAHARA_MSG_MEMORY_READ_64:
 		put_le64(b, pkt->u.mem.addr);
 		put_le64(b + 8, pkt->u.mem.len);
 		break;
-	case SAHARA_SWITCH_MODE:
+	case SAHARA_MSG_SWITCH_MODE:
 		put_le32(b, pkt->u.switch_mode.mode);
 		break;
-	case SAHARA_EXECUTE:
-	case SAHARA_EXECUTE_DATA:
+	case SAHARA_MSG_EXECUTE:
+	case SAHARA_MSG_EXECUTE_DATA:
 		put_le32(b, pkt->u.execute.client_cmd);
 		break;
-	case SAHARA_EXECUTE_RESP:
+	case SAHARA_MSG_EXECUTE_RESP:
 		put_le32(b, pkt->u.execute_resp.client_cmd);
 		put_le32(b + 4, pkt->u.execute_resp.data_len);
 		break;
@@ -278,9 +279,10 @@ static int sahara_encode_body(const struct sahara_pkt *pkt, uint8_t *b)
 	return 0;
 }
 
-int sahara_encode(const struct sahara_pkt *pkt, uint8_t *out, size_t cap)
+int sahara_msg_encode(const struct sahara_msg_pkt *pkt, uint8_t *out,
+		      size_t cap)
 {
-	size_t size = sahara_pkt_size(pkt->cmd);
+	size_t size = sahara_msg_pkt_size(pkt->cmd);
 	int ret;
 
 	if (size == 0)
@@ -290,7 +292,7 @@ int sahara_encode(const struct sahara_pkt *pkt, uint8_t *out, size_t cap)
 	memset(out, 0, size);
 	put_le32(out, pkt->cmd);
 	put_le32(out + 4, (uint32_t)size);
-	ret = sahara_encode_body(pkt, out + SAHARA_HEADER_SIZE);
+	ret = sahara_msg_encode_body(pkt, out + SAHARA_MSG_HEADER_SIZE);
 	if (ret < 0)
 		return ret;
 	return (int)size;
@@ -314,7 +316,7 @@ static bool pkhash_fits(const uint8_t *buf, size_t len, size_t d)
 	return true;
 }
 
-size_t sahara_pkhash_trim(const uint8_t *buf, size_t len)
+size_t sahara_msg_pkhash_trim(const uint8_t *buf, size_t len)
 {
 	/* SHA-256, SHA-384, SHA-512; the smallest that explains the data wins */
 	static const size_t digests[] = { 32, 48, 64 };

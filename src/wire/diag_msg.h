@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#ifndef MF_WIRE_HDLC_H
-#define MF_WIRE_HDLC_H
+#ifndef MF_WIRE_DIAG_MSG_H
+#define MF_WIRE_DIAG_MSG_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,31 +12,32 @@
  * 0x7E terminator. No leading flag is written; a leading flag on input is
  * accepted (empty frames are skipped).
  */
-#define HDLC_FLAG      0x7e
-#define HDLC_ESC       0x7d
-#define HDLC_ESC_XOR   0x20
-#define HDLC_MAX_FRAME 4096 /* decoded payload + CRC, bytes */
+#define DIAG_MSG_FLAG	   0x7e
+#define DIAG_MSG_ESC	   0x7d
+#define DIAG_MSG_ESC_XOR   0x20
+#define DIAG_MSG_MAX_FRAME 4096 /* decoded payload + CRC, bytes */
 
 /* CRC-16/X-25: check value 0x906E over "123456789". */
-uint16_t hdlc_crc16(const uint8_t *buf, size_t len);
+uint16_t diag_msg_crc16(const uint8_t *buf, size_t len);
 
 /* Worst-case encoded size of a payload of len bytes. */
-size_t hdlc_encoded_max(size_t len);
+size_t diag_msg_encoded_max(size_t len);
 
 /*
  * Encode payload into out. Returns the encoded size or -ENOSPC.
  * 4B 65 01 00 -> 4B 65 01 00 54 0F 7E.
  */
-int hdlc_encode(const uint8_t *payload, size_t len, uint8_t *out, size_t cap);
+int diag_msg_encode(const uint8_t *payload, size_t len, uint8_t *out,
+		    size_t cap);
 
-struct hdlc_decoder {
-	uint8_t buf[HDLC_MAX_FRAME + 2];
+struct diag_msg_decoder {
+	uint8_t buf[DIAG_MSG_MAX_FRAME + 2];
 	size_t len;
 	bool escaped;
 	bool overflow; /* current frame too long: dropped at its flag */
 };
 
-void hdlc_decoder_init(struct hdlc_decoder *dec);
+void diag_msg_decoder_init(struct diag_msg_decoder *dec);
 
 /*
  * Feed bytes. Stops after the first complete frame.
@@ -46,15 +47,18 @@ void hdlc_decoder_init(struct hdlc_decoder *dec);
  *   0        all input consumed, no complete frame yet,
  *  -EBADMSG  a frame completed with a bad CRC or shorter than the CRC
  *            (consumed up to its flag; the decoder is ready for the next),
- *  -EMSGSIZE a frame longer than HDLC_MAX_FRAME ended (dropped).
+ *  -EMSGSIZE a frame longer than DIAG_MSG_MAX_FRAME ended (dropped).
  */
-int hdlc_decode_feed(struct hdlc_decoder *dec, const uint8_t *in, size_t len,
-		     size_t *consumed, const uint8_t **frame,
-		     size_t *frame_len);
+int diag_msg_decode_feed(struct diag_msg_decoder *dec, const uint8_t *in,
+			 size_t len, size_t *consumed, const uint8_t **frame,
+			 size_t *frame_len);
 
-/* DIAG commands used here. */
-#define DIAG_CMD_EXT_BUILD_ID  0x7c
-#define DIAG_CMD_SUBSYS	       0x4b
-#define DIAG_SUBSYS_EDL_SWITCH 0x65
+/* DIAG commands used by the host and the simulated DM port. */
+#define DIAG_MSG_CMD_VERNO	   0x00
+#define DIAG_MSG_CMD_LOG	   0x10
+#define DIAG_MSG_CMD_BAD	   0x13 /* the module's "bad command" answer */
+#define DIAG_MSG_CMD_EXT_BUILD_ID  0x7c
+#define DIAG_MSG_CMD_SUBSYS	   0x4b
+#define DIAG_MSG_SUBSYS_EDL_SWITCH 0x65
 
 #endif

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "wire/hdlc.h"
+#include "wire/diag_msg.h"
 
 /* The EDL switch as QFirehose and fwupd send it (and the device echoes). */
 static const uint8_t edl_payload[] = { 0x4b, 0x65, 0x01, 0x00 };
@@ -28,12 +28,12 @@ static void test_crc_check_value(void **state)
 	const char *check = "123456789";
 
 	(void)state;
-	assert_int_equal(hdlc_crc16((const uint8_t *)check, 9), 0x906e);
-	assert_int_equal(hdlc_crc16(edl_payload, 4), 0x0f54);
-	assert_int_equal(hdlc_crc16((const uint8_t[]){ 0x7c }, 1), 0x4993);
-	assert_int_equal(hdlc_crc16((const uint8_t[]){ 0x3a }, 1), 0x6ea1);
+	assert_int_equal(diag_msg_crc16((const uint8_t *)check, 9), 0x906e);
+	assert_int_equal(diag_msg_crc16(edl_payload, 4), 0x0f54);
+	assert_int_equal(diag_msg_crc16((const uint8_t[]){ 0x7c }, 1), 0x4993);
+	assert_int_equal(diag_msg_crc16((const uint8_t[]){ 0x3a }, 1), 0x6ea1);
 	/* the empty message: init XOR final */
-	assert_int_equal(hdlc_crc16(NULL, 0), 0x0000);
+	assert_int_equal(diag_msg_crc16(NULL, 0), 0x0000);
 }
 
 static void expect_encode(const uint8_t *payload, size_t len,
@@ -42,13 +42,14 @@ static void expect_encode(const uint8_t *payload, size_t len,
 	uint8_t out[64];
 	int n;
 
-	n = hdlc_encode(payload, len, out, sizeof(out));
+	n = diag_msg_encode(payload, len, out, sizeof(out));
 	assert_int_equal(n, (int)want_len);
 	assert_memory_equal(out, want, want_len);
 	/* exactly the needed capacity is enough, one less is not */
-	assert_int_equal(hdlc_encode(payload, len, out, want_len),
+	assert_int_equal(diag_msg_encode(payload, len, out, want_len),
 			 (int)want_len);
-	assert_int_equal(hdlc_encode(payload, len, out, want_len - 1), -ENOSPC);
+	assert_int_equal(diag_msg_encode(payload, len, out, want_len - 1),
+			 -ENOSPC);
 }
 
 static void test_encode_vectors(void **state)
@@ -71,7 +72,7 @@ static void test_encode_escapes_payload(void **state)
 	int n;
 
 	(void)state;
-	n = hdlc_encode(payload, sizeof(payload), out, sizeof(out));
+	n = diag_msg_encode(payload, sizeof(payload), out, sizeof(out));
 	assert_true(n >= 7);
 	assert_memory_equal(
 		out, ((const uint8_t[]){ 0x7d, 0x5e, 0x01, 0x7d, 0x5d, 0x5e }),
@@ -91,7 +92,7 @@ static void test_encode_escapes_crc(void **state)
 	(void)state;
 	for (v = 0; v < 256 * 256; v++) {
 		uint8_t p[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
-		uint16_t crc = hdlc_crc16(p, 2);
+		uint16_t crc = diag_msg_crc16(p, 2);
 		uint8_t lo = (uint8_t)crc, hi = (uint8_t)(crc >> 8);
 		size_t expect = 2 + 2 + 1;
 		int n;
@@ -103,7 +104,7 @@ static void test_encode_escapes_crc(void **state)
 			continue;
 		expect +=
 			(lo == 0x7e || lo == 0x7d) + (hi == 0x7e || hi == 0x7d);
-		n = hdlc_encode(p, 2, out, sizeof(out));
+		n = diag_msg_encode(p, 2, out, sizeof(out));
 		assert_int_equal(n, (int)expect);
 		assert_null(memchr(out, 0x7e, (size_t)n - 1));
 		assert_int_equal(out[n - 1], 0x7e);
@@ -128,14 +129,14 @@ static void test_encoded_max(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(hdlc_encoded_max(0), 5);
-	assert_int_equal(hdlc_encoded_max(4), 13);
-	assert_int_equal(hdlc_encoded_max(SIZE_MAX), SIZE_MAX);
+	assert_int_equal(diag_msg_encoded_max(0), 5);
+	assert_int_equal(diag_msg_encoded_max(4), 13);
+	assert_int_equal(diag_msg_encoded_max(SIZE_MAX), SIZE_MAX);
 	/* all-flag payload: the worst case, bar the CRC */
 	for (i = 0; i < sizeof(payload); i++)
 		payload[i] = 0x7e;
-	assert_true(hdlc_encode(payload, sizeof(payload), out,
-				hdlc_encoded_max(sizeof(payload))) >=
+	assert_true(diag_msg_encode(payload, sizeof(payload), out,
+				    diag_msg_encoded_max(sizeof(payload))) >=
 		    2 * (int)sizeof(payload) + 3);
 }
 
@@ -143,14 +144,14 @@ static void test_encoded_max(void **state)
 static void expect_decode(const uint8_t *in, size_t len, const uint8_t *want,
 			  size_t want_len)
 {
-	struct hdlc_decoder dec;
+	struct diag_msg_decoder dec;
 	const uint8_t *frame = NULL;
 	size_t consumed = 0, frame_len = 0;
 
-	hdlc_decoder_init(&dec);
-	assert_int_equal(
-		hdlc_decode_feed(&dec, in, len, &consumed, &frame, &frame_len),
-		1);
+	diag_msg_decoder_init(&dec);
+	assert_int_equal(diag_msg_decode_feed(&dec, in, len, &consumed, &frame,
+					      &frame_len),
+			 1);
 	assert_int_equal(consumed, len);
 	assert_int_equal(frame_len, want_len);
 	if (want_len)
@@ -179,29 +180,30 @@ static void test_decode_vectors(void **state)
 
 static void test_decode_partial(void **state)
 {
-	struct hdlc_decoder dec;
+	struct diag_msg_decoder dec;
 	const uint8_t *frame = NULL;
 	size_t consumed = 99, frame_len = 0;
 
 	(void)state;
-	hdlc_decoder_init(&dec);
-	assert_int_equal(hdlc_decode_feed(&dec, edl_frame, 6, &consumed, &frame,
-					  &frame_len),
+	diag_msg_decoder_init(&dec);
+	assert_int_equal(diag_msg_decode_feed(&dec, edl_frame, 6, &consumed,
+					      &frame, &frame_len),
 			 0);
 	assert_int_equal(consumed, 6);
-	assert_int_equal(
-		hdlc_decode_feed(&dec, NULL, 0, &consumed, &frame, &frame_len),
-		0);
+	assert_int_equal(diag_msg_decode_feed(&dec, NULL, 0, &consumed, &frame,
+					      &frame_len),
+			 0);
 	assert_int_equal(consumed, 0);
-	assert_int_equal(hdlc_decode_feed(&dec, edl_frame + 6, 1, &consumed,
-					  &frame, &frame_len),
+	assert_int_equal(diag_msg_decode_feed(&dec, edl_frame + 6, 1, &consumed,
+					      &frame, &frame_len),
 			 1);
 	assert_int_equal(consumed, 1);
 	assert_int_equal(frame_len, 4);
 	assert_memory_equal(frame, edl_payload, 4);
 	/* only flags: nothing */
-	assert_int_equal(hdlc_decode_feed(&dec, (const uint8_t[]){ 0x7e, 0x7e },
-					  2, &consumed, &frame, &frame_len),
+	assert_int_equal(diag_msg_decode_feed(&dec,
+					      (const uint8_t[]){ 0x7e, 0x7e },
+					      2, &consumed, &frame, &frame_len),
 			 0);
 	assert_int_equal(consumed, 2);
 }
@@ -211,14 +213,14 @@ static void test_roundtrip_all_bytes_split(void **state)
 {
 	uint8_t payload[256];
 	uint8_t enc[2 * 258 + 1];
-	struct hdlc_decoder dec;
+	struct diag_msg_decoder dec;
 	size_t i, split;
 	int n;
 
 	(void)state;
 	for (i = 0; i < 256; i++)
 		payload[i] = (uint8_t)i;
-	n = hdlc_encode(payload, sizeof(payload), enc, sizeof(enc));
+	n = diag_msg_encode(payload, sizeof(payload), enc, sizeof(enc));
 	/* 0x7d and 0x7e double, plus CRC bytes and flag */
 	assert_true(n >= 256 + 2 + 2 + 1);
 	assert_null(memchr(enc, 0x7e, (size_t)n - 1));
@@ -228,17 +230,17 @@ static void test_roundtrip_all_bytes_split(void **state)
 		size_t consumed = 0, frame_len = 0;
 		int ret;
 
-		hdlc_decoder_init(&dec);
-		ret = hdlc_decode_feed(&dec, enc, split, &consumed, &frame,
-				       &frame_len);
+		diag_msg_decoder_init(&dec);
+		ret = diag_msg_decode_feed(&dec, enc, split, &consumed, &frame,
+					   &frame_len);
 		if (split == (size_t)n) {
 			assert_int_equal(ret, 1);
 		} else {
 			assert_int_equal(ret, 0);
 			assert_int_equal(consumed, split);
-			ret = hdlc_decode_feed(&dec, enc + split,
-					       (size_t)n - split, &consumed,
-					       &frame, &frame_len);
+			ret = diag_msg_decode_feed(&dec, enc + split,
+						   (size_t)n - split, &consumed,
+						   &frame, &frame_len);
 			assert_int_equal(ret, 1);
 			assert_int_equal(consumed, (size_t)n - split);
 		}
@@ -250,16 +252,16 @@ static void test_roundtrip_all_bytes_split(void **state)
 /* One byte at a time, as a slow tty would deliver it. */
 static void test_decode_byte_by_byte(void **state)
 {
-	struct hdlc_decoder dec;
+	struct diag_msg_decoder dec;
 	const uint8_t *frame = NULL;
 	size_t i, consumed, frame_len = 0;
 	int ret = 0;
 
 	(void)state;
-	hdlc_decoder_init(&dec);
+	diag_msg_decoder_init(&dec);
 	for (i = 0; i < sizeof(edl_frame); i++) {
-		ret = hdlc_decode_feed(&dec, edl_frame + i, 1, &consumed,
-				       &frame, &frame_len);
+		ret = diag_msg_decode_feed(&dec, edl_frame + i, 1, &consumed,
+					   &frame, &frame_len);
 		assert_int_equal(consumed, 1);
 		if (i + 1 < sizeof(edl_frame))
 			assert_int_equal(ret, 0);
@@ -272,23 +274,23 @@ static void test_decode_byte_by_byte(void **state)
 static void test_two_frames_one_buffer(void **state)
 {
 	uint8_t in[sizeof(edl_frame) + sizeof(build_id_frame)];
-	struct hdlc_decoder dec;
+	struct diag_msg_decoder dec;
 	const uint8_t *frame = NULL;
 	size_t consumed = 0, frame_len = 0;
 
 	(void)state;
 	memcpy(in, edl_frame, sizeof(edl_frame));
 	memcpy(in + sizeof(edl_frame), build_id_frame, sizeof(build_id_frame));
-	hdlc_decoder_init(&dec);
-	assert_int_equal(hdlc_decode_feed(&dec, in, sizeof(in), &consumed,
-					  &frame, &frame_len),
+	diag_msg_decoder_init(&dec);
+	assert_int_equal(diag_msg_decode_feed(&dec, in, sizeof(in), &consumed,
+					      &frame, &frame_len),
 			 1);
 	assert_int_equal(consumed, sizeof(edl_frame));
 	assert_int_equal(frame_len, 4);
 	assert_memory_equal(frame, edl_payload, 4);
-	assert_int_equal(hdlc_decode_feed(&dec, in + consumed,
-					  sizeof(in) - sizeof(edl_frame),
-					  &consumed, &frame, &frame_len),
+	assert_int_equal(diag_msg_decode_feed(&dec, in + consumed,
+					      sizeof(in) - sizeof(edl_frame),
+					      &consumed, &frame, &frame_len),
 			 1);
 	assert_int_equal(consumed, sizeof(build_id_frame));
 	assert_int_equal(frame_len, 1);
@@ -298,7 +300,7 @@ static void test_two_frames_one_buffer(void **state)
 static void test_bad_crc_then_recovery(void **state)
 {
 	uint8_t in[sizeof(edl_frame) * 2];
-	struct hdlc_decoder dec;
+	struct diag_msg_decoder dec;
 	const uint8_t *frame = NULL;
 	size_t consumed = 0, frame_len = 0;
 
@@ -306,14 +308,14 @@ static void test_bad_crc_then_recovery(void **state)
 	memcpy(in, edl_frame, sizeof(edl_frame));
 	in[4] ^= 0x01; /* corrupt the CRC */
 	memcpy(in + sizeof(edl_frame), edl_frame, sizeof(edl_frame));
-	hdlc_decoder_init(&dec);
-	assert_int_equal(hdlc_decode_feed(&dec, in, sizeof(in), &consumed,
-					  &frame, &frame_len),
+	diag_msg_decoder_init(&dec);
+	assert_int_equal(diag_msg_decode_feed(&dec, in, sizeof(in), &consumed,
+					      &frame, &frame_len),
 			 -EBADMSG);
 	assert_int_equal(consumed, sizeof(edl_frame));
-	assert_int_equal(hdlc_decode_feed(&dec, in + consumed,
-					  sizeof(in) - consumed, &consumed,
-					  &frame, &frame_len),
+	assert_int_equal(diag_msg_decode_feed(&dec, in + consumed,
+					      sizeof(in) - consumed, &consumed,
+					      &frame, &frame_len),
 			 1);
 	assert_int_equal(frame_len, 4);
 	assert_memory_equal(frame, edl_payload, 4);
@@ -321,34 +323,36 @@ static void test_bad_crc_then_recovery(void **state)
 	/* a corrupted payload byte is caught too */
 	memcpy(in, edl_frame, sizeof(edl_frame));
 	in[1] = 0x66;
-	hdlc_decoder_init(&dec);
-	assert_int_equal(hdlc_decode_feed(&dec, in, sizeof(edl_frame),
-					  &consumed, &frame, &frame_len),
+	diag_msg_decoder_init(&dec);
+	assert_int_equal(diag_msg_decode_feed(&dec, in, sizeof(edl_frame),
+					      &consumed, &frame, &frame_len),
 			 -EBADMSG);
 }
 
 static void test_too_short_frames(void **state)
 {
-	struct hdlc_decoder dec;
+	struct diag_msg_decoder dec;
 	const uint8_t *frame = NULL;
 	size_t consumed = 0, frame_len = 0;
 
 	(void)state;
 	/* one byte cannot hold a CRC */
-	hdlc_decoder_init(&dec);
-	assert_int_equal(hdlc_decode_feed(&dec, (const uint8_t[]){ 0x7c, 0x7e },
-					  2, &consumed, &frame, &frame_len),
+	diag_msg_decoder_init(&dec);
+	assert_int_equal(diag_msg_decode_feed(&dec,
+					      (const uint8_t[]){ 0x7c, 0x7e },
+					      2, &consumed, &frame, &frame_len),
 			 -EBADMSG);
 	assert_int_equal(consumed, 2);
 	/* an escape right before the flag aborts the frame */
-	assert_int_equal(hdlc_decode_feed(&dec, (const uint8_t[]){ 0x7d, 0x7e },
-					  2, &consumed, &frame, &frame_len),
+	assert_int_equal(diag_msg_decode_feed(&dec,
+					      (const uint8_t[]){ 0x7d, 0x7e },
+					      2, &consumed, &frame, &frame_len),
 			 -EBADMSG);
 	assert_int_equal(consumed, 2);
 	/* the decoder is clean again */
-	assert_int_equal(hdlc_decode_feed(&dec, dload_frame,
-					  sizeof(dload_frame), &consumed,
-					  &frame, &frame_len),
+	assert_int_equal(diag_msg_decode_feed(&dec, dload_frame,
+					      sizeof(dload_frame), &consumed,
+					      &frame, &frame_len),
 			 1);
 	assert_int_equal(frame_len, 1);
 	assert_int_equal(frame[0], 0x3a);
@@ -356,39 +360,39 @@ static void test_too_short_frames(void **state)
 
 static void test_overlong_then_recovery(void **state)
 {
-	static uint8_t junk[HDLC_MAX_FRAME + 100];
-	struct hdlc_decoder dec;
+	static uint8_t junk[DIAG_MSG_MAX_FRAME + 100];
+	struct diag_msg_decoder dec;
 	const uint8_t *frame = NULL;
 	size_t consumed = 0, frame_len = 0;
 
 	(void)state;
 	memset(junk, 0x11, sizeof(junk));
-	hdlc_decoder_init(&dec);
+	diag_msg_decoder_init(&dec);
 	/* no error before the flag: the frame is swallowed */
-	assert_int_equal(hdlc_decode_feed(&dec, junk, sizeof(junk), &consumed,
-					  &frame, &frame_len),
+	assert_int_equal(diag_msg_decode_feed(&dec, junk, sizeof(junk),
+					      &consumed, &frame, &frame_len),
 			 0);
 	assert_int_equal(consumed, sizeof(junk));
-	assert_int_equal(hdlc_decode_feed(&dec,
-					  (const uint8_t[]){ 0x7e, 0x7c, 0x93,
-							     0x49, 0x7e },
-					  5, &consumed, &frame, &frame_len),
-			 -EMSGSIZE);
+	assert_int_equal(
+		diag_msg_decode_feed(
+			&dec, (const uint8_t[]){ 0x7e, 0x7c, 0x93, 0x49, 0x7e },
+			5, &consumed, &frame, &frame_len),
+		-EMSGSIZE);
 	assert_int_equal(consumed, 1);
-	assert_int_equal(hdlc_decode_feed(&dec, build_id_frame,
-					  sizeof(build_id_frame), &consumed,
-					  &frame, &frame_len),
+	assert_int_equal(diag_msg_decode_feed(&dec, build_id_frame,
+					      sizeof(build_id_frame), &consumed,
+					      &frame, &frame_len),
 			 1);
 	assert_int_equal(frame_len, 1);
 	assert_int_equal(frame[0], 0x7c);
 }
 
-/* The largest accepted frame: HDLC_MAX_FRAME bytes of payload + CRC. */
+/* The largest accepted frame: DIAG_MSG_MAX_FRAME bytes of payload + CRC. */
 static void test_max_frame_boundary(void **state)
 {
-	static uint8_t payload[HDLC_MAX_FRAME - 1];
-	static uint8_t enc[2 * (HDLC_MAX_FRAME + 1) + 1];
-	struct hdlc_decoder dec;
+	static uint8_t payload[DIAG_MSG_MAX_FRAME - 1];
+	static uint8_t enc[2 * (DIAG_MSG_MAX_FRAME + 1) + 1];
+	struct diag_msg_decoder dec;
 	const uint8_t *frame = NULL;
 	size_t consumed = 0, frame_len = 0;
 	size_t i;
@@ -397,20 +401,20 @@ static void test_max_frame_boundary(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(payload); i++)
 		payload[i] = (uint8_t)(i * 7);
-	n = hdlc_encode(payload, HDLC_MAX_FRAME - 2, enc, sizeof(enc));
+	n = diag_msg_encode(payload, DIAG_MSG_MAX_FRAME - 2, enc, sizeof(enc));
 	assert_true(n > 0);
-	hdlc_decoder_init(&dec);
-	assert_int_equal(hdlc_decode_feed(&dec, enc, (size_t)n, &consumed,
-					  &frame, &frame_len),
+	diag_msg_decoder_init(&dec);
+	assert_int_equal(diag_msg_decode_feed(&dec, enc, (size_t)n, &consumed,
+					      &frame, &frame_len),
 			 1);
-	assert_int_equal(frame_len, HDLC_MAX_FRAME - 2);
-	assert_memory_equal(frame, payload, HDLC_MAX_FRAME - 2);
+	assert_int_equal(frame_len, DIAG_MSG_MAX_FRAME - 2);
+	assert_memory_equal(frame, payload, DIAG_MSG_MAX_FRAME - 2);
 
 	/* one byte more is too long */
-	n = hdlc_encode(payload, HDLC_MAX_FRAME - 1, enc, sizeof(enc));
+	n = diag_msg_encode(payload, DIAG_MSG_MAX_FRAME - 1, enc, sizeof(enc));
 	assert_true(n > 0);
-	assert_int_equal(hdlc_decode_feed(&dec, enc, (size_t)n, &consumed,
-					  &frame, &frame_len),
+	assert_int_equal(diag_msg_decode_feed(&dec, enc, (size_t)n, &consumed,
+					      &frame, &frame_len),
 			 -EMSGSIZE);
 	assert_int_equal(consumed, (size_t)n);
 }
@@ -436,10 +440,10 @@ static void test_mixed_stream_split_everywhere(void **state)
 
 	(void)state;
 	for (split = 0; split <= sizeof(stream); split++) {
-		struct hdlc_decoder dec;
+		struct diag_msg_decoder dec;
 		size_t pos = 0, piece_end = split, nev = 0;
 
-		hdlc_decoder_init(&dec);
+		diag_msg_decoder_init(&dec);
 		while (pos < sizeof(stream)) {
 			const uint8_t *frame = NULL;
 			size_t consumed = 0, frame_len = 0;
@@ -447,8 +451,9 @@ static void test_mixed_stream_split_everywhere(void **state)
 				pos < piece_end ? piece_end : sizeof(stream);
 			int ret;
 
-			ret = hdlc_decode_feed(&dec, stream + pos, end - pos,
-					       &consumed, &frame, &frame_len);
+			ret = diag_msg_decode_feed(&dec, stream + pos,
+						   end - pos, &consumed, &frame,
+						   &frame_len);
 			pos += consumed;
 			if (ret == 0) {
 				assert_int_equal(pos, end);

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "wire/at.h"
+#include "wire/at_msg.h"
 
 #ifndef MF_FIXTURES
 #define MF_FIXTURES "../shared/fixtures/real"
@@ -25,13 +25,13 @@
 struct got {
 	size_t n;
 	int ret[MAX_LINES];
-	enum at_line_type type[MAX_LINES];
-	char text[MAX_LINES][AT_LINE_MAX + 1];
+	enum at_msg_line_type type[MAX_LINES];
+	char text[MAX_LINES][AT_MSG_LINE_MAX + 1];
 	int code[MAX_LINES];
 };
 
 /* Feed len bytes in pieces of step bytes, collecting every result. */
-static void feed_all(struct at_reader *r, const void *data, size_t len,
+static void feed_all(struct at_msg_reader *r, const void *data, size_t len,
 		     size_t step, struct got *g)
 {
 	const uint8_t *p = data;
@@ -42,10 +42,10 @@ static void feed_all(struct at_reader *r, const void *data, size_t len,
 		size_t pos = 0;
 
 		while (pos < piece) {
-			struct at_line line;
+			struct at_msg_line line;
 			size_t used = 0;
-			int ret = at_reader_feed(r, p + off + pos, piece - pos,
-						 &used, &line);
+			int ret = at_msg_reader_feed(r, p + off + pos,
+						     piece - pos, &used, &line);
 
 			assert_true(used > 0 && used <= piece - pos);
 			pos += used;
@@ -66,8 +66,8 @@ static void feed_all(struct at_reader *r, const void *data, size_t len,
 	}
 }
 
-static void expect_line(const struct got *g, size_t i, enum at_line_type type,
-			const char *text)
+static void expect_line(const struct got *g, size_t i,
+			enum at_msg_line_type type, const char *text)
 {
 	assert_true(i < g->n);
 	assert_int_equal(g->ret[i], 1);
@@ -86,20 +86,21 @@ static void test_ati_bg95(void **state)
 
 	(void)state;
 	for (k = 0; k < NSTEPS; k++) {
-		struct at_reader r;
+		struct at_msg_reader r;
 		struct got g = { 0 };
 
-		at_reader_init(&r);
-		at_reader_expect_echo(&r, "ATI\r");
+		at_msg_reader_init(&r);
+		at_msg_reader_expect_echo(&r, "ATI\r");
 		feed_all(&r, s, strlen(s), steps[k], &g);
 		assert_int_equal(g.n, 5);
-		expect_line(&g, 0, AT_LINE_ECHO, "ATI");
-		expect_line(&g, 1, AT_LINE_INFO, "Quectel");
-		expect_line(&g, 2, AT_LINE_INFO, "BG95-M3");
-		expect_line(&g, 3, AT_LINE_INFO, "Revision: BG95M3LAR02A03");
-		expect_line(&g, 4, AT_LINE_OK, "OK");
-		assert_true(at_line_is_final(g.type[4]));
-		assert_false(at_line_is_final(g.type[3]));
+		expect_line(&g, 0, AT_MSG_LINE_ECHO, "ATI");
+		expect_line(&g, 1, AT_MSG_LINE_INFO, "Quectel");
+		expect_line(&g, 2, AT_MSG_LINE_INFO, "BG95-M3");
+		expect_line(&g, 3, AT_MSG_LINE_INFO,
+			    "Revision: BG95M3LAR02A03");
+		expect_line(&g, 4, AT_MSG_LINE_OK, "OK");
+		assert_true(at_msg_line_is_final(g.type[4]));
+		assert_false(at_msg_line_is_final(g.type[3]));
 	}
 }
 
@@ -107,16 +108,16 @@ static void test_qgmr(void **state)
 {
 	static const char s[] =
 		"\r\nBG95M3LAR02A03_01.204.01.204\r\n\r\nOK\r\n";
-	struct at_reader r;
+	struct at_msg_reader r;
 	struct got g = { 0 };
 
 	(void)state;
-	at_reader_init(&r);
-	at_reader_expect_echo(&r, "AT+QGMR");
+	at_msg_reader_init(&r);
+	at_msg_reader_expect_echo(&r, "AT+QGMR");
 	feed_all(&r, s, strlen(s), 1000, &g);
 	assert_int_equal(g.n, 2);
-	expect_line(&g, 0, AT_LINE_INFO, "BG95M3LAR02A03_01.204.01.204");
-	expect_line(&g, 1, AT_LINE_OK, "OK");
+	expect_line(&g, 0, AT_MSG_LINE_INFO, "BG95M3LAR02A03_01.204.01.204");
+	expect_line(&g, 1, AT_MSG_LINE_OK, "OK");
 }
 
 /* DFOTA progress arrives as +QIND URCs while AT+QFOTADL is pending. */
@@ -132,23 +133,25 @@ static void test_fota_urcs(void **state)
 
 	(void)state;
 	for (k = 0; k < NSTEPS; k++) {
-		struct at_reader r;
+		struct at_msg_reader r;
 		struct got g = { 0 };
 
-		at_reader_init(&r);
-		at_reader_expect_echo(
+		at_msg_reader_init(&r);
+		at_msg_reader_expect_echo(
 			&r, "AT+QFOTADL=\"/data/ufs/dfota_update.bin\"");
 		feed_all(&r, s, strlen(s), steps[k], &g);
 		assert_int_equal(g.n, 6);
-		expect_line(&g, 0, AT_LINE_ECHO,
+		expect_line(&g, 0, AT_MSG_LINE_ECHO,
 			    "AT+QFOTADL=\"/data/ufs/dfota_update.bin\"");
-		expect_line(&g, 1, AT_LINE_OK, "OK");
-		expect_line(&g, 2, AT_LINE_URC, "+QIND: \"FOTA\",\"START\"");
-		expect_line(&g, 3, AT_LINE_URC,
+		expect_line(&g, 1, AT_MSG_LINE_OK, "OK");
+		expect_line(&g, 2, AT_MSG_LINE_URC,
+			    "+QIND: \"FOTA\",\"START\"");
+		expect_line(&g, 3, AT_MSG_LINE_URC,
 			    "+QIND: \"FOTA\",\"UPDATING\",7%");
-		expect_line(&g, 4, AT_LINE_URC,
+		expect_line(&g, 4, AT_MSG_LINE_URC,
 			    "+QIND: \"FOTA\",\"UPDATING\",96");
-		expect_line(&g, 5, AT_LINE_URC, "+QIND: \"FOTA\",\"END\",0");
+		expect_line(&g, 5, AT_MSG_LINE_URC,
+			    "+QIND: \"FOTA\",\"END\",0");
 	}
 }
 
@@ -159,36 +162,36 @@ static void test_qfupl_session(void **state)
 		"AT+QFUPL=\"dfota_update.bin\",3000,5,1\r\r\nCONNECT\r\n"
 		"AAA"
 		"\r\n+QFUPL: 3000,3b2a\r\n\r\nOK\r\n";
-	struct at_reader r;
+	struct at_msg_reader r;
 	struct got g = { 0 };
 	size_t used;
-	struct at_line line;
+	struct at_msg_line line;
 	size_t off = 0;
 
 	(void)state;
-	at_reader_init(&r);
-	at_reader_expect_echo(&r, "AT+QFUPL=\"dfota_update.bin\",3000,5,1");
+	at_msg_reader_init(&r);
+	at_msg_reader_expect_echo(&r, "AT+QFUPL=\"dfota_update.bin\",3000,5,1");
 	/* echo and CONNECT before ack mode is on */
-	assert_int_equal(
-		at_reader_feed(&r, (const uint8_t *)s, strlen(s), &used, &line),
-		1);
-	assert_int_equal(line.type, AT_LINE_ECHO);
-	off += used;
-	assert_int_equal(at_reader_feed(&r, (const uint8_t *)s + off,
-					strlen(s) - off, &used, &line),
+	assert_int_equal(at_msg_reader_feed(&r, (const uint8_t *)s, strlen(s),
+					    &used, &line),
 			 1);
-	assert_int_equal(line.type, AT_LINE_CONNECT);
-	assert_string_equal(line.text, "CONNECT");
-	assert_false(at_line_is_final(line.type));
+	assert_int_equal(line.type, AT_MSG_LINE_ECHO);
 	off += used;
-	at_reader_set_ack_mode(&r, true);
+	assert_int_equal(at_msg_reader_feed(&r, (const uint8_t *)s + off,
+					    strlen(s) - off, &used, &line),
+			 1);
+	assert_int_equal(line.type, AT_MSG_LINE_CONNECT);
+	assert_string_equal(line.text, "CONNECT");
+	assert_false(at_msg_line_is_final(line.type));
+	off += used;
+	at_msg_reader_set_ack_mode(&r, true);
 	feed_all(&r, s + off, strlen(s) - off, 1, &g);
 	assert_int_equal(g.n, 5);
-	expect_line(&g, 0, AT_LINE_ACK, "A");
-	expect_line(&g, 1, AT_LINE_ACK, "A");
-	expect_line(&g, 2, AT_LINE_ACK, "A");
-	expect_line(&g, 3, AT_LINE_INFO, "+QFUPL: 3000,3b2a");
-	expect_line(&g, 4, AT_LINE_OK, "OK");
+	expect_line(&g, 0, AT_MSG_LINE_ACK, "A");
+	expect_line(&g, 1, AT_MSG_LINE_ACK, "A");
+	expect_line(&g, 2, AT_MSG_LINE_ACK, "A");
+	expect_line(&g, 3, AT_MSG_LINE_INFO, "+QFUPL: 3000,3b2a");
+	expect_line(&g, 4, AT_MSG_LINE_OK, "OK");
 }
 
 static void test_connect_text_and_finals(void **state)
@@ -198,31 +201,32 @@ static void test_connect_text_and_finals(void **state)
 		"+CMS ERROR: 500\r\n+CME ERROR: 99999999\r\n+CME ERROR: SIM "
 		"not inserted\r\n"
 		"+CME ERROR: \r\nCONNECTED\r\n";
-	struct at_reader r;
+	struct at_msg_reader r;
 	struct got g = { 0 };
 
 	(void)state;
-	at_reader_init(&r);
+	at_msg_reader_init(&r);
 	feed_all(&r, s, strlen(s), 5, &g);
 	assert_int_equal(g.n, 9);
-	expect_line(&g, 0, AT_LINE_CONNECT, "CONNECT 115200");
-	expect_line(&g, 1, AT_LINE_NO_CARRIER, "NO CARRIER");
-	assert_true(at_line_is_final(g.type[1]));
-	expect_line(&g, 2, AT_LINE_ERROR, "ERROR");
+	expect_line(&g, 0, AT_MSG_LINE_CONNECT, "CONNECT 115200");
+	expect_line(&g, 1, AT_MSG_LINE_NO_CARRIER, "NO CARRIER");
+	assert_true(at_msg_line_is_final(g.type[1]));
+	expect_line(&g, 2, AT_MSG_LINE_ERROR, "ERROR");
 	assert_int_equal(g.code[2], -1);
-	expect_line(&g, 3, AT_LINE_CME_ERROR, "+CME ERROR: 425");
+	expect_line(&g, 3, AT_MSG_LINE_CME_ERROR, "+CME ERROR: 425");
 	assert_int_equal(g.code[3], 425);
-	assert_true(at_line_is_final(g.type[3]));
-	expect_line(&g, 4, AT_LINE_CMS_ERROR, "+CMS ERROR: 500");
+	assert_true(at_msg_line_is_final(g.type[3]));
+	expect_line(&g, 4, AT_MSG_LINE_CMS_ERROR, "+CMS ERROR: 500");
 	assert_int_equal(g.code[4], 500);
-	assert_true(at_line_is_final(g.type[4]));
-	expect_line(&g, 5, AT_LINE_CME_ERROR, "+CME ERROR: 99999999");
+	assert_true(at_msg_line_is_final(g.type[4]));
+	expect_line(&g, 5, AT_MSG_LINE_CME_ERROR, "+CME ERROR: 99999999");
 	assert_int_equal(g.code[5], -1);
-	expect_line(&g, 6, AT_LINE_CME_ERROR, "+CME ERROR: SIM not inserted");
+	expect_line(&g, 6, AT_MSG_LINE_CME_ERROR,
+		    "+CME ERROR: SIM not inserted");
 	assert_int_equal(g.code[6], -1);
-	expect_line(&g, 7, AT_LINE_CME_ERROR, "+CME ERROR: ");
+	expect_line(&g, 7, AT_MSG_LINE_CME_ERROR, "+CME ERROR: ");
 	assert_int_equal(g.code[7], -1);
-	expect_line(&g, 8, AT_LINE_INFO, "CONNECTED");
+	expect_line(&g, 8, AT_MSG_LINE_INFO, "CONNECTED");
 }
 
 /* Boot after AT+CFUN=1,1: OK, then URCs; CR-only and LF-only endings too. */
@@ -236,124 +240,124 @@ static void test_boot_urcs(void **state)
 
 	(void)state;
 	for (k = 0; k < NSTEPS; k++) {
-		struct at_reader r;
+		struct at_msg_reader r;
 		struct got g = { 0 };
 		size_t i;
 
-		at_reader_init(&r);
-		at_reader_expect_echo(&r, "AT+CFUN=1,1");
+		at_msg_reader_init(&r);
+		at_msg_reader_expect_echo(&r, "AT+CFUN=1,1");
 		feed_all(&r, s, strlen(s), steps[k], &g);
 		assert_int_equal(g.n, 10);
-		expect_line(&g, 0, AT_LINE_ECHO, "AT+CFUN=1,1");
-		expect_line(&g, 1, AT_LINE_OK, "OK");
-		expect_line(&g, 2, AT_LINE_URC, "RDY");
-		expect_line(&g, 3, AT_LINE_URC, "APP RDY");
-		expect_line(&g, 4, AT_LINE_URC, "+CPIN: READY");
-		expect_line(&g, 5, AT_LINE_URC, "+QUSIM: 1");
+		expect_line(&g, 0, AT_MSG_LINE_ECHO, "AT+CFUN=1,1");
+		expect_line(&g, 1, AT_MSG_LINE_OK, "OK");
+		expect_line(&g, 2, AT_MSG_LINE_URC, "RDY");
+		expect_line(&g, 3, AT_MSG_LINE_URC, "APP RDY");
+		expect_line(&g, 4, AT_MSG_LINE_URC, "+CPIN: READY");
+		expect_line(&g, 5, AT_MSG_LINE_URC, "+QUSIM: 1");
 		/* "+CFUN: 1" starts with the pending command's name: an answer */
-		expect_line(&g, 6, AT_LINE_INFO, "+CFUN: 1");
+		expect_line(&g, 6, AT_MSG_LINE_INFO, "+CFUN: 1");
 		for (i = 7; i < 9; i++)
-			assert_int_equal(g.type[i], AT_LINE_URC);
-		expect_line(&g, 9, AT_LINE_URC, "POWERED DOWN");
+			assert_int_equal(g.type[i], AT_MSG_LINE_URC);
+		expect_line(&g, 9, AT_MSG_LINE_URC, "POWERED DOWN");
 	}
 }
 
 static void test_prefix_makes_info(void **state)
 {
-	struct at_reader r;
+	struct at_msg_reader r;
 	struct got g = { 0 };
 	static const char s1[] = "+CFUN: 1\r\nOK\r\n";
 	static const char s2[] = "+QCFGEXT: \"disusb\",0\r\n+CFUN: 1\r\nOK\r\n";
 
 	(void)state;
-	at_reader_init(&r);
+	at_msg_reader_init(&r);
 	feed_all(&r, s1, strlen(s1), 100, &g);
-	expect_line(&g, 0, AT_LINE_URC, "+CFUN: 1"); /* nothing pending */
+	expect_line(&g, 0, AT_MSG_LINE_URC, "+CFUN: 1"); /* nothing pending */
 
 	memset(&g, 0, sizeof(g));
-	at_reader_expect_echo(&r, "at+cfun?");
+	at_msg_reader_expect_echo(&r, "at+cfun?");
 	feed_all(&r, s1, strlen(s1), 100, &g);
-	expect_line(&g, 0, AT_LINE_INFO, "+CFUN: 1");
+	expect_line(&g, 0, AT_MSG_LINE_INFO, "+CFUN: 1");
 
 	memset(&g, 0, sizeof(g));
-	at_reader_expect_echo(&r, "AT+QCFGEXT=\"disusb\"");
+	at_msg_reader_expect_echo(&r, "AT+QCFGEXT=\"disusb\"");
 	feed_all(&r, s2, strlen(s2), 100, &g);
-	expect_line(&g, 0, AT_LINE_INFO, "+QCFGEXT: \"disusb\",0");
-	expect_line(&g, 1, AT_LINE_URC, "+CFUN: 1");
-	expect_line(&g, 2, AT_LINE_OK, "OK");
+	expect_line(&g, 0, AT_MSG_LINE_INFO, "+QCFGEXT: \"disusb\",0");
+	expect_line(&g, 1, AT_MSG_LINE_URC, "+CFUN: 1");
+	expect_line(&g, 2, AT_MSG_LINE_OK, "OK");
 }
 
 static void test_overlong_line(void **state)
 {
-	char s[AT_LINE_MAX * 3];
-	struct at_reader r;
+	char s[AT_MSG_LINE_MAX * 3];
+	struct at_msg_reader r;
 	struct got g = { 0 };
 	size_t n = 0;
 
 	(void)state;
-	memset(s, 'x', AT_LINE_MAX + 10);
-	n = AT_LINE_MAX + 10;
+	memset(s, 'x', AT_MSG_LINE_MAX + 10);
+	n = AT_MSG_LINE_MAX + 10;
 	memcpy(s + n, "\r\nOK\r\n", 6);
 	n += 6;
-	memset(s + n, 'y', AT_LINE_MAX);
-	n += AT_LINE_MAX;
+	memset(s + n, 'y', AT_MSG_LINE_MAX);
+	n += AT_MSG_LINE_MAX;
 	memcpy(s + n, "\r\n", 2);
 	n += 2;
-	at_reader_init(&r);
+	at_msg_reader_init(&r);
 	feed_all(&r, s, n, 300, &g);
 	assert_int_equal(g.n, 3);
 	assert_int_equal(g.ret[0], -EMSGSIZE);
-	expect_line(&g, 1, AT_LINE_OK, "OK");
-	/* exactly AT_LINE_MAX is still a line */
+	expect_line(&g, 1, AT_MSG_LINE_OK, "OK");
+	/* exactly AT_MSG_LINE_MAX is still a line */
 	assert_int_equal(g.ret[2], 1);
-	assert_int_equal(strlen(g.text[2]), AT_LINE_MAX);
+	assert_int_equal(strlen(g.text[2]), AT_MSG_LINE_MAX);
 }
 
 static void test_is_urc_table(void **state)
 {
 	(void)state;
-	assert_true(at_is_urc("RDY"));
-	assert_true(at_is_urc("APP RDY"));
-	assert_true(at_is_urc("+QIND: SMS DONE"));
-	assert_true(at_is_urc("+QFOTADL: \"FOTA\",\"END\",0"));
-	assert_true(at_is_urc("+QGPSURC: \"xtradata\""));
-	assert_true(at_is_urc("POWERED DOWN"));
-	assert_false(at_is_urc("RDYX"));
-	assert_false(at_is_urc("OK"));
-	assert_false(at_is_urc("Quectel"));
-	assert_false(at_is_urc("+QFUPL: 3000,3b2a"));
-	assert_false(at_is_urc(""));
+	assert_true(at_msg_is_urc("RDY"));
+	assert_true(at_msg_is_urc("APP RDY"));
+	assert_true(at_msg_is_urc("+QIND: SMS DONE"));
+	assert_true(at_msg_is_urc("+QFOTADL: \"FOTA\",\"END\",0"));
+	assert_true(at_msg_is_urc("+QGPSURC: \"xtradata\""));
+	assert_true(at_msg_is_urc("POWERED DOWN"));
+	assert_false(at_msg_is_urc("RDYX"));
+	assert_false(at_msg_is_urc("OK"));
+	assert_false(at_msg_is_urc("Quectel"));
+	assert_false(at_msg_is_urc("+QFUPL: 3000,3b2a"));
+	assert_false(at_msg_is_urc(""));
 }
 
 static void test_qfupl_sum(void **state)
 {
 	static const uint8_t b3[] = { 0x01, 0x02, 0x03 };
 	static const uint8_t b4[] = { 0x12, 0x34, 0xab, 0xcd };
-	struct at_qfupl_sum s;
+	struct at_msg_qfupl_sum s;
 	size_t i;
 
 	(void)state;
-	at_qfupl_sum_init(&s);
-	assert_int_equal(at_qfupl_sum_final(&s), 0x0000);
-	at_qfupl_sum_update(&s, b3, 3);
+	at_msg_qfupl_sum_init(&s);
+	assert_int_equal(at_msg_qfupl_sum_final(&s), 0x0000);
+	at_msg_qfupl_sum_update(&s, b3, 3);
 	/* 0x0102 ^ 0x0300 */
-	assert_int_equal(at_qfupl_sum_final(&s), 0x0202);
+	assert_int_equal(at_msg_qfupl_sum_final(&s), 0x0202);
 
-	at_qfupl_sum_init(&s);
-	at_qfupl_sum_update(&s, b4, 4);
+	at_msg_qfupl_sum_init(&s);
+	at_msg_qfupl_sum_update(&s, b4, 4);
 	/* 0x1234 ^ 0xabcd */
-	assert_int_equal(at_qfupl_sum_final(&s), 0xb9f9);
+	assert_int_equal(at_msg_qfupl_sum_final(&s), 0xb9f9);
 
 	/* split at every byte, with empty updates in between */
-	at_qfupl_sum_init(&s);
+	at_msg_qfupl_sum_init(&s);
 	for (i = 0; i < 3; i++) {
-		at_qfupl_sum_update(&s, b3 + i, 1);
-		at_qfupl_sum_update(&s, b3, 0);
+		at_msg_qfupl_sum_update(&s, b3 + i, 1);
+		at_msg_qfupl_sum_update(&s, b3, 0);
 	}
-	assert_int_equal(at_qfupl_sum_final(&s), 0x0202);
+	assert_int_equal(at_msg_qfupl_sum_final(&s), 0x0202);
 	/* final does not consume: continuing gives 0x0102 ^ 0x0312 ^ 0x3400 */
-	at_qfupl_sum_update(&s, b4, 2);
-	assert_int_equal(at_qfupl_sum_final(&s), 0x0102 ^ 0x0312 ^ 0x3400);
+	at_msg_qfupl_sum_update(&s, b4, 2);
+	assert_int_equal(at_msg_qfupl_sum_final(&s), 0x0102 ^ 0x0312 ^ 0x3400);
 	assert_int_equal(0x0102 ^ 0x0312 ^ 0x3400, 0x3610);
 }
 
@@ -363,48 +367,48 @@ static void test_echo_order(void **state)
 	static const char s[] = "RDY\r\nAT+QFLST=\"*\"\r\r\n+QFLST: "
 				"\"UFS:dfota_update.bin\",3000\r\n"
 				"\r\nOK\r\nAT+QFLST=\"*\"\r\nA\r\n";
-	struct at_reader r;
+	struct at_msg_reader r;
 	struct got g = { 0 };
 
 	(void)state;
-	at_reader_init(&r);
-	at_reader_expect_echo(&r, "AT+QFLST=\"*\"\r\n");
+	at_msg_reader_init(&r);
+	at_msg_reader_expect_echo(&r, "AT+QFLST=\"*\"\r\n");
 	feed_all(&r, s, strlen(s), 4, &g);
 	assert_int_equal(g.n, 6);
-	expect_line(&g, 0, AT_LINE_URC, "RDY");
-	expect_line(&g, 1, AT_LINE_ECHO, "AT+QFLST=\"*\"");
-	expect_line(&g, 2, AT_LINE_INFO,
+	expect_line(&g, 0, AT_MSG_LINE_URC, "RDY");
+	expect_line(&g, 1, AT_MSG_LINE_ECHO, "AT+QFLST=\"*\"");
+	expect_line(&g, 2, AT_MSG_LINE_INFO,
 		    "+QFLST: \"UFS:dfota_update.bin\",3000");
-	expect_line(&g, 3, AT_LINE_OK, "OK");
-	expect_line(&g, 4, AT_LINE_INFO, "AT+QFLST=\"*\"");
+	expect_line(&g, 3, AT_MSG_LINE_OK, "OK");
+	expect_line(&g, 4, AT_MSG_LINE_INFO, "AT+QFLST=\"*\"");
 	/* not in ACK mode: a lone A is just text */
-	expect_line(&g, 5, AT_LINE_INFO, "A");
+	expect_line(&g, 5, AT_MSG_LINE_INFO, "A");
 }
 
 static void test_prefix_derivation(void **state)
 {
-	char big[AT_LINE_MAX * 2];
-	struct at_reader r;
+	char big[AT_MSG_LINE_MAX * 2];
+	struct at_msg_reader r;
 
 	(void)state;
-	at_reader_init(&r);
-	at_reader_expect_echo(&r, "at+cfun?");
+	at_msg_reader_init(&r);
+	at_msg_reader_expect_echo(&r, "at+cfun?");
 	assert_string_equal(r.prefix, "+CFUN");
 	assert_string_equal(r.echo, "at+cfun?");
-	at_reader_expect_echo(&r, "AT+QCFGEXT=\"disusb\"");
+	at_msg_reader_expect_echo(&r, "AT+QCFGEXT=\"disusb\"");
 	assert_string_equal(r.prefix, "+QCFGEXT");
-	at_reader_expect_echo(&r, "ATI");
+	at_msg_reader_expect_echo(&r, "ATI");
 	assert_string_equal(r.prefix, "");
-	at_reader_expect_echo(&r, "AT+");
+	at_msg_reader_expect_echo(&r, "AT+");
 	assert_string_equal(r.prefix, "");
-	at_reader_expect_echo(&r, "");
+	at_msg_reader_expect_echo(&r, "");
 	assert_string_equal(r.echo, "");
 	/* overlong commands and names are cut, never overflow */
 	memset(big, 'Q', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	memcpy(big, "AT+", 3);
-	at_reader_expect_echo(&r, big);
-	assert_int_equal(strlen(r.echo), AT_LINE_MAX);
+	at_msg_reader_expect_echo(&r, big);
+	assert_int_equal(strlen(r.echo), AT_MSG_LINE_MAX);
 	assert_int_equal(strlen(r.prefix), sizeof(r.prefix) - 1);
 }
 
@@ -412,25 +416,25 @@ static void test_prefix_derivation(void **state)
 static void test_nul_and_ack_mode(void **state)
 {
 	static const char s[] = "\0O\0K\r\nA\0AAPP RDY";
-	struct at_reader r;
+	struct at_msg_reader r;
 	struct got g = { 0 };
 
 	(void)state;
-	at_reader_init(&r);
-	at_reader_set_ack_mode(&r, true);
+	at_msg_reader_init(&r);
+	at_msg_reader_set_ack_mode(&r, true);
 	feed_all(&r, s, sizeof(s) - 1, 1, &g);
 	assert_int_equal(g.n, 4);
-	expect_line(&g, 0, AT_LINE_OK, "OK");
-	expect_line(&g, 1, AT_LINE_ACK, "A");
-	expect_line(&g, 2, AT_LINE_ACK, "A");
-	expect_line(&g, 3, AT_LINE_ACK, "A");
+	expect_line(&g, 0, AT_MSG_LINE_OK, "OK");
+	expect_line(&g, 1, AT_MSG_LINE_ACK, "A");
+	expect_line(&g, 2, AT_MSG_LINE_ACK, "A");
+	expect_line(&g, 3, AT_MSG_LINE_ACK, "A");
 	/* "PP RDY" is still pending: switch ACK mode off and end the line */
 	memset(&g, 0, sizeof(g));
-	at_reader_set_ack_mode(&r, false);
+	at_msg_reader_set_ack_mode(&r, false);
 	feed_all(&r, "\r\nAPP RDY\r\n", 11, 100, &g);
 	assert_int_equal(g.n, 2);
-	expect_line(&g, 0, AT_LINE_INFO, "PP RDY");
-	expect_line(&g, 1, AT_LINE_URC, "APP RDY");
+	expect_line(&g, 0, AT_MSG_LINE_INFO, "PP RDY");
+	expect_line(&g, 1, AT_MSG_LINE_URC, "APP RDY");
 }
 
 /* ------------------------------------------------------------------ */
@@ -515,17 +519,18 @@ static void test_fwupd_eg25gc(void **state)
 	/* six "\r\nERROR\r\n" then the secbootstat answer */
 	assert_int_equal(slen, 6 * 9 + 32);
 	for (k = 0; k < NSTEPS; k++) {
-		struct at_reader r;
+		struct at_msg_reader r;
 		struct got g = { 0 };
 
-		at_reader_init(&r);
+		at_msg_reader_init(&r);
 		feed_all(&r, stream, slen, steps[k], &g);
 		assert_int_equal(g.n, 8);
 		for (i = 0, nerr = 0; i < 6; i++)
-			nerr += g.ret[i] == 1 && g.type[i] == AT_LINE_ERROR;
+			nerr += g.ret[i] == 1 && g.type[i] == AT_MSG_LINE_ERROR;
 		assert_int_equal(nerr, 6);
-		expect_line(&g, 6, AT_LINE_INFO, "+QCFG: \"secbootstat\",0");
-		expect_line(&g, 7, AT_LINE_OK, "OK");
+		expect_line(&g, 6, AT_MSG_LINE_INFO,
+			    "+QCFG: \"secbootstat\",0");
+		expect_line(&g, 7, AT_MSG_LINE_OK, "OK");
 	}
 }
 

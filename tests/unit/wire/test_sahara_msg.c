@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "wire/sahara.h"
+#include "wire/sahara_msg.h"
 
 /* HELLO v3 from a newer SoC (edl issue #813), reserved words zero. */
 static const uint8_t hello_v3[0x30] = {
@@ -30,21 +30,22 @@ static const uint8_t hello_v3[0x30] = {
 
 static void test_hello_v3(void **state)
 {
-	struct sahara_pkt pkt;
-	uint8_t out[SAHARA_MAX_PACKET];
+	struct sahara_msg_pkt pkt;
+	uint8_t out[SAHARA_MSG_MAX_PACKET];
 	size_t i;
 
 	(void)state;
-	assert_int_equal(sahara_decode(hello_v3, sizeof(hello_v3), &pkt), 0x30);
-	assert_int_equal(pkt.cmd, SAHARA_HELLO);
+	assert_int_equal(sahara_msg_decode(hello_v3, sizeof(hello_v3), &pkt),
+			 0x30);
+	assert_int_equal(pkt.cmd, SAHARA_MSG_HELLO);
 	assert_int_equal(pkt.length, 0x30);
 	assert_int_equal(pkt.u.hello.version, 3);
 	assert_int_equal(pkt.u.hello.compatible, 1);
 	assert_int_equal(pkt.u.hello.max_len, 0x400);
-	assert_int_equal(pkt.u.hello.mode, SAHARA_MODE_IMAGE_TX_PENDING);
+	assert_int_equal(pkt.u.hello.mode, SAHARA_MSG_MODE_IMAGE_TX_PENDING);
 	for (i = 0; i < 6; i++)
 		assert_int_equal(pkt.u.hello.reserved[i], 0);
-	assert_int_equal(sahara_encode(&pkt, out, sizeof(out)), 0x30);
+	assert_int_equal(sahara_msg_encode(&pkt, out, sizeof(out)), 0x30);
 	assert_memory_equal(out, hello_v3, sizeof(hello_v3));
 }
 
@@ -56,8 +57,8 @@ static void test_hello_resp_qfirehose(void **state)
 		0x00, 0, 0, 0, 0x00, 0, 0, 0, 0x01, 0, 0, 0, 0x02, 0, 0, 0,
 		0x03, 0, 0, 0, 0x04, 0, 0, 0, 0x05, 0, 0, 0, 0x06, 0, 0, 0,
 	};
-	struct sahara_pkt pkt = { .cmd = SAHARA_HELLO_RESP };
-	struct sahara_pkt back;
+	struct sahara_msg_pkt pkt = { .cmd = SAHARA_MSG_HELLO_RESP };
+	struct sahara_msg_pkt back;
 	uint8_t out[0x40];
 	uint32_t i;
 
@@ -65,13 +66,13 @@ static void test_hello_resp_qfirehose(void **state)
 	pkt.length = 0xdeadbeef; /* ignored */
 	pkt.u.hello_resp.version = 3;
 	pkt.u.hello_resp.compatible = 1;
-	pkt.u.hello_resp.status = SAHARA_STATUS_SUCCESS;
-	pkt.u.hello_resp.mode = SAHARA_MODE_IMAGE_TX_PENDING;
+	pkt.u.hello_resp.status = SAHARA_MSG_STATUS_SUCCESS;
+	pkt.u.hello_resp.mode = SAHARA_MSG_MODE_IMAGE_TX_PENDING;
 	for (i = 0; i < 6; i++)
 		pkt.u.hello_resp.reserved[i] = i + 1;
-	assert_int_equal(sahara_encode(&pkt, out, sizeof(out)), 0x30);
+	assert_int_equal(sahara_msg_encode(&pkt, out, sizeof(out)), 0x30);
 	assert_memory_equal(out, want, sizeof(want));
-	assert_int_equal(sahara_decode(out, 0x30, &back), 0x30);
+	assert_int_equal(sahara_msg_decode(out, 0x30, &back), 0x30);
 	assert_int_equal(back.u.hello_resp.version, 3);
 	assert_int_equal(back.u.hello_resp.status, 0);
 	assert_int_equal(back.u.hello_resp.reserved[5], 6);
@@ -84,18 +85,18 @@ static void test_execute_resp_trace(void **state)
 				      0x02, 0, 0, 0, 0x18, 0, 0, 0 };
 	static const uint8_t tx[] = { 0x0f, 0, 0,    0, 0x0c, 0,
 				      0,    0, 0x02, 0, 0,    0 };
-	struct sahara_pkt pkt;
-	struct sahara_pkt data = { .cmd = SAHARA_EXECUTE_DATA };
+	struct sahara_msg_pkt pkt;
+	struct sahara_msg_pkt data = { .cmd = SAHARA_MSG_EXECUTE_DATA };
 	uint8_t out[16];
 
 	(void)state;
-	assert_int_equal(sahara_decode(rx, sizeof(rx), &pkt), 16);
-	assert_int_equal(pkt.cmd, SAHARA_EXECUTE_RESP);
+	assert_int_equal(sahara_msg_decode(rx, sizeof(rx), &pkt), 16);
+	assert_int_equal(pkt.cmd, SAHARA_MSG_EXECUTE_RESP);
 	assert_int_equal(pkt.u.execute_resp.client_cmd,
-			 SAHARA_EXEC_MSM_HW_ID_READ);
+			 SAHARA_MSG_EXEC_MSM_HW_ID_READ);
 	assert_int_equal(pkt.u.execute_resp.data_len, 24);
 	data.u.execute.client_cmd = pkt.u.execute_resp.client_cmd;
-	assert_int_equal(sahara_encode(&data, out, sizeof(out)), 12);
+	assert_int_equal(sahara_msg_encode(&data, out, sizeof(out)), 12);
 	assert_memory_equal(out, tx, sizeof(tx));
 }
 
@@ -106,14 +107,14 @@ static void test_sc20_end_image_tx(void **state)
 		0x04, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00,
 		0x0d, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
 	};
-	struct sahara_pkt pkt;
+	struct sahara_msg_pkt pkt;
 
 	(void)state;
-	assert_int_equal(sahara_decode(rx, sizeof(rx), &pkt), 16);
-	assert_int_equal(pkt.cmd, SAHARA_END_OF_IMAGE);
-	assert_int_equal(pkt.u.eoi.image_id, SAHARA_IMAGE_FIREHOSE);
-	assert_int_equal(pkt.u.eoi.status, SAHARA_STATUS_INVALID_CMD);
-	assert_string_equal(sahara_status_name(pkt.u.eoi.status),
+	assert_int_equal(sahara_msg_decode(rx, sizeof(rx), &pkt), 16);
+	assert_int_equal(pkt.cmd, SAHARA_MSG_END_OF_IMAGE);
+	assert_int_equal(pkt.u.eoi.image_id, SAHARA_MSG_IMAGE_FIREHOSE);
+	assert_int_equal(pkt.u.eoi.status, SAHARA_MSG_STATUS_INVALID_CMD);
+	assert_string_equal(sahara_msg_status_name(pkt.u.eoi.status),
 			    "INVALID_CMD");
 }
 
@@ -132,24 +133,25 @@ static void test_read_data_rm500q_log(void **state)
 		0x03, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00, 0x0d, 0x00,
 		0x00, 0x00, 0x34, 0x00, 0x00, 0x00, 0x80, 0x00, 0x00, 0x00,
 	};
-	struct sahara_pkt pkt;
+	struct sahara_msg_pkt pkt;
 	uint8_t buf[0x14];
 	size_t i;
 
 	(void)state;
-	assert_int_equal(sahara_decode(phdrs, sizeof(phdrs), &pkt), 0x14);
-	assert_int_equal(pkt.cmd, SAHARA_READ_DATA);
+	assert_int_equal(sahara_msg_decode(phdrs, sizeof(phdrs), &pkt), 0x14);
+	assert_int_equal(pkt.cmd, SAHARA_MSG_READ_DATA);
 	assert_true(pkt.u.read.image_id == 13);
 	assert_true(pkt.u.read.offset == 0x34);
 	assert_true(pkt.u.read.length == 0x80);
 
 	for (i = 0; i < sizeof(log) / sizeof(log[0]); i++) {
-		struct sahara_pkt req = { .cmd = SAHARA_READ_DATA };
+		struct sahara_msg_pkt req = { .cmd = SAHARA_MSG_READ_DATA };
 
-		req.u.read.image_id = SAHARA_IMAGE_FIREHOSE;
+		req.u.read.image_id = SAHARA_MSG_IMAGE_FIREHOSE;
 		req.u.read.offset = log[i].offset;
 		req.u.read.length = log[i].length;
-		assert_int_equal(sahara_encode(&req, buf, sizeof(buf)), 0x14);
+		assert_int_equal(sahara_msg_encode(&req, buf, sizeof(buf)),
+				 0x14);
 		assert_int_equal(buf[0], 0x03);
 		assert_int_equal(buf[4], 0x14);
 		assert_int_equal(buf[8], 0x0d);
@@ -157,7 +159,8 @@ static void test_read_data_rm500q_log(void **state)
 				 log[i].offset);
 		assert_int_equal(buf[16] | buf[17] << 8 | buf[18] << 16,
 				 log[i].length);
-		assert_int_equal(sahara_decode(buf, sizeof(buf), &pkt), 0x14);
+		assert_int_equal(sahara_msg_decode(buf, sizeof(buf), &pkt),
+				 0x14);
 		assert_true(pkt.u.read.offset == log[i].offset);
 		assert_true(pkt.u.read.length == log[i].length);
 	}
@@ -174,17 +177,17 @@ static void test_read_data_64(void **state)
 				0,    0,    0x01, 0, 0,	   0, /* offset 0x1_0000_1000 */
 				0x00, 0x10, 0,	  0, 0,	   0, 0, 0,
 			};
-	struct sahara_pkt pkt;
+	struct sahara_msg_pkt pkt;
 	uint8_t out[0x20];
 
 	(void)state;
-	assert_int_equal(sahara_decode(rx, sizeof(rx), &pkt), 0x20);
-	assert_int_equal(pkt.cmd, SAHARA_READ_DATA_64);
+	assert_int_equal(sahara_msg_decode(rx, sizeof(rx), &pkt), 0x20);
+	assert_int_equal(pkt.cmd, SAHARA_MSG_READ_DATA_64);
 	assert_true(pkt.u.read.image_id == 13);
 	assert_true(pkt.u.read.offset == 0x100001000ULL);
 	assert_true(pkt.u.read.length == 0x1000);
-	assert_string_equal(sahara_cmd_name(pkt.cmd), "READ_DATA_64");
-	assert_int_equal(sahara_encode(&pkt, out, sizeof(out)), 0x20);
+	assert_string_equal(sahara_msg_cmd_name(pkt.cmd), "READ_DATA_64");
+	assert_int_equal(sahara_msg_encode(&pkt, out, sizeof(out)), 0x20);
 	assert_memory_equal(out, rx, sizeof(rx));
 }
 
@@ -200,32 +203,34 @@ static void test_done_resp_and_memory_debug(void **state)
 		0x10, 0, 0, 0, 0x18, 0, 0, 0, 0x00, 0x00, 0xa0, 0x86,
 		0x01, 0, 0, 0, 0x80, 0, 0, 0, 0,    0,	  0,	0,
 	};
-	struct sahara_pkt pkt;
+	struct sahara_msg_pkt pkt;
 
 	(void)state;
-	assert_int_equal(sahara_decode(done_resp, sizeof(done_resp), &pkt), 12);
+	assert_int_equal(sahara_msg_decode(done_resp, sizeof(done_resp), &pkt),
+			 12);
 	assert_int_equal(pkt.u.done_resp.status, 1);
-	assert_int_equal(sahara_decode(memdbg, sizeof(memdbg), &pkt), 16);
+	assert_int_equal(sahara_msg_decode(memdbg, sizeof(memdbg), &pkt), 16);
 	assert_true(pkt.u.mem.addr == 0x86a00000ULL);
 	assert_true(pkt.u.mem.len == 0x134);
-	assert_int_equal(sahara_decode(memdbg64, sizeof(memdbg64), &pkt), 24);
+	assert_int_equal(sahara_msg_decode(memdbg64, sizeof(memdbg64), &pkt),
+			 24);
 	assert_true(pkt.u.mem.addr == 0x186a00000ULL);
 	assert_true(pkt.u.mem.len == 0x80);
 }
 
 /* Fill every body field with distinct values the packet's width can carry. */
-static void fill_pkt(struct sahara_pkt *pkt, uint32_t cmd)
+static void fill_pkt(struct sahara_msg_pkt *pkt, uint32_t cmd)
 {
 	uint32_t i;
-	bool wide = cmd == SAHARA_READ_DATA_64 ||
-		    cmd == SAHARA_MEMORY_DEBUG_64 ||
-		    cmd == SAHARA_MEMORY_READ_64;
+	bool wide = cmd == SAHARA_MSG_READ_DATA_64 ||
+		    cmd == SAHARA_MSG_MEMORY_DEBUG_64 ||
+		    cmd == SAHARA_MSG_MEMORY_READ_64;
 
 	memset(pkt, 0, sizeof(*pkt));
 	pkt->cmd = cmd;
 	switch (cmd) {
-	case SAHARA_HELLO:
-	case SAHARA_HELLO_RESP:
+	case SAHARA_MSG_HELLO:
+	case SAHARA_MSG_HELLO_RESP:
 		pkt->u.hello.version = 0x11223344;
 		pkt->u.hello.compatible = 2;
 		pkt->u.hello.max_len = 0x400;
@@ -233,35 +238,36 @@ static void fill_pkt(struct sahara_pkt *pkt, uint32_t cmd)
 		for (i = 0; i < 6; i++)
 			pkt->u.hello.reserved[i] = 0xa0 + i;
 		break;
-	case SAHARA_READ_DATA:
-	case SAHARA_READ_DATA_64:
+	case SAHARA_MSG_READ_DATA:
+	case SAHARA_MSG_READ_DATA_64:
 		pkt->u.read.image_id = wide ? 0x0102030405060708ULL : 0x0d;
 		pkt->u.read.offset = wide ? 0x1112131415161718ULL : 0xfffffff0;
 		pkt->u.read.length = wide ? 0x2122232425262728ULL : 0x1000;
 		break;
-	case SAHARA_END_OF_IMAGE:
+	case SAHARA_MSG_END_OF_IMAGE:
 		pkt->u.eoi.image_id = 13;
 		pkt->u.eoi.status = 0x25;
 		break;
-	case SAHARA_DONE_RESP:
+	case SAHARA_MSG_DONE_RESP:
 		pkt->u.done_resp.status = 1;
 		break;
-	case SAHARA_MEMORY_DEBUG:
-	case SAHARA_MEMORY_READ:
-	case SAHARA_MEMORY_DEBUG_64:
-	case SAHARA_MEMORY_READ_64:
+	case SAHARA_MSG_MEMORY_DEBUG:
+	case SAHARA_MSG_MEMORY_READ:
+	case SAHARA_MSG_MEMORY_DEBUG_64:
+	case SAHARA_MSG_MEMORY_READ_64:
 		pkt->u.mem.addr = wide ? 0x8877665544332211ULL : 0x87654321;
 		pkt->u.mem.len = wide ? 0x0000000100000000ULL : 0x00080000;
 		break;
-	case SAHARA_SWITCH_MODE:
-		pkt->u.switch_mode.mode = SAHARA_MODE_COMMAND;
+	case SAHARA_MSG_SWITCH_MODE:
+		pkt->u.switch_mode.mode = SAHARA_MSG_MODE_COMMAND;
 		break;
-	case SAHARA_EXECUTE:
-	case SAHARA_EXECUTE_DATA:
-		pkt->u.execute.client_cmd = SAHARA_EXEC_OEM_PK_HASH_READ;
+	case SAHARA_MSG_EXECUTE:
+	case SAHARA_MSG_EXECUTE_DATA:
+		pkt->u.execute.client_cmd = SAHARA_MSG_EXEC_OEM_PK_HASH_READ;
 		break;
-	case SAHARA_EXECUTE_RESP:
-		pkt->u.execute_resp.client_cmd = SAHARA_EXEC_READ_CHIP_ID_V3;
+	case SAHARA_MSG_EXECUTE_RESP:
+		pkt->u.execute_resp.client_cmd =
+			SAHARA_MSG_EXEC_READ_CHIP_ID_V3;
 		pkt->u.execute_resp.data_len = 0x60;
 		break;
 	default:
@@ -279,23 +285,25 @@ static void test_roundtrip_every_command(void **state)
 	uint32_t cmd;
 
 	(void)state;
-	for (cmd = SAHARA_HELLO; cmd <= SAHARA_RESET_STATE_MACHINE; cmd++) {
-		struct sahara_pkt pkt, back;
+	for (cmd = SAHARA_MSG_HELLO; cmd <= SAHARA_MSG_RESET_STATE_MACHINE;
+	     cmd++) {
+		struct sahara_msg_pkt pkt, back;
 		int n;
 
-		assert_int_equal(sahara_pkt_size(cmd), sizes[cmd]);
-		assert_string_not_equal(sahara_cmd_name(cmd), "UNKNOWN");
+		assert_int_equal(sahara_msg_pkt_size(cmd), sizes[cmd]);
+		assert_string_not_equal(sahara_msg_cmd_name(cmd), "UNKNOWN");
 		fill_pkt(&pkt, cmd);
-		n = sahara_encode(&pkt, out, sizeof(out));
+		n = sahara_msg_encode(&pkt, out, sizeof(out));
 		assert_int_equal(n, sizes[cmd]);
 		assert_int_equal(out[0], cmd);
 		assert_int_equal(out[4], sizes[cmd]);
-		assert_int_equal(sahara_decode(out, (size_t)n, &back), n);
+		assert_int_equal(sahara_msg_decode(out, (size_t)n, &back), n);
 		assert_int_equal(back.cmd, cmd);
 		assert_int_equal(back.length, (uint32_t)n);
 		pkt.length = (uint32_t)n;
 		assert_memory_equal(&back, &pkt, sizeof(pkt));
-		assert_int_equal(sahara_encode(&back, again, sizeof(again)), n);
+		assert_int_equal(sahara_msg_encode(&back, again, sizeof(again)),
+				 n);
 		assert_memory_equal(again, out, (size_t)n);
 	}
 }
@@ -303,32 +311,33 @@ static void test_roundtrip_every_command(void **state)
 static void test_sizes_and_names(void **state)
 {
 	(void)state;
-	assert_int_equal(sahara_pkt_size(0x00), 0);
-	assert_int_equal(sahara_pkt_size(0x14), 0); /* WRITE_DATA: unused */
-	assert_int_equal(sahara_pkt_size(0xffffffff), 0);
-	assert_int_equal(sahara_pkt_size(SAHARA_HELLO), SAHARA_MAX_PACKET);
-	assert_string_equal(sahara_cmd_name(SAHARA_HELLO), "HELLO");
-	assert_string_equal(sahara_cmd_name(SAHARA_END_OF_IMAGE),
+	assert_int_equal(sahara_msg_pkt_size(0x00), 0);
+	assert_int_equal(sahara_msg_pkt_size(0x14), 0); /* WRITE_DATA: unused */
+	assert_int_equal(sahara_msg_pkt_size(0xffffffff), 0);
+	assert_int_equal(sahara_msg_pkt_size(SAHARA_MSG_HELLO),
+			 SAHARA_MSG_MAX_PACKET);
+	assert_string_equal(sahara_msg_cmd_name(SAHARA_MSG_HELLO), "HELLO");
+	assert_string_equal(sahara_msg_cmd_name(SAHARA_MSG_END_OF_IMAGE),
 			    "END_OF_IMAGE_TX");
-	assert_string_equal(sahara_cmd_name(SAHARA_RESET_STATE_MACHINE),
+	assert_string_equal(sahara_msg_cmd_name(SAHARA_MSG_RESET_STATE_MACHINE),
 			    "RESET_STATE_MACHINE");
-	assert_string_equal(sahara_cmd_name(0), "UNKNOWN");
-	assert_string_equal(sahara_cmd_name(0x14), "UNKNOWN");
-	assert_string_equal(sahara_cmd_name(0x80000000), "UNKNOWN");
+	assert_string_equal(sahara_msg_cmd_name(0), "UNKNOWN");
+	assert_string_equal(sahara_msg_cmd_name(0x14), "UNKNOWN");
+	assert_string_equal(sahara_msg_cmd_name(0x80000000), "UNKNOWN");
 
-	assert_string_equal(sahara_status_name(0x00), "SUCCESS");
-	assert_string_equal(sahara_status_name(0x01), "INVALID_CMD");
+	assert_string_equal(sahara_msg_status_name(0x00), "SUCCESS");
+	assert_string_equal(sahara_msg_status_name(0x01), "INVALID_CMD");
 	/* edl's table calls this one "Cannot receive specified number of program headers" */
-	assert_string_equal(sahara_status_name(0x0d), "READ_DATA_ERROR");
-	assert_string_equal(sahara_status_name(0x21),
+	assert_string_equal(sahara_msg_status_name(0x0d), "READ_DATA_ERROR");
+	assert_string_equal(sahara_msg_status_name(0x21),
 			    "HASH_TABLE_AUTH_FAILURE");
-	assert_string_equal(sahara_status_name(0x22),
+	assert_string_equal(sahara_msg_status_name(0x22),
 			    "HASH_VERIFICATION_FAILURE");
-	assert_string_equal(sahara_status_name(0x25), "IMAGE_AUTH_FAILURE");
-	assert_string_equal(sahara_status_name(SAHARA_STATUS_MAX),
+	assert_string_equal(sahara_msg_status_name(0x25), "IMAGE_AUTH_FAILURE");
+	assert_string_equal(sahara_msg_status_name(SAHARA_MSG_STATUS_MAX),
 			    "HW_BULK_TRANSFER_ERROR");
-	assert_string_equal(sahara_status_name(0x29), "UNKNOWN");
-	assert_string_equal(sahara_status_name(0xffffffff), "UNKNOWN");
+	assert_string_equal(sahara_msg_status_name(0x29), "UNKNOWN");
+	assert_string_equal(sahara_msg_status_name(0xffffffff), "UNKNOWN");
 }
 
 static void test_every_status_named(void **state)
@@ -336,19 +345,20 @@ static void test_every_status_named(void **state)
 	uint32_t s;
 
 	(void)state;
-	for (s = 0; s <= SAHARA_STATUS_MAX; s++)
-		assert_string_not_equal(sahara_status_name(s), "UNKNOWN");
+	for (s = 0; s <= SAHARA_MSG_STATUS_MAX; s++)
+		assert_string_not_equal(sahara_msg_status_name(s), "UNKNOWN");
 }
 
 static void test_decode_truncated(void **state)
 {
-	struct sahara_pkt pkt;
+	struct sahara_msg_pkt pkt;
 	size_t len;
 
 	(void)state;
 	/* short of the header, then short of the declared length */
 	for (len = 0; len < sizeof(hello_v3); len++)
-		assert_int_equal(sahara_decode(hello_v3, len, &pkt), -EAGAIN);
+		assert_int_equal(sahara_msg_decode(hello_v3, len, &pkt),
+				 -EAGAIN);
 	/* extra bytes after the packet are not consumed */
 	{
 		uint8_t two[0x30 + 8];
@@ -356,9 +366,10 @@ static void test_decode_truncated(void **state)
 		memcpy(two, hello_v3, 0x30);
 		memcpy(two + 0x30,
 		       (const uint8_t[]){ 0x05, 0, 0, 0, 0x08, 0, 0, 0 }, 8);
-		assert_int_equal(sahara_decode(two, sizeof(two), &pkt), 0x30);
-		assert_int_equal(sahara_decode(two + 0x30, 8, &pkt), 8);
-		assert_int_equal(pkt.cmd, SAHARA_DONE);
+		assert_int_equal(sahara_msg_decode(two, sizeof(two), &pkt),
+				 0x30);
+		assert_int_equal(sahara_msg_decode(two + 0x30, 8, &pkt), 8);
+		assert_int_equal(pkt.cmd, SAHARA_MSG_DONE);
 	}
 }
 
@@ -369,21 +380,23 @@ static void test_decode_unknown_command(void **state)
 	static const uint8_t big[8] = { 0x03, 0, 0, 0x01, 0x14, 0, 0, 0 };
 	/* a firehose XML line where a Sahara packet was expected */
 	static const char *xml = "<?xml version=\"1.0\" ?>";
-	struct sahara_pkt pkt;
+	struct sahara_msg_pkt pkt;
 
 	(void)state;
-	assert_int_equal(sahara_decode(zero, sizeof(zero), &pkt), -EPROTO);
-	assert_int_equal(sahara_decode(write_data, sizeof(write_data), &pkt),
-			 -EPROTO);
-	assert_int_equal(sahara_decode(big, sizeof(big), &pkt), -EPROTO);
-	assert_int_equal(sahara_decode((const uint8_t *)xml, strlen(xml), &pkt),
-			 -EPROTO);
+	assert_int_equal(sahara_msg_decode(zero, sizeof(zero), &pkt), -EPROTO);
+	assert_int_equal(
+		sahara_msg_decode(write_data, sizeof(write_data), &pkt),
+		-EPROTO);
+	assert_int_equal(sahara_msg_decode(big, sizeof(big), &pkt), -EPROTO);
+	assert_int_equal(
+		sahara_msg_decode((const uint8_t *)xml, strlen(xml), &pkt),
+		-EPROTO);
 }
 
 static void test_decode_bad_length(void **state)
 {
 	uint8_t buf[0x40];
-	struct sahara_pkt pkt;
+	struct sahara_msg_pkt pkt;
 	static const uint32_t bad[] = { 0,	4,	    7,
 					8,	0x2f,	    0x31,
 					0x1000, 0x7fffffff, 0xffffffff };
@@ -398,59 +411,59 @@ static void test_decode_bad_length(void **state)
 		buf[6] = (uint8_t)(bad[i] >> 16);
 		buf[7] = (uint8_t)(bad[i] >> 24);
 		/* judged on the header alone: no waiting for bytes that never come */
-		assert_int_equal(sahara_decode(buf, 8, &pkt), -EBADMSG);
-		assert_int_equal(sahara_decode(buf, sizeof(buf), &pkt),
+		assert_int_equal(sahara_msg_decode(buf, 8, &pkt), -EBADMSG);
+		assert_int_equal(sahara_msg_decode(buf, sizeof(buf), &pkt),
 				 -EBADMSG);
 	}
 	/* READ_DATA announced with the 64-bit size */
 	memcpy(buf, (const uint8_t[]){ 0x03, 0, 0, 0, 0x20, 0, 0, 0 }, 8);
-	assert_int_equal(sahara_decode(buf, 0x20, &pkt), -EBADMSG);
+	assert_int_equal(sahara_msg_decode(buf, 0x20, &pkt), -EBADMSG);
 	/* DONE with a body */
 	memcpy(buf, (const uint8_t[]){ 0x05, 0, 0, 0, 0x0c, 0, 0, 0 }, 8);
-	assert_int_equal(sahara_decode(buf, 0x0c, &pkt), -EBADMSG);
+	assert_int_equal(sahara_msg_decode(buf, 0x0c, &pkt), -EBADMSG);
 }
 
 static void test_encode_errors(void **state)
 {
-	struct sahara_pkt pkt;
+	struct sahara_msg_pkt pkt;
 	uint8_t out[0x30];
 
 	(void)state;
-	fill_pkt(&pkt, SAHARA_HELLO);
-	assert_int_equal(sahara_encode(&pkt, out, 0x2f), -ENOSPC);
-	assert_int_equal(sahara_encode(&pkt, out, 0), -ENOSPC);
-	fill_pkt(&pkt, SAHARA_DONE);
-	assert_int_equal(sahara_encode(&pkt, out, 7), -ENOSPC);
-	assert_int_equal(sahara_encode(&pkt, out, 8), 8);
+	fill_pkt(&pkt, SAHARA_MSG_HELLO);
+	assert_int_equal(sahara_msg_encode(&pkt, out, 0x2f), -ENOSPC);
+	assert_int_equal(sahara_msg_encode(&pkt, out, 0), -ENOSPC);
+	fill_pkt(&pkt, SAHARA_MSG_DONE);
+	assert_int_equal(sahara_msg_encode(&pkt, out, 7), -ENOSPC);
+	assert_int_equal(sahara_msg_encode(&pkt, out, 8), 8);
 
 	memset(&pkt, 0, sizeof(pkt));
 	pkt.cmd = 0x14;
-	assert_int_equal(sahara_encode(&pkt, out, sizeof(out)), -EPROTO);
+	assert_int_equal(sahara_msg_encode(&pkt, out, sizeof(out)), -EPROTO);
 	pkt.cmd = 0;
-	assert_int_equal(sahara_encode(&pkt, out, sizeof(out)), -EPROTO);
+	assert_int_equal(sahara_msg_encode(&pkt, out, sizeof(out)), -EPROTO);
 	pkt.cmd = 0x100;
-	assert_int_equal(sahara_encode(&pkt, out, sizeof(out)), -EPROTO);
+	assert_int_equal(sahara_msg_encode(&pkt, out, sizeof(out)), -EPROTO);
 
 	/* widened values that the 32-bit packets cannot carry */
-	fill_pkt(&pkt, SAHARA_READ_DATA);
+	fill_pkt(&pkt, SAHARA_MSG_READ_DATA);
 	pkt.u.read.offset = 0x100000000ULL;
-	assert_int_equal(sahara_encode(&pkt, out, sizeof(out)), -ERANGE);
-	fill_pkt(&pkt, SAHARA_READ_DATA);
+	assert_int_equal(sahara_msg_encode(&pkt, out, sizeof(out)), -ERANGE);
+	fill_pkt(&pkt, SAHARA_MSG_READ_DATA);
 	pkt.u.read.image_id = 0x100000000ULL;
-	assert_int_equal(sahara_encode(&pkt, out, sizeof(out)), -ERANGE);
-	fill_pkt(&pkt, SAHARA_READ_DATA);
+	assert_int_equal(sahara_msg_encode(&pkt, out, sizeof(out)), -ERANGE);
+	fill_pkt(&pkt, SAHARA_MSG_READ_DATA);
 	pkt.u.read.length = 0x100000000ULL;
-	assert_int_equal(sahara_encode(&pkt, out, sizeof(out)), -ERANGE);
-	fill_pkt(&pkt, SAHARA_MEMORY_READ);
+	assert_int_equal(sahara_msg_encode(&pkt, out, sizeof(out)), -ERANGE);
+	fill_pkt(&pkt, SAHARA_MSG_MEMORY_READ);
 	pkt.u.mem.len = 0x100000000ULL;
-	assert_int_equal(sahara_encode(&pkt, out, sizeof(out)), -ERANGE);
-	fill_pkt(&pkt, SAHARA_MEMORY_DEBUG);
+	assert_int_equal(sahara_msg_encode(&pkt, out, sizeof(out)), -ERANGE);
+	fill_pkt(&pkt, SAHARA_MSG_MEMORY_DEBUG);
 	pkt.u.mem.addr = 0x100000000ULL;
-	assert_int_equal(sahara_encode(&pkt, out, sizeof(out)), -ERANGE);
+	assert_int_equal(sahara_msg_encode(&pkt, out, sizeof(out)), -ERANGE);
 	/* the 64-bit forms can */
-	fill_pkt(&pkt, SAHARA_READ_DATA_64);
+	fill_pkt(&pkt, SAHARA_MSG_READ_DATA_64);
 	pkt.u.read.offset = 0x100000000ULL;
-	assert_int_equal(sahara_encode(&pkt, out, sizeof(out)), 0x20);
+	assert_int_equal(sahara_msg_encode(&pkt, out, sizeof(out)), 0x20);
 }
 
 /* A SHA-384 digest (bytes 0x30..0x5f) as some devices return it: twice. */
@@ -462,14 +475,14 @@ static void test_pkhash_sha384_repeated(void **state)
 	(void)state;
 	for (i = 0; i < 48; i++)
 		buf[i] = buf[48 + i] = (uint8_t)(0x30 + i);
-	assert_int_equal(sahara_pkhash_trim(buf, sizeof(buf)), 48);
+	assert_int_equal(sahara_msg_pkhash_trim(buf, sizeof(buf)), 48);
 	/* once, or twice and zero-padded */
-	assert_int_equal(sahara_pkhash_trim(buf, 48), 48);
+	assert_int_equal(sahara_msg_pkhash_trim(buf, 48), 48);
 	{
 		uint8_t padded[128] = { 0 };
 
 		memcpy(padded, buf, 96);
-		assert_int_equal(sahara_pkhash_trim(padded, sizeof(padded)),
+		assert_int_equal(sahara_msg_pkhash_trim(padded, sizeof(padded)),
 				 48);
 	}
 }
@@ -483,15 +496,16 @@ static void test_pkhash_sha256_padded(void **state)
 	for (i = 0; i < 32; i++)
 		buf[i] = (uint8_t)(0xc0 ^ (i * 13));
 	buf[31] = 0x00; /* a digest may itself end in zero */
-	assert_int_equal(sahara_pkhash_trim(buf, sizeof(buf)), 32);
-	assert_int_equal(sahara_pkhash_trim(buf, 32), 32);
+	assert_int_equal(sahara_msg_pkhash_trim(buf, sizeof(buf)), 32);
+	assert_int_equal(sahara_msg_pkhash_trim(buf, 32), 32);
 	/* four roots, four copies */
 	{
 		uint8_t four[128];
 
 		for (i = 0; i < 4; i++)
 			memcpy(four + 32 * i, buf, 32);
-		assert_int_equal(sahara_pkhash_trim(four, sizeof(four)), 32);
+		assert_int_equal(sahara_msg_pkhash_trim(four, sizeof(four)),
+				 32);
 	}
 }
 
@@ -503,17 +517,17 @@ static void test_pkhash_sha512_and_no_pattern(void **state)
 	(void)state;
 	for (i = 0; i < 64; i++)
 		buf[i] = buf[64 + i] = (uint8_t)(i * 3 + 1);
-	assert_int_equal(sahara_pkhash_trim(buf, sizeof(buf)), 64);
+	assert_int_equal(sahara_msg_pkhash_trim(buf, sizeof(buf)), 64);
 	/* no repetition, no padding: left alone */
 	for (i = 0; i < sizeof(buf); i++)
 		buf[i] = (uint8_t)(i * 5 + 2);
-	assert_int_equal(sahara_pkhash_trim(buf, sizeof(buf)), sizeof(buf));
-	assert_int_equal(sahara_pkhash_trim(buf, 20), 20);
-	assert_int_equal(sahara_pkhash_trim(buf, 0), 0);
+	assert_int_equal(sahara_msg_pkhash_trim(buf, sizeof(buf)), sizeof(buf));
+	assert_int_equal(sahara_msg_pkhash_trim(buf, 20), 20);
+	assert_int_equal(sahara_msg_pkhash_trim(buf, 0), 0);
 	/* a truncated second copy is not a pattern */
 	for (i = 0; i < 48; i++)
 		buf[i] = buf[48 + i] = (uint8_t)(0x30 + i);
-	assert_int_equal(sahara_pkhash_trim(buf, 80), 80);
+	assert_int_equal(sahara_msg_pkhash_trim(buf, 80), 80);
 }
 
 int main(void)
