@@ -90,8 +90,7 @@ int delta_msg_parse(const uint8_t *buf, size_t len, uint64_t file_size,
 	return 0;
 }
 
-int delta_msg_build(const struct delta_msg_header *h, uint8_t *out,
-		    size_t cap)
+int delta_msg_build(const struct delta_msg_header *h, uint8_t *out, size_t cap)
 {
 	if (cap < DELTA_MSG_HDR)
 		return -ENOSPC;

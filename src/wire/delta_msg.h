@@ -72,7 +72,6 @@ static inline uint64_t delta_msg_digest_off(uint64_t payload_len)
  * DELTA_MSG_HDR, -ENOSPC when cap is too small, -EINVAL for an empty,
  * too long or not plain field.
  */
-int delta_msg_build(const struct delta_msg_header *h, uint8_t *out,
-		    size_t cap);
+int delta_msg_build(const struct delta_msg_header *h, uint8_t *out, size_t cap);
 
 #endif

@@ -22,10 +22,14 @@ static const struct {
 	const char *word;
 	enum fota_msg_urc_kind kind;
 } urc_words[] = {
-	{ "HTTPSTART", FOTA_MSG_URC_HTTPSTART }, { "HTTPEND", FOTA_MSG_URC_HTTPEND },
-	{ "FTPSTART", FOTA_MSG_URC_FTPSTART },   { "FTPEND", FOTA_MSG_URC_FTPEND },
-	{ "START", FOTA_MSG_URC_START },	     { "UPDATING", FOTA_MSG_URC_UPDATING },
-	{ "RESTORE", FOTA_MSG_URC_RESTORE },     { "END", FOTA_MSG_URC_END },
+	{ "HTTPSTART", FOTA_MSG_URC_HTTPSTART },
+	{ "HTTPEND", FOTA_MSG_URC_HTTPEND },
+	{ "FTPSTART", FOTA_MSG_URC_FTPSTART },
+	{ "FTPEND", FOTA_MSG_URC_FTPEND },
+	{ "START", FOTA_MSG_URC_START },
+	{ "UPDATING", FOTA_MSG_URC_UPDATING },
+	{ "RESTORE", FOTA_MSG_URC_RESTORE },
+	{ "END", FOTA_MSG_URC_END },
 };
 
 /* Printed by a module that lost power mid-update, on its next boot. */
@@ -75,8 +79,8 @@ static bool is_pct_kind(enum fota_msg_urc_kind k)
 
 static bool has_value_kind(enum fota_msg_urc_kind k)
 {
-	return is_pct_kind(k) || k == FOTA_MSG_URC_END || k == FOTA_MSG_URC_HTTPEND ||
-	       k == FOTA_MSG_URC_FTPEND;
+	return is_pct_kind(k) || k == FOTA_MSG_URC_END ||
+	       k == FOTA_MSG_URC_HTTPEND || k == FOTA_MSG_URC_FTPEND;
 }
 
 static void classify(struct fota_msg_urc *u)
@@ -197,7 +201,7 @@ int fota_msg_parse_qfupl(const char *line, uint64_t *size, unsigned int *sum)
 }
 
 int fota_msg_parse_qflst(const char *line, char *name, size_t name_len,
-		     uint64_t *size)
+			 uint64_t *size)
 {
 	const char *p = after_prefix(line, "+QFLST:"), *q;
 	size_t n;
@@ -217,4 +221,3 @@ int fota_msg_parse_qflst(const char *line, char *name, size_t name_len,
 		return -EBADMSG;
 	return 0;
 }
-

@@ -19,7 +19,7 @@ enum fota_msg_urc_kind {
 	FOTA_MSG_URC_RESTORE,  /* value: percent */
 	FOTA_MSG_URC_END,      /* value: error code, 0 ok */
 	FOTA_MSG_URC_CONTINUE, /* "Last upgrade was not finished,continue upgrade" */
-	FOTA_MSG_URC_OTHER,    /* a "FOTA" URC we do not know: logged, ignored */
+	FOTA_MSG_URC_OTHER, /* a "FOTA" URC we do not know: logged, ignored */
 };
 
 struct fota_msg_urc {
@@ -44,8 +44,7 @@ const char *fota_msg_urc_name(enum fota_msg_urc_kind kind);
  * +QFUPL: <size>,<hex sum> (sum at most 0xffff)
  * +QFLST: "<name>",<size>  (name must fit name_len with its NUL)
  */
-int fota_msg_parse_qflds(const char *line, uint64_t *free_b,
-			 uint64_t *total_b);
+int fota_msg_parse_qflds(const char *line, uint64_t *free_b, uint64_t *total_b);
 int fota_msg_parse_qfupl(const char *line, uint64_t *size, unsigned int *sum);
 int fota_msg_parse_qflst(const char *line, char *name, size_t name_len,
 			 uint64_t *size);

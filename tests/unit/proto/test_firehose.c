@@ -427,7 +427,7 @@ static void test_storage_info_and_digest(void **state)
 	struct fakelink f;
 	struct fh_session s;
 	struct mf_err err = { 0 };
-	struct fh_storage_info si;
+	struct fh_msg_storage_info si;
 	uint8_t d[32];
 	struct fh_msg_attr a[] = { { "SECTOR_SIZE_IN_BYTES", "4096" },
 				   { "num_partition_sectors", "1" } };
@@ -466,17 +466,12 @@ static void test_storage_info_missing(void **state)
 	struct fakelink f;
 	struct fh_session s;
 	struct mf_err err = { 0 };
-	struct fh_storage_info si;
+	struct fh_msg_storage_info si;
 
 	fl_init(&f);
 	fl_str(&f, ACK);
 	session(&s, &f, &err);
 	assert_int_equal(fh_getstorageinfo(&s, 0, &si), -ENODATA);
-	assert_int_equal(
-		fh_parse_storage_info(
-			"{\"storage_info\": {\"block_size\": 1000}}", &si),
-		-EBADMSG);
-	assert_int_equal(fh_parse_storage_info("not json", &si), -EBADMSG);
 	fh_close(&s);
 	fl_free(&f);
 }

@@ -112,8 +112,7 @@ static void test_delta_build_roundtrip(void **state)
 	/* byte for byte what the hand-made header above holds */
 	make_delta(ref, "01.009", "01.014", 7);
 	assert_memory_equal(b, ref, DELTA_MSG_HDR);
-	assert_int_equal(delta_msg_parse(b, sizeof(b), 160 + 7 + 32, &back),
-			 0);
+	assert_int_equal(delta_msg_parse(b, sizeof(b), 160 + 7 + 32, &back), 0);
 	assert_true(back.known);
 	assert_string_equal(back.profile, "bg95-m3");
 	assert_string_equal(back.to, "01.014");

@@ -43,7 +43,8 @@ static void test_urc_percent_both_forms(void **state)
 {
 	urc_ok("+QIND: \"FOTA\",\"UPDATING\",7%", FOTA_MSG_URC_UPDATING, 7);
 	urc_ok("+QIND: \"FOTA\",\"UPDATING\",96", FOTA_MSG_URC_UPDATING, 96);
-	urc_ok("+QIND: \"FOTA\",\"UPDATING\", 100 %", FOTA_MSG_URC_UPDATING, 100);
+	urc_ok("+QIND: \"FOTA\",\"UPDATING\", 100 %", FOTA_MSG_URC_UPDATING,
+	       100);
 }
 
 static void test_urc_not_fota(void **state)
@@ -61,28 +62,35 @@ static void test_urc_malformed(void **state)
 {
 	struct fota_msg_urc u;
 
-	assert_int_equal(fota_msg_urc_parse("+QIND: \"FOTA\",\"UPDATING\",101", &u),
-			 -EBADMSG);
+	assert_int_equal(
+		fota_msg_urc_parse("+QIND: \"FOTA\",\"UPDATING\",101", &u),
+		-EBADMSG);
 	assert_int_equal(u.value, -1);
-	assert_int_equal(fota_msg_urc_parse("+QIND: \"FOTA\",\"UPDATING\",x%", &u),
-			 -EBADMSG);
+	assert_int_equal(
+		fota_msg_urc_parse("+QIND: \"FOTA\",\"UPDATING\",x%", &u),
+		-EBADMSG);
 	assert_int_equal(fota_msg_urc_parse("+QIND: \"FOTA\",\"END\"", &u),
 			 -EBADMSG);
 	assert_int_equal(u.kind, FOTA_MSG_URC_END);
-	assert_int_equal(fota_msg_urc_parse("+QIND: \"FOTA\",\"END\",99999999", &u),
+	assert_int_equal(
+		fota_msg_urc_parse("+QIND: \"FOTA\",\"END\",99999999", &u),
+		-EBADMSG);
+	assert_int_equal(fota_msg_urc_parse("+QIND: \"FOTA\",\"END", &u),
 			 -EBADMSG);
-	assert_int_equal(fota_msg_urc_parse("+QIND: \"FOTA\",\"END", &u), -EBADMSG);
 	assert_int_equal(fota_msg_urc_parse("+QIND: \"FOTA\"", &u), -EBADMSG);
-	assert_int_equal(fota_msg_urc_parse("+QIND: \"FOTA\",END,0", &u), -EBADMSG);
+	assert_int_equal(fota_msg_urc_parse("+QIND: \"FOTA\",END,0", &u),
+			 -EBADMSG);
 	assert_int_equal(fota_msg_urc_parse("+QIND: \"FOTA\",\"END\",0,", &u),
 			 -EBADMSG);
 }
 
 static void test_urc_names(void **state)
 {
-	assert_string_equal(fota_msg_urc_name(FOTA_MSG_URC_UPDATING), "UPDATING");
+	assert_string_equal(fota_msg_urc_name(FOTA_MSG_URC_UPDATING),
+			    "UPDATING");
 	assert_string_equal(fota_msg_urc_name(FOTA_MSG_URC_END), "END");
-	assert_string_equal(fota_msg_urc_name(FOTA_MSG_URC_CONTINUE), "CONTINUE");
+	assert_string_equal(fota_msg_urc_name(FOTA_MSG_URC_CONTINUE),
+			    "CONTINUE");
 	assert_string_equal(fota_msg_urc_name(FOTA_MSG_URC_OTHER), "OTHER");
 }
 
@@ -92,8 +100,8 @@ static void test_answers(void **state)
 	unsigned int sum;
 	char name[64];
 
-	assert_int_equal(fota_msg_parse_qflds("+QFLDS: 12940736,14483456", &a, &b),
-			 0);
+	assert_int_equal(
+		fota_msg_parse_qflds("+QFLDS: 12940736,14483456", &a, &b), 0);
 	assert_int_equal(a, 12940736);
 	assert_int_equal(b, 14483456);
 	assert_int_equal(fota_msg_parse_qflds("+QFLDS: 2,1", &a, &b), -EBADMSG);
@@ -101,23 +109,26 @@ static void test_answers(void **state)
 	assert_int_equal(
 		fota_msg_parse_qflds("+QFLDS: 99999999999999999999,1", &a, &b),
 		-EBADMSG);
-	assert_int_equal(fota_msg_parse_qfupl("+QFUPL: 441472,2c5b", &a, &sum), 0);
+	assert_int_equal(fota_msg_parse_qfupl("+QFUPL: 441472,2c5b", &a, &sum),
+			 0);
 	assert_int_equal(a, 441472);
 	assert_int_equal(sum, 0x2c5b);
 	assert_int_equal(fota_msg_parse_qfupl("+QFUPL: 10,12345", &a, &sum),
 			 -EBADMSG);
-	assert_int_equal(fota_msg_parse_qfupl("+QFUPL: 10", &a, &sum), -EBADMSG);
+	assert_int_equal(fota_msg_parse_qfupl("+QFUPL: 10", &a, &sum),
+			 -EBADMSG);
 	assert_int_equal(
-		fota_msg_parse_qflst("+QFLST: \"UFS:dfota_update.bin\",1024", name,
-				 sizeof(name), &a),
+		fota_msg_parse_qflst("+QFLST: \"UFS:dfota_update.bin\",1024",
+				     name, sizeof(name), &a),
 		0);
 	assert_string_equal(name, "UFS:dfota_update.bin");
 	assert_int_equal(a, 1024);
-	assert_int_equal(
-		fota_msg_parse_qflst("+QFLST: \"UFS:x\"", name, sizeof(name), &a),
-		-EBADMSG);
-	assert_int_equal(fota_msg_parse_qflst("+QFLST: \"UFS:x\",1", name, 4, &a),
+	assert_int_equal(fota_msg_parse_qflst("+QFLST: \"UFS:x\"", name,
+					      sizeof(name), &a),
 			 -EBADMSG);
+	assert_int_equal(
+		fota_msg_parse_qflst("+QFLST: \"UFS:x\",1", name, 4, &a),
+		-EBADMSG);
 }
 
 int main(void)
