@@ -4,7 +4,7 @@
  * per-model FOTA path table, the UFS space margin and revision matching.
  * No I/O. The URC and reply parsers are in wire/fota_msg.c.
  */
-#include "ops/fota.h"
+#include "ops/fota/fota.h"
 
 #include <ctype.h>
 #include <string.h>

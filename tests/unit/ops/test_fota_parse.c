@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "ops/fota.h"
+#include "ops/fota/fota.h"
 
 static void test_error_table(void **state)
 {

@@ -3,7 +3,7 @@
 #define MF_OPS_FOTA_INT_H
 
 /* Shared by fota.c, fota_upload.c and fota_follow.c; not a public API. */
-#include "ops/fota.h"
+#include "ops/fota/fota.h"
 #include "proto/at.h"
 #include "wire/delta_msg.h"
 

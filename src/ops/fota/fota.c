@@ -4,7 +4,7 @@
  * applies to it, make room in UFS, upload, start, follow, confirm
  * (field-data.md 4). Each step lives in fota_upload.c / fota_follow.c.
  */
-#include "ops/fota_int.h"
+#include "ops/fota/fota_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "base/clock.h"
-#include "ops/edl.h"
+#include "ops/update/edl.h"
 #include "ops/edl_link.h"
 #include "proto/diag.h"
 

@@ -11,8 +11,8 @@
 
 #include <json-c/json.h>
 
-#include "ops/backup.h"
-#include "ops/flash_int.h"
+#include "ops/update/backup.h"
+#include "ops/update/flash_int.h"
 #include "proto/firehose_verify.h"
 
 int backup_mkdirs(const char *path)

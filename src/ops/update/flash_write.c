@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ops/flash_int.h"
-#include "ops/flash_write.h"
-#include "ops/plan.h"
+#include "ops/update/flash_int.h"
+#include "ops/update/flash_write.h"
+#include "ops/update/plan.h"
 
 static size_t cmd_attrs(const struct pkg_cmd *c, struct fh_msg_attr *a,
 			size_t cap)

@@ -3,7 +3,7 @@
  * FOTA: the port (open, lose, find again) and the upload into the module's
  * UFS (stale copy, free space, AT+QFUPL in ACK mode, clean abort).
  */
-#include "ops/fota_int.h"
+#include "ops/fota/fota_int.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
 
 #include <openssl/evp.h>
 
-#include "ops/flash_int.h"
+#include "ops/update/flash_int.h"
 
 static void sl_emit(void *ctx, enum mf_level level, const char *msg)
 {

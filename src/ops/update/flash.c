@@ -8,13 +8,13 @@
 #include <unistd.h>
 
 #include "base/clock.h"
-#include "ops/backup.h"
-#include "ops/edl.h"
-#include "ops/fota.h"
-#include "ops/flash.h"
-#include "ops/flash_write.h"
+#include "ops/update/backup.h"
+#include "ops/update/edl.h"
+#include "ops/fota/fota.h"
+#include "ops/update/flash.h"
+#include "ops/update/flash_write.h"
 #include "ops/identity.h"
-#include "ops/plan.h"
+#include "ops/update/plan.h"
 
 void flash_opts_default(struct flash_opts *o)
 {

@@ -2,13 +2,13 @@
 #ifndef MF_OPS_FLASH_WRITE_H
 #define MF_OPS_FLASH_WRITE_H
 
-#include "ops/flash.h"
+#include "ops/update/flash.h"
 #include "pkg/pkg.h"
 #include "proto/firehose.h"
 
 /*
  * The writing half of a flash over an open, configured Firehose session:
- * the package's lines in the safe order (ops/plan.h), DISK patches, then
+ * the package's lines in the safe order (ops/update/plan.h), DISK patches, then
  * the verification. r->bytes_written and r->wrote are kept up to date so
  * that a failure half way is reported as such.
  */

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ops/plan.h"
+#include "ops/update/plan.h"
 
 /* Boot-loader partition names seen in Qualcomm NAND tables. */
 static const char *const sbl_names[] = { "SBL", "SBL1", "SBL2", "sbl1_a" };

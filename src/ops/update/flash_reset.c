@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ops/backup.h"
-#include "ops/edl.h"
-#include "ops/flash.h"
+#include "ops/update/backup.h"
+#include "ops/update/edl.h"
+#include "ops/update/flash.h"
 #include "proto/at.h"
 
 static int reset_normal(const struct mf_module *m, const struct mf_log *log,

@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "base/bytes.h"
-#include "ops/backup.h"
-#include "ops/flash_int.h"
+#include "ops/update/backup.h"
+#include "ops/update/flash_int.h"
 #include "pkg/image.h"
 
 /* The MIBIB image: header page, table page, (spare), trailer page. */

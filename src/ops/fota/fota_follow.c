@@ -3,7 +3,7 @@
  * FOTA: start the update (AT+QFOTADL), follow its +QIND: "FOTA" URCs
  * across the module's restarts, and confirm the new revision (AT+QGMR).
  */
-#include "ops/fota_int.h"
+#include "ops/fota/fota_int.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -9,7 +9,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "ops/identity.h"
-#include "ops/plan.h"
+#include "ops/update/plan.h"
 #include "pkg/pkg.h"
 #include "proto/firehose.h"
 
