@@ -34,8 +34,7 @@ static void js_str(struct json_object *o, const char *key, char *out,
 		snprintf(out, cap, "%s", json_object_get_string(v));
 }
 
-int fh_msg_parse_storage_info(const char *json,
-			       struct fh_msg_storage_info *out)
+int fh_msg_parse_storage_info(const char *json, struct fh_msg_storage_info *out)
 {
 	struct json_object *root = json_tokener_parse(json), *si;
 	uint64_t bs, ps, np;
@@ -67,4 +66,3 @@ int fh_msg_parse_storage_info(const char *json,
 	out->num_physical = (uint32_t)np;
 	return 0;
 }
-

@@ -42,21 +42,21 @@ static void test_storage_info_strings_and_absent(void **state)
 	struct fh_msg_storage_info si;
 
 	/* some programmers quote their numbers, some in hex */
-	assert_int_equal(fh_msg_parse_storage_info(
-				 "{\"storage_info\": {\"block_size\":\"0x20000\", "
-				 "\"page_size\":\"2048\"}}",
-				 &si),
-			 0);
+	assert_int_equal(
+		fh_msg_parse_storage_info(
+			"{\"storage_info\": {\"block_size\":\"0x20000\", "
+			"\"page_size\":\"2048\"}}",
+			&si),
+		0);
 	assert_int_equal(si.block_size, 131072);
 	assert_int_equal(si.page_size, 2048);
 	assert_int_equal(si.total_blocks, 0);
 	assert_string_equal(si.prod_name, "");
 	/* a text too long for its field is cut, not overrun */
 	assert_int_equal(
-		fh_msg_parse_storage_info(
-			"{\"storage_info\": {\"mem_type\":"
-			"\"NAND-NAND-NAND-NAND-NAND\"}}",
-			&si),
+		fh_msg_parse_storage_info("{\"storage_info\": {\"mem_type\":"
+					  "\"NAND-NAND-NAND-NAND-NAND\"}}",
+					  &si),
 		0);
 	assert_int_equal(strlen(si.mem_type), sizeof(si.mem_type) - 1);
 }
@@ -65,26 +65,29 @@ static void test_storage_info_broken(void **state)
 {
 	struct fh_msg_storage_info si;
 
-	assert_int_equal(fh_msg_parse_storage_info(
-				 "{\"storage_info\": {\"block_size\": 1000}}", &si),
-			 -EBADMSG);
+	assert_int_equal(
+		fh_msg_parse_storage_info(
+			"{\"storage_info\": {\"block_size\": 1000}}", &si),
+		-EBADMSG);
 	assert_int_equal(fh_msg_parse_storage_info("not json", &si), -EBADMSG);
 	assert_int_equal(fh_msg_parse_storage_info("{\"other\": {}}", &si),
 			 -EBADMSG);
-	assert_int_equal(fh_msg_parse_storage_info("{\"storage_info\": 3}", &si),
-			 -EBADMSG);
-	assert_int_equal(fh_msg_parse_storage_info(
-				 "{\"storage_info\": {\"page_size\": 3072}}", &si),
-			 -EBADMSG);
+	assert_int_equal(
+		fh_msg_parse_storage_info("{\"storage_info\": 3}", &si),
+		-EBADMSG);
+	assert_int_equal(
+		fh_msg_parse_storage_info(
+			"{\"storage_info\": {\"page_size\": 3072}}", &si),
+		-EBADMSG);
 	assert_int_equal(
 		fh_msg_parse_storage_info(
 			"{\"storage_info\": {\"num_physical\": 65}}", &si),
 		-EBADMSG);
-	assert_int_equal(fh_msg_parse_storage_info(
-				 "{\"storage_info\": {\"block_size\": "
-				 "2147483648}}",
-				 &si),
-			 -EBADMSG);
+	assert_int_equal(
+		fh_msg_parse_storage_info("{\"storage_info\": {\"block_size\": "
+					  "2147483648}}",
+					  &si),
+		-EBADMSG);
 }
 
 int main(void)
