@@ -71,14 +71,14 @@ int fh_init(struct fh_session *s, struct link *l, const struct mf_log *log,
 void fh_close(struct fh_session *s);
 
 /*
- * Drain the programmer's start-up logs (pre: bytes already read, e.g.
- * sahara_result.pending) until t.idle_ms of silence, recording the
- * supported functions (one log per function, or the single-line
- * "Supported Functions: a b c" form). If none were seen, send <nop/> to
- * provoke them. Returns 0, -ENODEV, -ETIMEDOUT (nothing at all came and
- * the nop went unanswered).
+ * Drain the programmer's start-up logs (from the link, which holds first
+ * any bytes Sahara read ahead and pushed back) until t.idle_ms of silence,
+ * recording the supported functions (one log per function, or the
+ * single-line "Supported Functions: a b c" form). If none were seen, send
+ * <nop/> to provoke them. Returns 0, -ENODEV, -ETIMEDOUT (nothing at all
+ * came and the nop went unanswered).
  */
-int fh_open(struct fh_session *s, const uint8_t *pre, size_t pre_len);
+int fh_open(struct fh_session *s);
 
 /* True if the programmer listed func ("getsha256digest"); true when no
  * list was seen at all (old programmers: just try). */
