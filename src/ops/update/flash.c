@@ -237,7 +237,7 @@ static int enter_edl(struct run *x)
 
 static int open_firehose(struct run *x)
 {
-	struct fh_storage_info si;
+	struct fh_msg_storage_info si;
 	const char *mem = x->no_pkg || x->pkg.geo.page_size ? "nand" : "emmc";
 	int rc;
 
