@@ -41,13 +41,6 @@ bool fota_err_is_package(int code);
 #define FOTA_DELTA_HEAD_MAX 512
 
 /*
- * Does the module revision (AT+QGMR, "BG95M3LAR02A03_01.009.01.009")
- * match rev? rev may be the full string, the suffix ("01.009.01.009") or
- * its first pair ("01.009"). Case-insensitive.
- */
-bool fota_rev_matches(const char *qgmr, const char *rev);
-
-/*
  * Where a model keeps its FOTA file (AT+QFOTADL local path), keyed by the
  * ATI model line ("BG95-M3", "EC25", "RM500Q-GL"): one const table row.
  */

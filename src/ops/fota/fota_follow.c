@@ -4,6 +4,7 @@
  * across the module's restarts, and confirm the new revision (AT+QGMR).
  */
 #include "ops/fota/fota_int.h"
+#include "pkg/revision.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -125,7 +126,7 @@ static int on_silence(struct fota_run *r)
 	if (rc == 0)
 		rc = at_query_qgmr(&r->at, rev, sizeof(rev));
 	if (rc == 0 && r->res->expected[0] &&
-	    fota_rev_matches(rev, r->res->expected)) {
+	    pkg_rev_matches(rev, r->res->expected)) {
 		mf_log(r->log, MF_LOG_WARN,
 		       "no FOTA report arrived on %s but the module runs %s "
 		       "(its URCs may go to another port, AT+QURCCFG)",
@@ -206,7 +207,7 @@ int fota_follow(struct fota_run *r)
 /* 1: the revision is final (match or not), 0: ask again later. */
 static int judge_revision(struct fota_run *r, const char *rev)
 {
-	bool ok = r->res->expected[0] ? fota_rev_matches(rev, r->res->expected)
+	bool ok = r->res->expected[0] ? pkg_rev_matches(rev, r->res->expected)
 				      : strcmp(rev, r->res->from) != 0;
 
 	snprintf(r->res->to, sizeof(r->res->to), "%s", rev);

@@ -2,7 +2,11 @@
 #ifndef MF_OPS_FOTA_INT_H
 #define MF_OPS_FOTA_INT_H
 
-/* Shared by fota.c, fota_upload.c and fota_follow.c; not a public API. */
+/*
+ * Shared by the FOTA room, not a public API. Calls go one way: fota.c (the
+ * plan) -> fota_upload.c, fota_follow.c (the steps) -> fota_port.c (the
+ * port) -> fota_events.c (what the caller hears).
+ */
 #include "ops/fota/fota.h"
 #include "proto/at.h"
 #include "wire/delta_msg.h"
@@ -45,6 +49,7 @@ struct fota_run {
 	char last[128];	   /* last FOTA URC, for messages */
 };
 
+/* Events (fota_events.c). */
 void fota_emit(struct fota_run *r, enum fota_event_kind kind, const char *text,
 	       const struct fota_msg_urc *urc);
 void fota_stage(struct fota_run *r, const char *stage);
@@ -56,13 +61,15 @@ void fota_stage(struct fota_run *r, const char *stage);
  */
 void fota_restart_seen(struct fota_run *r, const char *how, bool vanished);
 
-/* Port handling (fota_upload.c). */
+/* Port handling (fota_port.c). */
 int fota_port_open(struct fota_run *r, bool sync);
 void fota_port_close(struct fota_run *r);
 /* AT until OK, then ATE0, keeping the URC callback. */
 int fota_at_sync(struct fota_run *r);
 /* The port vanished: close it, wait (bounded) for it to return, bind. */
 int fota_port_reopen(struct fota_run *r, bool sync);
+/* The same with its own bound on the wait (cleanup after a failure). */
+int fota_port_reopen_within(struct fota_run *r, bool sync, int wait_ms);
 
 /* Stale copy, space, upload with clean abort (fota_upload.c). */
 int fota_prepare_ufs(struct fota_run *r);

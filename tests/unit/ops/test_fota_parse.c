@@ -37,23 +37,6 @@ static void test_error_table(void **state)
 	assert_false(fota_err_is_package(0));
 }
 
-static void test_rev_matches(void **state)
-{
-	const char *q = "BG95M3LAR02A03_01.009.01.009";
-
-	assert_true(fota_rev_matches(q, "01.009"));
-	assert_true(fota_rev_matches(q, "01.009.01.009"));
-	assert_true(fota_rev_matches(q, q));
-	assert_true(fota_rev_matches(q, "bg95m3lar02a03_01.009.01.009"));
-	assert_false(fota_rev_matches(q, "01.014"));
-	assert_false(fota_rev_matches(q, "01.00"));
-	assert_false(fota_rev_matches(q, "01.009.01.01"));
-	assert_false(fota_rev_matches(q, ""));
-	assert_false(fota_rev_matches("", "01.009"));
-	assert_true(
-		fota_rev_matches("BG96MAR02A07M1G_01.007.01.007", "01.007"));
-}
-
 static void test_model_table(void **state)
 {
 	const struct fota_model *m;
@@ -85,7 +68,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_error_table),
-		cmocka_unit_test(test_rev_matches),
 		cmocka_unit_test(test_model_table),
 		cmocka_unit_test(test_space_margin),
 	};
