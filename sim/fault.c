@@ -2,7 +2,10 @@
 /*
  * --fault SPEC parsing and the one-shot bookkeeping (DESIGN.md, "The
  * simulator"). Property faults (disusb, hwid, pkhash, geometry, badblock,
- * slow) hold for the life of the process; the others fire once.
+ * slow) hold for the life of the process; the others fire once. echo: the
+ * first EDL port is a fresh ttyUSB still cooked (ECHO on) when the HELLO
+ * arrives, so the line discipline echoes it to the device (usb-vm.md,
+ * finding 6).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -128,9 +131,11 @@ int sim_fault_parse(struct sim *s, const char *spec, char *why, size_t cap)
 		return -EINVAL;
 	}
 	memcpy(f->kind, spec, klen);
-	if (!strcmp(f->kind, "disusb")) {
+	/* disusb: a property; echo: the first EDL tty is fresh (cooked) */
+	if (!strcmp(f->kind, "disusb") || !strcmp(f->kind, "echo")) {
 		if (colon) {
-			snprintf(why, cap, "fault 'disusb' takes no argument");
+			snprintf(why, cap, "fault '%s' takes no argument",
+				 f->kind);
 			return -EINVAL;
 		}
 		s->nfaults++;
