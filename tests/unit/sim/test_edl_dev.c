@@ -493,12 +493,30 @@ static void firehose_refusals(void **state)
 		"<log value=\"Attribute &apos;SECTOR_SIZE_IN_BYTES&apos;=512 "
 		"must be equal to disk sector size 2048\" />"));
 	assert_true(out_has(s, "value=\"NAK\""));
+	/* program and read check PAGES_PER_BLOCK (edl#714, #522) ... */
+	fh(s, e,
+	   "<program PAGES_PER_BLOCK=\"2048\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "filename=\"x\" num_partition_sectors=\"64\" "
+	   "physical_partition_number=\"0\" start_sector=\"0\" />");
+	assert_true(out_has(s, "Attribute &apos;PAGES_PER_BLOCK&apos;=2048 "
+			       "must be equal to disk pages per block 64"));
+	assert_true(out_has(s, "value=\"NAK\""));
+	double_clear(s);
+	fh(s, e,
+	   "<read PAGES_PER_BLOCK=\"128\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "num_partition_sectors=\"1\" physical_partition_number=\"0\" "
+	   "start_sector=\"0\" />");
+	assert_true(out_has(s, "Attribute &apos;PAGES_PER_BLOCK&apos;=128 "
+			       "must be equal to disk pages per block 64"));
+	assert_true(out_has(s, "value=\"NAK\""));
+	/* ... an erase only its alignment (Biktorgj#29) */
+	double_clear(s);
 	fh(s, e,
 	   "<erase PAGES_PER_BLOCK=\"2048\" SECTOR_SIZE_IN_BYTES=\"2048\" "
 	   "num_partition_sectors=\"64\" physical_partition_number=\"0\" "
 	   "start_sector=\"0\" />");
-	assert_true(out_has(s, "Attribute &apos;PAGES_PER_BLOCK&apos;=2048 "
-			       "must be equal to disk pages per block 64"));
+	assert_false(out_has(s, "PAGES_PER_BLOCK"));
+	assert_true(out_has(s, "<response value=\"ACK\""));
 	fh(s, e,
 	   "<erase PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" "
 	   "num_partition_sectors=\"640\" physical_partition_number=\"0\" "
