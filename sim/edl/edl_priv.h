@@ -24,7 +24,7 @@ enum edl_state {
 
 #define EDL_PKT_BUF 256
 
-struct fh_reader;
+struct fh_msg_reader;
 struct sim_nand;
 
 /*
@@ -68,7 +68,7 @@ struct sim_edl {
 	uint32_t exec_len;
 
 	/* Firehose */
-	struct fh_reader *fh;
+	struct fh_msg_reader *fh;
 	const struct fh_texts *tx;
 	bool nand_open;
 	uint32_t payload; /* agreed MaxPayloadSizeToTargetInBytes */
@@ -96,8 +96,8 @@ void fh_dev_input(struct sim_edl *e, const uint8_t *buf, size_t len);
 void fh_dev_free(struct sim_edl *e);
 
 /* fh_cmds.c: one handler per command, called from fh_dev_input */
-struct fh_event;
-void fh_dev_command(struct sim_edl *e, const struct fh_event *ev);
+struct fh_msg_event;
+void fh_dev_command(struct sim_edl *e, const struct fh_msg_event *ev);
 void fh_dev_raw(struct sim_edl *e, const uint8_t *buf, size_t len,
 		size_t *used);
 /* output helpers (firehose_dev.c) */

@@ -17,7 +17,7 @@
 #include "base/bytes.h"
 #include "sim/edl/edl_priv.h"
 #include "sim/edl/nand.h"
-#include "wire/firehose.h"
+#include "wire/firehose_msg.h"
 
 #define MAX_PAYLOAD 8192u
 #define PROGRAM_BPS 3.0e6 /* real NAND program rate, field-data 1.1 */
@@ -107,13 +107,13 @@ static void open_nand(struct sim_edl *e, bool erase)
  * edl's reads and programs with a wrong PAGES_PER_BLOCK got the refusal
  * (bkerler/edl#714, #522).
  */
-static int geometry_attrs(struct sim_edl *e, const struct fh_event *ev,
+static int geometry_attrs(struct sim_edl *e, const struct fh_msg_event *ev,
 			  uint64_t *start, uint64_t *count, bool need_sector)
 {
 	struct sim_nand *n = fh_nand(e);
-	const char *ss = fh_event_attr(ev, "SECTOR_SIZE_IN_BYTES");
-	const char *ppb = fh_event_attr(ev, "PAGES_PER_BLOCK");
-	const char *ppn = fh_event_attr(ev, "physical_partition_number");
+	const char *ss = fh_msg_event_attr(ev, "SECTOR_SIZE_IN_BYTES");
+	const char *ppb = fh_msg_event_attr(ev, "PAGES_PER_BLOCK");
+	const char *ppn = fh_msg_event_attr(ev, "physical_partition_number");
 	uint64_t v;
 
 	if (!ss && need_sector) {
@@ -141,18 +141,19 @@ static int geometry_attrs(struct sim_edl *e, const struct fh_event *ev,
 		fh_send_log(e, "ERROR: Invalid physical partition %s", ppn);
 		return -EINVAL;
 	}
-	if (num(e, fh_event_attr(ev, "start_sector"), start)) {
+	if (num(e, fh_msg_event_attr(ev, "start_sector"), start)) {
 		fh_send_log(e, "ERROR: Invalid start_sector '%s'",
-			    fh_event_attr(ev, "start_sector")
-				    ? fh_event_attr(ev, "start_sector")
+			    fh_msg_event_attr(ev, "start_sector")
+				    ? fh_msg_event_attr(ev, "start_sector")
 				    : "");
 		return -EINVAL;
 	}
-	if (num(e, fh_event_attr(ev, "num_partition_sectors"), count)) {
-		fh_send_log(e, "ERROR: Invalid num_partition_sectors '%s'",
-			    fh_event_attr(ev, "num_partition_sectors")
-				    ? fh_event_attr(ev, "num_partition_sectors")
-				    : "");
+	if (num(e, fh_msg_event_attr(ev, "num_partition_sectors"), count)) {
+		fh_send_log(
+			e, "ERROR: Invalid num_partition_sectors '%s'",
+			fh_msg_event_attr(ev, "num_partition_sectors")
+				? fh_msg_event_attr(ev, "num_partition_sectors")
+				: "");
 		return -EINVAL;
 	}
 	return 0;
@@ -170,14 +171,14 @@ static bool drop(struct sim_edl *e, const char *phase, uint64_t bytes)
 	return true;
 }
 
-static void cmd_configure(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_configure(struct sim_edl *e, const struct fh_msg_event *ev)
 {
 	const struct fh_texts *tx = e->tx;
-	const char *mem = fh_event_attr(ev, "MemoryName");
-	const char *mp = fh_event_attr(ev, "MaxPayloadSizeToTargetInBytes");
+	const char *mem = fh_msg_event_attr(ev, "MemoryName");
+	const char *mp = fh_msg_event_attr(ev, "MaxPayloadSizeToTargetInBytes");
 	uint64_t want = MAX_PAYLOAD;
 	char agreed[16], sup[16];
-	struct fh_attr a[8];
+	struct fh_msg_attr a[8];
 	size_t na = 0;
 
 	if (drop(e, "configure", e->xml_bytes))
@@ -194,18 +195,20 @@ static void cmd_configure(struct sim_edl *e, const struct fh_event *ev)
 		want = MAX_PAYLOAD + 1;
 	/* the attributes in the real ACK's order (field-data 1.4) */
 	if (tx->target)
-		a[na++] = (struct fh_attr){ "TargetName", tx->target };
-	a[na++] = (struct fh_attr){ "MemoryName", tx->memory };
+		a[na++] = (struct fh_msg_attr){ "TargetName", tx->target };
+	a[na++] = (struct fh_msg_attr){ "MemoryName", tx->memory };
 	if (tx->version) {
-		a[na++] = (struct fh_attr){ "MinVersionSupported", "1" };
-		a[na++] = (struct fh_attr){ "Version", "1" };
+		a[na++] = (struct fh_msg_attr){ "MinVersionSupported", "1" };
+		a[na++] = (struct fh_msg_attr){ "Version", "1" };
 	}
-	a[na++] = (struct fh_attr){ "MaxPayloadSizeToTargetInBytes", agreed };
-	a[na++] = (struct fh_attr){ "MaxPayloadSizeToTargetInBytesSupported",
-				    sup };
-	a[na++] = (struct fh_attr){ "MaxXMLSizeInBytes", "4096" };
+	a[na++] =
+		(struct fh_msg_attr){ "MaxPayloadSizeToTargetInBytes", agreed };
+	a[na++] =
+		(struct fh_msg_attr){ "MaxPayloadSizeToTargetInBytesSupported",
+				      sup };
+	a[na++] = (struct fh_msg_attr){ "MaxXMLSizeInBytes", "4096" };
 	if (tx->date_time)
-		a[na++] = (struct fh_attr){ "DateTime", tx->date_time };
+		a[na++] = (struct fh_msg_attr){ "DateTime", tx->date_time };
 	if (want > MAX_PAYLOAD) {
 		fh_send_log(e, "Host's payload to target size is too large");
 		snprintf(agreed, sizeof(agreed), "%u", MAX_PAYLOAD);
@@ -245,7 +248,7 @@ static int erase_good_blocks(struct sim_edl *e, uint32_t b, uint32_t end)
 	return 0;
 }
 
-static void cmd_erase(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_erase(struct sim_edl *e, const struct fh_msg_event *ev)
 {
 	struct sim_nand *n = fh_nand(e);
 	uint32_t ppb = nand_pages_per_block(n);
@@ -303,7 +306,7 @@ static int range_ok(struct sim_edl *e, uint64_t start, uint64_t cnt)
 	return 0;
 }
 
-static void cmd_program(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_program(struct sim_edl *e, const struct fh_msg_event *ev)
 {
 	uint64_t start, cnt;
 
@@ -398,7 +401,7 @@ void fh_dev_raw(struct sim_edl *e, const uint8_t *buf, size_t len, size_t *used)
 #define READ_PIECE    (64u * 1024u)
 #define READ_STALL_MS 10000
 
-static void cmd_read(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_read(struct sim_edl *e, const struct fh_msg_event *ev)
 {
 	struct sim_nand *n = fh_nand(e);
 	uint32_t ps = nand_page_size(n);
@@ -443,7 +446,7 @@ static void cmd_read(struct sim_edl *e, const struct fh_event *ev)
 		ack(e);
 }
 
-static void cmd_digest(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_digest(struct sim_edl *e, const struct fh_msg_event *ev)
 {
 	struct sim_nand *n = fh_nand(e);
 	uint32_t ps = nand_page_size(n);
@@ -474,10 +477,10 @@ out:
 	free(page);
 }
 
-static void cmd_patch(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_patch(struct sim_edl *e, const struct fh_msg_event *ev)
 {
-	const char *file = fh_event_attr(ev, "filename");
-	const char *val = fh_event_attr(ev, "value");
+	const char *file = fh_msg_event_attr(ev, "filename");
+	const char *val = fh_msg_event_attr(ev, "value");
 	uint64_t start, off, size, v;
 	uint8_t le[8];
 
@@ -490,9 +493,9 @@ static void cmd_patch(struct sim_edl *e, const struct fh_event *ev)
 		nak(e);
 		return;
 	}
-	if (num(e, fh_event_attr(ev, "start_sector"), &start) ||
-	    num(e, fh_event_attr(ev, "byte_offset"), &off) ||
-	    num(e, fh_event_attr(ev, "size_in_bytes"), &size) || !size ||
+	if (num(e, fh_msg_event_attr(ev, "start_sector"), &start) ||
+	    num(e, fh_msg_event_attr(ev, "byte_offset"), &off) ||
+	    num(e, fh_msg_event_attr(ev, "size_in_bytes"), &size) || !size ||
 	    size > 8 || num(e, val, &v)) {
 		fh_send_log(e, "ERROR: Invalid patch attributes (value '%s')",
 			    val ? val : "");
@@ -529,9 +532,9 @@ static void cmd_storageinfo(struct sim_edl *e)
 	ack(e);
 }
 
-static void cmd_power(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_power(struct sim_edl *e, const struct fh_msg_event *ev)
 {
-	const char *v = fh_event_attr(ev, "value");
+	const char *v = fh_msg_event_attr(ev, "value");
 	enum sim_request req;
 
 	fh_send_log(e, "INFO: Calling handler for power");
@@ -554,7 +557,7 @@ static void cmd_power(struct sim_edl *e, const struct fh_event *ev)
 	sim_request(e->s, req);
 }
 
-void fh_dev_command(struct sim_edl *e, const struct fh_event *ev)
+void fh_dev_command(struct sim_edl *e, const struct fh_msg_event *ev)
 {
 	const char *t = ev->tag;
 

@@ -20,7 +20,7 @@
 #include "core_double.h"
 #include "sim/edl/edl_priv.h"
 #include "sim/edl/image.h"
-#include "wire/sahara.h"
+#include "wire/sahara_msg.h"
 
 #define MAX_LINES 4096
 
@@ -172,10 +172,10 @@ static void host_doc(struct sim_edl *e, const char *el)
 	sim_edl_input(e, (const uint8_t *)doc, (size_t)n);
 }
 
-static void host_pkt(struct sim_edl *e, struct sahara_pkt *pk)
+static void host_pkt(struct sim_edl *e, struct sahara_msg_pkt *pk)
 {
 	uint8_t b[64];
-	int n = sahara_encode(pk, b, sizeof(b));
+	int n = sahara_msg_encode(pk, b, sizeof(b));
 
 	assert_true(n > 0);
 	sim_edl_input(e, b, (size_t)n);
@@ -185,7 +185,7 @@ static void host_pkt(struct sim_edl *e, struct sahara_pkt *pk)
 static struct sim_edl *upload(struct sim *s, const struct sim_profile *p)
 {
 	struct sim_edl *e = sim_edl_new(s, (struct sim_port *)s);
-	struct sahara_pkt pk = { .cmd = SAHARA_HELLO_RESP };
+	struct sahara_msg_pkt pk = { .cmd = SAHARA_MSG_HELLO_RESP };
 	char err[128];
 	uint8_t *img = NULL;
 	size_t n;
@@ -199,26 +199,26 @@ static struct sim_edl *upload(struct sim *s, const struct sim_profile *p)
 	pk.u.hello_resp.compatible = 1;
 	host_pkt(e, &pk);
 	for (int guard = 0; guard < 1000; guard++) {
-		struct sahara_pkt r;
+		struct sahara_msg_pkt r;
 
-		assert_true(sahara_decode(s->out, s->out_len, &r) > 0);
+		assert_true(sahara_msg_decode(s->out, s->out_len, &r) > 0);
 		double_clear(s);
-		if (r.cmd == SAHARA_END_OF_IMAGE) {
+		if (r.cmd == SAHARA_MSG_END_OF_IMAGE) {
 			assert_int_equal(r.u.eoi.status, 0);
 			break;
 		}
 		sim_edl_input(e, img + r.u.read.offset,
 			      (size_t)r.u.read.length);
 	}
-	pk = (struct sahara_pkt){ .cmd = SAHARA_DONE };
+	pk = (struct sahara_msg_pkt){ .cmd = SAHARA_MSG_DONE };
 	host_pkt(e, &pk);
 	/* DONE_RESP first, then the programmer's start-up documents */
 	{
-		struct sahara_pkt r;
-		int l = sahara_decode(s->out, s->out_len, &r);
+		struct sahara_msg_pkt r;
+		int l = sahara_msg_decode(s->out, s->out_len, &r);
 
 		assert_true(l > 0);
-		assert_int_equal(r.cmd, SAHARA_DONE_RESP);
+		assert_int_equal(r.cmd, SAHARA_MSG_DONE_RESP);
 		memmove(s->out, s->out + l, s->out_len - (size_t)l);
 		s->out_len -= (size_t)l;
 	}
