@@ -95,6 +95,8 @@ struct sim_port {
 	 */
 	bool gated;
 	bool await_read;
+	bool noflow;	 /* the noflow fault: what finds no room is lost */
+	uint64_t lost;	 /* bytes lost so far (noflow) */
 	size_t cur_left; /* bytes of the message in flight not in the pty yet */
 	size_t *mlen;	 /* lengths of the queued messages after it */
 	size_t nmsg, mcap;

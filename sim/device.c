@@ -173,6 +173,7 @@ void sim_enumerate_edl(struct sim *s)
 	if (p) {
 		/* one Sahara packet, one Firehose document per host read */
 		p->gated = true;
+		p->noflow = sim_fault_value(s, "noflow") != NULL;
 		/* a fresh ttyUSB, cooked: the HELLO comes back as an echo */
 		if (sim_fault_once(s, "echo", NULL))
 			sim_port_cooked(p);

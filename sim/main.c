@@ -33,7 +33,8 @@ static void usage(FILE *f)
 		   "profiles:");
 	for (i = 0; sim_profile_at(i); i++)
 		fprintf(f, " %s", sim_profile_at(i)->name);
-	fprintf(f, "\nfaults: disusb echo drop:PHASE:BYTES nak:CMD corrupt:CMD "
+	fprintf(f, "\nfaults: disusb echo noflow drop:PHASE:BYTES "
+		   "lose:read:BYTES nak:CMD corrupt:CMD "
 		   "silent:PHASE hwid:0xID\n"
 		   "        pkhash:HEX geometry:pNK_bMK badblock:PAGE[,PAGE] "
 		   "slow:FACTOR\n");

@@ -271,11 +271,31 @@ void sim_port_events(struct sim_port *p)
 	port_push(p);
 }
 
+/*
+ * The noflow fault: a message the pty has had no room for during this long
+ * loses its rest (usb_wwan resubmits its URBs whether the tty took the data
+ * or not; at USB speed 2 ms are about 80 KB).
+ */
+#define PORT_NOFLOW_MS 2
+
+/* The rest of the message in flight is lost (noflow). */
+static void port_lose(struct sim_port *p)
+{
+	sim_debug(p->s, "%s: no room, %zu bytes lost (noflow)", p->name,
+		  p->cur_left);
+	memmove(p->out, p->out + p->cur_left, p->out_len - p->cur_left);
+	p->out_len -= p->cur_left;
+	p->lost += p->cur_left;
+	p->cur_left = 0;
+	p->await_read = true;
+}
+
 /* Drain the queue for at most timeout_ms (a reader that is there). */
 int sim_port_flush(struct sim_port *p, int timeout_ms)
 {
 	int64_t end = sim_now_ms() + timeout_ms, left;
 	struct pollfd pfd[2];
+	int n, slice;
 
 	while (p->master >= 0) {
 		sim_port_events(p);
@@ -289,9 +309,14 @@ int sim_port_flush(struct sim_port *p, int timeout_ms)
 		if (p->gated && !p->cur_left)
 			pfd[0].fd = -1;
 		pfd[1] = (struct pollfd){ .fd = p->ino, .events = POLLIN };
-		if (poll(pfd, 2, left > 50 ? 50 : (int)left) < 0 &&
-		    errno != EINTR)
+		slice = left > 50 ? 50 : (int)left;
+		if (p->noflow && p->cur_left)
+			slice = PORT_NOFLOW_MS;
+		n = poll(pfd, 2, slice);
+		if (n < 0 && errno != EINTR)
 			return -errno;
+		if (n == 0 && p->noflow && p->cur_left)
+			port_lose(p);
 	}
 	return 0;
 }

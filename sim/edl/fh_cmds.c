@@ -425,9 +425,21 @@ static void cmd_read(struct sim_edl *e, const struct fh_msg_event *ev)
 	for (uint64_t i = 0; i < cnt && e->state != EDL_DEAD;
 	     i += chunk_pages) {
 		uint64_t k = cnt - i < chunk_pages ? cnt - i : chunk_pages;
+		size_t len = (size_t)(k * ps), at = 0, lost = 0;
+		uint64_t off;
 
-		if (nand_read(n, start + i, k, buf) ||
-		    sim_port_write(e->port, buf, (size_t)(k * ps)) ||
+		if (nand_read(n, start + i, k, buf)) {
+			free(buf);
+			return;
+		}
+		/* lose:read:BYTES: a run of this piece never reaches the host */
+		if (sim_fault_lose(e->s, "read", e->read_bytes + len, &off)) {
+			at = (size_t)(off - e->read_bytes);
+			lost = len - at < SIM_LOSE_SPAN ? len - at
+							: SIM_LOSE_SPAN;
+			memmove(buf + at, buf + at + lost, len - at - lost);
+		}
+		if (sim_port_write(e->port, buf, len - lost) ||
 		    sim_port_flush(e->port, READ_STALL_MS)) {
 			sim_debug(e->s,
 				  "firehose: read stopped at page %" PRIu64

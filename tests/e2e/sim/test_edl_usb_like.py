@@ -261,3 +261,46 @@ def test_echo_fault_fires_once(sim_factory):
     with Port(tty) as p:
         assert ec.Sahara(p).hello()["raw"] == HELLO
         assert p.read_for(0.2) == b""
+
+
+def slow_read_of(sim, prog, pages, pause):
+    """Upload, configure, <read> pages of 2 KiB, reading 4 KiB every pause
+    seconds: the bytes that came before the final ACK."""
+    tty = fresh_edl(sim)
+    fd = open_raw_nonblock(tty)
+    try:
+        c = StrictSahara(fd)
+        c.upload(prog)
+        c.firehose_docs()
+        os.write(fd, b'<?xml version="1.0" ?><data><configure MemoryName="nand" '
+                     b'MaxPayloadSizeToTargetInBytes="8192" /></data>')
+        while "<response" not in (c.doc(5.0) or "<response"):
+            pass
+        os.write(fd, ('<?xml version="1.0" ?><data><read SECTOR_SIZE_IN_BYTES="2048" '
+                      'num_partition_sectors="%d" physical_partition_number="0" '
+                      'start_sector="0" /></data>' % pages).encode())
+        while 'rawmode="true"' not in (c.doc(5.0) or 'rawmode="true"'):
+            pass
+        got = bytearray()
+        while True:
+            r, _, _ = select.select([fd], [], [], 3.0)
+            assert r, "the read never ended"
+            data = os.read(fd, 4096)
+            if b"<?xml" in data:
+                got += data[:data.index(b"<?xml")]
+                return len(got)
+            got += data
+            time.sleep(pause)
+    finally:
+        os.close(fd)
+
+
+def test_noflow_fault_loses_what_a_lagging_reader_has_no_room_for(sim_factory, mkpkg):
+    """--fault noflow (usb-vm.md finding 7): a reader that takes 4 KiB every
+    10 ms gets less than was read; without the fault it gets every byte."""
+    prog = ec.programmer_of(mkpkg("bg95-m3", BG95_REV))
+    pages = 256     # 512 KiB
+    sim = sim_factory(timing="fast")
+    assert slow_read_of(sim, prog, pages, 0.002) == pages * 2048
+    lossy = sim_factory(timing="fast", faults=["noflow"], root=sim.root + "2")
+    assert slow_read_of(lossy, prog, pages, 0.01) < pages * 2048
