@@ -247,6 +247,7 @@ static int state_setup(struct sim *s)
 	fresh = stat(p, &st) != 0;
 	nand_geometry(s, &page, &ppb, &blocks);
 	s->nand = sim_nand_open(p, page, ppb, blocks);
+	sim_nand_prepare(s);
 	if (s->rev_arg[0])
 		snprintf(s->revision, sizeof(s->revision), "%s", s->rev_arg);
 	else

@@ -91,6 +91,12 @@ struct sim_nand *sim_nand_open(const char *path, uint32_t page_size,
 void sim_nand_close(struct sim_nand *n);
 
 /*
+ * Before anything reads or writes the NAND: its partition table (pages
+ * inside a partition skip its bad blocks) and the badblock fault's blocks.
+ */
+void sim_nand_prepare(struct sim *s);
+
+/*
  * Fresh module: write a factory image of revision (e.g.
  * "BG95M3LAR02A03_01.009.01.009") into an empty NAND, with per-module
  * calibration data (EFS2, RAWDATA) derived from the IMEI/serial.

@@ -340,6 +340,12 @@ static void raw_finish(struct sim_edl *e)
 			    "ERROR: Failed to program page %" PRIu64
 			    ", page is not erased",
 			    e->raw_err_page);
+	} else if (e->raw_err == -ENOSPC) {
+		/* sim text: the real programmers' wording is not public */
+		fh_send_log(e,
+			    "ERROR: Failed to program page %" PRIu64
+			    ", no good block left in the partition",
+			    e->raw_err_page);
 	} else if (e->raw_err) {
 		fh_send_log(e,
 			    "ERROR: Failed to program page %" PRIu64

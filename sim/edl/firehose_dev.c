@@ -131,10 +131,9 @@ void fh_send_response(struct sim_edl *e, bool ack, bool rawmode_present,
 }
 
 /* badblock:PAGE[,PAGE...]: the blocks holding those pages are bad */
-static void apply_badblocks(struct sim_edl *e)
+static void mark_badblocks(struct sim *s, struct sim_nand *n)
 {
-	const char *v = sim_fault_value(e->s, "badblock");
-	struct sim_nand *n = fh_nand(e);
+	const char *v = sim_fault_value(s, "badblock");
 
 	while (v && *v && n) {
 		char *end;
@@ -151,11 +150,22 @@ static void apply_badblocks(struct sim_edl *e)
 	}
 }
 
+void sim_nand_prepare(struct sim *s)
+{
+	struct sim_nand *n = sim_get_nand(s);
+	const struct sim_profile *p = sim_profile(s);
+
+	if (!n)
+		return;
+	nand_set_parts(n, p->parts, p->nparts);
+	mark_badblocks(s, n);
+}
+
 void fh_dev_start(struct sim_edl *e)
 {
 	size_t nf = sizeof(functions) / sizeof(functions[0]);
 
-	apply_badblocks(e);
+	sim_nand_prepare(e->s);
 
 	e->tx = fh_texts_for(e->p->chip);
 	e->fh = fh_msg_reader_new();

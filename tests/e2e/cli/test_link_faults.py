@@ -113,3 +113,38 @@ def test_noflow_backup_right_or_named(tmp_path):
             assert a == b
     finally:
         s.stop()
+
+
+@pytest.mark.parametrize("bad", [
+    996 * 64 + 70,          # usr_data, its second block
+    "%d,%d" % (20 * 64, 21 * 64 + 3),   # two in a row early in the disk
+])
+def test_backup_restore_with_bad_blocks_byte_identical(tmp_path, bad):
+    """A module with bad blocks inside partitions (the programmer and the
+    boot chain skip them): backup, restore, backup again; every image the
+    same, and the module boots the restored firmware."""
+    pkg = mkpkg(tmp_path, "bg95-m3", NEW)
+    prog = os.path.join(pkg, "update", "firehose", PROG)
+    s = Sim(tmp_path / "root", tmp_path / "state", "bg95-m3", OLD,
+            faults=["badblock:%s" % bad])
+    try:
+        assert s.state_json()["mode"] == "normal"
+        bk1, bk2 = tmp_path / "bk1", tmp_path / "bk2"
+        p = run(tmp_path / "root", "backup", "-o", bk1, "--programmer", prog,
+                "--boot-timeout", "60", xdg=tmp_path / "xdg")
+        assert p.returncode == 0, p.stderr
+        s.wait_mode("normal")
+        p = run(tmp_path / "root", "flash", pkg, "--no-backup",
+                "--boot-timeout", "60", xdg=tmp_path / "xdg")
+        assert p.returncode == 0, p.stderr
+        assert s.wait_mode("normal")["revision"] == NEW
+        p = run(tmp_path / "root", "restore", bk1, "--boot-timeout", "60",
+                xdg=tmp_path / "xdg")
+        assert p.returncode == 0, p.stderr
+        assert s.wait_mode("normal")["revision"] == OLD
+        p = run(tmp_path / "root", "backup", "-o", bk2, "--programmer", prog,
+                "--boot-timeout", "60", xdg=tmp_path / "xdg")
+        assert p.returncode == 0, p.stderr
+        assert images(bk1) == images(bk2)
+    finally:
+        s.stop()

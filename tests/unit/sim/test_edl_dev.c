@@ -566,8 +566,31 @@ static void firehose_badblock(void **state)
 	   "num_partition_sectors=\"1\" physical_partition_number=\"0\" "
 	   "start_sector=\"130\" />");
 	host(e, data, sizeof(data));
-	assert_true(out_has(s, "(bad block 2)"));
+	/* SBL (blocks 0-9) skips its bad blocks: its block 2 is block 4 */
+	assert_true(out_has(s, "<response value=\"ACK\" rawmode=\"false\" />"));
+	{
+		uint8_t back[2048];
+
+		assert_int_equal(nand_read(s->nand, 130, 1, back), 0);
+		assert_memory_equal(back, data, sizeof(data));
+		assert_false(nand_page_erased(s->nand, 4 * 64 + 2));
+		assert_true(nand_page_erased(s->nand, 130));
+	}
+	/* 8 good blocks of 10: its blocks 8 and 9 do not exist */
+	fh(s, e,
+	   "<program SECTOR_SIZE_IN_BYTES=\"2048\" filename=\"x\" "
+	   "num_partition_sectors=\"1\" physical_partition_number=\"0\" "
+	   "start_sector=\"576\" />");
+	host(e, data, sizeof(data));
+	assert_true(out_has(s, "no good block left in the partition"));
 	assert_true(out_has(s, "<response value=\"NAK\" rawmode=\"false\" />"));
+	{
+		uint8_t back[2048], ff[2048];
+
+		memset(ff, 0xff, sizeof(ff));
+		assert_int_equal(nand_read(s->nand, 576, 1, back), 0);
+		assert_memory_equal(back, ff, sizeof(ff));
+	}
 	sim_edl_free(e);
 	double_free(s);
 }
