@@ -12,7 +12,8 @@
 #include "ops/update/flash_write.h"
 #include "ops/update/plan.h"
 
-size_t flash_cmd_attrs(const struct pkg_cmd *c, struct fh_msg_attr *a, size_t cap)
+size_t flash_cmd_attrs(const struct pkg_cmd *c, struct fh_msg_attr *a,
+		       size_t cap)
 {
 	size_t n = 0;
 
@@ -22,8 +23,8 @@ size_t flash_cmd_attrs(const struct pkg_cmd *c, struct fh_msg_attr *a, size_t ca
 		    !strcmp(c->attrs[i].name, "label") ||
 		    !strcmp(c->attrs[i].name, "sparse"))
 			continue;
-		a[n++] =
-			(struct fh_msg_attr){ c->attrs[i].name, c->attrs[i].value };
+		a[n++] = (struct fh_msg_attr){ c->attrs[i].name,
+					       c->attrs[i].value };
 	}
 	return n;
 }
