@@ -134,6 +134,8 @@ int flash_write(struct fh_session *fh, const struct pkg *pkg,
 		items[i].op = pkg->cmds[i].op;
 		items[i].sbl =
 			plan_is_sbl(pkg_cmd_partition(pkg, &pkg->cmds[i]));
+		items[i].has_start = pkg->cmds[i].start.kind == PKG_V_NUM;
+		items[i].start = pkg->cmds[i].start_sector;
 	}
 	n = plan_order(items, pkg->ncmds, nand, order);
 	stage_progress_begin(&sp, fh, log, "program", flash_program_total(pkg));
