@@ -9,6 +9,7 @@ there, under a lock, and puts back whatever was there before. Everything
 else is private to each test: mender's configuration, data directory and
 device_type, modemflash's defaults file, backups and module state."""
 import fcntl
+import glob
 import json
 import os
 import shutil
@@ -58,6 +59,7 @@ class Placed:
             d = os.path.dirname(d)
         for m in self.made_dirs:
             os.mkdir(m)
+        self.recover(path)
         if os.path.lexists(path):
             self.saved = path + f".saved-by-modemflash-tests-{os.getpid()}"
             os.rename(path, self.saved)
@@ -67,6 +69,21 @@ class Placed:
             with open(path, "w") as f:
                 f.write(content)
         os.chmod(path, mode)
+
+    @staticmethod
+    def recover(path):
+        """A session that was killed left its file at path and the
+        original beside it: put the original back."""
+        for saved in glob.glob(glob.escape(path) + ".saved-by-modemflash-tests-*"):
+            pid = int(saved.rsplit("-", 1)[1])
+            try:
+                os.kill(pid, 0)
+                continue  # still running (it holds the lock: not reached)
+            except ProcessLookupError:
+                pass
+            if os.path.lexists(path):
+                os.unlink(path)
+            os.rename(saved, path)
 
     def undo(self):
         if os.path.lexists(self.path):

@@ -153,7 +153,7 @@ def test_cut_mid_program_rolls_back_to_old_revision(gw):
 def test_forced_variant_change_bricks_rollback_names_boot_pin(gw):
     s = gw.start("bg95-m6", M6_OLD)
     gw.configure(MODEMFLASH_FLASH_ARGS="--allow-variant-change --boot-timeout 3",
-                 MODEMFLASH_ROLLBACK_WAIT="2")
+                 MODEMFLASH_ROLLBACK_WAIT="0")
     art = gw.artifact(gw.package("bg95-m6", OCPU, variant="quecopen"))
     rc, log = gw.mender("install", str(art))
     assert rc != 0, log
