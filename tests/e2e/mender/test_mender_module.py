@@ -94,8 +94,9 @@ def test_quecopen_for_standard_module_refused_nothing_written(gw):
 
 def power_cycle_when_rollback_starts(gw, sim):
     """The link dropped mid-program and the module is off the bus; it comes
-    back (here: power-cycled) while the rollback waits for it."""
-    marker = gw.mstate / "install" / "restore.json"
+    back (here: power-cycled) while the rollback waits for it, once the
+    rollback's first restore has found no module (its exit code is kept)."""
+    marker = gw.mstate / "install" / "restore.rc"
     deadline = time.monotonic() + 120
 
     def watch():
@@ -134,6 +135,7 @@ def test_cut_mid_program_rolls_back_to_old_revision(gw):
     err = module_lines(log, "stderr")
     assert "flash failed" in err and "rollback restores the backup" in err, log
     out = module_lines(log, "stdout")
+    assert "no module found yet; waiting up to 20 s" in out, log
     assert f"rolled back: the module runs {OLD} again" in out, log
     st = s.state_json()
     assert st["mode"] == "normal" and st["revision"] == OLD
