@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
@@ -162,6 +163,17 @@ class Gateway:
 
     def package(self, profile, rev, variant=None):
         return mkpkg(self.tmp / "pkgs", profile, rev, variant=variant)
+
+    def zipped(self, pkg):
+        """The package as Quectel ships it: a zip with its folder on top."""
+        out = self.tmp / (os.path.basename(pkg) + ".zip")
+        top = os.path.dirname(pkg)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            for dirpath, _, files in os.walk(pkg):
+                for f in sorted(files):
+                    path = os.path.join(dirpath, f)
+                    z.write(path, os.path.relpath(path, top))
+        return out
 
     def artifact(self, pkg, *extra):
         out = self.tmp / (os.path.basename(pkg) + ".mender")

@@ -44,9 +44,10 @@ def test_update_commits_and_keeps_the_backup(gw):
     (mod_dir / "notes").mkdir()
     gw.configure(MODEMFLASH_BACKUP_KEEP="2")
 
-    art = gw.artifact(gw.package("bg95-m3", NEW))
+    art = gw.artifact(gw.zipped(gw.package("bg95-m3", NEW)))
     rc, log = gw.mender("install", str(art))
     assert rc == 0, log
+    assert f"package {NEW}.zip" in module_lines(log)
     out = module_lines(log)
     assert f"updated {OLD} -> {NEW}" in out, log
     assert "backup: 100%" in out and "program: 100%" in out, out
