@@ -90,7 +90,7 @@ static int open_delta(struct fota_run *r)
 	if (n < 0)
 		return mf_err_set(r->err, MF_FAILED, -errno,
 				  "cannot read the delta %s", r->o->file);
-	rc = fota_delta_parse(head, (size_t)n, r->size, &r->delta);
+	rc = delta_msg_parse(head, (size_t)n, r->size, &r->delta);
 	if (rc < 0)
 		return mf_err_set(r->err, MF_BAD_PACKAGE, rc,
 				  "the delta %s has a damaged header",
@@ -287,7 +287,7 @@ int fota_run(const struct fota_opts *opts, const struct mf_log *log,
 	r.cmd_ms = ms_or(opts->cmd_timeout_ms, FOTA_CMD_MS);
 	r.ack_ms = ms_or(opts->upload_ack_ms, FOTA_ACK_MS);
 	r.reopen_ms = ms_or(opts->reopen_ms, FOTA_REOPEN_MS);
-	r.urc_ms = ms_or(opts->urc_ms, FOTA_URC_MS);
+	r.urc_ms = ms_or(opts->urc_ms, FOTA_MSG_URC_MS);
 	r.deadline = mf_deadline(ms_or(opts->total_ms, FOTA_TOTAL_MS));
 
 	rc = run_steps(&r);

@@ -3,7 +3,7 @@
 #include "ops/fota/fota_int.h"
 
 void fota_emit(struct fota_run *r, enum fota_event_kind kind, const char *text,
-	       const struct fota_urc *urc)
+	       const struct fota_msg_urc *urc)
 {
 	struct fota_event ev = { .kind = kind, .text = text, .urc = urc };
 

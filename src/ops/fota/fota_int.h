@@ -10,12 +10,13 @@
 #include "ops/fota/fota.h"
 #include "ops/mm.h"
 #include "proto/at.h"
+#include "wire/delta_msg.h"
 
-#define FOTA_CMD_MS    5000
-#define FOTA_ACK_MS    10000
-#define FOTA_REOPEN_MS 120000
-#define FOTA_URC_MS    300000
-#define FOTA_TOTAL_MS  600000
+#define FOTA_CMD_MS	5000
+#define FOTA_ACK_MS	10000
+#define FOTA_REOPEN_MS	120000
+#define FOTA_MSG_URC_MS 300000
+#define FOTA_TOTAL_MS	600000
 /* seconds the module waits for upload data (AT+QFUPL <timeout>) */
 #define FOTA_QFUPL_TIMEOUT_S 60
 /* between attempts to open a port that vanished */
@@ -41,7 +42,7 @@ struct fota_run {
 	char start[300]; /* AT+QFOTADL argument, quoted or not */
 	int fd;
 	uint64_t size;
-	struct fota_delta_info delta;
+	struct delta_msg_header delta;
 	bool started;	       /* AT+QFOTADL sent: boot reports count */
 	bool boot_pending;     /* restart counted, its boot report not seen */
 	bool after_end;	       /* END,0 seen: waiting for the new image */
@@ -52,7 +53,7 @@ struct fota_run {
 
 /* Events (fota_events.c). */
 void fota_emit(struct fota_run *r, enum fota_event_kind kind, const char *text,
-	       const struct fota_urc *urc);
+	       const struct fota_msg_urc *urc);
 void fota_stage(struct fota_run *r, const char *stage);
 /*
  * A sign of a restart: the port vanished (vanished true), or a boot report

@@ -69,7 +69,7 @@ static int stale_size(struct fota_run *r, uint64_t *size)
 				  "AT+QFLST failed: %s", r->scratch.msg);
 	if (reply_line(&rep, "+QFLST:", line, sizeof(line)) < 0)
 		return 0;
-	if (fota_parse_qflst(line, name, sizeof(name), size) < 0) {
+	if (fota_msg_parse_qflst(line, name, sizeof(name), size) < 0) {
 		mf_log(r->log, MF_LOG_WARN, "unexpected AT+QFLST answer: %s",
 		       line);
 		*size = 0;
@@ -92,7 +92,7 @@ static int free_space(struct fota_run *r, uint64_t *free_b, uint64_t *total_b)
 				  "(AT+QFLDS): %s",
 				  r->scratch.msg);
 	if (reply_line(&rep, "+QFLDS:", line, sizeof(line)) < 0 ||
-	    fota_parse_qflds(line, free_b, total_b) < 0)
+	    fota_msg_parse_qflds(line, free_b, total_b) < 0)
 		return mf_err_set(r->err, MF_FAILED, -EBADMSG,
 				  "cannot read the AT+QFLDS answer \"%s\"",
 				  rep.text);

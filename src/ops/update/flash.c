@@ -15,6 +15,7 @@
 #include "ops/update/flash_write.h"
 #include "ops/identity.h"
 #include "ops/mm.h"
+#include "ops/select.h"
 #include "ops/update/plan.h"
 #include "ops/update/preflight.h"
 #include "ops/update/progcache.h"
@@ -239,7 +240,7 @@ static int enter_edl(struct run *x)
 
 static int open_firehose(struct run *x)
 {
-	struct fh_storage_info si;
+	struct fh_msg_storage_info si;
 	const char *mem = x->no_pkg || x->pkg.geo.page_size ? "nand" : "emmc";
 	int rc;
 
@@ -534,4 +535,18 @@ int flash_run(const struct flash_opts *o, const struct mf_module *m,
 	r->ms = mf_now_ms() - t0;
 	free(x);
 	return rc;
+}
+
+int flash_run_selected(const struct flash_opts *o, const char *sel,
+		       struct flash_report *r, const struct mf_log *log,
+		       struct mf_err *err)
+{
+	struct mf_module m;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = ops_find_module(o->sysroot, sel, &m, log, err);
+	if (rc < 0)
+		return rc;
+	return flash_run(o, &m, r, log, err);
 }

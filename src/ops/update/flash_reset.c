@@ -8,6 +8,8 @@
 #include "ops/update/flash.h"
 #include "ops/mm.h"
 #include "ops/at_open.h"
+#include "ops/select.h"
+#include "pkg/pkg.h"
 
 static int reset_normal(const struct mf_module *m, const struct mf_log *log,
 			struct mf_err *err)
@@ -69,25 +71,51 @@ static int reset_edl(const char *sysroot, const struct mf_module *m,
 	return rc;
 }
 
-int flash_reset(const char *sysroot, const struct mf_module *m,
-		const char *programmer, const struct mf_log *log,
-		struct mf_err *err)
+static int reset_module(const char *sysroot, const struct mf_module *m,
+			const char *package, const char *programmer,
+			const struct mf_log *log, struct mf_err *err)
+{
+	struct pkg p = { 0 };
+	int rc;
+
+	if (m->mode == MF_MODE_NORMAL)
+		return reset_normal(m, log, err);
+	if (m->mode != MF_MODE_EDL)
+		return mf_err_set(err, MF_FAILED, -ENOTSUP,
+				  "module %s is in %s mode: no reset for it",
+				  m->usb.path, mf_mode_name(m->mode));
+	/* the package only lends its programmer */
+	if (package && !programmer) {
+		rc = pkg_open(&p, package, &(struct pkg_opts){ 0 }, log, err);
+		if (rc) {
+			pkg_close(&p);
+			return rc;
+		}
+		programmer = p.programmer;
+	}
+	rc = reset_edl(sysroot, m, programmer, log, err);
+	pkg_close(&p);
+	return rc;
+}
+
+int flash_reset(const char *sysroot, const char *sel, const char *package,
+		const char *programmer, struct mf_module *m,
+		const struct mf_log *log, struct mf_err *err)
 {
 	struct mf_mm_hold *mm = NULL;
 	int rc;
 
-	if (m->mode != MF_MODE_NORMAL && m->mode != MF_MODE_EDL)
-		return mf_err_set(err, MF_FAILED, -ENOTSUP,
-				  "module %s is in %s mode: no reset for it",
-				  m->usb.path, mf_mode_name(m->mode));
+	memset(m, 0, sizeof(*m));
+	rc = ops_find_module(sysroot, sel, m, log, err);
+	if (rc < 0) {
+		m->usb.path[0] = '\0';
+		return rc;
+	}
 	/* MM holds the AT port; it takes the module back after the restart */
 	rc = mf_mm_hold(sysroot, m, NULL, &mm, log, err);
 	if (rc)
 		return rc;
-	if (m->mode == MF_MODE_NORMAL)
-		rc = reset_normal(m, log, err);
-	else
-		rc = reset_edl(sysroot, m, programmer, log, err);
+	rc = reset_module(sysroot, m, package, programmer, log, err);
 	mf_mm_release(mm);
 	return rc;
 }
