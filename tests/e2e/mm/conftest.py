@@ -35,8 +35,9 @@ need = pytest.mark.skipif(not built() or not have_dbus(),
 def sysfs_device(root, usb_path="1-1.4"):
     """MM's Device for a simulated module: its USB device's sysfs path as
     the kernel names it, the sysroot taken off."""
-    real = os.path.realpath(os.path.join(str(root), "sys/bus/usb/devices",
-                                         usb_path))
+    link = os.path.join(str(root), "sys/bus/usb/devices", usb_path)
+    assert os.path.exists(link), f"{link}: the module is not on USB now"
+    real = os.path.realpath(link)
     return real[len(os.path.realpath(str(root))):]
 
 
@@ -58,8 +59,9 @@ class Bus:
 
     def start_mm(self, modems, mode="normal", sim_control=None):
         cfg = os.path.join(str(self.tmp), "mm.json")
+        self.config = {"modems": modems}
         with open(cfg, "w") as f:
-            json.dump({"modems": modems}, f)
+            json.dump(self.config, f)
         cmd = [PY, FAKE_MM, "--bus", self.address, "--config", cfg,
                "--log", self.log, "--mode", mode]
         if sim_control:
