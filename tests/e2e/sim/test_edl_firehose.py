@@ -16,17 +16,16 @@ import edlclient as ec  # noqa: E402
 from edlclient import mkpkg  # noqa: E402,F401  (fixture)
 
 BG95_REV = "BG95M3LAR02A03_01.014.01.014"
-REAL_LOG = os.path.join(SOURCE, "..", "shared", "fixtures", "real", "logs",
+FIXTURES = os.environ.get("MF_FIXTURES",
+                          os.path.join(SOURCE, "tests", "fixtures", "real"))
+REAL_LOG = os.path.join(FIXTURES, "logs",
                         "rm500q_qfirehose_nippynetworks-qfirehose-MCU_local.txt")
 USR_DATA = 996 * 64     # bg95-m3 usr_data partition, first page (sim/profiles.c)
 
 
 def real_lines():
     """The QFirehose log lines of the real RM500Q session (text after the time stamp)."""
-    path = REAL_LOG
-    if not os.path.exists(path):
-        path = "/work/shared/fixtures/real/logs/" + os.path.basename(REAL_LOG)
-    with open(path) as f:
+    with open(REAL_LOG) as f:
         return [l.split("]: ", 1)[1].rstrip("\n") for l in f if "]: " in l]
 
 

@@ -17,7 +17,7 @@
 #include "wire/at.h"
 
 #ifndef MF_FIXTURES
-#define MF_FIXTURES "../shared/fixtures/real"
+#define MF_FIXTURES "tests/fixtures/real"
 #endif
 
 #define MAX_LINES 64
