@@ -2,7 +2,7 @@
 /*
  * The simulated Firehose programmer: start-up logs, document framing, raw
  * data phases. The commands themselves are in fh_cmds.c. Texts are those of
- * the real SDX55 NAND programmer (fixtures/real/logs).
+ * the real SDX55 NAND programmer (tests/fixtures/real/logs).
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -13,7 +13,7 @@
  * Which transport reaches a module in EDL (05c6:9008). The default is the
  * usb link (libusb, the kernel driver detached) when the device node is
  * accessible, else the Sahara port's tty (qcserial): libusb has no ECHO
- * race and no silent loss on reads (reference/usb-vm.md, findings 6, 7),
+ * race and no silent loss on reads (docs/usbvm.md, findings 1, 2),
  * and without qcserial there is no tty at all. Under a --sysroot other
  * than "/" the device is simulated and only its tty exists.
  * MODEMFLASH_EDL_LINK=tty|usb in the environment forces one (tests, and a

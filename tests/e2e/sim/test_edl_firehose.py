@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """The simulator's Firehose programmer through its pseudo-terminal, driven
 by an independent client (edlclient.py): start-up logs and configure as the
-real SDX55 programmer (fixtures/real/logs), NAND erase/program/read, digest,
+real SDX55 programmer (tests/fixtures/real/logs), NAND erase/program/read, digest,
 patch, geometry refusals, faults."""
 import hashlib
 import os
@@ -84,7 +84,7 @@ def test_configure_ack_is_the_real_one(session):
     real = [l for l in real_lines() if l.startswith('<response value="ACK" MemoryName')][0]
     assert re.search(r"<response [^>]*/>", r.doc).group(0) == real
     assert r.logs == ["INFO: Calling handler for configure", "INFO: Storage type set to value nand"]
-    # the document envelope (peers.md B.5)
+    # the document envelope (docs/protocols.md, Firehose)
     assert r.doc.lstrip().startswith('<?xml version="1.0" encoding="UTF-8" ?>')
 
 
@@ -180,7 +180,7 @@ def test_wrong_sector_size_program_and_erase_nak(session):
 
 
 def test_wrong_geometry_package_fails_before_writing(session):
-    # EG25 with a 256 KiB-block chip fed a p2K_b128K package (field-data 1.4)
+    # EG25 with a 256 KiB-block chip fed a p2K_b128K package (docs/protocols.md, Firehose)
     sim, p, fh, _ = session(faults=["geometry:p2K_b256K"])
     r = fh.erase(13952, 0x240)
     assert not r.ack and r.attrs.get("rawmode") == "false"
