@@ -16,7 +16,7 @@
  * and which tty serves which role. Everything is read below a sysroot
  * ("/" on a real machine, a simulator tree in tests): sys/bus/usb/devices,
  * dev/ and proc/. Device knowledge lives in the tables of ids.c and
- * models.c (field-data.md 3, fixtures/real/usb/quectel-usb-identities.tsv).
+ * models.c (docs/field-data.md, USB identities).
  */
 
 enum mf_role {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * The USB identity table: every row of
- * fixtures/real/usb/quectel-usb-identities.tsv (field-data.md 3), plus the
- * Qualcomm download IDs and the UART bridges we must tell apart from
+ * tests/fixtures/real/usb/quectel-usb-identities.tsv (docs/field-data.md), plus
+ * the Qualcomm download IDs and the UART bridges we must tell apart from
  * modules. Adding a module is adding a row here.
  */
 #include <stddef.h>
@@ -277,7 +277,7 @@ const struct mf_adapter_id *mf_adapter_id_find(uint16_t vid, uint16_t pid)
 	return NULL;
 }
 
-/* bInterfaceProtocol roles of newer firmware (field-data.md 3). */
+/* bInterfaceProtocol roles of newer firmware (docs/field-data.md). */
 static const struct {
 	uint8_t proto;
 	enum mf_role role;

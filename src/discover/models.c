@@ -2,8 +2,8 @@
 /*
  * What the flash work needs to know of each module: chip, Sahara MSM ID,
  * Firehose programmer, NAND geometry, calibration partitions, USB switch.
- * Facts: field-data.md 2.3 (programmers), 5 (MSM IDs), peers.md B.6
- * (geometry), DESIGN.md (calibration partitions).
+ * Facts: docs/field-data.md (programmers, MSM ids),
+ * docs/protocols.md (NAND geometry), docs/design.md (calibration partitions).
  */
 #include <stddef.h>
 #include <string.h>

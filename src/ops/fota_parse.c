@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * Pure parts of delta FOTA (field-data.md 4): the vendor error table, the
+ * Pure parts of delta FOTA (docs/protocols.md, AT): the vendor error table, the
  * per-model FOTA path table, the UFS space margin and revision matching.
  * No I/O. The URC and reply parsers are in wire/fota_msg.c.
  */
@@ -12,7 +12,7 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The DFOTA error table (EP06/EG06/EM06 DFOTA guide, field-data.md 4). */
+/* The DFOTA error table (EP06/EG06/EM06 DFOTA guide, docs/protocols.md, AT). */
 static const struct {
 	int lo, hi;
 	const char *text;
@@ -47,7 +47,7 @@ bool fota_err_is_package(int code)
 
 /*
  * Where each model family keeps FOTA files. 9x07 Linux modules (EC2x, EG2x,
- * EG9x) use /data/ufs/, SDX55 modules /cache/ufs/ (field-data.md 4). BG96
+ * EG9x) use /data/ufs/, SDX55 modules /cache/ufs/ (docs/protocols.md, AT). BG96
  * takes /fota/update.zip started with AT+QFOTADL=1. For BG95/BG77 no local
  * form is confirmed: /cache/ufs/ as the simulator's profile row has it.
  */

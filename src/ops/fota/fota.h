@@ -12,7 +12,7 @@
 #include "wire/fota_msg.h"
 
 /*
- * Delta FOTA over AT (field-data.md 4, "DFOTA"): read the module's
+ * Delta FOTA over AT (docs/protocols.md, AT, "DFOTA"): read the module's
  * revision, check the delta applies to it, upload it into the module's UFS
  * with AT+QFUPL in ACK mode, start it with AT+QFOTADL, follow the
  * +QIND: "FOTA" URCs across the module's reboots, and confirm the new
@@ -50,7 +50,7 @@ struct fota_model {
 	const char *dir;    /* module path of UFS files, for AT+QFOTADL */
 	const char
 		*start; /* AT+QFOTADL argument verbatim, NULL: "<dir><name>" */
-	bool verified;	/* seen on real modules (field-data.md 4) */
+	bool verified;	/* seen on real modules (docs/protocols.md, AT) */
 };
 
 const struct fota_model *fota_model_find(const char *model);
