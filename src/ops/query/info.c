@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "link/edl.h"
 #include "link/link.h"
 #include "ops/at_open.h"
 #include "ops/query/info.h"
