@@ -42,6 +42,12 @@ int fh_init(struct fh_session *s, struct link *l, const struct mf_log *log,
 	return 0;
 }
 
+void fh_set_progress(struct fh_session *s, fh_progress_fn *fn, void *ctx)
+{
+	s->progress = fn;
+	s->progress_ctx = ctx;
+}
+
 void fh_close(struct fh_session *s)
 {
 	fh_msg_reader_free(s->rd);
