@@ -39,7 +39,7 @@ static int info_normal(struct cli *cli, const struct mf_module *m,
 {
 	const struct mf_port *atp = mf_module_port(m, MF_ROLE_AT);
 	const struct mf_port *dm = mf_module_port(m, MF_ROLE_DIAG);
-	const struct mf_model *model;
+	const struct dev_model *model;
 	struct at_identity id = { 0 };
 	struct diag_build_id b = { 0 };
 	struct diag_opts o;
@@ -58,7 +58,7 @@ static int info_normal(struct cli *cli, const struct mf_module *m,
 	if (cli_at_open(cli, atp->dev, &at, err) < 0)
 		return err->code;
 	at_identify(&at, &id);
-	model = mf_model_find(id.model);
+	model = dev_model_find(id.model);
 	if (model && model->has_disusb)
 		disusb = query_disusb(&at);
 	cli_at_close(&at);

@@ -91,21 +91,6 @@ int fota_delta_parse(const uint8_t *buf, size_t len, uint64_t file_size,
  */
 bool fota_rev_matches(const char *qgmr, const char *rev);
 
-/*
- * Where a model keeps its FOTA file (AT+QFOTADL local path), keyed by the
- * ATI model line ("BG95-M3", "EC25", "RM500Q-GL"): one const table row.
- */
-struct fota_model {
-	const char *prefix; /* ATI model prefix */
-	const char *upload; /* QFUPL name, NULL: opts name (default below) */
-	const char *dir;    /* module path of UFS files, for AT+QFOTADL */
-	const char
-		*start; /* AT+QFOTADL argument verbatim, NULL: "<dir><name>" */
-	bool verified;	/* seen on real modules (field-data.md 4) */
-};
-
-const struct fota_model *fota_model_find(const char *model);
-
 #define FOTA_DEFAULT_NAME "dfota_update.bin"
 
 /* Answer parsers for the AT commands used (return 0 or -EBADMSG). */

@@ -3,6 +3,7 @@
 #define MF_OPS_FOTA_INT_H
 
 /* Shared by fota.c, fota_upload.c and fota_follow.c; not a public API. */
+#include "devices/devices.h"
 #include "ops/fota.h"
 #include "proto/at.h"
 
@@ -31,9 +32,9 @@ struct fota_run {
 	struct at_port at;
 	int64_t deadline; /* the whole update */
 	int cmd_ms, ack_ms, reopen_ms, urc_ms;
-	const struct fota_model *model;
-	char name[96];	 /* QFUPL / QFLST / QFDEL name */
-	char start[300]; /* AT+QFOTADL argument, quoted or not */
+	const struct dev_fota *model; /* the module's FOTA paths, or NULL */
+	char name[96];		      /* QFUPL / QFLST / QFDEL name */
+	char start[300];	      /* AT+QFOTADL argument, quoted or not */
 	int fd;
 	uint64_t size;
 	struct fota_delta_info delta;

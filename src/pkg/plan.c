@@ -262,7 +262,7 @@ void pkg_read_identity(struct pkg *pkg, const struct pkg_opts *o)
 	if (strcasestr(pkg->name, "quecopen") ||
 	    strcasestr(pkg->name, "opensdk"))
 		pkg->ident.variant = PKG_VARIANT_QUECOPEN;
-	if (si.msm_id && pkg->chip && !pkg_chip_has_msm(pkg->chip, si.msm_id))
+	if (si.msm_id && pkg->chip && !dev_chip_has_msm(pkg->chip, si.msm_id))
 		pkg_warn(pkg,
 			 "images are built for MSM 0x%08X, the programmer for "
 			 "%s",

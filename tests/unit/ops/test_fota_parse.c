@@ -211,27 +211,6 @@ static void test_rev_matches(void **state)
 		fota_rev_matches("BG96MAR02A07M1G_01.007.01.007", "01.007"));
 }
 
-static void test_model_table(void **state)
-{
-	const struct fota_model *m;
-
-	m = fota_model_find("EC25");
-	assert_non_null(m);
-	assert_string_equal(m->dir, "/data/ufs/");
-	assert_true(m->verified);
-	assert_string_equal(fota_model_find("EG25-G")->dir, "/data/ufs/");
-	assert_string_equal(fota_model_find("RM500Q-GL")->dir, "/cache/ufs/");
-	m = fota_model_find("BG95-M3");
-	assert_non_null(m);
-	assert_string_equal(m->dir, "/cache/ufs/");
-	assert_false(m->verified);
-	m = fota_model_find("BG96");
-	assert_string_equal(m->start, "1");
-	assert_string_equal(m->upload, "EUFS:/fota/update.zip");
-	assert_null(fota_model_find("EC200U"));
-	assert_null(fota_model_find(NULL));
-}
-
 static void test_answers(void **state)
 {
 	uint64_t a, b;
@@ -286,7 +265,6 @@ int main(void)
 		cmocka_unit_test(test_delta_broken),
 		cmocka_unit_test(test_delta_full_width_fields),
 		cmocka_unit_test(test_rev_matches),
-		cmocka_unit_test(test_model_table),
 		cmocka_unit_test(test_answers),
 		cmocka_unit_test(test_space_margin),
 	};
