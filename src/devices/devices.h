@@ -57,7 +57,8 @@ struct dev_iface {
 /* One USB identity (one composition of a VID/PID). */
 struct dev_usb {
 	uint16_t vid, pid;
-	const char *models; /* shown by list: "BG95 / BG77 / BG600L-M3 / BC69" */
+	const char
+		*models; /* shown by list: "BG95 / BG77 / BG600L-M3 / BC69" */
 	const char *family; /* key shared with model rows, or NULL */
 	enum mf_mode mode;
 	const char *composition; /* "usbnet modem", ... or NULL */
@@ -110,8 +111,8 @@ struct dev_model {
 	const char *family;		/* USB family key: "bg95" */
 	const char *revs[DEV_MAX_REVS]; /* revision name prefixes: "BG95M3" */
 	const char *chip;		/* a dev_chip name: "MDM9205" */
-	const char *programmer; /* Firehose programmer file name */
-	const char *geometry;	/* NAND "p2K_b128K" (the XML file tag) */
+	const char *programmer;		/* Firehose programmer file name */
+	const char *geometry; /* NAND "p2K_b128K" (the XML file tag) */
 	const char *const *calibration; /* NULL-terminated labels */
 	bool has_disusb; /* AT+QCFGEXT="disusb" and "usb/event" */
 	struct dev_fota fota;

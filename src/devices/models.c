@@ -23,18 +23,35 @@
 /* NAND modules keep calibration and IMEI in EFS2 / RAWDATA (partition_nand.xml) */
 static const char *const cal_nand[] = { "EFS2", "RAWDATA", NULL };
 /* SDX modules: the EFS copies and the factory backup */
-static const char *const cal_sdx[] = { "efs2", "RAWDATA", "fsg", "modemst1", "modemst2", "fsc", NULL };
+static const char *const cal_sdx[] = { "efs2",	   "RAWDATA", "fsg", "modemst1",
+				       "modemst2", "fsc",     NULL };
 
 /*
  * FOTA: 9x07 Linux modules (EC2x, EG2x, EG9x) keep UFS files in /data/ufs/,
  * SDX55 modules in /cache/ufs/. BG96 takes /fota/update.zip started with
  * AT+QFOTADL=1. For BG95/BG77 no local form is confirmed: /cache/ufs/.
  */
-#define FOTA_X07_SEEN { .dir = "/data/ufs/", .verified = true }
-#define FOTA_X07      { .dir = "/data/ufs/" }
-#define FOTA_SDX55    { .dir = "/cache/ufs/", .verified = true }
-#define FOTA_BG95     { .dir = "/cache/ufs/" }
-#define FOTA_BG96     { .dir = "/fota/", .upload = "EUFS:/fota/update.zip", .start = "1" }
+#define FOTA_X07_SEEN                                                          \
+	{                                                                      \
+		.dir = "/data/ufs/", .verified = true                          \
+	}
+#define FOTA_X07                                                               \
+	{                                                                      \
+		.dir = "/data/ufs/"                                            \
+	}
+#define FOTA_SDX55                                                             \
+	{                                                                      \
+		.dir = "/cache/ufs/", .verified = true                         \
+	}
+#define FOTA_BG95                                                              \
+	{                                                                      \
+		.dir = "/cache/ufs/"                                           \
+	}
+#define FOTA_BG96                                                              \
+	{                                                                      \
+		.dir = "/fota/", .upload = "EUFS:/fota/update.zip",            \
+		.start = "1"                                                   \
+	}
 
 #define P9X05 "prog_firehose_nand_mdm9x05.elf"
 #define P9X07 "prog_nand_firehose_9x07.mbn"
@@ -235,8 +252,8 @@ int dev_geometry_parse(const char *geo, uint32_t *page, uint32_t *block)
 	unsigned p, b;
 	int end = 0;
 
-	if (!geo || sscanf(geo, "p%uK_b%uK%n", &p, &b, &end) != 2 ||
-	    geo[end] || !p || p > 64 || !b || b > 4096 || b % p)
+	if (!geo || sscanf(geo, "p%uK_b%uK%n", &p, &b, &end) != 2 || geo[end] ||
+	    !p || p > 64 || !b || b > 4096 || b % p)
 		return -EINVAL;
 	*page = p * 1024;
 	*block = b * 1024;
@@ -267,7 +284,8 @@ const struct dev_chip *dev_chip_from_file(const char *filename)
 		low[i] = (char)tolower((unsigned char)base[i]);
 	low[i] = 0;
 	for (i = 0; i < N(chips); i++)
-		for (size_t k = 0; k < N(chips[i].tags) && chips[i].tags[k]; k++)
+		for (size_t k = 0; k < N(chips[i].tags) && chips[i].tags[k];
+		     k++)
 			if (strstr(low, chips[i].tags[k]))
 				return &chips[i];
 	return NULL;

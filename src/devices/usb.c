@@ -15,15 +15,30 @@
 
 #define A DEV_ANY
 #define IF(n, r)                                                               \
-	{ .num = (n), .cls = A, .sub = A, .proto = A, .role = MF_ROLE_##r }
+	{                                                                      \
+		.num = (n), .cls = A, .sub = A, .proto = A,                    \
+		.role = MF_ROLE_##r                                            \
+	}
 #define IFC(n, c, s, p, r)                                                     \
-	{ .num = (n), .cls = (c), .sub = (s), .proto = (p), .role = MF_ROLE_##r }
+	{                                                                      \
+		.num = (n), .cls = (c), .sub = (s), .proto = (p),              \
+		.role = MF_ROLE_##r                                            \
+	}
 
 /* The LTE Qualcomm layout (ModemManager rules, kernel option driver) */
-#define QC_ROLES { IF(0, DIAG), IF(1, NMEA), IF(2, AT), IF(3, MODEM), IF(4, QMI) }
+#define QC_ROLES                                                               \
+	{                                                                      \
+		IF(0, DIAG), IF(1, NMEA), IF(2, AT), IF(3, MODEM), IF(4, QMI)  \
+	}
 /* Laptop PIDs whose DIAG is interface 3 (QFirehose's PID list) */
-#define EM05_MODELS "EM05-G / EM05-CN / EM05-CE / EM061K / EM060K / RM520N (Lenovo)"
-#define EM05(p) { .vid = 0x2c7c, .pid = (p), .models = EM05_MODELS, .mode = MF_MODE_NORMAL, .roles = { IF(3, DIAG) }, .by_protocol = true }
+#define EM05_MODELS                                                            \
+	"EM05-G / EM05-CN / EM05-CE / EM061K / EM060K / RM520N (Lenovo)"
+#define EM05(p)                                                                \
+	{                                                                      \
+		.vid = 0x2c7c, .pid = (p), .models = EM05_MODELS,              \
+		.mode = MF_MODE_NORMAL, .roles = { IF(3, DIAG) },              \
+		.by_protocol = true                                            \
+	}
 
 // clang-format off
 static const struct dev_usb usb_rows[] = {

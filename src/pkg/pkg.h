@@ -60,6 +60,7 @@ struct pkg {
 	char *name;   /* basename the identity came from */
 	struct pkg_ident ident;
 	bool has_ident;
+	const struct dev_model *model; /* the table's row for ident, or NULL */
 
 	char *programmer;     /* full path */
 	char *programmer_why; /* reason when several candidates fit */

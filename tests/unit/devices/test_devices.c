@@ -95,9 +95,9 @@ static void test_family_is_not_a_model(void **state)
 
 static void test_by_revision(void **state)
 {
-	assert_string_equal(dev_model_by_rev("BG95M6LAR02A02_01.204.01.204")
-				    ->name,
-			    "BG95-M6");
+	assert_string_equal(
+		dev_model_by_rev("BG95M6LAR02A02_01.204.01.204")->name,
+		"BG95-M6");
 	assert_string_equal(dev_model_by_rev("EG25GGBR07A08M2G_30.006")->name,
 			    "EG25");
 	assert_int_equal(dev_rev_prefix_len("BG95M3LAR02A03"), 6);
@@ -180,8 +180,8 @@ static void test_model_rows(void **state)
 			assert_true(upper_alnum(m->revs[r]));
 			assert_ptr_equal(dev_model_by_rev(m->revs[r]), m);
 			for (size_t k = 0; (o = dev_model_at(k)); k++)
-				for (size_t s = 0; s < DEV_MAX_REVS && o->revs[s];
-				     s++)
+				for (size_t s = 0;
+				     s < DEV_MAX_REVS && o->revs[s]; s++)
 					if (o != m || s != r)
 						assert_string_not_equal(
 							m->revs[r], o->revs[s]);
@@ -223,7 +223,8 @@ static void test_chips(void **state)
 		for (size_t k = i + 1; (d = dev_chip_at(k)); k++)
 			assert_string_not_equal(c->name, d->name);
 	}
-	c = dev_chip_from_file("update/firehose/prog_firehose_nand_mdm9x05.elf");
+	c = dev_chip_from_file(
+		"update/firehose/prog_firehose_nand_mdm9x05.elf");
 	assert_string_equal(c->name, "MDM9205");
 	assert_true(dev_chip_has_msm(c, 0x001070E1));
 	assert_false(dev_chip_has_msm(c, 0x000480E1));
@@ -242,8 +243,7 @@ static void test_geometry_and_calibration(void **state)
 			 -EINVAL);
 	assert_int_equal(dev_geometry_parse("p4K_b256Kx", &page, &block),
 			 -EINVAL);
-	assert_int_equal(dev_geometry_parse("p4K_b6K", &page, &block),
-			 -EINVAL);
+	assert_int_equal(dev_geometry_parse("p4K_b6K", &page, &block), -EINVAL);
 	assert_int_equal(dev_geometry_parse("p0K_b128K", &page, &block),
 			 -EINVAL);
 	assert_int_equal(dev_geometry_parse(NULL, &page, &block), -EINVAL);
