@@ -12,8 +12,8 @@
 #include <stdint.h>
 
 #include "sim/sim.h"
-#include "wire/at.h"
-#include "wire/hdlc.h"
+#include "wire/at_msg.h"
+#include "wire/diag_msg.h"
 
 #define SIM_MAX_FAULTS	32
 #define SIM_MAX_PORTS	8
@@ -52,7 +52,7 @@ struct sim_fault {
 /* AT engine of one port (USB AT, modem port, UART). */
 struct sim_at {
 	bool echo;
-	char line[AT_LINE_MAX + 1];
+	char line[AT_MSG_LINE_MAX + 1];
 	size_t len;
 	bool overflow;
 	/* AT+QFUPL data mode */
@@ -64,7 +64,7 @@ struct sim_at {
 	int up_fd;
 	int64_t up_deadline; /* host stopped sending */
 	int64_t up_plus_at;  /* "+++" seen last: abort at this time */
-	struct at_qfupl_sum up_sum;
+	struct at_msg_qfupl_sum up_sum;
 	uint8_t up_tail[3]; /* last bytes held back (possible "+++") */
 	size_t up_ntail;
 	bool dead; /* upload dropped: answer nothing more */
@@ -86,7 +86,7 @@ struct sim_port {
 	uint8_t *out;
 	size_t out_len, out_cap;
 	struct sim_at at;
-	struct hdlc_decoder hdlc;
+	struct diag_msg_decoder hdlc;
 	uint64_t diag_bytes;
 	struct sim_edl *edl;
 };

@@ -65,7 +65,7 @@ struct sim_port *sim_port_new(struct sim *s, enum sim_role role)
 	p->master = -1;
 	p->at.echo = true;
 	p->at.up_fd = -1;
-	hdlc_decoder_init(&p->hdlc);
+	diag_msg_decoder_init(&p->hdlc);
 	if (pty_open(p)) {
 		free(p);
 		return NULL;

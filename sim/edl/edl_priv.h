@@ -24,7 +24,7 @@ enum edl_state {
 
 #define EDL_PKT_BUF 256
 
-struct fh_reader;
+struct fh_msg_reader;
 struct sim_nand;
 
 struct sim_edl {
@@ -54,7 +54,7 @@ struct sim_edl {
 	uint32_t exec_len;
 
 	/* Firehose */
-	struct fh_reader *fh;
+	struct fh_msg_reader *fh;
 	bool nand_open;
 	uint32_t payload; /* agreed MaxPayloadSizeToTargetInBytes */
 	uint64_t xml_bytes, program_bytes, read_bytes, erase_bytes;
@@ -80,8 +80,8 @@ void fh_dev_input(struct sim_edl *e, const uint8_t *buf, size_t len);
 void fh_dev_free(struct sim_edl *e);
 
 /* fh_cmds.c: one handler per command, called from fh_dev_input */
-struct fh_event;
-void fh_dev_command(struct sim_edl *e, const struct fh_event *ev);
+struct fh_msg_event;
+void fh_dev_command(struct sim_edl *e, const struct fh_msg_event *ev);
 void fh_dev_raw(struct sim_edl *e, const uint8_t *buf, size_t len,
 		size_t *used);
 /* output helpers (firehose_dev.c) */

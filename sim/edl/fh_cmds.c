@@ -17,7 +17,7 @@
 #include "base/bytes.h"
 #include "sim/edl/edl_priv.h"
 #include "sim/edl/nand.h"
-#include "wire/firehose.h"
+#include "wire/firehose_msg.h"
 
 #define MAX_PAYLOAD 8192u
 #define PROGRAM_BPS 3.0e6 /* real NAND program rate, field-data 1.1 */
@@ -100,13 +100,13 @@ static void open_nand(struct sim_edl *e, bool erase)
  * SECTOR_SIZE_IN_BYTES, PAGES_PER_BLOCK, physical partition, start and
  * count; logs and NAKs as the real programmer on a mismatch.
  */
-static int geometry_attrs(struct sim_edl *e, const struct fh_event *ev,
+static int geometry_attrs(struct sim_edl *e, const struct fh_msg_event *ev,
 			  uint64_t *start, uint64_t *count, bool need_sector)
 {
 	struct sim_nand *n = fh_nand(e);
-	const char *ss = fh_event_attr(ev, "SECTOR_SIZE_IN_BYTES");
-	const char *ppb = fh_event_attr(ev, "PAGES_PER_BLOCK");
-	const char *ppn = fh_event_attr(ev, "physical_partition_number");
+	const char *ss = fh_msg_event_attr(ev, "SECTOR_SIZE_IN_BYTES");
+	const char *ppb = fh_msg_event_attr(ev, "PAGES_PER_BLOCK");
+	const char *ppn = fh_msg_event_attr(ev, "physical_partition_number");
 	uint64_t v;
 
 	if (!ss && need_sector) {
@@ -133,18 +133,19 @@ static int geometry_attrs(struct sim_edl *e, const struct fh_event *ev,
 		fh_send_log(e, "ERROR: Invalid physical partition %s", ppn);
 		return -EINVAL;
 	}
-	if (num(e, fh_event_attr(ev, "start_sector"), start)) {
+	if (num(e, fh_msg_event_attr(ev, "start_sector"), start)) {
 		fh_send_log(e, "ERROR: Invalid start_sector '%s'",
-			    fh_event_attr(ev, "start_sector")
-				    ? fh_event_attr(ev, "start_sector")
+			    fh_msg_event_attr(ev, "start_sector")
+				    ? fh_msg_event_attr(ev, "start_sector")
 				    : "");
 		return -EINVAL;
 	}
-	if (num(e, fh_event_attr(ev, "num_partition_sectors"), count)) {
-		fh_send_log(e, "ERROR: Invalid num_partition_sectors '%s'",
-			    fh_event_attr(ev, "num_partition_sectors")
-				    ? fh_event_attr(ev, "num_partition_sectors")
-				    : "");
+	if (num(e, fh_msg_event_attr(ev, "num_partition_sectors"), count)) {
+		fh_send_log(
+			e, "ERROR: Invalid num_partition_sectors '%s'",
+			fh_msg_event_attr(ev, "num_partition_sectors")
+				? fh_msg_event_attr(ev, "num_partition_sectors")
+				: "");
 		return -EINVAL;
 	}
 	return 0;
@@ -162,13 +163,13 @@ static bool drop(struct sim_edl *e, const char *phase, uint64_t bytes)
 	return true;
 }
 
-static void cmd_configure(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_configure(struct sim_edl *e, const struct fh_msg_event *ev)
 {
-	const char *mem = fh_event_attr(ev, "MemoryName");
-	const char *mp = fh_event_attr(ev, "MaxPayloadSizeToTargetInBytes");
+	const char *mem = fh_msg_event_attr(ev, "MemoryName");
+	const char *mp = fh_msg_event_attr(ev, "MaxPayloadSizeToTargetInBytes");
 	uint64_t want = MAX_PAYLOAD;
 	char agreed[16], sup[16];
-	struct fh_attr a[] = {
+	struct fh_msg_attr a[] = {
 		{ "MemoryName", "nand" },
 		{ "MinVersionSupported", "1" },
 		{ "Version", "1" },
@@ -229,7 +230,7 @@ static int erase_good_blocks(struct sim_edl *e, uint32_t b, uint32_t end)
 	return 0;
 }
 
-static void cmd_erase(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_erase(struct sim_edl *e, const struct fh_msg_event *ev)
 {
 	struct sim_nand *n = fh_nand(e);
 	uint32_t ppb = nand_pages_per_block(n);
@@ -287,7 +288,7 @@ static int range_ok(struct sim_edl *e, uint64_t start, uint64_t cnt)
 	return 0;
 }
 
-static void cmd_program(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_program(struct sim_edl *e, const struct fh_msg_event *ev)
 {
 	uint64_t start, cnt;
 
@@ -382,7 +383,7 @@ void fh_dev_raw(struct sim_edl *e, const uint8_t *buf, size_t len, size_t *used)
 #define READ_PIECE    (64u * 1024u)
 #define READ_STALL_MS 10000
 
-static void cmd_read(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_read(struct sim_edl *e, const struct fh_msg_event *ev)
 {
 	struct sim_nand *n = fh_nand(e);
 	uint32_t ps = nand_page_size(n);
@@ -427,7 +428,7 @@ static void cmd_read(struct sim_edl *e, const struct fh_event *ev)
 		ack(e);
 }
 
-static void cmd_digest(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_digest(struct sim_edl *e, const struct fh_msg_event *ev)
 {
 	struct sim_nand *n = fh_nand(e);
 	uint32_t ps = nand_page_size(n);
@@ -458,10 +459,10 @@ out:
 	free(page);
 }
 
-static void cmd_patch(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_patch(struct sim_edl *e, const struct fh_msg_event *ev)
 {
-	const char *file = fh_event_attr(ev, "filename");
-	const char *val = fh_event_attr(ev, "value");
+	const char *file = fh_msg_event_attr(ev, "filename");
+	const char *val = fh_msg_event_attr(ev, "value");
 	uint64_t start, off, size, v;
 	uint8_t le[8];
 
@@ -474,9 +475,9 @@ static void cmd_patch(struct sim_edl *e, const struct fh_event *ev)
 		nak(e);
 		return;
 	}
-	if (num(e, fh_event_attr(ev, "start_sector"), &start) ||
-	    num(e, fh_event_attr(ev, "byte_offset"), &off) ||
-	    num(e, fh_event_attr(ev, "size_in_bytes"), &size) || !size ||
+	if (num(e, fh_msg_event_attr(ev, "start_sector"), &start) ||
+	    num(e, fh_msg_event_attr(ev, "byte_offset"), &off) ||
+	    num(e, fh_msg_event_attr(ev, "size_in_bytes"), &size) || !size ||
 	    size > 8 || num(e, val, &v)) {
 		fh_send_log(e, "ERROR: Invalid patch attributes (value '%s')",
 			    val ? val : "");
@@ -513,9 +514,9 @@ static void cmd_storageinfo(struct sim_edl *e)
 	ack(e);
 }
 
-static void cmd_power(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_power(struct sim_edl *e, const struct fh_msg_event *ev)
 {
-	const char *v = fh_event_attr(ev, "value");
+	const char *v = fh_msg_event_attr(ev, "value");
 	enum sim_request req;
 
 	fh_send_log(e, "INFO: Calling handler for power");
@@ -538,7 +539,7 @@ static void cmd_power(struct sim_edl *e, const struct fh_event *ev)
 	sim_request(e->s, req);
 }
 
-void fh_dev_command(struct sim_edl *e, const struct fh_event *ev)
+void fh_dev_command(struct sim_edl *e, const struct fh_msg_event *ev)
 {
 	const char *t = ev->tag;
 

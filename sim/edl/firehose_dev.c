@@ -12,7 +12,7 @@
 
 #include "sim/edl/edl_priv.h"
 #include "sim/edl/nand.h"
-#include "wire/firehose.h"
+#include "wire/firehose_msg.h"
 
 static const char *const functions[] = {
 	"program",
@@ -52,7 +52,7 @@ void fh_send_log(struct sim_edl *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	send_doc(e, doc, fh_build_log(doc, sizeof(doc), text));
+	send_doc(e, doc, fh_msg_build_log(doc, sizeof(doc), text));
 }
 
 /* corrupt:COMMAND: the document arrives, but garbled inside */
@@ -71,8 +71,8 @@ void fh_send_response(struct sim_edl *e, bool ack, bool rawmode_present,
 		      bool rawmode, const void *extra, size_t nextra)
 {
 	char doc[2048];
-	int n = fh_build_response(doc, sizeof(doc), ack, rawmode_present,
-				  rawmode, extra, nextra);
+	int n = fh_msg_build_response(doc, sizeof(doc), ack, rawmode_present,
+				      rawmode, extra, nextra);
 
 	if (e->corrupt && n > 0) {
 		e->corrupt = false;
@@ -108,7 +108,7 @@ void fh_dev_start(struct sim_edl *e)
 
 	apply_badblocks(e);
 
-	e->fh = fh_reader_new();
+	e->fh = fh_msg_reader_new();
 	e->page = malloc(nand_page_size(fh_nand(e)) ? nand_page_size(fh_nand(e))
 						    : 4096);
 	e->payload = 8192;
@@ -140,16 +140,16 @@ void fh_dev_input(struct sim_edl *e, const uint8_t *buf, size_t len)
 			len -= used;
 			continue;
 		}
-		rc = fh_reader_feed(e->fh, buf, len, &used);
+		rc = fh_msg_reader_feed(e->fh, buf, len, &used);
 		e->xml_bytes += used;
 		buf += used;
 		len -= used;
 		if (rc == 1) {
-			struct fh_event ev;
+			struct fh_msg_event ev;
 
 			while (e->state == EDL_FIREHOSE &&
-			       fh_reader_next(e->fh, &ev))
-				if (ev.type == FH_EV_COMMAND)
+			       fh_msg_reader_next(e->fh, &ev))
+				if (ev.type == FH_MSG_EV_COMMAND)
 					fh_dev_command(e, &ev);
 		} else if (rc < 0) {
 			fh_send_log(e, "ERROR: XML not formed correctly (%d)",
@@ -165,7 +165,7 @@ void fh_dev_input(struct sim_edl *e, const uint8_t *buf, size_t len)
 
 void fh_dev_free(struct sim_edl *e)
 {
-	fh_reader_free(e->fh);
+	fh_msg_reader_free(e->fh);
 	e->fh = NULL;
 	free(e->page);
 	e->page = NULL;

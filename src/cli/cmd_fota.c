@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * modemflash fota FILE --port PATH | --url URL --port PATH
- * Delta firmware update over AT; the work is ops/fota.c.
+ * Delta firmware update over AT; the work is ops/fota/fota.c.
  */
 #include <getopt.h>
 #include <limits.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "ops/fota.h"
+#include "ops/fota/fota.h"
 
 static void fota_usage_text(struct cli *cli)
 {

@@ -13,7 +13,7 @@
  * Anything else is a delta of another origin (the vendor's): not ours to
  * judge, the module does. Untrusted input: lengths and characters checked.
  */
-#include "ops/fota.h"
+#include "ops/fota/fota.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -4,7 +4,7 @@
  * vendor error table, answers of AT+QFLDS,
  * AT+QFUPL, AT+QFLST, and revision matching. No I/O.
  */
-#include "ops/fota.h"
+#include "ops/fota/fota.h"
 
 #include <ctype.h>
 #include <errno.h>

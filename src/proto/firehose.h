@@ -9,7 +9,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "link/link.h"
-#include "wire/firehose.h"
+#include "wire/firehose_msg.h"
 
 /*
  * Host side of Firehose (peers.md B.5-B.6, field-data.md 1.1, 1.4).
@@ -38,7 +38,7 @@ struct fh_timeouts {
 
 struct fh_session {
 	struct link *link;
-	struct fh_reader *rd;
+	struct fh_msg_reader *rd;
 	uint8_t rx[16384]; /* read but not yet consumed (push-back) */
 	size_t rx_off, rx_len;
 	char funcs
@@ -100,25 +100,27 @@ int fh_configure(struct fh_session *s, const char *memory, size_t payload);
  * Progress: stage "program". Returns 0, -EREMOTEIO (NAK), -ETIMEDOUT,
  * -ENODEV, -EINVAL (bad attrs), -EIO (file).
  */
-int fh_program(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs,
-	       int fd, uint64_t offset, uint64_t length);
+int fh_program(struct fh_session *s, const struct fh_msg_attr *attrs,
+	       size_t nattrs, int fd, uint64_t offset, uint64_t length);
 
 /*
  * <read>: attrs with SECTOR_SIZE_IN_BYTES and num_partition_sectors; the
  * raw sectors are written to fd at its current position until the byte
  * count is met, then the final ACK is checked. Progress: stage "read".
  */
-int fh_read(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs,
-	    int fd);
+int fh_read(struct fh_session *s, const struct fh_msg_attr *attrs,
+	    size_t nattrs, int fd);
 
 /* <erase> with attrs as given (erase timeout class). */
-int fh_erase(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs);
+int fh_erase(struct fh_session *s, const struct fh_msg_attr *attrs,
+	     size_t nattrs);
 
 /*
  * <patch>: only filename="DISK" is sent; any other filename patches a
  * host file and is skipped with a log (returns 1). 0 when ACKed.
  */
-int fh_patch(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs);
+int fh_patch(struct fh_session *s, const struct fh_msg_attr *attrs,
+	     size_t nattrs);
 
 struct fh_storage_info {
 	uint64_t total_blocks;
@@ -141,7 +143,7 @@ int fh_getstorageinfo(struct fh_session *s, unsigned partition,
 int fh_parse_storage_info(const char *json, struct fh_storage_info *out);
 
 /* <getsha256digest> with program-like attrs; "Digest <hex>" log -> out. */
-int fh_sha256_digest(struct fh_session *s, const struct fh_attr *attrs,
+int fh_sha256_digest(struct fh_session *s, const struct fh_msg_attr *attrs,
 		     size_t nattrs, uint8_t out[32]);
 
 int fh_nop(struct fh_session *s);

@@ -16,7 +16,7 @@
 
 #define FH_SECTOR_MAX 65536
 
-static int fh_sector_size(struct fh_session *s, const struct fh_attr *attrs,
+static int fh_sector_size(struct fh_session *s, const struct fh_msg_attr *attrs,
 			  size_t n, unsigned *out)
 {
 	const char *v = fh_attrs_get(attrs, n, "SECTOR_SIZE_IN_BYTES");
@@ -43,19 +43,19 @@ static int fh_bad_attrs(struct fh_session *s, const char *tag, const char *why)
 }
 
 /* attrs with num_partition_sectors set to sectors (added if missing). */
-static size_t fh_with_sectors(const struct fh_attr *attrs, size_t n,
-			      struct fh_attr *out, char *num, size_t numcap,
+static size_t fh_with_sectors(const struct fh_msg_attr *attrs, size_t n,
+			      struct fh_msg_attr *out, char *num, size_t numcap,
 			      uint64_t sectors)
 {
 	size_t k = 0;
 
 	snprintf(num, numcap, "%" PRIu64, sectors);
-	for (size_t i = 0; i < n && k < FH_MAX_ATTRS - 1; i++) {
+	for (size_t i = 0; i < n && k < FH_MSG_MAX_ATTRS - 1; i++) {
 		if (!strcmp(attrs[i].name, "num_partition_sectors"))
 			continue;
 		out[k++] = attrs[i];
 	}
-	out[k++] = (struct fh_attr){ "num_partition_sectors", num };
+	out[k++] = (struct fh_msg_attr){ "num_partition_sectors", num };
 	return k;
 }
 
@@ -132,10 +132,10 @@ out_free:
 	return ret;
 }
 
-int fh_program(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs,
-	       int fd, uint64_t offset, uint64_t length)
+int fh_program(struct fh_session *s, const struct fh_msg_attr *attrs,
+	       size_t nattrs, int fd, uint64_t offset, uint64_t length)
 {
-	struct fh_attr a[FH_MAX_ATTRS];
+	struct fh_msg_attr a[FH_MSG_MAX_ATTRS];
 	char num[24];
 	unsigned sector;
 	uint64_t sectors;
@@ -210,8 +210,8 @@ out_free:
 	return ret;
 }
 
-int fh_read(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs,
-	    int fd)
+int fh_read(struct fh_session *s, const struct fh_msg_attr *attrs,
+	    size_t nattrs, int fd)
 {
 	const char *num = fh_attrs_get(attrs, nattrs, "num_partition_sectors");
 	unsigned sector;
@@ -252,7 +252,7 @@ static int hexval(char c)
 	return -1;
 }
 
-int fh_sha256_digest(struct fh_session *s, const struct fh_attr *attrs,
+int fh_sha256_digest(struct fh_session *s, const struct fh_msg_attr *attrs,
 		     size_t nattrs, uint8_t out[32])
 {
 	struct fh_resp r;
@@ -329,7 +329,7 @@ int fh_getstorageinfo(struct fh_session *s, unsigned partition,
 		      struct fh_storage_info *out)
 {
 	char p[16];
-	struct fh_attr a[] = { { "physical_partition_number", p } };
+	struct fh_msg_attr a[] = { { "physical_partition_number", p } };
 	struct fh_resp r;
 	int ret;
 

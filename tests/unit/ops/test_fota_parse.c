@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "ops/fota.h"
+#include "ops/fota/fota.h"
 
 static void urc_ok(const char *line, enum fota_urc_kind kind, int value)
 {

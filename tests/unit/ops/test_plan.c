@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * The safe write order and the backup partition list (src/ops/plan.c),
+ * The safe write order and the backup partition list (src/ops/update/plan.c),
  * the backup geometry of a package-less backup (backup.c) and the
  * revision the rules see for a bare AT+QGMR answer (identity.c).
  */
@@ -15,9 +15,9 @@
 
 #include <errno.h>
 
-#include "ops/backup.h"
+#include "ops/update/backup.h"
 #include "ops/identity.h"
-#include "ops/plan.h"
+#include "ops/update/plan.h"
 
 static void test_sbl_names(void **state)
 {

@@ -82,14 +82,14 @@ static int tmpfile_with(const void *buf, size_t len)
 	return fd;
 }
 
-static const struct fh_attr *erase_attrs(char *start, size_t *n)
+static const struct fh_msg_attr *erase_attrs(char *start, size_t *n)
 {
-	static struct fh_attr a[4];
+	static struct fh_msg_attr a[4];
 
-	a[0] = (struct fh_attr){ "SECTOR_SIZE_IN_BYTES", "4096" };
-	a[1] = (struct fh_attr){ "num_partition_sectors", "64" };
-	a[2] = (struct fh_attr){ "physical_partition_number", "0" };
-	a[3] = (struct fh_attr){ "start_sector", start };
+	a[0] = (struct fh_msg_attr){ "SECTOR_SIZE_IN_BYTES", "4096" };
+	a[1] = (struct fh_msg_attr){ "num_partition_sectors", "64" };
+	a[2] = (struct fh_msg_attr){ "physical_partition_number", "0" };
+	a[3] = (struct fh_msg_attr){ "start_sector", start };
 	*n = 4;
 	return a;
 }
@@ -144,12 +144,12 @@ static void test_rm500q_session(void **state)
 	assert_true(fl_wrote_str(&f, "<configure MemoryName=\"nand\""));
 	for (int i = 0; i < 21; i++) {
 		snprintf(start, sizeof(start), "%d", i * 64);
-		const struct fh_attr *ea = erase_attrs(start, &n);
+		const struct fh_msg_attr *ea = erase_attrs(start, &n);
 
 		assert_int_equal(fh_erase(&s, ea, n), 0);
 	}
 	for (int i = 0; i < 20; i++) {
-		struct fh_attr a[] = {
+		struct fh_msg_attr a[] = {
 			{ "SECTOR_SIZE_IN_BYTES", "4096" },
 			{ "num_partition_sectors", "9999" },
 			{ "physical_partition_number", "0" },
@@ -186,8 +186,8 @@ static void test_program_padding(void **state)
 	fl_str(&f, ACK);
 	session(&s, &f, &err);
 	{
-		struct fh_attr a[] = { { "SECTOR_SIZE_IN_BYTES", "4096" },
-				       { "start_sector", "0" } };
+		struct fh_msg_attr a[] = { { "SECTOR_SIZE_IN_BYTES", "4096" },
+					   { "start_sector", "0" } };
 
 		assert_int_equal(fh_program(&s, a, 2, fd, 0, sizeof(img)), 0);
 	}
@@ -212,7 +212,7 @@ static void test_erase_nak_quotes_logs(void **state)
 	fl_str(&f, LOG("start_sector unaligned"));
 	fl_str(&f, NAK);
 	session(&s, &f, &err);
-	const struct fh_attr *ea = erase_attrs("13952", &n);
+	const struct fh_msg_attr *ea = erase_attrs("13952", &n);
 
 	assert_int_equal(fh_erase(&s, ea, n), -EREMOTEIO);
 	assert_non_null(strstr(err.msg, "NAK"));
@@ -291,7 +291,7 @@ static void test_read_pushback(void **state)
 	char blob[8192];
 	uint8_t got[4096];
 	size_t hl = strlen(ACK_RAW), al = strlen(ACK);
-	struct fh_attr a[] = {
+	struct fh_msg_attr a[] = {
 		{ "SECTOR_SIZE_IN_BYTES", "2048" },
 		{ "num_partition_sectors", "2" },
 		{ "physical_partition_number", "0" },
@@ -320,7 +320,7 @@ static void test_read_disconnect(void **state)
 	struct fakelink f;
 	struct fh_session s;
 	struct mf_err err = { 0 };
-	struct fh_attr a[] = {
+	struct fh_msg_attr a[] = {
 		{ "SECTOR_SIZE_IN_BYTES", "2048" },
 		{ "num_partition_sectors", "2" },
 	};
@@ -378,7 +378,7 @@ static void test_program_final_timeout(void **state)
 	struct fh_session s;
 	struct mf_err err = { 0 };
 	uint8_t img[100] = { 1 };
-	struct fh_attr a[] = { { "SECTOR_SIZE_IN_BYTES", "2048" } };
+	struct fh_msg_attr a[] = { { "SECTOR_SIZE_IN_BYTES", "2048" } };
 	int fd = tmpfile_with(img, sizeof(img));
 
 	fl_init(&f);
@@ -397,7 +397,7 @@ static void test_program_missing_sector_size(void **state)
 	struct fakelink f;
 	struct fh_session s;
 	struct mf_err err = { 0 };
-	struct fh_attr a[] = { { "start_sector", "0" } };
+	struct fh_msg_attr a[] = { { "start_sector", "0" } };
 
 	fl_init(&f);
 	session(&s, &f, &err);
@@ -429,8 +429,8 @@ static void test_storage_info_and_digest(void **state)
 	struct mf_err err = { 0 };
 	struct fh_storage_info si;
 	uint8_t d[32];
-	struct fh_attr a[] = { { "SECTOR_SIZE_IN_BYTES", "4096" },
-			       { "num_partition_sectors", "1" } };
+	struct fh_msg_attr a[] = { { "SECTOR_SIZE_IN_BYTES", "4096" },
+				   { "num_partition_sectors", "1" } };
 
 	fl_init(&f);
 	fl_str(&f,
@@ -541,10 +541,10 @@ static void test_patch_host_file_skipped(void **state)
 	struct fakelink f;
 	struct fh_session s;
 	struct mf_err err = { 0 };
-	struct fh_attr host[] = { { "filename",
-				    "partition_complete_p2K_b128K.mbn" } };
-	struct fh_attr disk[] = { { "filename", "DISK" },
-				  { "SECTOR_SIZE_IN_BYTES", "512" } };
+	struct fh_msg_attr host[] = { { "filename",
+					"partition_complete_p2K_b128K.mbn" } };
+	struct fh_msg_attr disk[] = { { "filename", "DISK" },
+				      { "SECTOR_SIZE_IN_BYTES", "512" } };
 
 	fl_init(&f);
 	fl_str(&f, ACK);

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ops/update/backup.h"
+#include "ops/update/edl.h"
+#include "ops/update/flash.h"
+#include "proto/at.h"
+
+static int reset_normal(const struct mf_module *m, const struct mf_log *log,
+			struct mf_err *err)
+{
+	const struct mf_port *p = mf_module_port(m, MF_ROLE_AT);
+	struct at_port at;
+	struct link *l;
+	int rc;
+
+	if (!p || !p->dev[0])
+		return mf_err_set(err, MF_NO_DEVICE, -ENODEV,
+				  "module %s has no AT port", m->usb.path);
+	l = link_tty_open(p->dev, log, err);
+	if (!l)
+		return -ENODEV;
+	rc = at_open(&at, l, log, err);
+	if (!rc) {
+		mf_log(log, MF_LOG_INFO, "%s: AT+CFUN=1,1", m->usb.path);
+		rc = at_cmd(&at, "AT+CFUN=1,1", 15000, NULL);
+		/* the port may vanish before the OK: the restart began */
+		if (rc == -ENODEV) {
+			mf_err_clear(err);
+			rc = 0;
+		}
+	}
+	link_close(l);
+	return rc;
+}
+
+static int reset_edl(const char *sysroot, const struct mf_module *m,
+		     const char *programmer, const struct mf_log *log,
+		     struct mf_err *err)
+{
+	struct edl_session e;
+	char cached[1024];
+	int rc;
+
+	edl_init(&e, sysroot, log, err);
+	rc = edl_enter(&e, m);
+	if (!rc)
+		rc = edl_identify(&e);
+	if (!rc && !e.firehose_running && !programmer && e.sid.have_hwid &&
+	    !progcache_find(e.sid.msm_id, cached, sizeof(cached))) {
+		mf_log(log, MF_LOG_INFO, "programmer from the cache: %s",
+		       cached);
+		programmer = cached;
+	}
+	if (!rc && !e.firehose_running && !programmer) {
+		rc = mf_err_set(err, MF_USAGE, -EINVAL,
+				"module %s waits in Sahara: a Firehose reset "
+				"needs its programmer",
+				m->usb.path);
+		mf_err_hint(err,
+			    "add the package or the programmer: modemflash -d "
+			    "%s reset PKG, or reset --programmer FILE (or "
+			    "power-cycle the module)",
+			    m->usb.path);
+	}
+	if (!rc)
+		rc = edl_firehose(&e, programmer, "nand");
+	if (!rc) {
+		mf_log(log, MF_LOG_INFO, "%s: Firehose power reset",
+		       m->usb.path);
+		rc = fh_power(&e.fh, "reset", 1);
+	}
+	edl_close(&e);
+	return rc;
+}
+
+int flash_reset(const char *sysroot, const struct mf_module *m,
+		const char *programmer, const struct mf_log *log,
+		struct mf_err *err)
+{
+	if (m->mode == MF_MODE_NORMAL)
+		return reset_normal(m, log, err);
+	if (m->mode == MF_MODE_EDL)
+		return reset_edl(sysroot, m, programmer, log, err);
+	return mf_err_set(err, MF_FAILED, -ENOTSUP,
+			  "module %s is in %s mode: no reset for it",
+			  m->usb.path, mf_mode_name(m->mode));
+}

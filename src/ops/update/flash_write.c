@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ops/update/flash_int.h"
+#include "ops/update/flash_write.h"
+#include "ops/update/plan.h"
+
+static size_t cmd_attrs(const struct pkg_cmd *c, struct fh_msg_attr *a,
+			size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->nattrs && n < cap; i++) {
+		/* a host-side name: the device has no use for it */
+		if (!strcmp(c->attrs[i].name, "filename") ||
+		    !strcmp(c->attrs[i].name, "label") ||
+		    !strcmp(c->attrs[i].name, "sparse"))
+			continue;
+		a[n++] = (struct fh_msg_attr){ c->attrs[i].name,
+					       c->attrs[i].value };
+	}
+	return n;
+}
+
+static uint64_t program_total(const struct pkg *pkg)
+{
+	uint64_t t = 0;
+
+	for (size_t i = 0; i < pkg->ncmds; i++)
+		if (pkg->cmds[i].op == PKG_OP_PROGRAM && pkg->cmds[i].present)
+			t += pkg->cmds[i].file_size;
+	return t;
+}
+
+static int program_one(struct fh_session *fh, const struct pkg_cmd *c,
+		       struct fh_msg_attr *a, size_t na, struct mf_err *err)
+{
+	int fd, rc;
+
+	fd = open(c->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return mf_err_set(err, MF_BAD_PACKAGE, -errno,
+				  "cannot open %s: %s", c->path,
+				  strerror(errno));
+	rc = fh_program(fh, a, na, fd, 0, c->file_size);
+	close(fd);
+	return rc;
+}
+
+static int run_line(struct fh_session *fh, const struct pkg *pkg,
+		    const struct pkg_cmd *c, struct stage_log *sl,
+		    struct flash_report *r, const struct mf_log *log,
+		    struct mf_err *err)
+{
+	const char *part = pkg_cmd_partition(pkg, c);
+	struct fh_msg_attr a[PKG_MAX_ATTRS];
+	size_t na = cmd_attrs(c, a, PKG_MAX_ATTRS);
+	int rc;
+
+	if (c->op == PKG_OP_ERASE) {
+		mf_log(log, MF_LOG_INFO, "erase %s", part ? part : "?");
+		snprintf(r->stage, sizeof(r->stage), "erase");
+		r->wrote = true;
+		return fh_erase(fh, a, na);
+	}
+	if (c->op != PKG_OP_PROGRAM || !c->present || !c->file_size)
+		return 0;
+	mf_log(log, MF_LOG_INFO, "program %s (%" PRIu64 " bytes)",
+	       part ? part : "?", c->file_size);
+	snprintf(r->stage, sizeof(r->stage), "program");
+	r->wrote = true;
+	rc = program_one(fh, c, a, na, err);
+	if (!rc) {
+		sl->base += c->file_size;
+		r->bytes_written += c->file_size;
+	}
+	return rc;
+}
+
+static int run_patches(struct fh_session *fh, const struct pkg *pkg,
+		       const struct mf_log *log)
+{
+	for (size_t i = 0; i < pkg->npatches; i++) {
+		const struct pkg_patch *p = &pkg->patches[i];
+		char ss[16], bo[24], sz[16], ppn[16];
+		struct fh_msg_attr a[8];
+		int rc;
+
+		if (!p->disk)
+			continue; /* host-file patches were applied by the build */
+		snprintf(ss, sizeof(ss), "%u", p->sector_size);
+		snprintf(bo, sizeof(bo), "%" PRIu64, p->byte_offset);
+		snprintf(sz, sizeof(sz), "%u", p->size_in_bytes);
+		snprintf(ppn, sizeof(ppn), "%u", p->phys);
+		a[0] = (struct fh_msg_attr){ "SECTOR_SIZE_IN_BYTES", ss };
+		a[1] = (struct fh_msg_attr){ "byte_offset", bo };
+		a[2] = (struct fh_msg_attr){ "filename", "DISK" };
+		a[3] = (struct fh_msg_attr){ "physical_partition_number", ppn };
+		a[4] = (struct fh_msg_attr){ "size_in_bytes", sz };
+		a[5] = (struct fh_msg_attr){ "start_sector", p->start.text };
+		a[6] = (struct fh_msg_attr){ "value", p->value.text };
+		a[7] = (struct fh_msg_attr){ "what", p->what ? p->what : "" };
+		mf_log(log, MF_LOG_INFO, "patch: %s", p->what ? p->what : "");
+		rc = fh_patch(fh, a, 8);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int flash_write(struct fh_session *fh, const struct pkg *pkg,
+		struct flash_report *r, const struct mf_log *log,
+		struct mf_err *err)
+{
+	struct plan_item *items = calloc(pkg->ncmds + 1, sizeof(*items));
+	size_t *order = calloc(pkg->ncmds + 1, sizeof(*order));
+	const struct mf_log *saved = fh->log;
+	bool nand = !strcasecmp(fh->memory[0] ? fh->memory : "nand", "nand");
+	struct stage_log sl;
+	size_t n;
+	int rc = 0;
+
+	if (!items || !order) {
+		rc = mf_err_set(err, MF_FAILED, -ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < pkg->ncmds; i++) {
+		items[i].op = pkg->cmds[i].op;
+		items[i].sbl =
+			plan_is_sbl(pkg_cmd_partition(pkg, &pkg->cmds[i]));
+	}
+	n = plan_order(items, pkg->ncmds, nand, order);
+	stage_log_init(&sl, log, "program", program_total(pkg));
+	fh->log = &sl.log;
+	for (size_t k = 0; k < n && !rc; k++)
+		rc = run_line(fh, pkg, &pkg->cmds[order[k]], &sl, r, log, err);
+	fh->log = saved;
+	if (!rc) {
+		snprintf(r->stage, sizeof(r->stage), "patch");
+		rc = run_patches(fh, pkg, log);
+	}
+out:
+	free(items);
+	free(order);
+	return rc;
+}
+
+static int readback_one(struct fh_session *fh, const struct pkg_cmd *c,
+			struct fh_msg_attr *a, size_t na, uint8_t got[32],
+			struct mf_err *err)
+{
+	char tmpl[] = "/tmp/modemflash-verify-XXXXXX";
+	uint64_t sectors = c->file_sectors;
+	char num[24];
+	int fd, rc;
+
+	fd = mkstemp(tmpl);
+	if (fd < 0)
+		return mf_err_set(err, MF_FAILED, -errno,
+				  "cannot create a temporary file: %s",
+				  strerror(errno));
+	unlink(tmpl);
+	snprintf(num, sizeof(num), "%" PRIu64, sectors);
+	for (size_t i = 0; i < na; i++)
+		if (!strcmp(a[i].name, "num_partition_sectors"))
+			a[i].value = num;
+	rc = fh_read(fh, a, na, fd);
+	if (!rc)
+		rc = sha256_fd(fd, c->file_size, c->file_size, got);
+	close(fd);
+	return rc;
+}
+
+static int verify_one(struct fh_session *fh, const struct pkg *pkg,
+		      const struct pkg_cmd *c, bool digest,
+		      const struct mf_log *log, struct mf_err *err)
+{
+	struct fh_msg_attr a[PKG_MAX_ATTRS];
+	size_t na = cmd_attrs(c, a, PKG_MAX_ATTRS);
+	const char *part = pkg_cmd_partition(pkg, c);
+	uint8_t want[32], got[32];
+	char num[24], hw[65], hg[65];
+	uint64_t pad = c->file_sectors * (c->sector_size ? c->sector_size : 1);
+	int fd, rc;
+
+	fd = open(c->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return mf_err_set(err, MF_BAD_PACKAGE, -errno, "cannot open %s",
+				  c->path);
+	rc = sha256_fd(fd, c->file_size, digest ? pad : c->file_size, want);
+	close(fd);
+	if (rc)
+		return mf_err_set(err, MF_FAILED, rc, "cannot read %s",
+				  c->path);
+	if (digest) {
+		snprintf(num, sizeof(num), "%" PRIu64, c->file_sectors);
+		for (size_t i = 0; i < na; i++)
+			if (!strcmp(a[i].name, "num_partition_sectors"))
+				a[i].value = num;
+		rc = fh_sha256_digest(fh, a, na, got);
+	} else {
+		rc = readback_one(fh, c, a, na, got, err);
+	}
+	if (rc)
+		return rc;
+	if (memcmp(want, got, 32)) {
+		hex_str(want, 32, hw);
+		hex_str(got, 32, hg);
+		mf_err_set(err, MF_MISMATCH, -EBADMSG,
+			   "verification failed for %s: the package has "
+			   "SHA-256 %s, the module %s",
+			   part ? part : c->filename, hw, hg);
+		mf_err_hint(err, "run the same command again; if it fails "
+				 "again the flash memory may be worn");
+		return -EBADMSG;
+	}
+	mf_log(log, MF_LOG_INFO, "verified %s", part ? part : c->filename);
+	return 0;
+}
+
+int flash_verify(struct fh_session *fh, const struct pkg *pkg,
+		 enum flash_verify how, struct flash_report *r,
+		 const struct mf_log *log, struct mf_err *err)
+{
+	bool digest = fh_supports(fh, "getsha256digest");
+	uint64_t total = program_total(pkg), done = 0;
+	int rc = 0;
+
+	if (how == FLASH_VERIFY_NONE || (how == FLASH_VERIFY_AUTO && !digest)) {
+		snprintf(r->verified, sizeof(r->verified), "none");
+		if (how == FLASH_VERIFY_AUTO)
+			mf_log(log, MF_LOG_WARN,
+			       "the programmer has no getsha256digest: not "
+			       "verified (use --verify=readback)");
+		return 0;
+	}
+	if (how == FLASH_VERIFY_DIGEST && !digest)
+		return mf_err_set(
+			err, MF_FAILED, -ENOTSUP,
+			"the programmer does not support getsha256digest");
+	if (how == FLASH_VERIFY_READBACK)
+		digest = false;
+	snprintf(r->stage, sizeof(r->stage), "verify");
+	snprintf(r->verified, sizeof(r->verified), "%s",
+		 digest ? "digest" : "readback");
+	for (size_t i = 0; i < pkg->ncmds && !rc; i++) {
+		const struct pkg_cmd *c = &pkg->cmds[i];
+
+		if (c->op != PKG_OP_PROGRAM || !c->present || !c->file_size)
+			continue;
+		rc = verify_one(fh, pkg, c, digest, log, err);
+		if (rc == -EREMOTEIO && digest && how == FLASH_VERIFY_AUTO) {
+			/* a programmer that lists it but refuses it: read back */
+			mf_log(log, MF_LOG_WARN,
+			       "the programmer refused getsha256digest (%s): "
+			       "verifying by read-back",
+			       err->msg);
+			mf_err_clear(err);
+			digest = false;
+			snprintf(r->verified, sizeof(r->verified), "readback");
+			rc = verify_one(fh, pkg, c, digest, log, err);
+		}
+		done += c->file_size;
+		mf_progress(log, "verify", done, total);
+	}
+	return rc;
+}
