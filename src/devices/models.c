@@ -76,6 +76,7 @@ static const struct dev_model models[] = {
 	{ .name = "EG91", .family = "ec25", .revs = { "EG91" }, .chip = "MDM9x07", .programmer = P9X07, .geometry = "p2K_b128K", .calibration = cal_nand, .fota = FOTA_X07 },
 	{ .name = "EG95", .family = "ec25", .revs = { "EG95" }, .chip = "MDM9x07", .programmer = P9X07, .geometry = "p2K_b128K", .calibration = cal_nand, .fota = FOTA_X07 },
 	{ .name = "EC21", .family = "ec25", .revs = { "EC21" }, .chip = "MDM9x07", .programmer = P9X07, .geometry = "p2K_b128K", .calibration = cal_nand, .fota = FOTA_X07 },
+	{ .name = "EG21-G", .family = "ec25", .revs = { "EG21G" }, .chip = "MDM9x07", .programmer = P9X07, .geometry = "p2K_b128K", .calibration = cal_nand, .fota = FOTA_X07 },
 	{ .name = "EC20", .family = "ec25", .revs = { "EC20" }, .chip = "MDM9x07", .programmer = P9X07, .geometry = "p2K_b128K", .calibration = cal_nand, .fota = FOTA_X07 },
 	{ .name = "RM500Q", .family = "rm500q", .revs = { "RM500Q" }, .chip = "SDX55", .programmer = "prog_firehose_sdx55.mbn", .geometry = "p4K_b256K", .calibration = cal_sdx, .fota = FOTA_SDX55 },
 	{ .name = "RM502Q", .family = "rm500q", .revs = { "RM502Q" }, .fota = FOTA_SDX55 },

@@ -43,7 +43,7 @@
 // clang-format off
 static const struct dev_usb usb_rows[] = {
 	{ .vid = 0x2c7c, .pid = 0x0125, .models = "EC25 / EC20-R2.x / EG25-G / EM05", .family = "ec25", .mode = MF_MODE_NORMAL, .composition = "usbnet rmnet", .roles = QC_ROLES }, /* K-EG91, MM-RULES, QWWAN-Q, FWUPD-EG25 */
-	{ .vid = 0x2c7c, .pid = 0x0121, .models = "EC21", .family = "ec25", .mode = MF_MODE_NORMAL, .roles = QC_ROLES }, /* MM-RULES, QWWAN-Q */
+	{ .vid = 0x2c7c, .pid = 0x0121, .models = "EC21 / EG21-G", .family = "ec25", .mode = MF_MODE_NORMAL, .roles = QC_ROLES }, /* MM-RULES, QWWAN-Q */
 	{ .vid = 0x2c7c, .pid = 0x0191, .models = "EG91", .family = "ec25", .mode = MF_MODE_NORMAL, .roles = QC_ROLES }, /* K-EG91, MM-RULES */
 	{ .vid = 0x2c7c, .pid = 0x0195, .models = "EG95", .family = "ec25", .mode = MF_MODE_NORMAL, .roles = QC_ROLES }, /* K-EG91, MM-RULES */
 	{ .vid = 0x2c7c, .pid = 0x0296, .models = "BG96", .family = "bg96", .mode = MF_MODE_NORMAL, .roles = QC_ROLES }, /* MM-RULES, K-OPTION, QWWAN-Q */

@@ -257,6 +257,30 @@ static void test_geometry_and_calibration(void **state)
 	assert_false(dev_is_calibration(dev_model_find("BG95-M3"), "fsg"));
 }
 
+/* The module added as one USB row and one model row. */
+static void test_eg21g(void **state)
+{
+	const struct dev_model *m = dev_model_find("EG21-G");
+	const struct dev_usb *u;
+	bool usb = false;
+
+	assert_non_null(m);
+	assert_string_equal(m->chip, "MDM9x07");
+	assert_int_equal(dev_model_msm(m), 0x000480E1);
+	assert_string_equal(m->fota.dir, "/data/ufs/");
+	assert_false(m->has_disusb);
+	assert_ptr_equal(dev_model_by_rev("EG21GGBR07A08M2G_01.001.01.001"), m);
+	assert_int_equal(dev_rev_prefix_len("EG21GGBR07A08M2G"), 5);
+	for (size_t i = 0; (u = dev_usb_at(i)); i++)
+		if (u->vid == 0x2c7c && u->pid == 0x0121) {
+			usb = true;
+			assert_non_null(strstr(u->models, "EG21-G"));
+			assert_string_equal(u->family, m->family);
+			assert_int_equal(dev_usb_role(u, 2), MF_ROLE_AT);
+		}
+	assert_true(usb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +292,7 @@ int main(void)
 		cmocka_unit_test(test_model_rows),
 		cmocka_unit_test(test_chips),
 		cmocka_unit_test(test_geometry_and_calibration),
+		cmocka_unit_test(test_eg21g),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
