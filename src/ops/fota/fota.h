@@ -128,7 +128,7 @@ struct fota_opts {
 	const char *file;     /* delta on the host, or NULL with url */
 	const char *url;      /* http(s):// or ftp:// the module downloads */
 	const char *name;     /* UFS file name, NULL: FOTA_DEFAULT_NAME */
-	const char *fota_dir; /* override the model table's directory */
+	const char *fota_dir; /* override the device table's FOTA directory */
 	bool force; /* start a delta whose header names another revision */
 	int cmd_timeout_ms; /* one AT command, 0: 5000 */
 	int upload_ack_ms;  /* wait for each 'A', 0: 10000 */

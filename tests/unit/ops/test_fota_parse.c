@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * Pure parts of delta FOTA: the +QIND: "FOTA" URCs (texts as in
- * field-data.md 4), the error table, the mkdelta header, the model table,
+ * field-data.md 4), the error table, the mkdelta header,
  * AT answers and revision matching.
  */
 #include <errno.h>
