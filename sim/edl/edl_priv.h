@@ -69,8 +69,7 @@ struct sim_edl {
 
 /*
  * The phase the control socket's `state` reports in EDL mode: "sahara"
- * or "firehose" (declared for the core in sim/core.h; defined here so the
- * weak stand-in of sim/edl_fallback.c is replaced).
+ * or "firehose" (declared for the core in sim/core.h).
  */
 const char *sim_edl_phase(const struct sim_edl *e);
 

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
-#include "cli/cmd_discover.h"
 #include "cli/cmd_flash.h"
 
 int cmd_backup(struct cli *cli, int argc, char **argv)

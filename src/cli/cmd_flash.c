@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/cmd_discover.h"
+#include "ops/select.h"
 #include "cli/cmd_flash.h"
 
 enum {
@@ -271,10 +271,10 @@ int flash_run_one(struct cli *cli, const char *cmd, struct flash_args *a)
 	struct mf_scan *s;
 	int i, rc;
 
-	s = cli_scan(cli, &err);
+	s = ops_scan(cli->sysroot, &cli->log, &err);
 	if (!s)
 		return cli_fail(cli, cmd, &err);
-	i = cli_pick(cli, s, &err);
+	i = ops_pick(s, cli->select, &cli->log, &err);
 	if (i < 0) {
 		free(s);
 		return cli_fail(cli, cmd, &err);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
-#include "cli/cmd_discover.h"
+#include "ops/select.h"
 #include "cli/cmd_flash.h"
 
 int cmd_reset(struct cli *cli, int argc, char **argv)
@@ -20,10 +20,10 @@ int cmd_reset(struct cli *cli, int argc, char **argv)
 	rc = flash_parse(cli, "reset", argc, argv, &a);
 	if (rc)
 		return rc;
-	s = cli_scan(cli, &err);
+	s = ops_scan(cli->sysroot, &cli->log, &err);
 	if (!s)
 		return cli_fail(cli, "reset", &err);
-	i = cli_pick(cli, s, &err);
+	i = ops_pick(s, cli->select, &cli->log, &err);
 	if (i < 0)
 		goto fail;
 	if (a.o.package && !a.o.programmer &&

@@ -351,19 +351,15 @@ static bool fh_list_ended(const struct fh_session *s)
 	return s->nfuncs && !s->in_funcs;
 }
 
-int fh_open(struct fh_session *s, const uint8_t *pre, size_t pre_len)
+int fh_open(struct fh_session *s)
 {
 	int64_t end = mf_deadline(s->t.startup_max_ms);
 	unsigned seen;
 	struct fh_resp r;
 	int ret;
 
-	if (pre_len > sizeof(s->rx))
-		pre_len = sizeof(s->rx);
-	if (pre_len)
-		memcpy(s->rx, pre, pre_len);
 	s->rx_off = 0;
-	s->rx_len = pre_len;
+	s->rx_len = 0;
 	for (;;) {
 		int left = mf_remaining_ms(end);
 		int wait = fh_list_ended(s) && s->t.idle_ms > FH_SETTLE_MS

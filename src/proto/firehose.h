@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "link/link.h"
 #include "wire/firehose_msg.h"
+#include "wire/firehose_storage_msg.h"
 
 /*
  * Host side of Firehose (peers.md B.5-B.6, field-data.md 1.1, 1.4).
@@ -70,14 +71,14 @@ int fh_init(struct fh_session *s, struct link *l, const struct mf_log *log,
 void fh_close(struct fh_session *s);
 
 /*
- * Drain the programmer's start-up logs (pre: bytes already read, e.g.
- * sahara_result.pending) until t.idle_ms of silence, recording the
- * supported functions (one log per function, or the single-line
- * "Supported Functions: a b c" form). If none were seen, send <nop/> to
- * provoke them. Returns 0, -ENODEV, -ETIMEDOUT (nothing at all came and
- * the nop went unanswered).
+ * Drain the programmer's start-up logs (from the link, which holds first
+ * any bytes Sahara read ahead and pushed back) until t.idle_ms of silence,
+ * recording the supported functions (one log per function, or the
+ * single-line "Supported Functions: a b c" form). If none were seen, send
+ * <nop/> to provoke them. Returns 0, -ENODEV, -ETIMEDOUT (nothing at all
+ * came and the nop went unanswered).
  */
-int fh_open(struct fh_session *s, const uint8_t *pre, size_t pre_len);
+int fh_open(struct fh_session *s);
 
 /* True if the programmer listed func ("getsha256digest"); true when no
  * list was seen at all (old programmers: just try). */
@@ -122,25 +123,11 @@ int fh_erase(struct fh_session *s, const struct fh_msg_attr *attrs,
 int fh_patch(struct fh_session *s, const struct fh_msg_attr *attrs,
 	     size_t nattrs);
 
-struct fh_storage_info {
-	uint64_t total_blocks;
-	uint32_t block_size;
-	uint32_t page_size;
-	uint32_t num_physical;
-	uint32_t manufacturer_id;
-	uint64_t serial_num;
-	char fw_version[32];
-	char mem_type[16];
-	char prod_name[32];
-};
-
-/* <getstorageinfo physical_partition_number=N/>, JSON log parsed with json-c.
+/* <getstorageinfo physical_partition_number=N/>, JSON log parsed by
+ * wire/firehose_storage_msg.
  * -ENODATA when the ACK came without a JSON storage_info log. */
 int fh_getstorageinfo(struct fh_session *s, unsigned partition,
-		      struct fh_storage_info *out);
-
-/* Parse one storage_info JSON text (the log value after "INFO: "). */
-int fh_parse_storage_info(const char *json, struct fh_storage_info *out);
+		      struct fh_msg_storage_info *out);
 
 /* <getsha256digest> with program-like attrs; "Digest <hex>" log -> out. */
 int fh_sha256_digest(struct fh_session *s, const struct fh_msg_attr *attrs,

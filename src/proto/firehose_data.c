@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * Firehose, host side: commands that move data (program, read), the
- * SHA-256 digest and the storage information.
+ * SHA-256 digest and the storage information (parsed in wire/).
  */
 #include "proto/firehose_int.h"
 
@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <json-c/json.h>
 
 #define FH_SECTOR_MAX 65536
 
@@ -271,62 +269,8 @@ int fh_sha256_digest(struct fh_session *s, const struct fh_msg_attr *attrs,
 	return 0;
 }
 
-static uint64_t js_u64(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		return 0;
-	if (json_object_is_type(v, json_type_string))
-		return strtoull(json_object_get_string(v), NULL, 0);
-	return (uint64_t)json_object_get_int64(v);
-}
-
-static void js_str(struct json_object *o, const char *key, char *out,
-		   size_t cap)
-{
-	struct json_object *v;
-
-	out[0] = '\0';
-	if (json_object_object_get_ex(o, key, &v))
-		snprintf(out, cap, "%s", json_object_get_string(v));
-}
-
-int fh_parse_storage_info(const char *json, struct fh_storage_info *out)
-{
-	struct json_object *root = json_tokener_parse(json), *si;
-	uint64_t bs, ps, np;
-
-	memset(out, 0, sizeof(*out));
-	if (!root)
-		return -EBADMSG;
-	if (!json_object_object_get_ex(root, "storage_info", &si) ||
-	    !json_object_is_type(si, json_type_object)) {
-		json_object_put(root);
-		return -EBADMSG;
-	}
-	out->total_blocks = js_u64(si, "total_blocks");
-	bs = js_u64(si, "block_size");
-	ps = js_u64(si, "page_size");
-	np = js_u64(si, "num_physical");
-	out->manufacturer_id = (uint32_t)js_u64(si, "manufacturer_id");
-	out->serial_num = js_u64(si, "serial_num");
-	js_str(si, "fw_version", out->fw_version, sizeof(out->fw_version));
-	js_str(si, "mem_type", out->mem_type, sizeof(out->mem_type));
-	js_str(si, "prod_name", out->prod_name, sizeof(out->prod_name));
-	json_object_put(root);
-	/* untrusted: sizes must be sane powers of two */
-	if (bs > (1u << 30) || ps > (1u << 20) || np > 64 || (bs & (bs - 1)) ||
-	    (ps & (ps - 1)))
-		return -EBADMSG;
-	out->block_size = (uint32_t)bs;
-	out->page_size = (uint32_t)ps;
-	out->num_physical = (uint32_t)np;
-	return 0;
-}
-
 int fh_getstorageinfo(struct fh_session *s, unsigned partition,
-		      struct fh_storage_info *out)
+		      struct fh_msg_storage_info *out)
 {
 	char p[16];
 	struct fh_msg_attr a[] = { { "physical_partition_number", p } };
@@ -343,6 +287,6 @@ int fh_getstorageinfo(struct fh_session *s, unsigned partition,
 			   "Firehose: <getstorageinfo> gave no storage_info");
 		return -ENODATA;
 	}
-	ret = fh_parse_storage_info(s->storage_json, out);
+	ret = fh_msg_parse_storage_info(s->storage_json, out);
 	return ret < 0 ? fh_fail(s, "getstorageinfo", ret, 0) : 0;
 }

@@ -268,17 +268,23 @@ static int sh_hello_resp(struct sconv *c, uint32_t mode)
 	return sh_send(c, &pkt);
 }
 
-/* Collect the XML that arrived instead of a HELLO for fh_open(). */
+/*
+ * Firehose XML arrived instead of a HELLO: the programmer already runs.
+ * Its first bytes go back into the link, so the Firehose session reads
+ * the stream whole.
+ */
+static void sh_leave_xml(struct sconv *c, const uint8_t hdr[8])
+{
+	if (link_unread(c->l, hdr, SAHARA_MSG_HEADER_SIZE) < 0)
+		mf_log(c->log, MF_LOG_WARN,
+		       "sahara: no room to push back the programmer's first "
+		       "bytes");
+}
+
 static void sh_keep_xml(struct sconv *c, const uint8_t hdr[8],
 			struct sahara_result *res)
 {
-	int n;
-
-	memcpy(res->pending, hdr, 8);
-	res->pending_len = 8;
-	n = link_read(c->l, res->pending + 8, sizeof(res->pending) - 8, 50);
-	if (n > 0)
-		res->pending_len += (size_t)n;
+	sh_leave_xml(c, hdr);
 	res->firehose_running = true;
 	mf_log(c->log, MF_LOG_INFO,
 	       "the Firehose programmer is already running: skipping Sahara");
@@ -689,6 +695,7 @@ int sahara_identify(struct link *l, const struct sahara_opts *o,
 	ret = sh_wait_hello_once(&c, &pkt, hdr, c.o.hello_timeout_ms, true,
 				 false);
 	if (ret == SH_XML) {
+		sh_leave_xml(&c, hdr);
 		mf_log(log, MF_LOG_INFO,
 		       "the Firehose programmer is already running: no Sahara "
 		       "identity");

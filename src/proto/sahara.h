@@ -38,11 +38,10 @@ struct sahara_result {
 	/*
 	 * Set when Firehose XML arrived where a HELLO was expected: the
 	 * programmer already runs (a previous run got this far), so skip
-	 * Sahara. The bytes read so far are in pending[] for fh_open().
+	 * Sahara. The bytes read are pushed back into the link
+	 * (link_unread) for the Firehose session.
 	 */
 	bool firehose_running;
-	uint8_t pending[256];
-	size_t pending_len;
 };
 
 /*
@@ -89,7 +88,8 @@ struct sahara_identity {
  * then re-synchronised with RESET_STATE_MACHINE where possible.
  * The HELLO the device re-sends is left unread, for sahara_run_image().
  * Returns 0, -EALREADY (Firehose XML instead of HELLO: the programmer
- * already runs; err is not set), -ETIMEDOUT, -ENODEV, -EPROTO.
+ * already runs; err is not set; the XML stays in the link), -ETIMEDOUT,
+ * -ENODEV, -EPROTO.
  */
 int sahara_identify(struct link *l, const struct sahara_opts *o,
 		    struct sahara_identity *id, const struct mf_log *log,

@@ -2,9 +2,12 @@
 /*
  * Delta FOTA over AT: the plan. Identify the module, check the delta
  * applies to it, make room in UFS, upload, start, follow, confirm
- * (field-data.md 4). Each step lives in fota_upload.c / fota_follow.c.
+ * (field-data.md 4). The top of the room: it calls down into the steps
+ * (fota_upload.c, fota_follow.c), which share the port (fota_port.c) and
+ * the events (fota_events.c); nothing below calls back up here.
  */
 #include "ops/fota/fota_int.h"
+#include "pkg/revision.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,33 +17,6 @@
 #include <unistd.h>
 
 #include "base/clock.h"
-
-void fota_emit(struct fota_run *r, enum fota_event_kind kind, const char *text,
-	       const struct fota_urc *urc)
-{
-	struct fota_event ev = { .kind = kind, .text = text, .urc = urc };
-
-	if (r->o->on_event)
-		r->o->on_event(r->o->ctx, &ev);
-}
-
-void fota_stage(struct fota_run *r, const char *stage)
-{
-	fota_emit(r, FOTA_EV_STAGE, stage, NULL);
-}
-
-void fota_restart_seen(struct fota_run *r, const char *how, bool vanished)
-{
-	if (!vanished && r->boot_pending) {
-		r->boot_pending = false;
-		return;
-	}
-	r->boot_pending = vanished;
-	r->res->reboots++;
-	if (r->after_end)
-		r->rebooted = true;
-	fota_emit(r, FOTA_EV_RESTART, how, NULL);
-}
 
 /* The tap keeps the last upload count so that a failure can say how far. */
 static void tap_emit(void *ctx, enum mf_level level, const char *msg)
@@ -112,7 +88,7 @@ static int open_delta(struct fota_run *r)
 	if (n < 0)
 		return mf_err_set(r->err, MF_FAILED, -errno,
 				  "cannot read the delta %s", r->o->file);
-	rc = fota_delta_parse(head, (size_t)n, r->size, &r->delta);
+	rc = delta_msg_parse(head, (size_t)n, r->size, &r->delta);
 	if (rc < 0)
 		return mf_err_set(r->err, MF_BAD_PACKAGE, rc,
 				  "the delta %s has a damaged header",
@@ -142,7 +118,7 @@ static int check_revision(struct fota_run *r)
 	snprintf(r->res->expected, sizeof(r->res->expected), "%s", r->delta.to);
 	mf_log(r->log, MF_LOG_INFO, "delta %s -> %s, %llu bytes", r->delta.from,
 	       r->delta.to, (unsigned long long)r->size);
-	if (fota_rev_matches(cur, r->delta.from))
+	if (pkg_rev_matches(cur, r->delta.from))
 		return 0;
 	if (r->o->force) {
 		mf_log(r->log, MF_LOG_WARN,
@@ -152,7 +128,7 @@ static int check_revision(struct fota_run *r)
 		       r->delta.from, cur);
 		return 0;
 	}
-	if (fota_rev_matches(cur, r->delta.to)) {
+	if (pkg_rev_matches(cur, r->delta.to)) {
 		mf_err_set(r->err, MF_REFUSED, -EALREADY,
 			   "the module already runs %s (%s); the delta applies "
 			   "to %s",
@@ -290,7 +266,7 @@ int fota_run(const struct fota_opts *opts, const struct mf_log *log,
 	r.cmd_ms = ms_or(opts->cmd_timeout_ms, FOTA_CMD_MS);
 	r.ack_ms = ms_or(opts->upload_ack_ms, FOTA_ACK_MS);
 	r.reopen_ms = ms_or(opts->reopen_ms, FOTA_REOPEN_MS);
-	r.urc_ms = ms_or(opts->urc_ms, FOTA_URC_MS);
+	r.urc_ms = ms_or(opts->urc_ms, FOTA_MSG_URC_MS);
 	r.deadline = mf_deadline(ms_or(opts->total_ms, FOTA_TOTAL_MS));
 
 	rc = run_steps(&r);

@@ -9,6 +9,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "link/link.h"
+#include "wire/fota_msg.h"
 
 /*
  * Delta FOTA over AT (field-data.md 4, "DFOTA"): read the module's
@@ -20,36 +21,10 @@
  * events through fota_opts.on_event.
  */
 
-/* ---- pure helpers (fota_parse.c): unit-tested without a module ---- */
-
-enum fota_urc_kind {
-	FOTA_URC_HTTPSTART,
-	FOTA_URC_HTTPEND, /* value: HTTP(S) error, 0 ok */
-	FOTA_URC_FTPSTART,
-	FOTA_URC_FTPEND, /* value: FTP error, 0 ok */
-	FOTA_URC_START,
-	FOTA_URC_UPDATING, /* value: percent */
-	FOTA_URC_RESTORE,  /* value: percent */
-	FOTA_URC_END,	   /* value: error code, 0 ok */
-	FOTA_URC_CONTINUE, /* "Last upgrade was not finished,continue upgrade" */
-	FOTA_URC_OTHER,	   /* a "FOTA" URC we do not know: logged, ignored */
-};
-
-struct fota_urc {
-	enum fota_urc_kind kind;
-	int value;     /* percent or error code, -1 when absent */
-	char word[48]; /* the status word as sent ("UPDATING") */
-};
-
 /*
- * Parse one AT line (without CR/LF). Returns 1 for a +QIND: "FOTA" URC
- * (u filled), 0 for any other line, -EBADMSG for a FOTA URC whose number
- * is malformed or out of range (u->kind still set, value -1).
+ * ---- pure helpers (fota_parse.c): unit-tested without a module; the
+ * URC and reply parsers are wire/fota_msg.h ----
  */
-int fota_urc_parse(const char *line, struct fota_urc *u);
-
-/* Short stable name of a kind ("UPDATING"), for logs and JSON. */
-const char *fota_urc_name(enum fota_urc_kind kind);
 
 /*
  * The sentence for a DFOTA error code (END, HTTPEND, FTPEND), from the
@@ -59,45 +34,13 @@ const char *fota_err_text(int code);
 /* True when the code means the delta does not fit the module (504/505/510). */
 bool fota_err_is_package(int code);
 
-/*
- * Delta files written by tools/mkdelta carry a header naming the revision
- * they apply to and the one they produce. Other formats (the vendor's own
- * deltas) are uploaded as they are: the module judges them.
- */
+/* Revisions as the module and the delta header spell them. */
 #define FOTA_REV_MAX 96
 
-struct fota_delta_info {
-	bool known;		 /* header recognised */
-	char from[FOTA_REV_MAX]; /* revision the delta applies to */
-	char to[FOTA_REV_MAX];	 /* revision it produces */
-	uint64_t payload_len;	 /* bytes after the header (declared) */
-};
-
-/*
- * Inspect the first len bytes of a delta of file_size bytes. Returns 0
- * with info->known true or false, or -EBADMSG for a file that has our magic
- * but a broken header (lengths past the file, unprintable revisions).
- */
-int fota_delta_parse(const uint8_t *buf, size_t len, uint64_t file_size,
-		     struct fota_delta_info *info);
-
-/* Bytes of the file needed to parse the header (read at most this many). */
+/* Bytes of a delta file read to parse its header (wire/delta_msg.h). */
 #define FOTA_DELTA_HEAD_MAX 512
 
-/*
- * Does the module revision (AT+QGMR, "BG95M3LAR02A03_01.009.01.009")
- * match rev? rev may be the full string, the suffix ("01.009.01.009") or
- * its first pair ("01.009"). Case-insensitive.
- */
-bool fota_rev_matches(const char *qgmr, const char *rev);
-
 #define FOTA_DEFAULT_NAME "dfota_update.bin"
-
-/* Answer parsers for the AT commands used (return 0 or -EBADMSG). */
-int fota_parse_qflds(const char *line, uint64_t *free_b, uint64_t *total_b);
-int fota_parse_qfupl(const char *line, uint64_t *size, unsigned int *sum);
-int fota_parse_qflst(const char *line, char *name, size_t name_len,
-		     uint64_t *size);
 
 /* Space needed on UFS for a file of size bytes (size plus a margin). */
 uint64_t fota_space_needed(uint64_t size);
@@ -120,7 +63,7 @@ enum fota_event_kind {
 struct fota_event {
 	enum fota_event_kind kind;
 	const char *text;
-	const struct fota_urc *urc;
+	const struct fota_msg_urc *urc;
 };
 
 struct fota_opts {

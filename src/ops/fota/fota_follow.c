@@ -4,6 +4,7 @@
  * across the module's restarts, and confirm the new revision (AT+QGMR).
  */
 #include "ops/fota/fota_int.h"
+#include "pkg/revision.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -48,7 +49,7 @@ int fota_start(struct fota_run *r)
 	return 0;
 }
 
-static int fail_download(struct fota_run *r, const struct fota_urc *u)
+static int fail_download(struct fota_run *r, const struct fota_msg_urc *u)
 {
 	mf_err_set(r->err, MF_FAILED, -EIO,
 		   "the module could not download the delta: %s (%s error %d); "
@@ -78,30 +79,30 @@ static int fail_end(struct fota_run *r, int code)
 }
 
 /* 1: keep following, 0: finished well, < 0: failed. */
-static int on_urc(struct fota_run *r, const struct fota_urc *u)
+static int on_urc(struct fota_run *r, const struct fota_msg_urc *u)
 {
 	switch (u->kind) {
-	case FOTA_URC_START:
+	case FOTA_MSG_URC_START:
 		/* the updater reports from a fresh boot (after AT+QFOTADL) */
 		fota_restart_seen(r, "START", false);
 		return 1;
-	case FOTA_URC_UPDATING:
+	case FOTA_MSG_URC_UPDATING:
 		mf_progress(r->log, "update", (uint64_t)u->value, 100);
 		return 1;
-	case FOTA_URC_RESTORE:
+	case FOTA_MSG_URC_RESTORE:
 		mf_progress(r->log, "restore", (uint64_t)u->value, 100);
 		return 1;
-	case FOTA_URC_CONTINUE:
+	case FOTA_MSG_URC_CONTINUE:
 		fota_restart_seen(r, "CONTINUE", false);
 		r->res->resumed = true;
 		mf_log(r->log, MF_LOG_INFO,
 		       "the module resumes the interrupted update");
 		return 1;
-	case FOTA_URC_HTTPEND:
-	case FOTA_URC_FTPEND:
+	case FOTA_MSG_URC_HTTPEND:
+	case FOTA_MSG_URC_FTPEND:
 		r->res->fota_code = u->value;
 		return u->value ? fail_download(r, u) : 1;
-	case FOTA_URC_END:
+	case FOTA_MSG_URC_END:
 		r->res->fota_code = u->value;
 		if (u->value)
 			return fail_end(r, u->value);
@@ -125,7 +126,7 @@ static int on_silence(struct fota_run *r)
 	if (rc == 0)
 		rc = at_query_qgmr(&r->at, rev, sizeof(rev));
 	if (rc == 0 && r->res->expected[0] &&
-	    fota_rev_matches(rev, r->res->expected)) {
+	    pkg_rev_matches(rev, r->res->expected)) {
 		mf_log(r->log, MF_LOG_WARN,
 		       "no FOTA report arrived on %s but the module runs %s "
 		       "(its URCs may go to another port, AT+QURCCFG)",
@@ -159,7 +160,7 @@ static int wait_ms(const struct fota_run *r, int limit)
 int fota_follow(struct fota_run *r)
 {
 	char line[AT_MSG_LINE_MAX + 1];
-	struct fota_urc u;
+	struct fota_msg_urc u;
 	int rc, prc;
 
 	fota_stage(r, "update");
@@ -185,7 +186,7 @@ int fota_follow(struct fota_run *r)
 				"reading %s failed while following the "
 				"update",
 				r->o->port);
-		prc = fota_urc_parse(line, &u);
+		prc = fota_msg_urc_parse(line, &u);
 		if (prc == 0)
 			continue;
 		/* keep the start of it for messages; truncation is fine */
@@ -206,7 +207,7 @@ int fota_follow(struct fota_run *r)
 /* 1: the revision is final (match or not), 0: ask again later. */
 static int judge_revision(struct fota_run *r, const char *rev)
 {
-	bool ok = r->res->expected[0] ? fota_rev_matches(rev, r->res->expected)
+	bool ok = r->res->expected[0] ? pkg_rev_matches(rev, r->res->expected)
 				      : strcmp(rev, r->res->from) != 0;
 
 	snprintf(r->res->to, sizeof(r->res->to), "%s", rev);

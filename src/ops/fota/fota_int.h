@@ -2,16 +2,21 @@
 #ifndef MF_OPS_FOTA_INT_H
 #define MF_OPS_FOTA_INT_H
 
-/* Shared by fota.c, fota_upload.c and fota_follow.c; not a public API. */
+/*
+ * Shared by the FOTA room, not a public API. Calls go one way: fota.c (the
+ * plan) -> fota_upload.c, fota_follow.c (the steps) -> fota_port.c (the
+ * port) -> fota_events.c (what the caller hears).
+ */
 #include "devices/devices.h"
 #include "ops/fota/fota.h"
 #include "proto/at.h"
+#include "wire/delta_msg.h"
 
-#define FOTA_CMD_MS    5000
-#define FOTA_ACK_MS    10000
-#define FOTA_REOPEN_MS 120000
-#define FOTA_URC_MS    300000
-#define FOTA_TOTAL_MS  600000
+#define FOTA_CMD_MS	5000
+#define FOTA_ACK_MS	10000
+#define FOTA_REOPEN_MS	120000
+#define FOTA_MSG_URC_MS 300000
+#define FOTA_TOTAL_MS	600000
 /* seconds the module waits for upload data (AT+QFUPL <timeout>) */
 #define FOTA_QFUPL_TIMEOUT_S 60
 /* between attempts to open a port that vanished */
@@ -37,7 +42,7 @@ struct fota_run {
 	char start[300];	      /* AT+QFOTADL argument, quoted or not */
 	int fd;
 	uint64_t size;
-	struct fota_delta_info delta;
+	struct delta_msg_header delta;
 	bool started;	   /* AT+QFOTADL sent: boot reports count */
 	bool boot_pending; /* restart counted, its boot report not seen */
 	bool after_end;	   /* END,0 seen: waiting for the new image */
@@ -45,8 +50,9 @@ struct fota_run {
 	char last[128];	   /* last FOTA URC, for messages */
 };
 
+/* Events (fota_events.c). */
 void fota_emit(struct fota_run *r, enum fota_event_kind kind, const char *text,
-	       const struct fota_urc *urc);
+	       const struct fota_msg_urc *urc);
 void fota_stage(struct fota_run *r, const char *stage);
 /*
  * A sign of a restart: the port vanished (vanished true), or a boot report
@@ -56,13 +62,15 @@ void fota_stage(struct fota_run *r, const char *stage);
  */
 void fota_restart_seen(struct fota_run *r, const char *how, bool vanished);
 
-/* Port handling (fota_upload.c). */
+/* Port handling (fota_port.c). */
 int fota_port_open(struct fota_run *r, bool sync);
 void fota_port_close(struct fota_run *r);
 /* AT until OK, then ATE0, keeping the URC callback. */
 int fota_at_sync(struct fota_run *r);
 /* The port vanished: close it, wait (bounded) for it to return, bind. */
 int fota_port_reopen(struct fota_run *r, bool sync);
+/* The same with its own bound on the wait (cleanup after a failure). */
+int fota_port_reopen_within(struct fota_run *r, bool sync, int wait_ms);
 
 /* Stale copy, space, upload with clean abort (fota_upload.c). */
 int fota_prepare_ufs(struct fota_run *r);

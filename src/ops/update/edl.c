@@ -125,17 +125,13 @@ int edl_firehose(struct edl_session *e, const char *programmer,
 		if (rc)
 			return rc;
 		mf_progress(e->log, "sahara", 1, 1);
-		if (res.pending_len && res.pending_len <= sizeof(e->pending)) {
-			memcpy(e->pending, res.pending, res.pending_len);
-			e->pending_len = res.pending_len;
-		}
 		e->firehose_running = true;
 	}
 	rc = fh_init(&e->fh, e->link, e->log, e->err);
 	if (rc)
 		return rc;
 	e->fh_ready = true;
-	rc = fh_open(&e->fh, e->pending, e->pending_len);
+	rc = fh_open(&e->fh);
 	if (rc)
 		return rc;
 	return fh_configure(&e->fh, memory, EDL_PAYLOAD);

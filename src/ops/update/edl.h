@@ -31,8 +31,6 @@ struct edl_session {
 	bool identified;
 	struct sahara_identity sid;
 	bool firehose_running; /* the programmer already answered */
-	uint8_t pending[256];  /* Firehose bytes read by Sahara */
-	size_t pending_len;
 	bool fh_ready;
 	struct fh_session fh;
 	struct edl_timeouts t;

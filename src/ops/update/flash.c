@@ -10,11 +10,14 @@
 #include "base/clock.h"
 #include "ops/update/backup.h"
 #include "ops/update/edl.h"
-#include "ops/fota/fota.h"
 #include "ops/update/flash.h"
+#include "ops/update/flash_verify.h"
 #include "ops/update/flash_write.h"
 #include "ops/identity.h"
 #include "ops/update/plan.h"
+#include "ops/update/preflight.h"
+#include "ops/update/progcache.h"
+#include "pkg/revision.h"
 
 void flash_opts_default(struct flash_opts *o)
 {
@@ -40,8 +43,7 @@ struct run {
 	bool fh_ok;	       /* the programmer answered */
 	char programmer[1024]; /* the one uploaded */
 	uint64_t total_blocks; /* getstorageinfo, 0 unknown */
-	char guessed_rev[96];  /* see guess_baseline() */
-	bool warned_baseline;
+	struct preflight pf;   /* one verdict for the whole run */
 };
 
 static void stage(struct run *x, const char *name)
@@ -71,6 +73,9 @@ static int open_package(struct run *x)
 	rc = pkg_open(&x->pkg, x->o->package, &po, x->log, x->err);
 	if (rc)
 		return rc;
+	preflight_init(&x->pf, &x->pkg, &x->o->allow,
+		       x->o->mode == FLASH_MODE_RESTORE, x->o->factory,
+		       &x->r->verdict);
 	if (!x->pkg.programmer || !x->pkg.rawprogram)
 		return mf_err_set(x->err, MF_BAD_PACKAGE, -ENOENT,
 				  "%s has no %s", x->o->package,
@@ -95,107 +100,22 @@ static int open_package(struct run *x)
 	return 0;
 }
 
-static int refuse(struct run *x)
-{
-	const struct pkg_finding *f = NULL;
-
-	for (size_t i = 0; i < x->r->verdict.n; i++)
-		if (!x->r->verdict.f[i].overridden) {
-			f = &x->r->verdict.f[i];
-			break;
-		}
-	if (!f)
-		return 0;
-	mf_err_set(x->err, MF_REFUSED, -EPERM,
-		   "refused by rule %s: %s (package: %s, module: %s)", f->rule,
-		   f->msg, f->package, f->module);
-	if (f->override && x->o->factory &&
-	    !strcmp(f->override, "--allow-calibration-write"))
-		mf_err_hint(x->err,
-			    "nothing was written; --factory uses the package's "
-			    "factory XML, which erases the calibration data: "
-			    "if you are sure, run again with --factory "
-			    "--allow-calibration-write (a backup with the "
-			    "calibration data is taken first)");
-	else if (f->override)
-		mf_err_hint(x->err,
-			    "nothing was written; if you are sure, run again "
-			    "with %s (a backup is taken first)",
-			    f->override);
-	else
-		mf_err_hint(
-			x->err,
-			"nothing was written; no override exists: use a "
-			"package made for this module%s",
-			x->r->wrote || x->e.link
-				? " (the module waits in EDL: power-cycle it)"
-				: "");
-	return -EPERM;
-}
-
 /*
- * A module that names no baseline anywhere (AT+QGMR and ATI both say a
- * bare "01.020"): compare its version under the package's baseline, so
- * that downgrade and up-to-date still hold; only a baseline change goes
- * unseen, and the user is told so.
+ * The verdict with whatever is known so far: after AT, after Sahara, after
+ * the storage info (each override said once, preflight.h).
  */
-static void guess_baseline(struct run *x, struct pkg_module *pm)
-{
-	struct pkg_ident pi;
-	int parts;
-
-	/* never for another model: the model rule must still see it */
-	if (!pm->revision || !x->pkg.has_ident || !pm->model ||
-	    !pkg_model_eq(pm->model, x->pkg.ident.model) ||
-	    !pkg_ident_parse(pm->revision, &pi))
-		return;
-	parts = ident_bare_version(pm->revision);
-	if (parts != 2 && parts != 4)
-		return;
-	if (parts == 2)
-		snprintf(x->guessed_rev, sizeof(x->guessed_rev),
-			 "%.40s_%.20s.%.20s", x->pkg.ident.baseline,
-			 pm->revision, pm->revision);
-	else
-		snprintf(x->guessed_rev, sizeof(x->guessed_rev), "%.40s_%.40s",
-			 x->pkg.ident.baseline, pm->revision);
-	if (pkg_ident_parse(x->guessed_rev, &pi))
-		return;
-	if (!x->warned_baseline)
-		mf_log(x->log, MF_LOG_WARN,
-		       "the module names no baseline (AT+QGMR and ATI say %s): "
-		       "compared as %s; a change of baseline cannot be seen",
-		       pm->revision, x->guessed_rev);
-	x->warned_baseline = true;
-	pm->revision = x->guessed_rev;
-}
-
-/* The verdict with whatever is known so far (called up to three times). */
 static int preflight(struct run *x)
 {
-	struct pkg_allow allow = x->o->allow;
 	struct pkg_module pm;
+	int rc;
 
 	if (x->no_pkg)
 		return 0; /* nothing to compare: a read-only backup */
 	ident_to_rules(&x->id, x->m->model ? x->m->model->name : NULL, &pm);
-	if (x->o->mode == FLASH_MODE_RESTORE) {
-		/* the backup is what the module held: only the hardware rules */
-		allow = (struct pkg_allow){ true, true, true, true };
-		pm.revision = NULL;
-		pm.model = NULL;
-	}
-	guess_baseline(x, &pm);
-	pkg_evaluate(&x->pkg, &pm, &allow, &x->r->verdict);
-	for (size_t i = 0; i < x->r->verdict.n; i++)
-		if (x->r->verdict.f[i].overridden &&
-		    x->o->mode != FLASH_MODE_RESTORE)
-			mf_log(x->log, MF_LOG_WARN, "%s overridden by %s: %s",
-			       x->r->verdict.f[i].rule,
-			       x->r->verdict.f[i].override,
-			       x->r->verdict.f[i].msg);
-	if (x->r->verdict.kind == PKG_VERDICT_REFUSED)
-		return refuse(x);
+	rc = preflight_check(&x->pf, &pm, x->r->wrote || x->e.link, x->log,
+			     x->err);
+	if (rc)
+		return rc;
 	if (x->r->verdict.kind == PKG_VERDICT_UP_TO_DATE &&
 	    x->o->mode == FLASH_MODE_FLASH)
 		x->r->up_to_date = true;
@@ -316,7 +236,7 @@ static int enter_edl(struct run *x)
 
 static int open_firehose(struct run *x)
 {
-	struct fh_storage_info si;
+	struct fh_msg_storage_info si;
 	const char *mem = x->no_pkg || x->pkg.geo.page_size ? "nand" : "emmc";
 	int rc;
 
@@ -425,8 +345,8 @@ static int post_check(struct run *x)
 		return rc;
 	x->r->came_back = true;
 	/* the module may say "01.014" where the package says the whole name */
-	if (want[0] && !fota_rev_matches(x->r->after, want) &&
-	    !fota_rev_matches(want, x->r->after))
+	if (want[0] && !pkg_rev_matches(x->r->after, want) &&
+	    !pkg_rev_matches(want, x->r->after))
 		return mf_err_set(x->err, MF_FAILED, -EPROTO,
 				  "the module came back with %s, not %s",
 				  x->r->after, want);

@@ -5,6 +5,8 @@
 #include <stdint.h>
 
 #include "base/log.h"
+#include "pkg/pkg.h"
+#include "proto/firehose.h"
 
 /*
  * A log that forwards text unchanged and turns the per-command progress
@@ -29,5 +31,12 @@ void hex_str(const uint8_t *b, size_t n, char *out);
  * pad_to bytes (the device hashes whole sectors). 0 or -EIO.
  */
 int sha256_fd(int fd, uint64_t len, uint64_t pad_to, uint8_t out[32]);
+
+/* The attributes of a package line the device sees (host-only ones out). */
+size_t flash_cmd_attrs(const struct pkg_cmd *c, struct fh_msg_attr *a,
+		       size_t cap);
+
+/* Bytes of every present image to program: the progress total. */
+uint64_t flash_program_total(const struct pkg *pkg);
 
 #endif

@@ -3,26 +3,18 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ops/update/backup.h"
+#include "ops/update/progcache.h"
 #include "ops/update/edl.h"
 #include "ops/update/flash.h"
-#include "proto/at.h"
+#include "ops/at_open.h"
 
 static int reset_normal(const struct mf_module *m, const struct mf_log *log,
 			struct mf_err *err)
 {
-	const struct mf_port *p = mf_module_port(m, MF_ROLE_AT);
 	struct at_port at;
-	struct link *l;
 	int rc;
 
-	if (!p || !p->dev[0])
-		return mf_err_set(err, MF_NO_DEVICE, -ENODEV,
-				  "module %s has no AT port", m->usb.path);
-	l = link_tty_open(p->dev, log, err);
-	if (!l)
-		return -ENODEV;
-	rc = at_open(&at, l, log, err);
+	rc = ops_at_open_module(m, &at, log, err);
 	if (!rc) {
 		mf_log(log, MF_LOG_INFO, "%s: AT+CFUN=1,1", m->usb.path);
 		rc = at_cmd(&at, "AT+CFUN=1,1", 15000, NULL);
@@ -32,7 +24,7 @@ static int reset_normal(const struct mf_module *m, const struct mf_log *log,
 			rc = 0;
 		}
 	}
-	link_close(l);
+	ops_at_close(&at);
 	return rc;
 }
 

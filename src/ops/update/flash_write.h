@@ -8,16 +8,13 @@
 
 /*
  * The writing half of a flash over an open, configured Firehose session:
- * the package's lines in the safe order (ops/update/plan.h), DISK patches, then
- * the verification. r->bytes_written and r->wrote are kept up to date so
- * that a failure half way is reported as such.
+ * the package's lines in the safe order (ops/update/plan.h), then the DISK
+ * patches (the verification is flash_verify.h). r->bytes_written and
+ * r->wrote are kept up to date so that a failure half way is reported as
+ * such.
  */
 int flash_write(struct fh_session *fh, const struct pkg *pkg,
 		struct flash_report *r, const struct mf_log *log,
 		struct mf_err *err);
-
-int flash_verify(struct fh_session *fh, const struct pkg *pkg,
-		 enum flash_verify how, struct flash_report *r,
-		 const struct mf_log *log, struct mf_err *err);
 
 #endif

@@ -337,6 +337,7 @@ static void test_firehose_already_running(void **state)
 			  "?><data><log value=\"INFO: Binary build date: Apr "
 			  "19 2020 @ 17:49:11\" /></data>";
 	int fd = prog_fd();
+	char back[256];
 
 	fl_init(&f);
 	fl_str(&f, xml);
@@ -344,8 +345,10 @@ static void test_firehose_already_running(void **state)
 					     NULL, &err),
 			 0);
 	assert_true(res.firehose_running);
-	assert_int_equal(res.pending_len, strlen(xml));
-	assert_memory_equal(res.pending, xml, res.pending_len);
+	/* the XML stays in the link, whole, for the Firehose session */
+	assert_int_equal(link_read_exact(&f.link, back, strlen(xml), 100),
+			 (int)strlen(xml));
+	assert_memory_equal(back, xml, strlen(xml));
 	assert_int_equal(f.wlen, 0); /* nothing sent to a running programmer */
 	close(fd);
 	fl_free(&f);
@@ -582,6 +585,29 @@ static void test_image_hello_swallowed(void **state)
 	fl_free(&f);
 }
 
+/* Identify meets a running programmer: -EALREADY, the XML left whole. */
+static void test_identify_firehose_running(void **state)
+{
+	struct fakelink f;
+	struct sahara_opts o = fast();
+	struct sahara_identity id;
+	struct mf_err err = { 0 };
+	const char *xml = "<?xml version=\"1.0\" ?><data><log value=\"x\" "
+			  "/></data>";
+	char back[128];
+
+	fl_init(&f);
+	fl_str(&f, xml);
+	assert_int_equal(sahara_identify(&f.link, &o, &id, NULL, &err),
+			 -EALREADY);
+	assert_int_equal(link_unread_pending(&f.link), 8);
+	assert_int_equal(link_read_exact(&f.link, back, strlen(xml), 100),
+			 (int)strlen(xml));
+	assert_memory_equal(back, xml, strlen(xml));
+	assert_int_equal(f.wlen, 0);
+	fl_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -602,6 +628,7 @@ int main(void)
 		cmocka_unit_test(test_identify_hello_swallowed),
 		cmocka_unit_test(test_identify_hello_never),
 		cmocka_unit_test(test_identify_echo_rejected),
+		cmocka_unit_test(test_identify_firehose_running),
 		cmocka_unit_test(test_image_echo_rejected),
 		cmocka_unit_test(test_image_hello_swallowed),
 	};
