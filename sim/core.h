@@ -80,6 +80,26 @@ struct sim_port {
 	enum sim_role role;
 	bool opened; /* the host has the slave open */
 	bool ever_opened;
+	/*
+	 * The simulator's own descriptor of the slave (FIONREAD: what the host
+	 * has not read yet) and an inotify watch on it: the host's opens,
+	 * closes and reads arrive as events, at once, without polling.
+	 */
+	int peek;
+	int ino;
+	int nopen; /* open file descriptions of the host */
+	/*
+	 * EDL ports: one device message per host read, as one USB transfer
+	 * each. A message goes into the pty only when the host has read the
+	 * one before it (an IN_ACCESS since, and nothing left unread).
+	 */
+	bool gated;
+	bool await_read;
+	bool noflow;	 /* the noflow fault: what finds no room is lost */
+	uint64_t lost;	 /* bytes lost so far (noflow) */
+	size_t cur_left; /* bytes of the message in flight not in the pty yet */
+	size_t *mlen;	 /* lengths of the queued messages after it */
+	size_t nmsg, mcap;
 	bool is_uart;
 	bool urc;  /* boot and FOTA URCs go here */
 	bool gone; /* link dropped: writes fail, input ignored */
@@ -193,8 +213,10 @@ struct sim_port *sim_port_new(struct sim *s, enum sim_role role);
 void sim_port_free(struct sim_port *p);
 int sim_port_puts(struct sim_port *p, const char *str);
 size_t sim_port_unread(const struct sim_port *p);
-void sim_port_check_open(struct sim_port *p);
+void sim_port_events(struct sim_port *p);
 void sim_port_input(struct sim_port *p);
+void sim_port_cooked(struct sim_port *p);
+bool sim_port_pending(const struct sim_port *p);
 
 /* tree (tree.c) */
 int sim_tree_init(struct sim *s);

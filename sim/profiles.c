@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * The simulated modules, one const row each. Facts from
- * shared/reference/field-data.md (sections 1.1, 2, 3, 4, 5) and
- * shared/fixtures/real; what no public source shows (BG95/BG96/RM500Q
+ * docs/field-data.md, docs/protocols.md and
+ * tests/fixtures/real; what no public source shows (BG95/BG96/RM500Q
  * partition layouts, BG95 FOTA directory) is invented but consistent and
  * marked as such.
  */
@@ -30,9 +30,9 @@
 
 /*
  * MDM9x07 (EC25/EG25-G), 2 KiB pages, 64 pages per block: the sector map
- * of the EG25-G rawprogram (field-data 2.1) divided by 64, the gaps filled
- * from partition_nand.xml (EFS2 17408 KB, sys_rev 5120 KB, RAWDATA 1280 KB,
- * cust_info 2048 KB, misc 640 KB, sec 512 KB, each with its padding).
+ * of the EG25-G rawprogram (docs/field-data.md, packages) divided by 64, the
+ * gaps filled from partition_nand.xml (EFS2 17408 KB, sys_rev 5120 KB, RAWDATA
+ * 1280 KB, cust_info 2048 KB, misc 640 KB, sec 512 KB, each with its padding).
  */
 static const struct sim_part parts_9x07[] = {
 	{ "SBL", 0, 10, "sbl1.mbn", false },

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * Firehose commands of the simulated NAND programmer. Log texts and ACK
- * attributes are copied from the real programmers (fixtures/real/logs,
- * field-data 1.4, peers.md B.5/B.6); texts marked (sim) have no public
+ * attributes are copied from the real programmers (tests/fixtures/real/logs,
+ * docs/protocols.md, Firehose); texts marked (sim) have no public
  * original.
  */
 #include <errno.h>
@@ -20,9 +20,8 @@
 #include "wire/firehose_msg.h"
 
 #define MAX_PAYLOAD 8192u
-#define PROGRAM_BPS 3.0e6 /* real NAND program rate, field-data 1.1 */
+#define PROGRAM_BPS 3.0e6 /* real NAND program rate, docs/field-data.md */
 #define READ_BPS    6.0e6
-#define DATE_TIME   "Apr 19 2020 - 17:49:11"
 
 /*
  * A number attribute: decimal (a trailing '.' allowed, as in Qualcomm
@@ -91,14 +90,22 @@ static void open_nand(struct sim_edl *e, bool erase)
 	e->nand_open = true;
 	/* bad block table scan, about 0.4 s on the real module */
 	sim_sleep(e->s, 0.4);
-	fh_send_log(e, "INFO: [296] bbt_size:100 blocks:800.");
-	fh_send_log(e, "INFO: [298] bbt_size:100 blocks:800.");
+	fh_send_log(e, "INFO: %s bbt_size:100 blocks:800.", e->tx->bbt[0]);
+	fh_send_log(e, "INFO: %s bbt_size:100 blocks:800.", e->tx->bbt[1]);
 	(void)erase;
 }
 
 /*
  * SECTOR_SIZE_IN_BYTES, PAGES_PER_BLOCK, physical partition, start and
  * count; logs and NAKs as the real programmer on a mismatch.
+ */
+/*
+ * need_sector: an erase (SECTOR_SIZE_IN_BYTES required, BG95 anti
+ * misburning). PAGES_PER_BLOCK is checked by program and read only: the
+ * 256 KiB-block EG25-G took the erases of a p2K_b128K package (64 pages per
+ * block) until one was unaligned (Biktorgj/quectel_eg25_recovery#29), while
+ * edl's reads and programs with a wrong PAGES_PER_BLOCK got the refusal
+ * (bkerler/edl#714, #522).
  */
 static int geometry_attrs(struct sim_edl *e, const struct fh_msg_event *ev,
 			  uint64_t *start, uint64_t *count, bool need_sector)
@@ -122,11 +129,12 @@ static int geometry_attrs(struct sim_edl *e, const struct fh_msg_event *ev,
 			    ss, nand_page_size(n));
 		return -EINVAL;
 	}
-	if (ppb && (num(e, ppb, &v) || v != 64)) {
+	if (!need_sector && ppb &&
+	    (num(e, ppb, &v) || v != nand_pages_per_block(n))) {
 		fh_send_log(e,
 			    "Attribute 'PAGES_PER_BLOCK'=%s must be equal to "
-			    "disk pages per block 64",
-			    ppb);
+			    "disk pages per block %u",
+			    ppb, nand_pages_per_block(n));
 		return -EINVAL;
 	}
 	if (ppn && (num(e, ppn, &v) || v != 0)) {
@@ -165,19 +173,13 @@ static bool drop(struct sim_edl *e, const char *phase, uint64_t bytes)
 
 static void cmd_configure(struct sim_edl *e, const struct fh_msg_event *ev)
 {
+	const struct fh_texts *tx = e->tx;
 	const char *mem = fh_msg_event_attr(ev, "MemoryName");
 	const char *mp = fh_msg_event_attr(ev, "MaxPayloadSizeToTargetInBytes");
 	uint64_t want = MAX_PAYLOAD;
 	char agreed[16], sup[16];
-	struct fh_msg_attr a[] = {
-		{ "MemoryName", "nand" },
-		{ "MinVersionSupported", "1" },
-		{ "Version", "1" },
-		{ "MaxPayloadSizeToTargetInBytes", agreed },
-		{ "MaxPayloadSizeToTargetInBytesSupported", sup },
-		{ "MaxXMLSizeInBytes", "4096" },
-		{ "DateTime", DATE_TIME },
-	};
+	struct fh_msg_attr a[8];
+	size_t na = 0;
 
 	if (drop(e, "configure", e->xml_bytes))
 		return;
@@ -191,15 +193,31 @@ static void cmd_configure(struct sim_edl *e, const struct fh_msg_event *ev)
 	snprintf(sup, sizeof(sup), "%u", MAX_PAYLOAD);
 	if (mp && (num(e, mp, &want) || !want))
 		want = MAX_PAYLOAD + 1;
+	/* the attributes in the real ACK's order (field-data 1.4) */
+	if (tx->target)
+		a[na++] = (struct fh_msg_attr){ "TargetName", tx->target };
+	a[na++] = (struct fh_msg_attr){ "MemoryName", tx->memory };
+	if (tx->version) {
+		a[na++] = (struct fh_msg_attr){ "MinVersionSupported", "1" };
+		a[na++] = (struct fh_msg_attr){ "Version", "1" };
+	}
+	a[na++] =
+		(struct fh_msg_attr){ "MaxPayloadSizeToTargetInBytes", agreed };
+	a[na++] =
+		(struct fh_msg_attr){ "MaxPayloadSizeToTargetInBytesSupported",
+				      sup };
+	a[na++] = (struct fh_msg_attr){ "MaxXMLSizeInBytes", "4096" };
+	if (tx->date_time)
+		a[na++] = (struct fh_msg_attr){ "DateTime", tx->date_time };
 	if (want > MAX_PAYLOAD) {
 		fh_send_log(e, "Host's payload to target size is too large");
 		snprintf(agreed, sizeof(agreed), "%u", MAX_PAYLOAD);
-		fh_send_response(e, false, false, false, a, 7);
+		fh_send_response(e, false, false, false, a, na);
 		return;
 	}
 	e->payload = (uint32_t)want;
 	snprintf(agreed, sizeof(agreed), "%u", e->payload);
-	fh_send_response(e, true, false, false, a, 7);
+	fh_send_response(e, true, false, false, a, na);
 }
 
 /*
@@ -322,6 +340,12 @@ static void raw_finish(struct sim_edl *e)
 			    "ERROR: Failed to program page %" PRIu64
 			    ", page is not erased",
 			    e->raw_err_page);
+	} else if (e->raw_err == -ENOSPC) {
+		/* sim text: the real programmers' wording is not public */
+		fh_send_log(e,
+			    "ERROR: Failed to program page %" PRIu64
+			    ", no good block left in the partition",
+			    e->raw_err_page);
 	} else if (e->raw_err) {
 		fh_send_log(e,
 			    "ERROR: Failed to program page %" PRIu64
@@ -407,9 +431,21 @@ static void cmd_read(struct sim_edl *e, const struct fh_msg_event *ev)
 	for (uint64_t i = 0; i < cnt && e->state != EDL_DEAD;
 	     i += chunk_pages) {
 		uint64_t k = cnt - i < chunk_pages ? cnt - i : chunk_pages;
+		size_t len = (size_t)(k * ps), at = 0, lost = 0;
+		uint64_t off;
 
-		if (nand_read(n, start + i, k, buf) ||
-		    sim_port_write(e->port, buf, (size_t)(k * ps)) ||
+		if (nand_read(n, start + i, k, buf)) {
+			free(buf);
+			return;
+		}
+		/* lose:read:BYTES: a run of this piece never reaches the host */
+		if (sim_fault_lose(e->s, "read", e->read_bytes + len, &off)) {
+			at = (size_t)(off - e->read_bytes);
+			lost = len - at < SIM_LOSE_SPAN ? len - at
+							: SIM_LOSE_SPAN;
+			memmove(buf + at, buf + at + lost, len - at - lost);
+		}
+		if (sim_port_write(e->port, buf, len - lost) ||
 		    sim_port_flush(e->port, READ_STALL_MS)) {
 			sim_debug(e->s,
 				  "firehose: read stopped at page %" PRIu64

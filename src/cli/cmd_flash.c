@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "ops/select.h"
 #include "cli/cmd_flash.h"
 
 enum {
@@ -268,19 +267,11 @@ int flash_run_one(struct cli *cli, const char *cmd, struct flash_args *a)
 {
 	struct flash_report r;
 	struct mf_err err = { 0 };
-	struct mf_scan *s;
-	int i, rc;
+	int rc;
 
-	s = ops_scan(cli->sysroot, &cli->log, &err);
-	if (!s)
-		return cli_fail(cli, cmd, &err);
-	i = ops_pick(s, cli->select, &cli->log, &err);
-	if (i < 0) {
-		free(s);
-		return cli_fail(cli, cmd, &err);
-	}
-	rc = flash_run(&a->o, &s->modules[i], &r, &cli->log, &err);
-	free(s);
+	rc = flash_run_selected(&a->o, cli->select, &r, &cli->log, &err);
+	if (rc && !r.usb_path[0])
+		return cli_fail(cli, cmd, &err); /* no module picked */
 	return flash_finish(cli, cmd, &r, rc, &err);
 }
 

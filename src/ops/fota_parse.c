@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * Pure parts of delta FOTA (field-data.md 4): the vendor error table, the
+ * Pure parts of delta FOTA (docs/protocols.md, AT): the vendor error table, the
  * UFS space margin and revision matching (FOTA paths: the device table).
  * No I/O. The URC and reply parsers are in wire/fota_msg.c.
  */
@@ -12,7 +12,7 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The DFOTA error table (EP06/EG06/EM06 DFOTA guide, field-data.md 4). */
+/* The DFOTA error table (EP06/EG06/EM06 DFOTA guide, docs/protocols.md, AT). */
 static const struct {
 	int lo, hi;
 	const char *text;

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /*
- * Quectel revision names (reference/field-data.md section 4):
+ * Quectel revision names (docs/field-data.md):
  *   <MODEL><VARIANT>R<hw>A<rel>[M<n>G][_OCPU]_<a>.<bbb>.<a>.<bbb>
  * plus beta forms (_BETA0614, _BETA_20200428F) and BG95 names without the
  * M field (BG95M3LAR02A03_01.014.01.014).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * Rules that keep a package from bricking a module (DESIGN.md, the safe
+ * Rules that keep a package from bricking a module (docs/design.md, the safe
  * update, step 3). A table: adding a rule is adding a row.
  */
 #include <stdio.h>

@@ -42,6 +42,12 @@ int fh_init(struct fh_session *s, struct link *l, const struct mf_log *log,
 	return 0;
 }
 
+void fh_set_progress(struct fh_session *s, fh_progress_fn *fn, void *ctx)
+{
+	s->progress = fn;
+	s->progress_ctx = ctx;
+}
+
 void fh_close(struct fh_session *s)
 {
 	fh_msg_reader_free(s->rd);
@@ -343,7 +349,7 @@ int fh_read_raw(struct fh_session *s, uint8_t *buf, size_t len, int timeout_ms)
 /*
  * The programmer listed its functions one log each and closed the list
  * ("End of supported functions 15"): the last start-up log of the real
- * programmers (fixtures/real/logs), so a short settle replaces the full
+ * programmers (tests/fixtures/real/logs), so a short settle replaces the full
  * idle wait (a straggler would only be read before the next response).
  */
 static bool fh_list_ended(const struct fh_session *s)

@@ -13,7 +13,7 @@
 #include "wire/firehose_storage_msg.h"
 
 /*
- * Host side of Firehose (peers.md B.5-B.6, field-data.md 1.1, 1.4).
+ * Host side of Firehose (docs/protocols.md, Firehose).
  *
  * Device documents are split on </data> by the wire reader; bytes that
  * follow a rawmode="true" ACK in the same read are kept in rx[] and served
@@ -24,6 +24,19 @@
 #define FH_LOG_KEEP  6
 #define FH_LOG_LINE  200
 #define FH_FUNCS_MAX 512
+
+/*
+ * Progress of a data command (<program>, <read>): what ("program" or
+ * "read"), the partition label when the command names one (its label
+ * attribute, else NULL), and the bytes of this command done / in total.
+ */
+struct fh_progress {
+	const char *what;
+	const char *label;
+	uint64_t done, total;
+};
+
+typedef void fh_progress_fn(void *ctx, const struct fh_progress *p);
 
 /* Timeouts per command class, milliseconds. */
 struct fh_timeouts {
@@ -60,6 +73,9 @@ struct fh_session {
 	struct fh_timeouts t;
 	const struct mf_log *log;
 	struct mf_err *err;
+	/* NULL: mf_progress(log, what, done, total) per command */
+	fh_progress_fn *progress;
+	void *progress_ctx;
 };
 
 /*
@@ -69,6 +85,12 @@ struct fh_session {
 int fh_init(struct fh_session *s, struct link *l, const struct mf_log *log,
 	    struct mf_err *err);
 void fh_close(struct fh_session *s);
+
+/*
+ * Where the data commands report their progress from now on (fn NULL:
+ * the log's progress, one bar per command).
+ */
+void fh_set_progress(struct fh_session *s, fh_progress_fn *fn, void *ctx);
 
 /*
  * Drain the programmer's start-up logs (from the link, which holds first

@@ -77,6 +77,19 @@ static size_t fh_chunk(size_t payload, unsigned sector)
  */
 #define FH_STREAM_BYTES (64u * 1024u)
 
+void fh_report_progress(struct fh_session *s, const char *what,
+			const char *label, uint64_t done, uint64_t total)
+{
+	struct fh_progress p = {
+		.what = what, .label = label, .done = done, .total = total
+	};
+
+	if (s->progress)
+		s->progress(s->progress_ctx, &p);
+	else
+		mf_progress(s->log, what, done, total);
+}
+
 static size_t fh_write_size(const struct fh_session *s, size_t chunk)
 {
 	if (s->link->max_packet || chunk >= FH_STREAM_BYTES)
@@ -84,8 +97,8 @@ static size_t fh_write_size(const struct fh_session *s, size_t chunk)
 	return FH_STREAM_BYTES / chunk * chunk;
 }
 
-static int fh_stream_out(struct fh_session *s, int fd, uint64_t offset,
-			 uint64_t length, uint64_t total)
+static int fh_stream_out(struct fh_session *s, const char *label, int fd,
+			 uint64_t offset, uint64_t length, uint64_t total)
 {
 	size_t pay = fh_chunk(s->payload, s->sector_size);
 	size_t chunk = fh_write_size(s, pay);
@@ -122,7 +135,7 @@ static int fh_stream_out(struct fh_session *s, int fd, uint64_t offset,
 			goto out_free;
 		}
 		done += n;
-		mf_progress(s->log, "program", done, total);
+		fh_report_progress(s, "program", label, done, total);
 	}
 	ret = 0;
 out_free:
@@ -153,7 +166,8 @@ int fh_program(struct fh_session *s, const struct fh_msg_attr *attrs,
 		return ret;
 	if (!r.rawmode)
 		return fh_fail(s, "program", -EBADMSG, 0);
-	ret = fh_stream_out(s, fd, offset, length, sectors * sector);
+	ret = fh_stream_out(s, fh_attrs_get(attrs, nattrs, "label"), fd, offset,
+			    length, sectors * sector);
 	if (ret < 0)
 		return ret;
 	ret = fh_wait_response(s, s->t.program_final_ms, &r);
@@ -177,7 +191,8 @@ static int fh_write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
-static int fh_stream_in(struct fh_session *s, int fd, uint64_t total)
+static int fh_stream_in(struct fh_session *s, const char *label, int fd,
+			uint64_t total)
 {
 	size_t chunk = s->payload_from ? s->payload_from : 8192;
 	uint8_t *buf = malloc(chunk);
@@ -201,7 +216,7 @@ static int fh_stream_in(struct fh_session *s, int fd, uint64_t total)
 			goto out_free;
 		}
 		done += (uint64_t)n;
-		mf_progress(s->log, "read", done, total);
+		fh_report_progress(s, "read", label, done, total);
 	}
 out_free:
 	free(buf);
@@ -232,7 +247,8 @@ int fh_read(struct fh_session *s, const struct fh_msg_attr *attrs,
 		return ret;
 	if (!r.rawmode)
 		return fh_fail(s, "read", -EBADMSG, 0);
-	ret = fh_stream_in(s, fd, (uint64_t)sectors * sector);
+	ret = fh_stream_in(s, fh_attrs_get(attrs, nattrs, "label"), fd,
+			   (uint64_t)sectors * sector);
 	if (ret < 0)
 		return ret;
 	ret = fh_wait_response(s, s->t.program_final_ms, &r);

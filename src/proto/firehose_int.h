@@ -43,6 +43,10 @@ int fh_fail(struct fh_session *s, const char *tag, int ret, int timeout_ms);
 int fh_read_raw(struct fh_session *s, uint8_t *buf, size_t len, int timeout_ms);
 
 /* Value of attribute name in attrs, NULL when absent. */
+/* Report a data command's progress (fh_set_progress, or the log). */
+void fh_report_progress(struct fh_session *s, const char *what,
+			const char *label, uint64_t done, uint64_t total);
+
 const char *fh_attrs_get(const struct fh_msg_attr *attrs, size_t n,
 			 const char *name);
 

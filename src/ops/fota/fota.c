@@ -2,7 +2,7 @@
 /*
  * Delta FOTA over AT: the plan. Identify the module, check the delta
  * applies to it, make room in UFS, upload, start, follow, confirm
- * (field-data.md 4). The top of the room: it calls down into the steps
+ * (docs/protocols.md, AT). The top of the room: it calls down into the steps
  * (fota_upload.c, fota_follow.c), which share the port (fota_port.c) and
  * the events (fota_events.c); nothing below calls back up here.
  */

@@ -12,7 +12,7 @@
 #include "wire/fota_msg.h"
 
 /*
- * Delta FOTA over AT (field-data.md 4, "DFOTA"): read the module's
+ * Delta FOTA over AT (docs/protocols.md, AT, "DFOTA"): read the module's
  * revision, check the delta applies to it, upload it into the module's UFS
  * with AT+QFUPL in ACK mode, start it with AT+QFOTADL, follow the
  * +QIND: "FOTA" URCs across the module's reboots, and confirm the new

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "link/edl.h"
 #include "link/link.h"
 #include "ops/at_open.h"
-#include "ops/edl_link.h"
 #include "ops/query/info.h"
 #include "ops/select.h"
 #include "proto/diag.h"
@@ -93,11 +93,13 @@ static int info_edl(const char *sysroot, const struct mf_module *m,
 		    struct mf_err *err)
 {
 	struct sahara_identity id = { 0 };
+	struct link_edl_dev d;
 	struct sahara_opts o;
 	struct link *l;
 	int rc;
 
-	l = edl_link_open(sysroot, m, 5000, log, err);
+	mf_module_edl_dev(sysroot, m, &d);
+	l = link_edl_open(&d, 5000, log, err);
 	if (!l)
 		return err->code ? err->code : -EIO;
 	sahara_opts_default(&o);

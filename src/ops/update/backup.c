@@ -154,7 +154,7 @@ struct rd {
 	const char *dir;
 	FILE *xml;
 	json_object *images;
-	struct stage_log sl;
+	struct stage_progress sp;
 	const struct mf_log *log;
 	struct mf_err *err;
 };
@@ -186,7 +186,7 @@ static int read_chunks(struct rd *r, const struct plan_part *p, int fd)
 		snprintf(start, sizeof(start), "%" PRIu64, p->start + off);
 		snprintf(num, sizeof(num), "%" PRIu64, n);
 		rc = fh_read_checked(r->fh, a, 5, fd); /* ttyUSB loses data */
-		r->sl.base += n * page;
+		r->sp.base += n * page;
 	}
 	return rc;
 }
@@ -374,7 +374,6 @@ int backup_read(struct fh_session *fh, const struct backup_src *src,
 		const struct mf_log *log, struct mf_err *err)
 {
 	struct rd r = { .fh = fh, .src = src, .log = log, .err = err };
-	const struct mf_log *saved = fh->log;
 	const char *prog = strrchr(src->programmer, '/');
 	char tmp[1100], path[1300];
 	uint64_t total = 0;
@@ -397,10 +396,9 @@ int backup_read(struct fh_session *fh, const struct backup_src *src,
 				path);
 		goto out;
 	}
-	stage_log_init(&r.sl, log, "backup", total);
-	fh->log = &r.sl.log;
+	stage_progress_begin(&r.sp, fh, log, "backup", total);
 	rc = backup_parts(&r, parts, nparts, info);
-	fh->log = saved;
+	stage_progress_end(&r.sp);
 	if (fclose(r.xml) && !rc)
 		rc = mf_err_set(err, MF_FAILED, -EIO, "cannot write %s", path);
 	r.xml = NULL;

@@ -156,10 +156,9 @@ int backup_module_parts(struct fh_session *fh, const struct backup_src *src,
 			size_t cap, size_t *n, const struct mf_log *log,
 			struct mf_err *err)
 {
-	const struct mf_log *saved = fh->log;
 	uint8_t *buf = malloc((size_t)MIBIB_PAGES * src->page_size);
 	struct pkg_mibib *m = calloc(1, sizeof(*m));
-	struct stage_log sl;
+	struct stage_progress sp;
 	uint32_t block = 0;
 	int fd = tmp_fd(), rc;
 
@@ -169,8 +168,7 @@ int backup_module_parts(struct fh_session *fh, const struct backup_src *src,
 				"cannot make room to read the partition table");
 		goto out;
 	}
-	stage_log_init(&sl, log, "partition-table", 0);
-	fh->log = &sl.log;
+	stage_progress_begin(&sp, fh, log, "partition-table", 0);
 	rc = find_mibib(fh, src, total_blocks, fd, buf, &block);
 	if (!rc && src->pages_per_block < MIBIB_PAGES)
 		rc = -ENOENT;
@@ -178,7 +176,7 @@ int backup_module_parts(struct fh_session *fh, const struct backup_src *src,
 		rc = read_pages(fh, src, fd,
 				(uint64_t)block * src->pages_per_block,
 				MIBIB_PAGES, buf);
-	fh->log = saved;
+	stage_progress_end(&sp);
 	if (rc == -ENOENT) {
 		rc = mf_err_set(err, MF_FAILED, -ENOENT,
 				"no partition table (MIBIB) in the first %u "

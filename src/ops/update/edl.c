@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "link/edl.h"
 #include "ops/update/edl.h"
-#include "ops/edl_link.h"
 #include "proto/diag.h"
 
 /* The programmer is asked for this much per raw transfer; it may lower it. */
@@ -52,8 +52,11 @@ static int diag_switch(struct edl_session *e, const struct mf_module *m)
 
 static int open_sahara(struct edl_session *e)
 {
-	/* usb when the device is accessible, else its tty (ops/edl_link.h) */
-	e->link = edl_link_open(e->sysroot, &e->mod, 5000, e->log, e->err);
+	struct link_edl_dev d;
+
+	/* usb when the device is accessible, else its tty (link/edl.h) */
+	mf_module_edl_dev(e->sysroot, &e->mod, &d);
+	e->link = link_edl_open(&d, 5000, e->log, e->err);
 	return e->link ? 0 : -ENODEV;
 }
 

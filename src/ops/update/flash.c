@@ -14,6 +14,7 @@
 #include "ops/update/flash_verify.h"
 #include "ops/update/flash_write.h"
 #include "ops/identity.h"
+#include "ops/select.h"
 #include "ops/update/plan.h"
 #include "ops/update/preflight.h"
 #include "ops/update/progcache.h"
@@ -520,4 +521,18 @@ int flash_run(const struct flash_opts *o, const struct mf_module *m,
 	r->ms = mf_now_ms() - t0;
 	free(x);
 	return rc;
+}
+
+int flash_run_selected(const struct flash_opts *o, const char *sel,
+		       struct flash_report *r, const struct mf_log *log,
+		       struct mf_err *err)
+{
+	struct mf_module m;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = ops_find_module(o->sysroot, sel, &m, log, err);
+	if (rc < 0)
+		return rc;
+	return flash_run(o, &m, r, log, err);
 }

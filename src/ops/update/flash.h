@@ -12,8 +12,8 @@
 #include "pkg/rules.h"
 
 /*
- * The safe update (DESIGN.md "The safe update"): flash, backup, restore and
- * reset of one module. Everything a run needs is in its arguments: several
+ * The safe update (docs/design.md "The safe update"): flash, backup, restore
+ * and reset of one module. Everything a run needs is in its arguments: several
  * runs may go on at once in threads (--all), each with its own log.
  */
 enum flash_verify {
@@ -78,9 +78,21 @@ int flash_run(const struct flash_opts *o, const struct mf_module *m,
 	      struct flash_report *r, const struct mf_log *log,
 	      struct mf_err *err);
 
-/* AT+CFUN=1,1 in normal mode; Firehose power reset in EDL. */
-int flash_reset(const char *sysroot, const struct mf_module *m,
-		const char *programmer, const struct mf_log *log,
-		struct mf_err *err);
+/*
+ * flash_run on the module sel names (or the only one) under o->sysroot.
+ * When no module is picked, r->usb_path stays "" and err says why.
+ */
+int flash_run_selected(const struct flash_opts *o, const char *sel,
+		       struct flash_report *r, const struct mf_log *log,
+		       struct mf_err *err);
+
+/*
+ * reset: restart the module sel names (copied to m, m->usb.path "" when
+ * none was picked): AT+CFUN=1,1 in normal mode; in EDL a Firehose power
+ * reset with programmer, else package's, else the cached one.
+ */
+int flash_reset(const char *sysroot, const char *sel, const char *package,
+		const char *programmer, struct mf_module *m,
+		const struct mf_log *log, struct mf_err *err);
 
 #endif

@@ -9,19 +9,23 @@
 #include "proto/firehose.h"
 
 /*
- * A log that forwards text unchanged and turns the per-command progress
- * of proto/ (one image at a time) into one bar for a whole stage: done
- * counts from base, the total is the stage's.
+ * One bar for a whole stage out of the per-command progress of a Firehose
+ * session (one image at a time): done counts from base, the total is the
+ * stage's. Begin hooks it into the session, end puts back what was there.
  */
-struct stage_log {
-	struct mf_log log;
+struct stage_progress {
 	const struct mf_log *up;
 	const char *stage;
 	uint64_t base, total;
+	struct fh_session *fh;
+	fh_progress_fn *saved;
+	void *saved_ctx;
 };
 
-void stage_log_init(struct stage_log *s, const struct mf_log *up,
-		    const char *stage, uint64_t total);
+void stage_progress_begin(struct stage_progress *s, struct fh_session *fh,
+			  const struct mf_log *up, const char *stage,
+			  uint64_t total);
+void stage_progress_end(struct stage_progress *s);
 
 /* Lowercase hex of n bytes into out (>= 2n+1). */
 void hex_str(const uint8_t *b, size_t n, char *out);

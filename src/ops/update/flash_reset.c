@@ -7,6 +7,8 @@
 #include "ops/update/edl.h"
 #include "ops/update/flash.h"
 #include "ops/at_open.h"
+#include "ops/select.h"
+#include "pkg/pkg.h"
 
 static int reset_normal(const struct mf_module *m, const struct mf_log *log,
 			struct mf_err *err)
@@ -68,15 +70,44 @@ static int reset_edl(const char *sysroot, const struct mf_module *m,
 	return rc;
 }
 
-int flash_reset(const char *sysroot, const struct mf_module *m,
-		const char *programmer, const struct mf_log *log,
-		struct mf_err *err)
+static int reset_module(const char *sysroot, const struct mf_module *m,
+			const char *package, const char *programmer,
+			const struct mf_log *log, struct mf_err *err)
 {
+	struct pkg p = { 0 };
+	int rc;
+
 	if (m->mode == MF_MODE_NORMAL)
 		return reset_normal(m, log, err);
-	if (m->mode == MF_MODE_EDL)
-		return reset_edl(sysroot, m, programmer, log, err);
-	return mf_err_set(err, MF_FAILED, -ENOTSUP,
-			  "module %s is in %s mode: no reset for it",
-			  m->usb.path, mf_mode_name(m->mode));
+	if (m->mode != MF_MODE_EDL)
+		return mf_err_set(err, MF_FAILED, -ENOTSUP,
+				  "module %s is in %s mode: no reset for it",
+				  m->usb.path, mf_mode_name(m->mode));
+	/* the package only lends its programmer */
+	if (package && !programmer) {
+		rc = pkg_open(&p, package, &(struct pkg_opts){ 0 }, log, err);
+		if (rc) {
+			pkg_close(&p);
+			return rc;
+		}
+		programmer = p.programmer;
+	}
+	rc = reset_edl(sysroot, m, programmer, log, err);
+	pkg_close(&p);
+	return rc;
+}
+
+int flash_reset(const char *sysroot, const char *sel, const char *package,
+		const char *programmer, struct mf_module *m,
+		const struct mf_log *log, struct mf_err *err)
+{
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	rc = ops_find_module(sysroot, sel, m, log, err);
+	if (rc < 0) {
+		m->usb.path[0] = '\0';
+		return rc;
+	}
+	return reset_module(sysroot, m, package, programmer, log, err);
 }

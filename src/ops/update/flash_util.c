@@ -8,35 +8,30 @@
 
 #include "ops/update/flash_int.h"
 
-static void sl_emit(void *ctx, enum mf_level level, const char *msg)
+static void stage_progress_cb(void *ctx, const struct fh_progress *p)
 {
-	struct stage_log *s = ctx;
+	struct stage_progress *s = ctx;
 
-	if (s->up && s->up->emit && level <= s->up->max_level)
-		s->up->emit(s->up->ctx, level, msg);
+	mf_progress(s->up, s->stage, s->base + p->done, s->total);
 }
 
-static void sl_progress(void *ctx, const char *stage, uint64_t done,
-			uint64_t total)
-{
-	struct stage_log *s = ctx;
-
-	(void)stage;
-	(void)total;
-	mf_progress(s->up, s->stage, s->base + done, s->total);
-}
-
-void stage_log_init(struct stage_log *s, const struct mf_log *up,
-		    const char *stage, uint64_t total)
+void stage_progress_begin(struct stage_progress *s, struct fh_session *fh,
+			  const struct mf_log *up, const char *stage,
+			  uint64_t total)
 {
 	memset(s, 0, sizeof(*s));
 	s->up = up;
 	s->stage = stage;
 	s->total = total;
-	s->log.emit = sl_emit;
-	s->log.progress = sl_progress;
-	s->log.ctx = s;
-	s->log.max_level = up ? up->max_level : MF_LOG_ERROR;
+	s->fh = fh;
+	s->saved = fh->progress;
+	s->saved_ctx = fh->progress_ctx;
+	fh_set_progress(fh, stage_progress_cb, s);
+}
+
+void stage_progress_end(struct stage_progress *s)
+{
+	fh_set_progress(s->fh, s->saved, s->saved_ctx);
 }
 
 void hex_str(const uint8_t *b, size_t n, char *out)

@@ -55,7 +55,7 @@ static int program_one(struct fh_session *fh, const struct pkg_cmd *c,
 }
 
 static int run_line(struct fh_session *fh, const struct pkg *pkg,
-		    const struct pkg_cmd *c, struct stage_log *sl,
+		    const struct pkg_cmd *c, struct stage_progress *sp,
 		    struct flash_report *r, const struct mf_log *log,
 		    struct mf_err *err)
 {
@@ -78,7 +78,7 @@ static int run_line(struct fh_session *fh, const struct pkg *pkg,
 	r->wrote = true;
 	rc = program_one(fh, c, a, na, err);
 	if (!rc) {
-		sl->base += c->file_size;
+		sp->base += c->file_size;
 		r->bytes_written += c->file_size;
 	}
 	return rc;
@@ -121,9 +121,8 @@ int flash_write(struct fh_session *fh, const struct pkg *pkg,
 {
 	struct plan_item *items = calloc(pkg->ncmds + 1, sizeof(*items));
 	size_t *order = calloc(pkg->ncmds + 1, sizeof(*order));
-	const struct mf_log *saved = fh->log;
 	bool nand = !strcasecmp(fh->memory[0] ? fh->memory : "nand", "nand");
-	struct stage_log sl;
+	struct stage_progress sp;
 	size_t n;
 	int rc = 0;
 
@@ -135,13 +134,14 @@ int flash_write(struct fh_session *fh, const struct pkg *pkg,
 		items[i].op = pkg->cmds[i].op;
 		items[i].sbl =
 			plan_is_sbl(pkg_cmd_partition(pkg, &pkg->cmds[i]));
+		items[i].has_start = pkg->cmds[i].start.kind == PKG_V_NUM;
+		items[i].start = pkg->cmds[i].start_sector;
 	}
 	n = plan_order(items, pkg->ncmds, nand, order);
-	stage_log_init(&sl, log, "program", flash_program_total(pkg));
-	fh->log = &sl.log;
+	stage_progress_begin(&sp, fh, log, "program", flash_program_total(pkg));
 	for (size_t k = 0; k < n && !rc; k++)
-		rc = run_line(fh, pkg, &pkg->cmds[order[k]], &sl, r, log, err);
-	fh->log = saved;
+		rc = run_line(fh, pkg, &pkg->cmds[order[k]], &sp, r, log, err);
+	stage_progress_end(&sp);
 	if (!rc) {
 		snprintf(r->stage, sizeof(r->stage), "patch");
 		rc = run_patches(fh, pkg, log);

@@ -21,6 +21,14 @@ bool plan_is_sbl(const char *name)
 	return false;
 }
 
+static bool in_order(const size_t *order, size_t k, size_t i)
+{
+	for (size_t m = 0; m < k; m++)
+		if (order[m] == i)
+			return true;
+	return false;
+}
+
 size_t plan_order(const struct plan_item *items, size_t n, bool nand,
 		  size_t *order)
 {
@@ -34,9 +42,21 @@ size_t plan_order(const struct plan_item *items, size_t n, bool nand,
 	for (size_t i = 0; i < n; i++)
 		if (items[i].sbl && items[i].op == PKG_OP_ERASE)
 			order[k++] = i;
-	for (size_t i = 0; i < n; i++)
-		if (!items[i].sbl || items[i].op == PKG_OP_OTHER)
-			order[k++] = i;
+	for (size_t i = 0; i < n; i++) {
+		if ((items[i].sbl && items[i].op != PKG_OP_OTHER) ||
+		    in_order(order, k, i))
+			continue;
+		/* a later erase of the same range goes first */
+		for (size_t j = i + 1; items[i].op == PKG_OP_PROGRAM &&
+				       items[i].has_start && j < n;
+		     j++)
+			if (!items[j].sbl && items[j].op == PKG_OP_ERASE &&
+			    items[j].has_start &&
+			    items[j].start == items[i].start &&
+			    !in_order(order, k, j))
+				order[k++] = j;
+		order[k++] = i;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (items[i].sbl && items[i].op == PKG_OP_PROGRAM)
 			order[k++] = i;

@@ -9,7 +9,7 @@
 #include "pkg/pkg.h"
 
 /*
- * The order in which a package's rawprogram lines are sent (DESIGN.md
+ * The order in which a package's rawprogram lines are sent (docs/design.md
  * "The safe update", step 7). On NAND the boot ROM looks for a valid SBL
  * at power-on: erasing SBL first makes an interrupted flash boot into EDL
  * (recoverable) instead of a half-written image, and programming SBL last
@@ -18,7 +18,9 @@
  */
 struct plan_item {
 	enum pkg_op op;
-	bool sbl; /* the line targets the SBL partition */
+	bool sbl;	/* the line targets the SBL partition */
+	bool has_start; /* start is a number (not an expression) */
+	uint64_t start;
 };
 
 /* True when a partition name is a secondary boot loader ("SBL", "sbl1"). */
@@ -27,6 +29,9 @@ bool plan_is_sbl(const char *name);
 /*
  * Fill order[0..n) with indices into items: on NAND, SBL erases first,
  * the other lines in their order, SBL programs last; otherwise 0..n-1.
+ * A program whose range the file erases only later (the real EG25-G XML
+ * programs MIBIB and TZ first and erases them near the end) gets that
+ * erase before it: a NAND page takes a program only once erased.
  * Returns n.
  */
 size_t plan_order(const struct plan_item *items, size_t n, bool nand,

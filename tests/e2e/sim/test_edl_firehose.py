@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """The simulator's Firehose programmer through its pseudo-terminal, driven
 by an independent client (edlclient.py): start-up logs and configure as the
-real SDX55 programmer (fixtures/real/logs), NAND erase/program/read, digest,
+real SDX55 programmer (tests/fixtures/real/logs), NAND erase/program/read, digest,
 patch, geometry refusals, faults."""
 import hashlib
 import os
@@ -16,17 +16,16 @@ import edlclient as ec  # noqa: E402
 from edlclient import mkpkg  # noqa: E402,F401  (fixture)
 
 BG95_REV = "BG95M3LAR02A03_01.014.01.014"
-REAL_LOG = os.path.join(SOURCE, "..", "shared", "fixtures", "real", "logs",
+FIXTURES = os.environ.get("MF_FIXTURES",
+                          os.path.join(SOURCE, "tests", "fixtures", "real"))
+REAL_LOG = os.path.join(FIXTURES, "logs",
                         "rm500q_qfirehose_nippynetworks-qfirehose-MCU_local.txt")
 USR_DATA = 996 * 64     # bg95-m3 usr_data partition, first page (sim/profiles.c)
 
 
 def real_lines():
     """The QFirehose log lines of the real RM500Q session (text after the time stamp)."""
-    path = REAL_LOG
-    if not os.path.exists(path):
-        path = "/work/shared/fixtures/real/logs/" + os.path.basename(REAL_LOG)
-    with open(path) as f:
+    with open(REAL_LOG) as f:
         return [l.split("]: ", 1)[1].rstrip("\n") for l in f if "]: " in l]
 
 
@@ -85,7 +84,7 @@ def test_configure_ack_is_the_real_one(session):
     real = [l for l in real_lines() if l.startswith('<response value="ACK" MemoryName')][0]
     assert re.search(r"<response [^>]*/>", r.doc).group(0) == real
     assert r.logs == ["INFO: Calling handler for configure", "INFO: Storage type set to value nand"]
-    # the document envelope (peers.md B.5)
+    # the document envelope (docs/protocols.md, Firehose)
     assert r.doc.lstrip().startswith('<?xml version="1.0" encoding="UTF-8" ?>')
 
 
@@ -175,13 +174,18 @@ def test_wrong_sector_size_program_and_erase_nak(session):
     r0, r = fh.program(USR_DATA, b"\0" * 4096, sector=4096)
     assert not r0.ack and r is None
     assert "Attribute 'SECTOR_SIZE_IN_BYTES'=4096 must be equal to disk sector size 2048" in r0.logs
+    # PAGES_PER_BLOCK: program and read refuse it (edl#714, #522); an erase
+    # goes by its alignment only, as the 256 KiB-block EG25-G took the
+    # p2K_b128K package's erases until one was unaligned (Biktorgj#29)
+    r0, r = fh.program(USR_DATA, b"\0" * 2048, ppb=2048)
+    assert "Attribute 'PAGES_PER_BLOCK'=2048 must be equal to disk pages per block 64" in r0.logs
+    assert not r0.ack and r is None
     r = fh.erase(USR_DATA, 64, ppb=2048)
-    assert "Attribute 'PAGES_PER_BLOCK'=2048 must be equal to disk pages per block 64" in r.logs
-    assert not r.ack
+    assert r.ack and not any("PAGES_PER_BLOCK" in l for l in r.logs)
 
 
 def test_wrong_geometry_package_fails_before_writing(session):
-    # EG25 with a 256 KiB-block chip fed a p2K_b128K package (field-data 1.4)
+    # EG25 with a 256 KiB-block chip fed a p2K_b128K package (docs/protocols.md, Firehose)
     sim, p, fh, _ = session(faults=["geometry:p2K_b256K"])
     r = fh.erase(13952, 0x240)
     assert not r.ack and r.attrs.get("rawmode") == "false"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * src/pkg on the real EG25-G package files (shared/fixtures/real/xml) and
+ * src/pkg on the real EG25-G package files (tests/fixtures/real/xml) and
  * on hostile inputs built here.
  */
 #include <errno.h>

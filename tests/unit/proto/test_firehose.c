@@ -19,7 +19,7 @@
 #define ACK	HEAD "<response value=\"ACK\" rawmode=\"false\" />\n</data>"
 #define ACK_RAW HEAD "<response value=\"ACK\" rawmode=\"true\" />\n</data>"
 #define NAK	HEAD "<response value=\"NAK\" />\n</data>"
-/* RM500Q configure ACK (field-data.md 1.4) */
+/* RM500Q configure ACK (docs/protocols.md, Firehose) */
 #define CFG_ACK                                                                \
 	HEAD "<response value=\"ACK\" MemoryName=\"nand\" "                    \
 	     "MinVersionSupported=\"1\" Version=\"1\" "                        \
@@ -94,7 +94,7 @@ static const struct fh_msg_attr *erase_attrs(char *start, size_t *n)
 	return a;
 }
 
-/* The RM500Q session of field-data.md 1.1 in small: logs, configure, 21
+/* The RM500Q session of docs/field-data.md in small: logs, configure, 21
  * erases, 20 programs, power reset and the link dropping afterwards. */
 static void test_rm500q_session(void **state)
 {
@@ -283,6 +283,78 @@ static void test_configure_bad_payload(void **state)
 }
 
 /* Raw data arrives in the same read as the rawmode ACK (push-back). */
+struct progress_seen {
+	unsigned calls, log_calls;
+	uint64_t done, total;
+	char what[16], label[16];
+};
+
+static void on_progress(void *ctx, const struct fh_progress *p)
+{
+	struct progress_seen *ps = ctx;
+
+	ps->calls++;
+	ps->done = p->done;
+	ps->total = p->total;
+	snprintf(ps->what, sizeof(ps->what), "%s", p->what);
+	snprintf(ps->label, sizeof(ps->label), "%s",
+		 p->label ? p->label : "(none)");
+}
+
+static void on_log_progress(void *ctx, const char *stage, uint64_t done,
+			    uint64_t total)
+{
+	struct progress_seen *ps = ctx;
+
+	ps->log_calls++;
+	ps->done = done;
+	ps->total = total;
+	snprintf(ps->what, sizeof(ps->what), "%s", stage);
+}
+
+/* The session reports to its callback, else to its log's progress. */
+static void test_progress_callback(void **state)
+{
+	struct progress_seen ps = { 0 };
+	struct mf_log log = { .progress = on_log_progress, .ctx = &ps };
+	struct fakelink f;
+	struct fh_session s;
+	struct mf_err err = { 0 };
+	uint8_t img[3000];
+	struct fh_msg_attr a[] = { { "SECTOR_SIZE_IN_BYTES", "4096" },
+				   { "label", "sbl" },
+				   { "start_sector", "0" } };
+	int fd;
+
+	memset(img, 0x5a, sizeof(img));
+	fd = tmpfile_with(img, sizeof(img));
+	fl_init(&f);
+	fl_str(&f, ACK_RAW);
+	fl_str(&f, ACK);
+	fl_str(&f, ACK_RAW);
+	fl_str(&f, ACK);
+	session(&s, &f, &err);
+	s.log = &log;
+	fh_set_progress(&s, on_progress, &ps);
+	assert_int_equal(fh_program(&s, a, 3, fd, 0, sizeof(img)), 0);
+	assert_true(ps.calls >= 1);
+	assert_int_equal(ps.log_calls, 0);
+	assert_string_equal(ps.what, "program");
+	assert_string_equal(ps.label, "sbl");
+	assert_int_equal(ps.done, 4096);
+	assert_int_equal(ps.total, 4096);
+	fh_set_progress(&s, NULL, NULL);
+	ps = (struct progress_seen){ 0 };
+	assert_int_equal(fh_program(&s, a, 3, fd, 0, sizeof(img)), 0);
+	assert_int_equal(ps.calls, 0);
+	assert_true(ps.log_calls >= 1);
+	assert_string_equal(ps.what, "program");
+	assert_int_equal(ps.done, 4096);
+	fh_close(&s);
+	close(fd);
+	fl_free(&f);
+}
+
 static void test_read_pushback(void **state)
 {
 	struct fakelink f;
@@ -565,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_configure_nak_negotiates),
 		cmocka_unit_test(test_configure_ack_supported_smaller),
 		cmocka_unit_test(test_configure_bad_payload),
+		cmocka_unit_test(test_progress_callback),
 		cmocka_unit_test(test_read_pushback),
 		cmocka_unit_test(test_read_disconnect),
 		cmocka_unit_test(test_program_final_timeout),

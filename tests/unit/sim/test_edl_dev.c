@@ -493,12 +493,30 @@ static void firehose_refusals(void **state)
 		"<log value=\"Attribute &apos;SECTOR_SIZE_IN_BYTES&apos;=512 "
 		"must be equal to disk sector size 2048\" />"));
 	assert_true(out_has(s, "value=\"NAK\""));
+	/* program and read check PAGES_PER_BLOCK (edl#714, #522) ... */
+	fh(s, e,
+	   "<program PAGES_PER_BLOCK=\"2048\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "filename=\"x\" num_partition_sectors=\"64\" "
+	   "physical_partition_number=\"0\" start_sector=\"0\" />");
+	assert_true(out_has(s, "Attribute &apos;PAGES_PER_BLOCK&apos;=2048 "
+			       "must be equal to disk pages per block 64"));
+	assert_true(out_has(s, "value=\"NAK\""));
+	double_clear(s);
+	fh(s, e,
+	   "<read PAGES_PER_BLOCK=\"128\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "num_partition_sectors=\"1\" physical_partition_number=\"0\" "
+	   "start_sector=\"0\" />");
+	assert_true(out_has(s, "Attribute &apos;PAGES_PER_BLOCK&apos;=128 "
+			       "must be equal to disk pages per block 64"));
+	assert_true(out_has(s, "value=\"NAK\""));
+	/* ... an erase only its alignment (Biktorgj#29) */
+	double_clear(s);
 	fh(s, e,
 	   "<erase PAGES_PER_BLOCK=\"2048\" SECTOR_SIZE_IN_BYTES=\"2048\" "
 	   "num_partition_sectors=\"64\" physical_partition_number=\"0\" "
 	   "start_sector=\"0\" />");
-	assert_true(out_has(s, "Attribute &apos;PAGES_PER_BLOCK&apos;=2048 "
-			       "must be equal to disk pages per block 64"));
+	assert_false(out_has(s, "PAGES_PER_BLOCK"));
+	assert_true(out_has(s, "<response value=\"ACK\""));
 	fh(s, e,
 	   "<erase PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" "
 	   "num_partition_sectors=\"640\" physical_partition_number=\"0\" "
@@ -548,8 +566,31 @@ static void firehose_badblock(void **state)
 	   "num_partition_sectors=\"1\" physical_partition_number=\"0\" "
 	   "start_sector=\"130\" />");
 	host(e, data, sizeof(data));
-	assert_true(out_has(s, "(bad block 2)"));
+	/* SBL (blocks 0-9) skips its bad blocks: its block 2 is block 4 */
+	assert_true(out_has(s, "<response value=\"ACK\" rawmode=\"false\" />"));
+	{
+		uint8_t back[2048];
+
+		assert_int_equal(nand_read(s->nand, 130, 1, back), 0);
+		assert_memory_equal(back, data, sizeof(data));
+		assert_false(nand_page_erased(s->nand, 4 * 64 + 2));
+		assert_true(nand_page_erased(s->nand, 130));
+	}
+	/* 8 good blocks of 10: its blocks 8 and 9 do not exist */
+	fh(s, e,
+	   "<program SECTOR_SIZE_IN_BYTES=\"2048\" filename=\"x\" "
+	   "num_partition_sectors=\"1\" physical_partition_number=\"0\" "
+	   "start_sector=\"576\" />");
+	host(e, data, sizeof(data));
+	assert_true(out_has(s, "no good block left in the partition"));
 	assert_true(out_has(s, "<response value=\"NAK\" rawmode=\"false\" />"));
+	{
+		uint8_t back[2048], ff[2048];
+
+		memset(ff, 0xff, sizeof(ff));
+		assert_int_equal(nand_read(s->nand, 576, 1, back), 0);
+		assert_memory_equal(back, ff, sizeof(ff));
+	}
 	sim_edl_free(e);
 	double_free(s);
 }
