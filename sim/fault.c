@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * --fault SPEC parsing and the one-shot bookkeeping (DESIGN.md, "The
+ * --fault SPEC parsing and the one-shot bookkeeping (docs/design.md, "The
  * simulator"). Property faults (disusb, hwid, pkhash, geometry, badblock,
  * slow) hold for the life of the process; the others fire once. echo: the
  * first EDL port is a fresh ttyUSB still cooked (ECHO on) when the HELLO

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * mkpkg: write a Quectel-shaped firmware package for a simulated module
- * (layout of the real EG25-G packages, field-data 2.1), with images the
- * simulated boot ROM understands (sim/edl/image.h).
+ * (layout of the real EG25-G packages, docs/field-data.md, packages), with
+ * images the simulated boot ROM understands (sim/edl/image.h).
  *
  *   mkpkg --profile P --revision REV [--size BYTES]
  *         [--variant standard|quecopen] [--programmer-root FILE|--unsigned]

@@ -4,7 +4,7 @@
  *
  * The port goes raw before anything is read: a fresh ttyUSB starts with
  * ECHO on, and the kernel would echo the device's Sahara HELLO straight
- * back to it (reference/usb-vm.md).
+ * back to it (docs/usbvm.md).
  */
 #include "link/link.h"
 
@@ -165,7 +165,7 @@ static int tty_make_raw(int fd)
 	 * No flush: an EDL device sends its Sahara HELLO as soon as the port
 	 * opens and never repeats it, so bytes already queued are kept. If
 	 * the line discipline mangled them before raw mode, the protocol
-	 * layer resynchronises (reference/usb-vm.md, first finding).
+	 * layer resynchronises (docs/usbvm.md, finding 1).
 	 */
 	return 0;
 }

@@ -2,7 +2,7 @@
 /*
  * Delta FOTA over AT: the plan. Identify the module, check the delta
  * applies to it, make room in UFS, upload, start, follow, confirm
- * (field-data.md 4). The top of the room: it calls down into the steps
+ * (docs/protocols.md, AT). The top of the room: it calls down into the steps
  * (fota_upload.c, fota_follow.c), which share the port (fota_port.c) and
  * the events (fota_events.c); nothing below calls back up here.
  */
@@ -151,13 +151,15 @@ static int check_revision(struct fota_run *r)
 static int plan_paths(struct fota_run *r)
 {
 	const char *name = r->o->name ? r->o->name : FOTA_DEFAULT_NAME;
+	const struct dev_model *m;
 	const char *dir;
 
 	if (r->o->url) {
 		snprintf(r->start, sizeof(r->start), "\"%s\"", r->o->url);
 		return 0;
 	}
-	r->model = fota_model_find(r->res->model);
+	m = dev_model_find(r->res->model);
+	r->model = m && m->fota.dir ? &m->fota : NULL;
 	if (!r->model && !r->o->fota_dir) {
 		mf_err_set(r->err, MF_FAILED, -ENOTSUP,
 			   "no FOTA file location is known for the model %s",
