@@ -19,7 +19,8 @@ with these words of the design made explicit:
   - wire/ is pure and shared with the simulator, so it may use base/ only
     (anything more would reach the simulator through it);
   - ops/ may open a link (it picks the port) and nothing else of link/:
-    of link/ only link/link.h;
+    of link/ only link/link.h and link/edl.h (which transport reaches a
+    module in EDL: that too is opening a link);
   - cli/ never includes proto/ or link/;
   - sim/ shares only wire/ and base/ with the host (it keeps its own
     profiles; a wrong row in devices/ must not be mirrored by the simulator);
@@ -49,7 +50,7 @@ RULES = {
 
 # (layer, included layer): the only headers of it that may be included
 ONLY = {
-    ("ops", "link"): ["link/link.h"],
+    ("ops", "link"): ["link/link.h", "link/edl.h"],
 }
 
 # system header: the layers that may include it
