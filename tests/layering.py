@@ -19,8 +19,8 @@ with these words of the design made explicit:
   - wire/ is pure and shared with the simulator, so it may use base/ only
     (anything more would reach the simulator through it);
   - ops/ may open a link (it picks the port) and nothing else of link/:
-    of link/ only link/link.h and link/edl.h (which transport reaches a
-    module in EDL: that too is opening a link);
+    of link/ only link/link.h and link/edl.h (the EDL transport choice,
+    which lives in link/ and which ops asks for "the link of this device");
   - cli/ never includes proto/ or link/;
   - sim/ shares only wire/ and base/ with the host (it keeps its own
     profiles; a wrong row in devices/ must not be mirrored by the simulator);
