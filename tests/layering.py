@@ -19,8 +19,7 @@ with these words of the design made explicit:
   - wire/ is pure and shared with the simulator, so it may use base/ only
     (anything more would reach the simulator through it);
   - ops/ may open a link (it picks the port) and nothing else of link/:
-    of link/ only link/link.h and link/edl.h (the EDL transport choice,
-    which lives in link/ and which ops asks for "the link of this device");
+    of link/ only link/link.h;
   - cli/ never includes proto/ or link/;
   - sim/ shares only wire/ and base/ with the host (it keeps its own
     profiles; a wrong row in devices/ must not be mirrored by the simulator);
@@ -50,7 +49,7 @@ RULES = {
 
 # (layer, included layer): the only headers of it that may be included
 ONLY = {
-    ("ops", "link"): ["link/link.h", "link/edl.h"],
+    ("ops", "link"): ["link/link.h"],
 }
 
 # system header: the layers that may include it

@@ -47,15 +47,4 @@ const char *pkg_variant_name(enum pkg_variant v);
 /* "BG95-M3" and "BG95M3" compare equal; case-insensitive. */
 bool pkg_model_eq(const char *a, const char *b);
 
-/* Chips by programmer file name and by MSM id. */
-struct pkg_chip {
-	const char *tag;     /* substring of the programmer name: "9x07" */
-	const char *name;    /* "MDM9x07" */
-	uint32_t msm_ids[4]; /* Sahara MSM HW ids, first = usual; 0 ends */
-};
-
-const struct pkg_chip *pkg_chip_from_file(const char *filename);
-const struct pkg_chip *pkg_chip_from_msm(uint32_t msm_id);
-bool pkg_chip_has_msm(const struct pkg_chip *c, uint32_t msm_id);
-
 #endif

@@ -75,7 +75,7 @@ static bool r_chip(const struct pkg *p, const struct pkg_ident *m,
 	char mv[32];
 
 	if (!mod->msm_id || !p->chip || !p->chip->msm_ids[0] ||
-	    pkg_chip_has_msm(p->chip, mod->msm_id))
+	    dev_chip_has_msm(p->chip, mod->msm_id))
 		return false;
 	snprintf(mv, sizeof(mv), "0x%08X", mod->msm_id);
 	SET(f, p->chip->name, mv,

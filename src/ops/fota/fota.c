@@ -149,13 +149,15 @@ static int check_revision(struct fota_run *r)
 static int plan_paths(struct fota_run *r)
 {
 	const char *name = r->o->name ? r->o->name : FOTA_DEFAULT_NAME;
+	const struct dev_model *m;
 	const char *dir;
 
 	if (r->o->url) {
 		snprintf(r->start, sizeof(r->start), "\"%s\"", r->o->url);
 		return 0;
 	}
-	r->model = fota_model_find(r->res->model);
+	m = dev_model_find(r->res->model);
+	r->model = m && m->fota.dir ? &m->fota : NULL;
 	if (!r->model && !r->o->fota_dir) {
 		mf_err_set(r->err, MF_FAILED, -ENOTSUP,
 			   "no FOTA file location is known for the model %s",

@@ -7,6 +7,7 @@
  * plan) -> fota_upload.c, fota_follow.c (the steps) -> fota_port.c (the
  * port) -> fota_events.c (what the caller hears).
  */
+#include "devices/devices.h"
 #include "ops/fota/fota.h"
 #include "proto/at.h"
 #include "wire/delta_msg.h"
@@ -36,9 +37,9 @@ struct fota_run {
 	struct at_port at;
 	int64_t deadline; /* the whole update */
 	int cmd_ms, ack_ms, reopen_ms, urc_ms;
-	const struct fota_model *model;
-	char name[96];	 /* QFUPL / QFLST / QFDEL name */
-	char start[300]; /* AT+QFOTADL argument, quoted or not */
+	const struct dev_fota *model; /* the module's FOTA paths, or NULL */
+	char name[96];		      /* QFUPL / QFLST / QFDEL name */
+	char start[300];	      /* AT+QFOTADL argument, quoted or not */
 	int fd;
 	uint64_t size;
 	struct delta_msg_header delta;

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "link/edl.h"
 #include "link/link.h"
 #include "ops/at_open.h"
 #include "ops/query/info.h"
@@ -55,7 +54,7 @@ static int info_normal(const struct mf_module *m, struct info_report *r,
 		       const struct mf_log *log, struct mf_err *err)
 {
 	const struct mf_port *atp = mf_module_port(m, MF_ROLE_AT);
-	const struct mf_model *model;
+	const struct dev_model *model;
 	struct at_identity id = { 0 };
 	struct at_port at;
 
@@ -70,7 +69,7 @@ static int info_normal(const struct mf_module *m, struct info_report *r,
 	if (ops_at_open(atp->dev, &at, log, err) < 0)
 		return err->code;
 	at_identify(&at, &id);
-	model = mf_model_find(id.model);
+	model = dev_model_find(id.model);
 	if (model && model->has_disusb)
 		r->disusb = query_disusb(&at);
 	ops_at_close(&at);

@@ -400,7 +400,8 @@ static int do_run(struct run *x)
 
 	rc = open_package(x);
 	if (!rc)
-		rc = pick_programmer(x, x->m->model ? x->m->model->msm_id : 0);
+		rc = pick_programmer(x,
+				     x->m->chip ? x->m->chip->msm_ids[0] : 0);
 	if (rc)
 		return rc;
 	if (x->m->mode == MF_MODE_NORMAL) {

@@ -119,6 +119,8 @@ def test_mkpkg_writes_the_real_eg25_rawprogram(tmp_path):
     tested on the order real packages use (programs of SBL, MIBIB, TZ before
     their erases, RPM programmed last)."""
     import re
+
+    import pytest
     import subprocess
     from simclient import tool
     fixtures = os.environ.get("MF_FIXTURES")
