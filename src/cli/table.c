@@ -22,17 +22,16 @@ const struct cli_opt cli_global_opts[] = {
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
-#define ALLOW_OPTS                                                           \
-	{ "allow-downgrade", 0, NULL,                                        \
-	  "accept a package older than the module", NULL },                 \
-		{ "allow-cross-baseline", 0, NULL,                           \
-		  "accept a package of another baseline (R01 vs R02)",       \
-		  NULL },                                                    \
-		{ "allow-variant-change", 0, NULL,                           \
-		  "accept standard <-> QuecOpen", NULL },                    \
-	{                                                                    \
-		"allow-calibration-write", 0, NULL,                          \
-			"let the package write calibration partitions", NULL \
+#define ALLOW_OPTS                                                             \
+	{ "allow-downgrade", 0, NULL,                                          \
+	  "accept a package older than the module", NULL },                    \
+		{ "allow-cross-baseline", 0, NULL,                             \
+		  "accept a package of another baseline (R01 vs R02)", NULL }, \
+		{ "allow-variant-change", 0, NULL,                             \
+		  "accept standard <-> QuecOpen", NULL },                      \
+	{                                                                      \
+		"allow-calibration-write", 0, NULL,                            \
+			"let the package write calibration partitions", NULL   \
 	}
 
 static const struct cli_opt flash_opts[] = {
@@ -139,8 +138,7 @@ const struct cli_cmd *cli_find_cmd(const char *name)
 	return NULL;
 }
 
-const struct cli_opt *cli_match_opt(const struct cli_opt *tab,
-				    const char *word)
+const struct cli_opt *cli_match_opt(const struct cli_opt *tab, const char *word)
 {
 	size_t n;
 
@@ -198,8 +196,9 @@ void cli_help_all(FILE *f, const char *prog)
 	fputs("\nCommands:\n", f);
 	for (const struct cli_cmd *c = cli_cmds; c->name; c++)
 		fprintf(f, "  %-10s %-17s %s\n", c->name, c->args, c->summary);
-	fprintf(f, "\n'%s help COMMAND' or '%s COMMAND --help' for a "
-		   "command's options.\n",
+	fprintf(f,
+		"\n'%s help COMMAND' or '%s COMMAND --help' for a "
+		"command's options.\n",
 		prog, prog);
 	print_exit_codes(f);
 }
