@@ -384,7 +384,7 @@ void sim_at_input(struct sim_port *p, const uint8_t *buf, size_t len)
 			if (c == 8 || c == 127) {
 				if (at->len)
 					at->len--;
-			} else if (at->len < AT_LINE_MAX) {
+			} else if (at->len < AT_MSG_LINE_MAX) {
 				at->line[at->len++] = (char)c;
 			} else {
 				at->overflow = true;

@@ -12,8 +12,8 @@
 #include <stdint.h>
 
 #include "sim/sim.h"
-#include "wire/at.h"
-#include "wire/hdlc.h"
+#include "wire/at_msg.h"
+#include "wire/diag_msg.h"
 
 #define SIM_MAX_FAULTS	32
 #define SIM_MAX_PORTS	8
@@ -52,7 +52,7 @@ struct sim_fault {
 /* AT engine of one port (USB AT, modem port, UART). */
 struct sim_at {
 	bool echo;
-	char line[AT_LINE_MAX + 1];
+	char line[AT_MSG_LINE_MAX + 1];
 	size_t len;
 	bool overflow;
 	/* AT+QFUPL data mode */
@@ -64,7 +64,7 @@ struct sim_at {
 	int up_fd;
 	int64_t up_deadline; /* host stopped sending */
 	int64_t up_plus_at;  /* "+++" seen last: abort at this time */
-	struct at_qfupl_sum up_sum;
+	struct at_msg_qfupl_sum up_sum;
 	uint8_t up_tail[3]; /* last bytes held back (possible "+++") */
 	size_t up_ntail;
 	bool dead; /* upload dropped: answer nothing more */
@@ -80,13 +80,33 @@ struct sim_port {
 	enum sim_role role;
 	bool opened; /* the host has the slave open */
 	bool ever_opened;
+	/*
+	 * The simulator's own descriptor of the slave (FIONREAD: what the host
+	 * has not read yet) and an inotify watch on it: the host's opens,
+	 * closes and reads arrive as events, at once, without polling.
+	 */
+	int peek;
+	int ino;
+	int nopen; /* open file descriptions of the host */
+	/*
+	 * EDL ports: one device message per host read, as one USB transfer
+	 * each. A message goes into the pty only when the host has read the
+	 * one before it (an IN_ACCESS since, and nothing left unread).
+	 */
+	bool gated;
+	bool await_read;
+	bool noflow;	 /* the noflow fault: what finds no room is lost */
+	uint64_t lost;	 /* bytes lost so far (noflow) */
+	size_t cur_left; /* bytes of the message in flight not in the pty yet */
+	size_t *mlen;	 /* lengths of the queued messages after it */
+	size_t nmsg, mcap;
 	bool is_uart;
 	bool urc;  /* boot and FOTA URCs go here */
 	bool gone; /* link dropped: writes fail, input ignored */
 	uint8_t *out;
 	size_t out_len, out_cap;
 	struct sim_at at;
-	struct hdlc_decoder hdlc;
+	struct diag_msg_decoder hdlc;
 	uint64_t diag_bytes;
 	struct sim_edl *edl;
 };
@@ -193,8 +213,10 @@ struct sim_port *sim_port_new(struct sim *s, enum sim_role role);
 void sim_port_free(struct sim_port *p);
 int sim_port_puts(struct sim_port *p, const char *str);
 size_t sim_port_unread(const struct sim_port *p);
-void sim_port_check_open(struct sim_port *p);
+void sim_port_events(struct sim_port *p);
 void sim_port_input(struct sim_port *p);
+void sim_port_cooked(struct sim_port *p);
+bool sim_port_pending(const struct sim_port *p);
 
 /* tree (tree.c) */
 int sim_tree_init(struct sim *s);

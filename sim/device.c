@@ -170,6 +170,21 @@ void sim_enumerate_edl(struct sim *s)
 	p = sim_port_new(s, ROLE_EDL);
 	d->ports[0] = p;
 	d->nports = 1;
+	if (p) {
+		/* one Sahara packet, one Firehose document per host read */
+		p->gated = true;
+		p->noflow = sim_fault_value(s, "noflow") != NULL;
+		/* a fresh ttyUSB, cooked: the HELLO comes back as an echo */
+		if (sim_fault_once(s, "echo", NULL))
+			sim_port_cooked(p);
+		/*
+		 * The PBL's HELLO waits in the IN endpoint until a host polls:
+		 * here in the pty before its link exists, so a host that
+		 * reads right after open finds it whole.
+		 */
+		p->edl = sim_edl_new(s, p);
+		sim_edl_start(p->edl);
+	}
 	if (!p || sim_tree_add_device(s, d)) {
 		fprintf(stderr,
 			"modemflash-sim: cannot build the EDL device under "
@@ -177,7 +192,6 @@ void sim_enumerate_edl(struct sim *s)
 			s->root);
 		return;
 	}
-	p->edl = sim_edl_new(s, p);
 }
 
 static void boot_urcs(struct sim *s)

@@ -11,14 +11,10 @@
 #include "base/bytes.h"
 #include "sim/core.h"
 
-#define DIAG_CMD_VERNO 0x00
-#define DIAG_CMD_BAD   0x13
-#define DIAG_CMD_LOG   0x10
-
 static void diag_send(struct sim_port *p, const uint8_t *payload, size_t len)
 {
-	uint8_t out[2 * HDLC_MAX_FRAME + 8];
-	int n = hdlc_encode(payload, len, out, sizeof(out));
+	uint8_t out[2 * DIAG_MSG_MAX_FRAME + 8];
+	int n = diag_msg_encode(payload, len, out, sizeof(out));
 
 	if (n > 0)
 		sim_port_write(p, out, (size_t)n);
@@ -28,9 +24,28 @@ static void diag_send(struct sim_port *p, const uint8_t *payload, size_t len)
 void sim_diag_opened(struct sim_port *p)
 {
 	static const uint8_t log[] = {
-		DIAG_CMD_LOG, 0x00, 0x12, 0x00, 0x12, 0x00, 0xc0, 0x11,
-		0x00,	      0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-		0x00,	      0x00, 0x00, 0x00, 0x00, 0x00,
+		DIAG_MSG_CMD_LOG,
+		0x00,
+		0x12,
+		0x00,
+		0x12,
+		0x00,
+		0xc0,
+		0x11,
+		0x00,
+		0x00,
+		0x00,
+		0x00,
+		0x00,
+		0x00,
+		0x00,
+		0x00,
+		0x00,
+		0x00,
+		0x00,
+		0x00,
+		0x00,
+		0x00,
 	};
 
 	diag_send(p, log, sizeof(log));
@@ -43,7 +58,7 @@ static void build_id(struct sim_port *p)
 	size_t n = strlen(s->revision);
 
 	memset(r, 0, 12);
-	r[0] = DIAG_CMD_EXT_BUILD_ID;
+	r[0] = DIAG_MSG_CMD_EXT_BUILD_ID;
 	r[1] = 0; /* version */
 	put_le32(r + 4, s->prof->msm_id);
 	put_le32(r + 8, s->prof->model_id);
@@ -56,7 +71,7 @@ static void verno(struct sim_port *p)
 	uint8_t r[55];
 
 	memset(r, 0, sizeof(r));
-	r[0] = DIAG_CMD_VERNO;
+	r[0] = DIAG_MSG_CMD_VERNO;
 	memcpy(r + 1, "Jan 01 2024", 11);  /* comp date */
 	memcpy(r + 12, "00:00:00", 8);	   /* comp time */
 	memcpy(r + 20, "Jan 01 2024", 11); /* release date */
@@ -69,24 +84,24 @@ static void diag_frame(struct sim_port *p, const uint8_t *f, size_t len)
 {
 	static const uint8_t edl_echo[] = { 0x4b, 0x65, 0x01, 0x00,
 					    0x54, 0x0f, 0x7e };
-	uint8_t bad[1 + HDLC_MAX_FRAME];
+	uint8_t bad[1 + DIAG_MSG_MAX_FRAME];
 
 	if (sim_fault_once(p->s, "silent", "diag")) {
 		sim_debug(p->s, "DIAG: silent fault swallows a frame");
 		return;
 	}
-	if (len == 1 && f[0] == DIAG_CMD_EXT_BUILD_ID) {
+	if (len == 1 && f[0] == DIAG_MSG_CMD_EXT_BUILD_ID) {
 		build_id(p);
-	} else if (len == 1 && f[0] == DIAG_CMD_VERNO) {
+	} else if (len == 1 && f[0] == DIAG_MSG_CMD_VERNO) {
 		verno(p);
-	} else if (len == 4 && f[0] == DIAG_CMD_SUBSYS &&
-		   f[1] == DIAG_SUBSYS_EDL_SWITCH && f[2] == 0x01 &&
+	} else if (len == 4 && f[0] == DIAG_MSG_CMD_SUBSYS &&
+		   f[1] == DIAG_MSG_SUBSYS_EDL_SWITCH && f[2] == 0x01 &&
 		   f[3] == 0x00) {
 		sim_debug(p->s, "DIAG: EDL switch");
 		sim_port_write(p, edl_echo, sizeof(edl_echo));
 		sim_request(p->s, SIM_REQ_EDL);
 	} else {
-		bad[0] = DIAG_CMD_BAD;
+		bad[0] = DIAG_MSG_CMD_BAD;
 		memcpy(bad + 1, f, len);
 		diag_send(p, bad, len + 1);
 	}
@@ -106,7 +121,8 @@ void sim_diag_input(struct sim_port *p, const uint8_t *buf, size_t len)
 		return;
 	}
 	while (len) {
-		r = hdlc_decode_feed(&p->hdlc, buf, len, &used, &frame, &flen);
+		r = diag_msg_decode_feed(&p->hdlc, buf, len, &used, &frame,
+					 &flen);
 		buf += used;
 		len -= used;
 		if (r == 1 && flen)

@@ -2,7 +2,12 @@
 /*
  * --fault SPEC parsing and the one-shot bookkeeping (DESIGN.md, "The
  * simulator"). Property faults (disusb, hwid, pkhash, geometry, badblock,
- * slow) hold for the life of the process; the others fire once.
+ * slow) hold for the life of the process; the others fire once. echo: the
+ * first EDL port is a fresh ttyUSB still cooked (ECHO on) when the HELLO
+ * arrives, so the line discipline echoes it to the device (usb-vm.md,
+ * finding 6). noflow: the EDL port's device->host bytes are not flow
+ * controlled: what a reader lagging for more than a moment has no room for
+ * is lost (finding 7); lose:read:BYTES loses one run of them, once.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -17,6 +22,9 @@ static const char *const drop_phases[] = {
 	"diag",	   "sahara", "configure",   "erase",
 	"program", "read",   "fota-upload", NULL,
 };
+
+/* Phases whose device->host bytes can be lost (lose:PHASE:BYTES). */
+static const char *const lose_phases[] = { "read", NULL };
 
 /* Phases that can go mute once: the protocols and every Firehose command. */
 static const char *const silent_phases[] = {
@@ -49,7 +57,7 @@ static int check_value(const char *kind, const char *arg, uint64_t *bytes,
 {
 	char *end;
 
-	if (!strcmp(kind, "drop")) {
+	if (!strcmp(kind, "drop") || !strcmp(kind, "lose")) {
 		const char *colon = strchr(arg, ':');
 		char phase[32];
 
@@ -57,7 +65,8 @@ static int check_value(const char *kind, const char *arg, uint64_t *bytes,
 			goto bad;
 		memcpy(phase, arg, (size_t)(colon - arg));
 		phase[colon - arg] = 0;
-		if (!in_list(drop_phases, phase) ||
+		if (!in_list(!strcmp(kind, "lose") ? lose_phases : drop_phases,
+			     phase) ||
 		    !all_of(colon + 1, isdigit, ""))
 			goto bad;
 		errno = 0;
@@ -128,9 +137,15 @@ int sim_fault_parse(struct sim *s, const char *spec, char *why, size_t cap)
 		return -EINVAL;
 	}
 	memcpy(f->kind, spec, klen);
-	if (!strcmp(f->kind, "disusb")) {
+	/*
+	 * disusb, noflow: properties; echo: the first EDL tty is fresh
+	 * (cooked)
+	 */
+	if (!strcmp(f->kind, "disusb") || !strcmp(f->kind, "echo") ||
+	    !strcmp(f->kind, "noflow")) {
 		if (colon) {
-			snprintf(why, cap, "fault 'disusb' takes no argument");
+			snprintf(why, cap, "fault '%s' takes no argument",
+				 f->kind);
 			return -EINVAL;
 		}
 		s->nfaults++;
@@ -151,7 +166,7 @@ int sim_fault_parse(struct sim *s, const char *spec, char *why, size_t cap)
 		snprintf(why, cap, "bad value in fault '%s'", spec);
 	if (err)
 		return err;
-	if (!strcmp(f->kind, "drop"))
+	if (!strcmp(f->kind, "drop") || !strcmp(f->kind, "lose"))
 		*strchr(f->arg, ':') = 0; /* arg = phase */
 	s->nfaults++;
 	return 0;
@@ -187,6 +202,26 @@ bool sim_fault_drop(struct sim *s, const char *phase, uint64_t bytes)
 			continue;
 		f->spent = true;
 		sim_debug(s, "fault drop:%s:%llu fires", phase,
+			  (unsigned long long)f->bytes);
+		return true;
+	}
+	return false;
+}
+
+bool sim_fault_lose(struct sim *s, const char *phase, uint64_t bytes,
+		    uint64_t *at)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfaults; i++) {
+		struct sim_fault *f = &s->faults[i];
+
+		if (f->spent || strcmp(f->kind, "lose") ||
+		    strcmp(f->arg, phase) || bytes <= f->bytes)
+			continue;
+		f->spent = true;
+		*at = f->bytes;
+		sim_debug(s, "fault lose:%s:%llu fires", phase,
 			  (unsigned long long)f->bytes);
 		return true;
 	}

@@ -19,7 +19,7 @@
 
 #include "base/bytes.h"
 #include "sim/core.h"
-#include "sim/delta.h"
+#include "wire/delta_msg.h"
 
 #define FOTA_STEP_MS 1000 /* module time per 10 % */
 
@@ -86,13 +86,17 @@ static void urc(struct sim *s, const char *fmt, ...)
 	sim_broadcast_at(s, buf);
 }
 
-/* Check the delta against the running firmware: 0 or the END error code. */
+/*
+ * Check the delta against the running firmware: 0 or the END error code.
+ * As a module does: the framing first (504), then the SHA-256 (505), then
+ * what the header names (504 when unreadable, 510 for another source).
+ */
 static int delta_check(struct sim *s)
 {
-	char path[SIM_PATH_MAX + 160], from[DELTA_REV + 1],
-		prof[DELTA_NAME + 1];
+	char path[SIM_PATH_MAX + 160];
 	uint8_t *buf = NULL, md[SHA256_DIGEST_LENGTH];
-	uint64_t plen;
+	struct delta_msg_header h;
+	uint64_t plen, size;
 	struct stat st;
 	int err = 504;
 	FILE *f;
@@ -101,35 +105,27 @@ static int delta_check(struct sim *s)
 	f = fopen(path, "re");
 	if (!f)
 		return 502;
-	if (fstat(fileno(f), &st) || st.st_size < DELTA_HDR + DELTA_SHA ||
+	if (fstat(fileno(f), &st) ||
+	    st.st_size < DELTA_MSG_HDR + DELTA_MSG_SHA ||
 	    (uint64_t)st.st_size > s->prof->ufs_total)
 		goto out;
-	buf = malloc((size_t)st.st_size);
-	if (!buf || fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size)
+	size = (uint64_t)st.st_size;
+	buf = malloc((size_t)size);
+	if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size)
 		goto out;
-	if (memcmp(buf, DELTA_MAGIC, 8))
+	if (delta_msg_frame(buf, (size_t)size, size, &plen) != 1)
 		goto out;
-	plen = get_le64(buf + DELTA_OFF_LEN);
-	if (plen != (uint64_t)st.st_size - DELTA_HDR - DELTA_SHA)
-		goto out;
-	SHA256(buf, DELTA_HDR + plen, md);
-	if (memcmp(md, buf + DELTA_HDR + plen, DELTA_SHA)) {
+	SHA256(buf, (size_t)delta_msg_digest_off(plen), md);
+	if (memcmp(md, buf + delta_msg_digest_off(plen), DELTA_MSG_SHA)) {
 		err = 505;
 		goto out;
 	}
-	memcpy(prof, buf + DELTA_OFF_PROFILE, DELTA_NAME);
-	prof[DELTA_NAME] = 0;
-	memcpy(from, buf + DELTA_OFF_FROM, DELTA_REV);
-	from[DELTA_REV] = 0;
-	memcpy(s->fota_to, buf + DELTA_OFF_TO, DELTA_REV);
-	s->fota_to[DELTA_REV] = 0;
-	if (!s->fota_to[0] ||
-	    memchr(buf + DELTA_OFF_TO, 0, DELTA_REV) == NULL) {
-		err = 504;
+	if (delta_msg_parse(buf, (size_t)size, size, &h) || !h.known)
 		goto out;
-	}
-	err = (strcmp(prof, s->prof->name) || strcmp(from, s->revision)) ? 510
-									 : 0;
+	snprintf(s->fota_to, sizeof(s->fota_to), "%s", h.to);
+	err = (strcmp(h.profile, s->prof->name) || strcmp(h.from, s->revision))
+		      ? 510
+		      : 0;
 out:
 	free(buf);
 	fclose(f);

@@ -18,8 +18,7 @@
 
 #include "sim/core.h"
 
-#define EXIT_USAGE    2
-#define OPEN_CHECK_MS 20 /* how often ports nobody has open are checked */
+#define EXIT_USAGE 2
 
 static void usage(FILE *f)
 {
@@ -34,7 +33,8 @@ static void usage(FILE *f)
 		   "profiles:");
 	for (i = 0; sim_profile_at(i); i++)
 		fprintf(f, " %s", sim_profile_at(i)->name);
-	fprintf(f, "\nfaults: disusb drop:PHASE:BYTES nak:CMD corrupt:CMD "
+	fprintf(f, "\nfaults: disusb echo noflow drop:PHASE:BYTES "
+		   "lose:read:BYTES nak:CMD corrupt:CMD "
 		   "silent:PHASE hwid:0xID\n"
 		   "        pkhash:HEX geometry:pNK_bMK badblock:PAGE[,PAGE] "
 		   "slow:FACTOR\n");
@@ -247,6 +247,7 @@ static int state_setup(struct sim *s)
 	fresh = stat(p, &st) != 0;
 	nand_geometry(s, &page, &ppb, &blocks);
 	s->nand = sim_nand_open(p, page, ppb, blocks);
+	sim_nand_prepare(s);
 	if (s->rev_arg[0])
 		snprintf(s->revision, sizeof(s->revision), "%s", s->rev_arg);
 	else
@@ -317,14 +318,26 @@ static size_t all_ports(struct sim *s, struct sim_port **out)
 	return n;
 }
 
+/* Is p still one of the ports (a handler may have freed it)? */
+static bool port_alive(struct sim *s, const struct sim_port *p)
+{
+	struct sim_port *cur[SIM_MAX_PORTS + 1];
+	size_t k, m = all_ports(s, cur);
+
+	for (k = 0; k < m; k++)
+		if (cur[k] == p)
+			return true;
+	return false;
+}
+
 static void loop(struct sim *s, int sfd)
 {
-	struct pollfd pfd[2 + SIM_MAX_CLIENTS + SIM_MAX_PORTS + 1];
+	struct pollfd pfd[2 + SIM_MAX_CLIENTS + 2 * (SIM_MAX_PORTS + 1)];
 	struct sim_port *ports[SIM_MAX_PORTS + 1];
+	const size_t base = 2 + SIM_MAX_CLIENTS;
 	size_t np, i, n;
 	int64_t now, dl;
 	int tmo, r;
-	bool closed_port;
 
 	while (!s->quit) {
 		np = all_ports(s, ports);
@@ -334,26 +347,24 @@ static void loop(struct sim *s, int sfd)
 		for (i = 0; i < SIM_MAX_CLIENTS; i++)
 			pfd[n++] = (struct pollfd){ .fd = s->clients[i],
 						    .events = POLLIN };
-		closed_port = false;
 		now = sim_now_ms();
 		tmo = sim_timer_next(s, now);
 		for (i = 0; i < np; i++) {
 			struct sim_port *p = ports[i];
 
-			/* a pty nobody opened reports POLLHUP forever: check it by timer */
-			pfd[n] = (struct pollfd){
-				.fd = p->opened ? p->master : -1,
-				.events = POLLIN | (p->out_len ? POLLOUT : 0)
+			/* the master never hangs up: our own slave fd holds it */
+			pfd[n++] = (struct pollfd){
+				.fd = p->master,
+				.events = POLLIN |
+					  (sim_port_pending(p) ? POLLOUT : 0)
 			};
-			n++;
-			if (!p->opened)
-				closed_port = true;
+			/* opens, closes and reads of the host, at once */
+			pfd[n++] = (struct pollfd){ .fd = p->ino,
+						    .events = POLLIN };
 			dl = sim_at_deadline(p);
 			if (dl >= 0 && (tmo < 0 || dl - now < tmo))
 				tmo = dl - now < 0 ? 0 : (int)(dl - now);
 		}
-		if (closed_port && (tmo < 0 || tmo > OPEN_CHECK_MS))
-			tmo = OPEN_CHECK_MS;
 		r = poll(pfd, n, tmo);
 		if (r < 0 && errno != EINTR)
 			break;
@@ -368,25 +379,20 @@ static void loop(struct sim *s, int sfd)
 		for (i = 0; i < SIM_MAX_CLIENTS; i++)
 			if (s->clients[i] >= 0 && pfd[2 + i].revents)
 				sim_control_input(s, (int)i);
-		/* ports may vanish in a handler: re-read the list each time */
+		/* ports may vanish in a handler: check each one is still there */
 		for (i = 0; i < np; i++) {
-			struct pollfd *q = &pfd[2 + SIM_MAX_CLIENTS + i];
-			struct sim_port *cur[SIM_MAX_PORTS + 1];
-			size_t k, m = all_ports(s, cur);
-			bool alive = false;
+			struct pollfd *q = &pfd[base + 2 * i];
 
-			for (k = 0; k < m; k++)
-				alive |= cur[k] == ports[i];
-			if (!alive)
+			if (!port_alive(s, ports[i]))
 				continue;
-			if (!ports[i]->opened)
-				sim_port_check_open(ports[i]);
-			else if (q->revents & POLLIN)
+			if (q[1].revents)
+				sim_port_events(ports[i]);
+			if (!port_alive(s, ports[i]))
+				continue;
+			if (q[0].revents & POLLIN)
 				sim_port_input(ports[i]);
-			else if (q->revents & POLLHUP)
-				ports[i]->opened = false;
-			else if (q->revents & POLLOUT)
-				sim_port_flush(ports[i], 0);
+			else if (q[0].revents & POLLOUT)
+				sim_port_events(ports[i]);
 			sim_handle_requests(s);
 		}
 		now = sim_now_ms();

@@ -2,9 +2,15 @@
 /*
  * Ports: one pseudo-terminal each. The slave is put in raw mode by us
  * before its link is published (reference/usb-vm.md: a fresh tty echoes
- * what arrives before the host's tcsetattr). The master is non-blocking;
- * bytes to the host are queued and drained by the poll loop, so a host
- * that stops reading never blocks the simulator.
+ * what arrives before the host's tcsetattr; the echo fault keeps it cooked
+ * on purpose). The master is non-blocking; bytes to the host are queued and
+ * drained by the poll loop, so a host that stops reading never blocks the
+ * simulator.
+ *
+ * The simulator keeps a descriptor of the slave open itself (the pty and
+ * what it holds outlive the host's closes, as a device's IN endpoint does)
+ * and watches the slave with inotify: IN_OPEN and IN_CLOSE tell it the
+ * host's opens and closes the instant they happen, IN_ACCESS each read.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -23,18 +30,21 @@
 /* A reader that takes longer than this for one MiB is gone: drop. */
 #define PORT_STALL_MS 10000
 
+/* inotify on the slave: what the host does with it */
+#define PORT_INO_MASK (IN_OPEN | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | IN_ACCESS)
+
 static int pty_open(struct sim_port *p)
 {
 	struct termios tio;
-	int m, sl;
+	int m, sl, ino;
 
-	m = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK);
+	m = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (m < 0)
 		return -errno;
 	if (grantpt(m) || unlockpt(m) ||
 	    ptsname_r(m, p->slave, sizeof(p->slave)))
 		goto fail;
-	sl = open(p->slave, O_RDWR | O_NOCTTY | O_NONBLOCK);
+	sl = open(p->slave, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (sl < 0)
 		goto fail;
 	if (tcgetattr(sl, &tio) == 0) {
@@ -43,14 +53,44 @@ static int pty_open(struct sim_port *p)
 		cfsetospeed(&tio, B115200);
 		tcsetattr(sl, TCSANOW, &tio);
 	}
-	/* closing our slave makes the master report POLLHUP until the host opens it */
-	close(sl);
-	fcntl(m, F_SETFD, FD_CLOEXEC);
+	/* watch after our own open: every event from now on is the host's */
+	ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (ino < 0 || inotify_add_watch(ino, p->slave, PORT_INO_MASK) < 0) {
+		if (ino >= 0)
+			close(ino);
+		close(sl);
+		goto fail;
+	}
 	p->master = m;
+	p->peek = sl;
+	p->ino = ino;
 	return 0;
 fail:
 	close(m);
 	return -EIO;
+}
+
+/*
+ * The termios of a freshly created ttyUSB (the kernel's tty_std_termios
+ * with usb-serial's c_cflag): canonical, ECHO on. What the device sends
+ * now is echoed back to it by the line discipline (the echo fault).
+ */
+void sim_port_cooked(struct sim_port *p)
+{
+	struct termios tio;
+
+	if (p->peek < 0 || tcgetattr(p->peek, &tio))
+		return;
+	tio.c_iflag = ICRNL | IXON;
+	tio.c_oflag = OPOST | ONLCR;
+	tio.c_cflag = CS8 | CREAD | HUPCL | CLOCAL;
+	tio.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE |
+		      IEXTEN;
+	tio.c_cc[VMIN] = 1;
+	tio.c_cc[VTIME] = 0;
+	cfsetispeed(&tio, B9600);
+	cfsetospeed(&tio, B9600);
+	tcsetattr(p->peek, TCSANOW, &tio);
 }
 
 struct sim_port *sim_port_new(struct sim *s, enum sim_role role)
@@ -63,9 +103,11 @@ struct sim_port *sim_port_new(struct sim *s, enum sim_role role)
 	p->role = role;
 	p->index = -1;
 	p->master = -1;
+	p->peek = -1;
+	p->ino = -1;
 	p->at.echo = true;
 	p->at.up_fd = -1;
-	hdlc_decoder_init(&p->hdlc);
+	diag_msg_decoder_init(&p->hdlc);
 	if (pty_open(p)) {
 		free(p);
 		return NULL;
@@ -81,53 +123,200 @@ void sim_port_free(struct sim_port *p)
 		sim_edl_free(p->edl);
 	if (p->at.up_fd >= 0)
 		close(p->at.up_fd);
+	if (p->ino >= 0)
+		close(p->ino);
+	if (p->peek >= 0)
+		close(p->peek);
 	if (p->master >= 0)
 		close(p->master);
+	free(p->mlen);
 	free(p->out);
 	free(p);
 }
 
-/* Move queued bytes into the pty without blocking. */
-static int port_push(struct sim_port *p)
+/* Bytes in the slave the host has not read. */
+static size_t slave_unread(const struct sim_port *p)
+{
+	int n = 0;
+
+	if (p->peek < 0 || ioctl(p->peek, FIONREAD, &n) || n < 0)
+		return 0;
+	return (size_t)n;
+}
+
+static void port_opened(struct sim_port *p)
+{
+	bool first = !p->ever_opened;
+
+	p->opened = true;
+	p->ever_opened = true;
+	sim_debug(p->s, "%s: opened by the host", p->name);
+	if (p->role == ROLE_DIAG && first)
+		sim_diag_opened(p);
+}
+
+/*
+ * Take the inotify events (never blocks). Opens and closes are counted per
+ * open file description; *opened is set on the host's first open.
+ */
+static void ino_drain(struct sim_port *p, bool *opened)
+{
+	char buf[4096]
+		__attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	while (p->ino >= 0) {
+		n = read(p->ino, buf, sizeof(buf));
+		if (n <= 0)
+			return;
+		for (char *q = buf; q < buf + n;) {
+			const struct inotify_event *ev = (const void *)q;
+
+			if (ev->mask & IN_OPEN) {
+				if (p->nopen++ == 0)
+					*opened = true;
+			}
+			if (ev->mask & (IN_CLOSE_WRITE | IN_CLOSE_NOWRITE)) {
+				if (p->nopen > 0 && --p->nopen == 0) {
+					p->opened = false;
+					sim_debug(p->s,
+						  "%s: closed by the host",
+						  p->name);
+				}
+			}
+			if (ev->mask & (IN_ACCESS | IN_Q_OVERFLOW))
+				p->await_read = false;
+			q += sizeof(*ev) + ev->len;
+		}
+	}
+}
+
+/* Write up to len queued bytes into the pty: bytes written or -errno. */
+static ssize_t push_bytes(struct sim_port *p, size_t len)
 {
 	ssize_t n;
 
-	while (p->out_len) {
-		n = write(p->master, p->out, p->out_len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN)
-				return 0;
-			p->out_len = 0;
-			return -errno;
-		}
-		memmove(p->out, p->out + n, p->out_len - (size_t)n);
-		p->out_len -= (size_t)n;
+	for (;;) {
+		n = write(p->master, p->out, len);
+		if (n >= 0)
+			break;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN)
+			return 0;
+		p->out_len = 0;
+		p->cur_left = 0;
+		p->nmsg = 0;
+		return -errno;
 	}
-	return 0;
+	memmove(p->out, p->out + n, p->out_len - (size_t)n);
+	p->out_len -= (size_t)n;
+	return n;
+}
+
+/*
+ * Move queued bytes into the pty without blocking. A gated port starts the
+ * next message only when the host has read the last one (a read since it
+ * went in, nothing unread): one message per read, as one USB transfer.
+ */
+static int port_push(struct sim_port *p)
+{
+	bool opened = false;
+	ssize_t n;
+
+	if (!p->gated) {
+		while (p->out_len) {
+			n = push_bytes(p, p->out_len);
+			if (n <= 0)
+				return (int)n;
+		}
+		return 0;
+	}
+	for (;;) {
+		if (!p->cur_left) {
+			if (!p->nmsg)
+				return 0;
+			/* a read event still queued must not count for this message */
+			ino_drain(p, &opened);
+			if (opened)
+				port_opened(p);
+			if (p->await_read || slave_unread(p))
+				return 0;
+			p->cur_left = p->mlen[0];
+			memmove(p->mlen, p->mlen + 1,
+				--p->nmsg * sizeof(p->mlen[0]));
+		}
+		n = push_bytes(p, p->cur_left);
+		if (n <= 0)
+			return (int)n;
+		p->cur_left -= (size_t)n;
+		if (!p->cur_left)
+			p->await_read = true;
+	}
+}
+
+bool sim_port_pending(const struct sim_port *p)
+{
+	return p->out_len > 0;
+}
+
+/* The host opened, closed or read the slave: take the events, push on. */
+void sim_port_events(struct sim_port *p)
+{
+	bool opened = false;
+
+	ino_drain(p, &opened);
+	if (opened)
+		port_opened(p);
+	port_push(p);
+}
+
+/*
+ * The noflow fault: a message the pty has had no room for during this long
+ * loses its rest (usb_wwan resubmits its URBs whether the tty took the data
+ * or not; at USB speed 2 ms are about 80 KB).
+ */
+#define PORT_NOFLOW_MS 2
+
+/* The rest of the message in flight is lost (noflow). */
+static void port_lose(struct sim_port *p)
+{
+	sim_debug(p->s, "%s: no room, %zu bytes lost (noflow)", p->name,
+		  p->cur_left);
+	memmove(p->out, p->out + p->cur_left, p->out_len - p->cur_left);
+	p->out_len -= p->cur_left;
+	p->lost += p->cur_left;
+	p->cur_left = 0;
+	p->await_read = true;
 }
 
 /* Drain the queue for at most timeout_ms (a reader that is there). */
 int sim_port_flush(struct sim_port *p, int timeout_ms)
 {
 	int64_t end = sim_now_ms() + timeout_ms, left;
-	struct pollfd pfd;
+	struct pollfd pfd[2];
+	int n, slice;
 
 	while (p->master >= 0) {
-		if (port_push(p))
-			return -EIO;
+		sim_port_events(p);
 		if (!p->out_len)
 			return 0;
 		left = end - sim_now_ms();
 		if (left <= 0)
 			return -ETIMEDOUT;
-		pfd.fd = p->master;
-		pfd.events = POLLOUT;
-		pfd.revents = 0;
-		if (poll(&pfd, 1, left > 50 ? 50 : (int)left) < 0 &&
-		    errno != EINTR)
+		/* room in the pty, or a read by the host (gated ports) */
+		pfd[0] = (struct pollfd){ .fd = p->master, .events = POLLOUT };
+		if (p->gated && !p->cur_left)
+			pfd[0].fd = -1;
+		pfd[1] = (struct pollfd){ .fd = p->ino, .events = POLLIN };
+		slice = left > 50 ? 50 : (int)left;
+		if (p->noflow && p->cur_left)
+			slice = PORT_NOFLOW_MS;
+		n = poll(pfd, 2, slice);
+		if (n < 0 && errno != EINTR)
 			return -errno;
+		if (n == 0 && p->noflow && p->cur_left)
+			port_lose(p);
 	}
 	return 0;
 }
@@ -138,6 +327,8 @@ int sim_port_write(struct sim_port *port, const void *buf, size_t len)
 
 	if (!p || p->master < 0)
 		return -ENODEV;
+	if (!len)
+		return 0;
 	if (p->out_len + len > p->out_cap) {
 		size_t cap = p->out_cap ? p->out_cap : 4096;
 		uint8_t *n;
@@ -150,14 +341,27 @@ int sim_port_write(struct sim_port *port, const void *buf, size_t len)
 		p->out = n;
 		p->out_cap = cap;
 	}
+	if (p->gated && p->nmsg == p->mcap) {
+		size_t cap = p->mcap ? 2 * p->mcap : 16;
+		size_t *m = realloc(p->mlen, cap * sizeof(*m));
+
+		if (!m)
+			return -ENOMEM;
+		p->mlen = m;
+		p->mcap = cap;
+	}
 	memcpy(p->out + p->out_len, buf, len);
 	p->out_len += len;
+	if (p->gated)
+		p->mlen[p->nmsg++] = len;
 	port_push(p);
 	if (p->out_len > PORT_QUEUE_SOFT &&
 	    sim_port_flush(p, PORT_STALL_MS) == -ETIMEDOUT) {
 		sim_debug(p->s, "%s: reader stalled, %zu bytes dropped",
 			  p->name, p->out_len);
 		p->out_len = 0;
+		p->cur_left = 0;
+		p->nmsg = 0;
 		return -EIO;
 	}
 	return 0;
@@ -168,51 +372,10 @@ int sim_port_puts(struct sim_port *p, const char *str)
 	return sim_port_write(p, str, strlen(str));
 }
 
-/*
- * Bytes written to the pty that the host has not read yet: opens the
- * slave for a moment to ask (the queue is shared by all openers).
- */
+/* Bytes written to the port that the host has not read yet. */
 size_t sim_port_unread(const struct sim_port *p)
 {
-	int fd, n = 0;
-
-	if (p->out_len)
-		return p->out_len;
-	fd = open(p->slave, O_RDWR | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return 0;
-	if (ioctl(fd, FIONREAD, &n))
-		n = 0;
-	close(fd);
-	return n > 0 ? (size_t)n : 0;
-}
-
-static void port_opened(struct sim_port *p)
-{
-	bool first = !p->ever_opened;
-
-	p->opened = true;
-	p->ever_opened = true;
-	sim_debug(p->s, "%s: opened by the host", p->name);
-	if (p->role == ROLE_EDL && p->edl && first)
-		sim_edl_start(p->edl);
-	else if (p->role == ROLE_DIAG && first)
-		sim_diag_opened(p);
-}
-
-/* For a port nobody has open: has the host opened it meanwhile? */
-void sim_port_check_open(struct sim_port *p)
-{
-	struct pollfd pfd = { .fd = p->master, .events = POLLIN };
-
-	if (p->master < 0)
-		return;
-	if (poll(&pfd, 1, 0) < 0)
-		return;
-	if (!(pfd.revents & POLLHUP))
-		port_opened(p);
-	else
-		port_push(p);
+	return p->out_len + slave_unread(p);
 }
 
 static void port_dispatch(struct sim_port *p, const uint8_t *buf, size_t n)
@@ -259,17 +422,8 @@ void sim_port_input(struct sim_port *p)
 	port_push(p);
 	do {
 		n = read(p->master, buf, sizeof(buf));
-		if (n < 0) {
-			if (errno == EIO) {
-				/* the host closed its last descriptor */
-				p->opened = false;
-				sim_debug(p->s, "%s: closed by the host",
-					  p->name);
-			}
-			return;
-		}
-		if (n == 0)
-			return;
+		if (n <= 0)
+			return; /* EAGAIN: all taken (our own slave fd keeps it open) */
 		port_dispatch(p, buf, (size_t)n);
 		total += (size_t)n;
 	} while (total < PORT_READ_BURST && !port_interrupted(p));

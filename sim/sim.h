@@ -46,6 +46,15 @@ int sim_port_flush(struct sim_port *port, int timeout_ms);
  */
 bool sim_fault_once(struct sim *s, const char *kind, const char *arg);
 bool sim_fault_drop(struct sim *s, const char *phase, uint64_t bytes);
+/*
+ * lose:read:BYTES, once: the device->host bytes from BYTES on (a run of
+ * SIM_LOSE_SPAN) never reach the host, as a ttyUSB without flow control
+ * drops what a lagging reader has no room for (usb-vm.md, finding 7). True
+ * when the piece ending at bytes holds BYTES; *at is its offset.
+ */
+#define SIM_LOSE_SPAN 4096u
+bool sim_fault_lose(struct sim *s, const char *phase, uint64_t bytes,
+		    uint64_t *at);
 const char *sim_fault_value(const struct sim *s, const char *kind);
 
 /* The USB link vanishes (unplug-like); the device stays powered and in
@@ -80,6 +89,12 @@ void sim_debug(const struct sim *s, const char *fmt, ...)
 struct sim_nand *sim_nand_open(const char *path, uint32_t page_size,
 			       uint32_t pages_per_block, uint32_t total_blocks);
 void sim_nand_close(struct sim_nand *n);
+
+/*
+ * Before anything reads or writes the NAND: its partition table (pages
+ * inside a partition skip its bad blocks) and the badblock fault's blocks.
+ */
+void sim_nand_prepare(struct sim *s);
 
 /*
  * Fresh module: write a factory image of revision (e.g.

@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * The sysfs-like tree under --root that discovery reads:
- *   DIR/sys/bus/usb/devices/<path>/ and <path>:1.<n>/ (with ttyUSBk/),
+ * The sysfs-like tree under --root that discovery reads, drawn as the kernel
+ * draws it: the device lives at its physical path,
+ *   DIR/sys/devices/pci0000:00/0000:00:14.0/usb<bus>/<hubs>/<path>/
+ *   with its interfaces <path>:1.<n>/ (ttyUSBk/tty/ttyUSBk inside) below,
+ * and DIR/sys/bus/usb/devices/<path> and <path>:1.<n> are links to them
+ * (the physical path is the device's identity for udev and ModemManager);
+ * driver links point into DIR/sys/bus/usb/drivers/<driver>/, which links
+ * back; DIR/sys/class/tty/ttyUSBk links to the tty; and
  *   DIR/dev/ttyUSBk -> /dev/pts/N.
+ * The hubs on the way are directories only (no attributes).
  * Several simulators may share one root (--usb-path): tty numbers are
  * allocated under flock(DIR/.ttylock), lowest free first, like the kernel.
  */
@@ -98,6 +105,104 @@ static void rm_rf(const char *path)
 				     de->d_name))
 				continue;
 			rm_rf(sub);
+		}
+		closedir(d);
+	}
+	rmdir(path);
+}
+
+/* The xHCI controller every simulated device hangs off */
+#define PHYS_ROOT "devices/pci0000:00/0000:00:14.0"
+
+/*
+ * "devices/pci0000:00/0000:00:14.0/usb1/1-1/1-1.4" for path "1-1.4": the
+ * root hub, then one directory per hub on the way (relative to DIR/sys).
+ */
+static int phys_rel(const char *path, char *out, size_t cap)
+{
+	const char *dash = strchr(path, '-');
+	size_t n;
+
+	if (!dash || path_fmt(out, cap, PHYS_ROOT "/usb%d", atoi(path)))
+		return -ENAMETOOLONG;
+	for (const char *q = dash + 1;; q++) {
+		if (*q != '.' && *q)
+			continue;
+		n = strlen(out);
+		if (n + 2 + (size_t)(q - path) >= cap)
+			return -ENAMETOOLONG;
+		out[n] = '/';
+		memcpy(out + n + 1, path, (size_t)(q - path));
+		out[n + 1 + (q - path)] = 0;
+		if (!*q)
+			return 0;
+	}
+}
+
+/* "../" once per directory of rel (a path relative to DIR/sys). */
+static void ups(const char *rel, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	out[0] = 0;
+	for (const char *q = rel; *q; q++)
+		if (*q == '/' || q == rel)
+			n++;
+	while (n-- && strlen(out) + 3 < cap)
+		strcat(out, "../");
+}
+
+/* DIR/sys/<from_dir>/<name> -> the relative way to DIR/sys/<to> */
+static void sys_link(struct sim *s, const char *from_dir, const char *name,
+		     const char *to)
+{
+	char link[SIM_PATH_MAX + 128], tgt[SIM_PATH_MAX], up[128];
+
+	ups(from_dir, up, sizeof(up));
+	if (path_fmt(link, sizeof(link), "%s/sys/%s/%s", s->root, from_dir,
+		     name) ||
+	    path_fmt(tgt, sizeof(tgt), "%s%s", up, to))
+		return;
+	unlink(link);
+	symlink(tgt, link);
+}
+
+static void sys_unlink(struct sim *s, const char *dir, const char *name)
+{
+	char link[SIM_PATH_MAX + 128];
+
+	if (!path_fmt(link, sizeof(link), "%s/sys/%s/%s", s->root, dir, name))
+		unlink(link);
+}
+
+static int sys_mkdir(struct sim *s, const char *rel)
+{
+	char p[SIM_PATH_MAX];
+
+	if (path_fmt(p, sizeof(p), "%s/sys/%s", s->root, rel))
+		return -ENAMETOOLONG;
+	return mkdir_p(p);
+}
+
+/* Remove the empty directories of the tree below path, then path. */
+static void rmdir_empty(const char *path)
+{
+	char sub[SIM_PATH_MAX + 256];
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	if (lstat(path, &st) || !S_ISDIR(st.st_mode))
+		return;
+	d = opendir(path);
+	if (d) {
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.' &&
+			    (!de->d_name[1] || !strcmp(de->d_name, "..")))
+				continue;
+			if (!path_fmt(sub, sizeof(sub), "%s/%s", path,
+				      de->d_name))
+				rmdir_empty(sub);
 		}
 		closedir(d);
 	}
@@ -236,21 +341,22 @@ static const char *driver_of(const struct sim_usbdev *d,
 	return "option";
 }
 
-static int add_iface(struct sim *s, struct sim_usbdev *d, const char *devdir,
+static int add_iface(struct sim *s, struct sim_usbdev *d, const char *phys,
 		     const struct sim_iface *ifc, struct sim_port *port)
 {
-	char dir[SIM_PATH_MAX], sub[SIM_PATH_MAX + 64], tgt[128];
+	char rel[SIM_PATH_MAX], dir[SIM_PATH_MAX + 8], sub[SIM_PATH_MAX + 64],
+		name[48], to[SIM_PATH_MAX + 64], drvdir[64];
 	const char *drv = driver_of(d, ifc);
 	int err;
 
-	if (path_fmt(dir, sizeof(dir), "%s/sys/bus/usb/devices/%s:1.%u",
-		     s->root, d->path, ifc->num))
+	snprintf(name, sizeof(name), "%s:1.%u", d->path, ifc->num);
+	if (path_fmt(rel, sizeof(rel), "%s/%s", phys, name) ||
+	    path_fmt(dir, sizeof(dir), "%s/sys/%s", s->root, rel))
 		return -ENAMETOOLONG;
 	err = mkdir_p(dir);
 	if (err)
 		return err;
-	snprintf(d->ifdirs[d->nifdirs++], sizeof(d->ifdirs[0]), "%s:1.%u",
-		 d->path, ifc->num);
+	snprintf(d->ifdirs[d->nifdirs++], sizeof(d->ifdirs[0]), "%s", name);
 	write_attr(dir, "bInterfaceNumber", "%02x\n", ifc->num);
 	write_attr(dir, "bAlternateSetting", " 0\n");
 	write_attr(dir, "bInterfaceClass", "%02x\n", ifc->cls);
@@ -267,15 +373,12 @@ static int add_iface(struct sim *s, struct sim_usbdev *d, const char *devdir,
 		   drv, d->vid, d->pid, d->bcd, ifc->cls, ifc->sub, ifc->proto,
 		   d->vid, d->pid, d->bcd, ifc->cls, ifc->sub, ifc->proto,
 		   ifc->num);
-	snprintf(tgt, sizeof(tgt), "../../../../bus/usb/drivers/%s", drv);
-	if (path_fmt(sub, sizeof(sub), "%s/driver", dir) == 0)
-		symlink(tgt, sub);
-	/* the device directory lists its interfaces, as in /sys/devices */
-	if (path_fmt(sub, sizeof(sub), "%s/%s:1.%u", devdir, d->path,
-		     ifc->num) == 0) {
-		snprintf(tgt, sizeof(tgt), "../%s:1.%u", d->path, ifc->num);
-		symlink(tgt, sub);
-	}
+	/* driver -> bus/usb/drivers/<drv>, which links back */
+	snprintf(drvdir, sizeof(drvdir), "bus/usb/drivers/%s", drv);
+	sys_mkdir(s, drvdir);
+	sys_link(s, rel, "driver", drvdir);
+	sys_link(s, drvdir, name, rel);
+	sys_link(s, "bus/usb/devices", name, rel);
 	if (!port)
 		return 0;
 	err = tty_alloc(s, port);
@@ -290,6 +393,11 @@ static int add_iface(struct sim *s, struct sim_usbdev *d, const char *devdir,
 	write_attr(sub, "uevent", "MAJOR=188\nMINOR=%d\nDEVNAME=%s\n",
 		   port->index, port->name);
 	write_attr(sub, "dev", "188:%d\n", port->index);
+	if (path_fmt(to, sizeof(to), "%s/%s/tty/%s", rel, port->name,
+		     port->name))
+		return -ENAMETOOLONG;
+	sys_mkdir(s, "class/tty");
+	sys_link(s, "class/tty", port->name, to);
 	if (path_fmt(sub, sizeof(sub), "%s/%s", dir, port->name))
 		return -ENAMETOOLONG;
 	write_attr(sub, "uevent", "DRIVER=%s\n", drv);
@@ -304,7 +412,7 @@ static int add_iface(struct sim *s, struct sim_usbdev *d, const char *devdir,
 static int add_device(struct sim *s, struct sim_usbdev *d,
 		      const struct sim_iface *ifs, size_t nifs)
 {
-	char dir[SIM_PATH_MAX];
+	char dir[SIM_PATH_MAX + 8], phys[SIM_PATH_MAX - 16];
 	const char *dash;
 	size_t i;
 	int err;
@@ -312,12 +420,16 @@ static int add_device(struct sim *s, struct sim_usbdev *d,
 	d->busnum = atoi(d->path);
 	d->devnum = devnum_alloc(s, d->busnum);
 	d->nifdirs = 0;
-	if (path_fmt(dir, sizeof(dir), "%s/sys/bus/usb/devices/%s", s->root,
-		     d->path))
+	if (phys_rel(d->path, phys, sizeof(phys)) ||
+	    path_fmt(dir, sizeof(dir), "%s/sys/%s", s->root, phys))
 		return -ENAMETOOLONG;
 	err = mkdir_p(dir);
 	if (err)
 		return err;
+	sys_link(s, "bus/usb/devices", d->path, phys);
+	sys_mkdir(s, "bus/usb/drivers/usb");
+	sys_link(s, phys, "driver", "bus/usb/drivers/usb");
+	sys_link(s, "bus/usb/drivers/usb", d->path, phys);
 	dash = strchr(d->path, '-');
 	write_attr(dir, "idVendor", "%04x\n", d->vid);
 	write_attr(dir, "idProduct", "%04x\n", d->pid);
@@ -346,7 +458,7 @@ static int add_device(struct sim *s, struct sim_usbdev *d,
 		   (d->busnum - 1) * 128 + d->devnum - 1, d->busnum, d->devnum,
 		   d->vid, d->pid, d->bcd, d->busnum, d->devnum);
 	for (i = 0; i < nifs; i++) {
-		err = add_iface(s, d, dir, &ifs[i], d->ports[i]);
+		err = add_iface(s, d, phys, &ifs[i], d->ports[i]);
 		if (err)
 			return err;
 	}
@@ -403,17 +515,44 @@ void sim_tree_remove_device(struct sim *s, struct sim_usbdev *d)
 
 	if (!d->present)
 		return;
+	static const char *const drivers[] = {
+		"usb", "option", "qcserial", "qmi_wwan", "ftdi_sio",
+	};
+	char phys[SIM_PATH_MAX - 16];
+
 	sim_tree_lock(s);
-	for (i = 0; i < d->nifdirs; i++)
-		if (!path_fmt(p, sizeof(p), "%s/sys/bus/usb/devices/%s",
-			      s->root, d->ifdirs[i]))
-			rm_rf(p);
-	if (!path_fmt(p, sizeof(p), "%s/sys/bus/usb/devices/%s", s->root,
-		      d->path))
+	for (i = 0; i < d->nifdirs; i++) {
+		sys_unlink(s, "bus/usb/devices", d->ifdirs[i]);
+		for (size_t k = 0; k < sizeof(drivers) / sizeof(drivers[0]);
+		     k++) {
+			char dd[64];
+
+			snprintf(dd, sizeof(dd), "bus/usb/drivers/%s",
+				 drivers[k]);
+			sys_unlink(s, dd, d->ifdirs[i]);
+		}
+	}
+	sys_unlink(s, "bus/usb/devices", d->path);
+	sys_unlink(s, "bus/usb/drivers/usb", d->path);
+	/* the device's directory, then the hubs' that held only it */
+	if (!phys_rel(d->path, phys, sizeof(phys)) &&
+	    !path_fmt(p, sizeof(p), "%s/sys/%s", s->root, phys)) {
+		char *slash;
+
 		rm_rf(p);
+		while ((slash = strrchr(p, '/')) &&
+		       strlen(p) >
+			       strlen(s->root) + sizeof("/sys/" PHYS_ROOT)) {
+			*slash = 0;
+			if (rmdir(p))
+				break;
+		}
+	}
 	for (i = 0; i < d->nports; i++) {
 		if (!d->ports[i])
 			continue;
+		if (d->ports[i]->name[0])
+			sys_unlink(s, "class/tty", d->ports[i]->name);
 		sim_tree_unlink_port(s, d->ports[i]);
 		sim_port_free(d->ports[i]);
 		d->ports[i] = NULL;
@@ -450,6 +589,15 @@ void sim_tree_cleanup(struct sim *s)
 
 	if (sim_tree_lock(s))
 		return;
+	/* what the devices leave behind: empty directories only */
+	for (i = 0; i < 3; i++) {
+		static const char *const empty[] = { "sys/devices",
+						     "sys/bus/usb/drivers",
+						     "sys/class" };
+
+		if (!path_fmt(p, sizeof(p), "%s/%s", s->root, empty[i]))
+			rmdir_empty(p);
+	}
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		if (!path_fmt(p, sizeof(p), "%s/%s", s->root, dirs[i]) &&
 		    rmdir(p) && errno == ENOTEMPTY)

@@ -304,7 +304,7 @@ void sim_at_qfupl(struct sim_port *p, const char *args)
 	at->up_ntail = 0;
 	at->up_plus_at = 0;
 	at->up_deadline = sim_now_ms() + tmo * 1000;
-	at_qfupl_sum_init(&at->up_sum);
+	at_msg_qfupl_sum_init(&at->up_sum);
 	sim_port_puts(p, "\r\nCONNECT\r\n");
 	return;
 bad:
@@ -317,7 +317,7 @@ static int commit(struct sim_port *p, const uint8_t *buf, size_t len)
 	size_t off = 0;
 	ssize_t w;
 
-	at_qfupl_sum_update(&at->up_sum, buf, len);
+	at_msg_qfupl_sum_update(&at->up_sum, buf, len);
 	while (off < len) {
 		w = write(at->up_fd, buf + off, len - off);
 		if (w < 0) {
@@ -332,7 +332,7 @@ static int commit(struct sim_port *p, const uint8_t *buf, size_t len)
 
 static void upload_done(struct sim_port *p, uint64_t kept)
 {
-	uint16_t sum = at_qfupl_sum_final(&p->at.up_sum);
+	uint16_t sum = at_msg_qfupl_sum_final(&p->at.up_sum);
 
 	upload_end(p, true);
 	sim_at_reply(p, "+QFUPL: %llu,%x", (unsigned long long)kept, sum);

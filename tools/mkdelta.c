@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * mkdelta: write a delta FOTA file that modemflash-sim applies on
- * AT+QFOTADL (format in sim/delta.h).
+ * AT+QFOTADL (format in wire/delta_msg.h).
  *   mkdelta --profile P --from REV --to REV -o FILE [--size N]
  * The payload is N deterministic pseudo-random bytes (default 65536).
  */
@@ -13,9 +13,8 @@
 
 #include <openssl/sha.h>
 
-#include "base/bytes.h"
-#include "sim/delta.h"
 #include "sim/profile.h"
+#include "wire/delta_msg.h"
 
 #define MAX_PAYLOAD (256u << 20)
 
@@ -37,6 +36,7 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	const char *prof = NULL, *from = NULL, *to = NULL, *out = NULL;
+	struct delta_msg_header hdr = { 0 };
 	unsigned long long size = 65536;
 	uint8_t *buf, x = 0x5a;
 	uint32_t seed = 0x2545f491;
@@ -78,30 +78,36 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mkdelta: unknown profile '%s'\n", prof);
 		return 2;
 	}
-	if (strlen(prof) >= DELTA_NAME || strlen(from) >= DELTA_REV ||
-	    strlen(to) >= DELTA_REV || !to[0] || !from[0]) {
+	if (strlen(prof) >= DELTA_MSG_NAME || strlen(from) >= DELTA_MSG_REV ||
+	    strlen(to) >= DELTA_MSG_REV || !to[0] || !from[0]) {
 		fprintf(stderr, "mkdelta: profile or revision too long\n");
 		return 2;
 	}
-	total = DELTA_HDR + (size_t)size + DELTA_SHA;
+	snprintf(hdr.profile, sizeof(hdr.profile), "%s", prof);
+	snprintf(hdr.from, sizeof(hdr.from), "%s", from);
+	snprintf(hdr.to, sizeof(hdr.to), "%s", to);
+	hdr.payload_len = size;
+	total = DELTA_MSG_HDR + (size_t)size + DELTA_MSG_SHA;
 	buf = calloc(1, total);
 	if (!buf) {
 		fprintf(stderr, "mkdelta: out of memory\n");
 		return 1;
 	}
-	memcpy(buf, DELTA_MAGIC, 8);
-	memcpy(buf + DELTA_OFF_PROFILE, prof, strlen(prof));
-	memcpy(buf + DELTA_OFF_FROM, from, strlen(from));
-	memcpy(buf + DELTA_OFF_TO, to, strlen(to));
-	put_le64(buf + DELTA_OFF_LEN, size);
+	if (delta_msg_build(&hdr, buf, total) < 0) {
+		fprintf(stderr, "mkdelta: a revision may hold only letters, "
+				"digits and ._-\n");
+		free(buf);
+		return 2;
+	}
 	for (i = 0; i < size; i++) {
 		seed ^= seed << 13;
 		seed ^= seed >> 17;
 		seed ^= seed << 5;
 		x = (uint8_t)(seed >> 24);
-		buf[DELTA_HDR + i] = x;
+		buf[DELTA_MSG_HDR + i] = x;
 	}
-	SHA256(buf, DELTA_HDR + size, buf + DELTA_HDR + size);
+	SHA256(buf, delta_msg_digest_off(size),
+	       buf + delta_msg_digest_off(size));
 	f = fopen(out, "wb");
 	if (!f || fwrite(buf, 1, total, f) != total || fclose(f)) {
 		fprintf(stderr, "mkdelta: cannot write %s: %s\n", out,

@@ -167,8 +167,8 @@ static const char *file_attr(struct pkg *k, const struct sim_part *pt,
 static void xml_line(FILE *f, struct pkg *k, const char *tag,
 		     const struct sim_part *pt, const char *file)
 {
-	fprintf(f, "  <%s PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"%u\"",
-		tag, k->p->page_size);
+	fprintf(f, "  <%s PAGES_PER_BLOCK=\"%u\" SECTOR_SIZE_IN_BYTES=\"%u\"",
+		tag, k->p->pages_per_block, k->p->page_size);
 	if (file)
 		fprintf(f, " filename=\"%s\"", file);
 	fprintf(f,
@@ -178,9 +178,27 @@ static void xml_line(FILE *f, struct pkg *k, const char *tag,
 		(unsigned long long)part_start(k, pt));
 }
 
+/* A partition the package writes: MIBIB or an image (not calibration). */
+static bool has_image(const struct sim_part *pt)
+{
+	return !pt->calibration && (!strcmp(pt->name, "MIBIB") || pt->image);
+}
+
+/* Index of the partition called name, nparts when there is none. */
+static size_t part_index(const struct sim_profile *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->nparts; i++)
+		if (!strcmp(p->parts[i].name, name))
+			break;
+	return i;
+}
+
 static int write_rawprogram(struct pkg *k, bool factory)
 {
 	char rel[256], file[300];
+	size_t rpm;
 	FILE *f;
 	uint64_t total = (uint64_t)k->p->total_blocks * k->p->pages_per_block;
 
@@ -196,23 +214,42 @@ static int write_rawprogram(struct pkg *k, bool factory)
 	fprintf(f, "  <!--PageSize  = %u KB-->\n", k->p->page_size / 1024);
 	fprintf(f, "  <!--NUM_PARTITION_SECTORS  = %llu-->\n",
 		(unsigned long long)total);
-	for (size_t i = 0; i < k->p->nparts; i++) {
+	/*
+	 * The order of the real EG25-G packages (fixtures/real/xml/eg25g_*,
+	 * rawprogram_nand_p2K_b128K_update.xml): the boot chain before RPM
+	 * (SBL, MIBIB, TZ) programmed first with no erase, RPM erased, every
+	 * later image erased then programmed, the boot chain's erases at the
+	 * end in reverse, RPM programmed last. Run literally it would erase
+	 * what it wrote first: hosts must order it themselves (QFirehose does,
+	 * field-data 1.2).
+	 */
+	rpm = part_index(k->p, "RPM");
+	for (size_t i = 0; i < rpm; i++)
+		if (has_image(&k->p->parts[i]))
+			xml_line(f, k, "program", &k->p->parts[i],
+				 file_attr(k, &k->p->parts[i], file,
+					   sizeof(file)));
+	if (rpm < k->p->nparts)
+		xml_line(f, k, "erase", &k->p->parts[rpm], NULL);
+	/* calibration (EFS2, RAWDATA) is only ever erased by factory */
+	for (size_t i = 0; factory && i < k->p->nparts; i++)
+		if (k->p->parts[i].calibration)
+			xml_line(f, k, "erase", &k->p->parts[i], NULL);
+	for (size_t i = rpm + 1; i < k->p->nparts; i++) {
 		const struct sim_part *pt = &k->p->parts[i];
-		bool has = !strcmp(pt->name, "MIBIB") ||
-			   (pt->image && !pt->calibration);
 
-		/* calibration (EFS2, RAWDATA) is only ever erased by factory */
-		if (pt->calibration) {
-			if (factory)
-				xml_line(f, k, "erase", pt, NULL);
-			continue;
-		}
-		if (!has)
+		if (!has_image(pt))
 			continue;
 		xml_line(f, k, "erase", pt, NULL);
 		xml_line(f, k, "program", pt,
 			 file_attr(k, pt, file, sizeof(file)));
 	}
+	for (size_t i = rpm; i-- > 0;)
+		if (has_image(&k->p->parts[i]))
+			xml_line(f, k, "erase", &k->p->parts[i], NULL);
+	if (rpm < k->p->nparts)
+		xml_line(f, k, "program", &k->p->parts[rpm],
+			 file_attr(k, &k->p->parts[rpm], file, sizeof(file)));
 	fprintf(f, "</data>\n");
 	return fclose(f) ? -EIO : 0;
 }

@@ -24,8 +24,22 @@ enum edl_state {
 
 #define EDL_PKT_BUF 256
 
-struct fh_reader;
+struct fh_msg_reader;
 struct sim_nand;
+
+/*
+ * What one real NAND programmer prints and answers (firehose_dev.c has the
+ * rows and the logs each follows).
+ */
+struct fh_texts {
+	const char *chip;      /* profile chip: "SDX55", "MDM9207" */
+	const char *build;     /* "Apr 19 2020 @ 17:49:11"; NULL: no such log */
+	const char *date_time; /* ACK DateTime; NULL: no attribute */
+	const char *bbt[2];    /* "[296]", "[298]": the bad block table scan */
+	const char *target;    /* ACK TargetName; NULL: no attribute */
+	const char *memory;    /* ACK MemoryName: "nand" or "NAND" */
+	bool version;	       /* ACK MinVersionSupported="1" Version="1" */
+};
 
 struct sim_edl {
 	struct sim *s;
@@ -54,7 +68,8 @@ struct sim_edl {
 	uint32_t exec_len;
 
 	/* Firehose */
-	struct fh_reader *fh;
+	struct fh_msg_reader *fh;
+	const struct fh_texts *tx;
 	bool nand_open;
 	uint32_t payload; /* agreed MaxPayloadSizeToTargetInBytes */
 	uint64_t xml_bytes, program_bytes, read_bytes, erase_bytes;
@@ -69,19 +84,19 @@ struct sim_edl {
 
 /*
  * The phase the control socket's `state` reports in EDL mode: "sahara"
- * or "firehose" (declared for the core in sim/core.h; defined here so the
- * weak stand-in of sim/edl_fallback.c is replaced).
+ * or "firehose" (declared for the core in sim/core.h).
  */
 const char *sim_edl_phase(const struct sim_edl *e);
 
 /* firehose_dev.c */
+const struct fh_texts *fh_texts_for(const char *chip);
 void fh_dev_start(struct sim_edl *e);
 void fh_dev_input(struct sim_edl *e, const uint8_t *buf, size_t len);
 void fh_dev_free(struct sim_edl *e);
 
 /* fh_cmds.c: one handler per command, called from fh_dev_input */
-struct fh_event;
-void fh_dev_command(struct sim_edl *e, const struct fh_event *ev);
+struct fh_msg_event;
+void fh_dev_command(struct sim_edl *e, const struct fh_msg_event *ev);
 void fh_dev_raw(struct sim_edl *e, const uint8_t *buf, size_t len,
 		size_t *used);
 /* output helpers (firehose_dev.c) */

@@ -17,12 +17,11 @@
 #include "base/bytes.h"
 #include "sim/edl/edl_priv.h"
 #include "sim/edl/nand.h"
-#include "wire/firehose.h"
+#include "wire/firehose_msg.h"
 
 #define MAX_PAYLOAD 8192u
 #define PROGRAM_BPS 3.0e6 /* real NAND program rate, field-data 1.1 */
 #define READ_BPS    6.0e6
-#define DATE_TIME   "Apr 19 2020 - 17:49:11"
 
 /*
  * A number attribute: decimal (a trailing '.' allowed, as in Qualcomm
@@ -91,8 +90,8 @@ static void open_nand(struct sim_edl *e, bool erase)
 	e->nand_open = true;
 	/* bad block table scan, about 0.4 s on the real module */
 	sim_sleep(e->s, 0.4);
-	fh_send_log(e, "INFO: [296] bbt_size:100 blocks:800.");
-	fh_send_log(e, "INFO: [298] bbt_size:100 blocks:800.");
+	fh_send_log(e, "INFO: %s bbt_size:100 blocks:800.", e->tx->bbt[0]);
+	fh_send_log(e, "INFO: %s bbt_size:100 blocks:800.", e->tx->bbt[1]);
 	(void)erase;
 }
 
@@ -100,13 +99,21 @@ static void open_nand(struct sim_edl *e, bool erase)
  * SECTOR_SIZE_IN_BYTES, PAGES_PER_BLOCK, physical partition, start and
  * count; logs and NAKs as the real programmer on a mismatch.
  */
-static int geometry_attrs(struct sim_edl *e, const struct fh_event *ev,
+/*
+ * need_sector: an erase (SECTOR_SIZE_IN_BYTES required, BG95 anti
+ * misburning). PAGES_PER_BLOCK is checked by program and read only: the
+ * 256 KiB-block EG25-G took the erases of a p2K_b128K package (64 pages per
+ * block) until one was unaligned (Biktorgj/quectel_eg25_recovery#29), while
+ * edl's reads and programs with a wrong PAGES_PER_BLOCK got the refusal
+ * (bkerler/edl#714, #522).
+ */
+static int geometry_attrs(struct sim_edl *e, const struct fh_msg_event *ev,
 			  uint64_t *start, uint64_t *count, bool need_sector)
 {
 	struct sim_nand *n = fh_nand(e);
-	const char *ss = fh_event_attr(ev, "SECTOR_SIZE_IN_BYTES");
-	const char *ppb = fh_event_attr(ev, "PAGES_PER_BLOCK");
-	const char *ppn = fh_event_attr(ev, "physical_partition_number");
+	const char *ss = fh_msg_event_attr(ev, "SECTOR_SIZE_IN_BYTES");
+	const char *ppb = fh_msg_event_attr(ev, "PAGES_PER_BLOCK");
+	const char *ppn = fh_msg_event_attr(ev, "physical_partition_number");
 	uint64_t v;
 
 	if (!ss && need_sector) {
@@ -122,29 +129,31 @@ static int geometry_attrs(struct sim_edl *e, const struct fh_event *ev,
 			    ss, nand_page_size(n));
 		return -EINVAL;
 	}
-	if (ppb && (num(e, ppb, &v) || v != 64)) {
+	if (!need_sector && ppb &&
+	    (num(e, ppb, &v) || v != nand_pages_per_block(n))) {
 		fh_send_log(e,
 			    "Attribute 'PAGES_PER_BLOCK'=%s must be equal to "
-			    "disk pages per block 64",
-			    ppb);
+			    "disk pages per block %u",
+			    ppb, nand_pages_per_block(n));
 		return -EINVAL;
 	}
 	if (ppn && (num(e, ppn, &v) || v != 0)) {
 		fh_send_log(e, "ERROR: Invalid physical partition %s", ppn);
 		return -EINVAL;
 	}
-	if (num(e, fh_event_attr(ev, "start_sector"), start)) {
+	if (num(e, fh_msg_event_attr(ev, "start_sector"), start)) {
 		fh_send_log(e, "ERROR: Invalid start_sector '%s'",
-			    fh_event_attr(ev, "start_sector")
-				    ? fh_event_attr(ev, "start_sector")
+			    fh_msg_event_attr(ev, "start_sector")
+				    ? fh_msg_event_attr(ev, "start_sector")
 				    : "");
 		return -EINVAL;
 	}
-	if (num(e, fh_event_attr(ev, "num_partition_sectors"), count)) {
-		fh_send_log(e, "ERROR: Invalid num_partition_sectors '%s'",
-			    fh_event_attr(ev, "num_partition_sectors")
-				    ? fh_event_attr(ev, "num_partition_sectors")
-				    : "");
+	if (num(e, fh_msg_event_attr(ev, "num_partition_sectors"), count)) {
+		fh_send_log(
+			e, "ERROR: Invalid num_partition_sectors '%s'",
+			fh_msg_event_attr(ev, "num_partition_sectors")
+				? fh_msg_event_attr(ev, "num_partition_sectors")
+				: "");
 		return -EINVAL;
 	}
 	return 0;
@@ -162,21 +171,15 @@ static bool drop(struct sim_edl *e, const char *phase, uint64_t bytes)
 	return true;
 }
 
-static void cmd_configure(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_configure(struct sim_edl *e, const struct fh_msg_event *ev)
 {
-	const char *mem = fh_event_attr(ev, "MemoryName");
-	const char *mp = fh_event_attr(ev, "MaxPayloadSizeToTargetInBytes");
+	const struct fh_texts *tx = e->tx;
+	const char *mem = fh_msg_event_attr(ev, "MemoryName");
+	const char *mp = fh_msg_event_attr(ev, "MaxPayloadSizeToTargetInBytes");
 	uint64_t want = MAX_PAYLOAD;
 	char agreed[16], sup[16];
-	struct fh_attr a[] = {
-		{ "MemoryName", "nand" },
-		{ "MinVersionSupported", "1" },
-		{ "Version", "1" },
-		{ "MaxPayloadSizeToTargetInBytes", agreed },
-		{ "MaxPayloadSizeToTargetInBytesSupported", sup },
-		{ "MaxXMLSizeInBytes", "4096" },
-		{ "DateTime", DATE_TIME },
-	};
+	struct fh_msg_attr a[8];
+	size_t na = 0;
 
 	if (drop(e, "configure", e->xml_bytes))
 		return;
@@ -190,15 +193,31 @@ static void cmd_configure(struct sim_edl *e, const struct fh_event *ev)
 	snprintf(sup, sizeof(sup), "%u", MAX_PAYLOAD);
 	if (mp && (num(e, mp, &want) || !want))
 		want = MAX_PAYLOAD + 1;
+	/* the attributes in the real ACK's order (field-data 1.4) */
+	if (tx->target)
+		a[na++] = (struct fh_msg_attr){ "TargetName", tx->target };
+	a[na++] = (struct fh_msg_attr){ "MemoryName", tx->memory };
+	if (tx->version) {
+		a[na++] = (struct fh_msg_attr){ "MinVersionSupported", "1" };
+		a[na++] = (struct fh_msg_attr){ "Version", "1" };
+	}
+	a[na++] =
+		(struct fh_msg_attr){ "MaxPayloadSizeToTargetInBytes", agreed };
+	a[na++] =
+		(struct fh_msg_attr){ "MaxPayloadSizeToTargetInBytesSupported",
+				      sup };
+	a[na++] = (struct fh_msg_attr){ "MaxXMLSizeInBytes", "4096" };
+	if (tx->date_time)
+		a[na++] = (struct fh_msg_attr){ "DateTime", tx->date_time };
 	if (want > MAX_PAYLOAD) {
 		fh_send_log(e, "Host's payload to target size is too large");
 		snprintf(agreed, sizeof(agreed), "%u", MAX_PAYLOAD);
-		fh_send_response(e, false, false, false, a, 7);
+		fh_send_response(e, false, false, false, a, na);
 		return;
 	}
 	e->payload = (uint32_t)want;
 	snprintf(agreed, sizeof(agreed), "%u", e->payload);
-	fh_send_response(e, true, false, false, a, 7);
+	fh_send_response(e, true, false, false, a, na);
 }
 
 /*
@@ -229,7 +248,7 @@ static int erase_good_blocks(struct sim_edl *e, uint32_t b, uint32_t end)
 	return 0;
 }
 
-static void cmd_erase(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_erase(struct sim_edl *e, const struct fh_msg_event *ev)
 {
 	struct sim_nand *n = fh_nand(e);
 	uint32_t ppb = nand_pages_per_block(n);
@@ -287,7 +306,7 @@ static int range_ok(struct sim_edl *e, uint64_t start, uint64_t cnt)
 	return 0;
 }
 
-static void cmd_program(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_program(struct sim_edl *e, const struct fh_msg_event *ev)
 {
 	uint64_t start, cnt;
 
@@ -320,6 +339,12 @@ static void raw_finish(struct sim_edl *e)
 		fh_send_log(e,
 			    "ERROR: Failed to program page %" PRIu64
 			    ", page is not erased",
+			    e->raw_err_page);
+	} else if (e->raw_err == -ENOSPC) {
+		/* sim text: the real programmers' wording is not public */
+		fh_send_log(e,
+			    "ERROR: Failed to program page %" PRIu64
+			    ", no good block left in the partition",
 			    e->raw_err_page);
 	} else if (e->raw_err) {
 		fh_send_log(e,
@@ -382,7 +407,7 @@ void fh_dev_raw(struct sim_edl *e, const uint8_t *buf, size_t len, size_t *used)
 #define READ_PIECE    (64u * 1024u)
 #define READ_STALL_MS 10000
 
-static void cmd_read(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_read(struct sim_edl *e, const struct fh_msg_event *ev)
 {
 	struct sim_nand *n = fh_nand(e);
 	uint32_t ps = nand_page_size(n);
@@ -406,9 +431,21 @@ static void cmd_read(struct sim_edl *e, const struct fh_event *ev)
 	for (uint64_t i = 0; i < cnt && e->state != EDL_DEAD;
 	     i += chunk_pages) {
 		uint64_t k = cnt - i < chunk_pages ? cnt - i : chunk_pages;
+		size_t len = (size_t)(k * ps), at = 0, lost = 0;
+		uint64_t off;
 
-		if (nand_read(n, start + i, k, buf) ||
-		    sim_port_write(e->port, buf, (size_t)(k * ps)) ||
+		if (nand_read(n, start + i, k, buf)) {
+			free(buf);
+			return;
+		}
+		/* lose:read:BYTES: a run of this piece never reaches the host */
+		if (sim_fault_lose(e->s, "read", e->read_bytes + len, &off)) {
+			at = (size_t)(off - e->read_bytes);
+			lost = len - at < SIM_LOSE_SPAN ? len - at
+							: SIM_LOSE_SPAN;
+			memmove(buf + at, buf + at + lost, len - at - lost);
+		}
+		if (sim_port_write(e->port, buf, len - lost) ||
 		    sim_port_flush(e->port, READ_STALL_MS)) {
 			sim_debug(e->s,
 				  "firehose: read stopped at page %" PRIu64
@@ -427,7 +464,7 @@ static void cmd_read(struct sim_edl *e, const struct fh_event *ev)
 		ack(e);
 }
 
-static void cmd_digest(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_digest(struct sim_edl *e, const struct fh_msg_event *ev)
 {
 	struct sim_nand *n = fh_nand(e);
 	uint32_t ps = nand_page_size(n);
@@ -458,10 +495,10 @@ out:
 	free(page);
 }
 
-static void cmd_patch(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_patch(struct sim_edl *e, const struct fh_msg_event *ev)
 {
-	const char *file = fh_event_attr(ev, "filename");
-	const char *val = fh_event_attr(ev, "value");
+	const char *file = fh_msg_event_attr(ev, "filename");
+	const char *val = fh_msg_event_attr(ev, "value");
 	uint64_t start, off, size, v;
 	uint8_t le[8];
 
@@ -474,9 +511,9 @@ static void cmd_patch(struct sim_edl *e, const struct fh_event *ev)
 		nak(e);
 		return;
 	}
-	if (num(e, fh_event_attr(ev, "start_sector"), &start) ||
-	    num(e, fh_event_attr(ev, "byte_offset"), &off) ||
-	    num(e, fh_event_attr(ev, "size_in_bytes"), &size) || !size ||
+	if (num(e, fh_msg_event_attr(ev, "start_sector"), &start) ||
+	    num(e, fh_msg_event_attr(ev, "byte_offset"), &off) ||
+	    num(e, fh_msg_event_attr(ev, "size_in_bytes"), &size) || !size ||
 	    size > 8 || num(e, val, &v)) {
 		fh_send_log(e, "ERROR: Invalid patch attributes (value '%s')",
 			    val ? val : "");
@@ -513,9 +550,9 @@ static void cmd_storageinfo(struct sim_edl *e)
 	ack(e);
 }
 
-static void cmd_power(struct sim_edl *e, const struct fh_event *ev)
+static void cmd_power(struct sim_edl *e, const struct fh_msg_event *ev)
 {
-	const char *v = fh_event_attr(ev, "value");
+	const char *v = fh_msg_event_attr(ev, "value");
 	enum sim_request req;
 
 	fh_send_log(e, "INFO: Calling handler for power");
@@ -538,7 +575,7 @@ static void cmd_power(struct sim_edl *e, const struct fh_event *ev)
 	sim_request(e->s, req);
 }
 
-void fh_dev_command(struct sim_edl *e, const struct fh_event *ev)
+void fh_dev_command(struct sim_edl *e, const struct fh_msg_event *ev)
 {
 	const char *t = ev->tag;
 

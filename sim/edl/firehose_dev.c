@@ -2,7 +2,7 @@
 /*
  * The simulated Firehose programmer: start-up logs, document framing, raw
  * data phases. The commands themselves are in fh_cmds.c. Texts are those of
- * the real SDX55 NAND programmer (fixtures/real/logs).
+ * the real NAND programmers, per chip (fh_texts below).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -12,7 +12,7 @@
 
 #include "sim/edl/edl_priv.h"
 #include "sim/edl/nand.h"
-#include "wire/firehose.h"
+#include "wire/firehose_msg.h"
 
 static const char *const functions[] = {
 	"program",
@@ -31,6 +31,55 @@ static const char *const functions[] = {
 	"fixgpt",
 	"getsha256digest",
 };
+
+/*
+ * Per chip, what its programmer prints (first matching row; the last is
+ * the default):
+ *  SDX55: prog_firehose_sdx55.mbn of the RM500Q-GL log
+ *         (fixtures/real/logs/rm500q_..._MCU_local.txt), build Apr 19 2020,
+ *         bad block table lines [296]/[298]; the same build in the PCIe
+ *         SDX55-class log is Dec 29 2020 (another package).
+ *  SDX24: prog_firehose_sdx24.mbn of the EM20-G log (em20g_..._remote.txt):
+ *         build Apr 15 2019, [295]/[297].
+ *  MDM9207 (9x07): field-data 1.4 (bkerler/edl#714, Biktorgj#29): the ACK
+ *         carries TargetName="MSM9x07" MemoryName="NAND" and no Version.
+ *         No public log of its start-up lines or build date: those of the
+ *         SDX programmers are kept.
+ *  MDM9205/9206 (9x05): no public log at all; the SDX55 texts.
+ */
+static const struct fh_texts texts[] = {
+	{ "SDX24",
+	  "Apr 15 2019 @ 00:24:50",
+	  "Apr 15 2019 - 00:24:50",
+	  { "[295]", "[297]" },
+	  NULL,
+	  "nand",
+	  true },
+	{ "MDM9207",
+	  "Apr 19 2020 @ 17:49:11",
+	  NULL,
+	  { "[296]", "[298]" },
+	  "MSM9x07",
+	  "NAND",
+	  false },
+	{ "SDX55",
+	  "Apr 19 2020 @ 17:49:11",
+	  "Apr 19 2020 - 17:49:11",
+	  { "[296]", "[298]" },
+	  NULL,
+	  "nand",
+	  true },
+};
+
+const struct fh_texts *fh_texts_for(const char *chip)
+{
+	size_t n = sizeof(texts) / sizeof(texts[0]);
+
+	for (size_t i = 0; chip && i < n; i++)
+		if (!strcmp(texts[i].chip, chip))
+			return &texts[i];
+	return &texts[n - 1];
+}
 
 struct sim_nand *fh_nand(struct sim_edl *e)
 {
@@ -52,7 +101,7 @@ void fh_send_log(struct sim_edl *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	send_doc(e, doc, fh_build_log(doc, sizeof(doc), text));
+	send_doc(e, doc, fh_msg_build_log(doc, sizeof(doc), text));
 }
 
 /* corrupt:COMMAND: the document arrives, but garbled inside */
@@ -71,8 +120,8 @@ void fh_send_response(struct sim_edl *e, bool ack, bool rawmode_present,
 		      bool rawmode, const void *extra, size_t nextra)
 {
 	char doc[2048];
-	int n = fh_build_response(doc, sizeof(doc), ack, rawmode_present,
-				  rawmode, extra, nextra);
+	int n = fh_msg_build_response(doc, sizeof(doc), ack, rawmode_present,
+				      rawmode, extra, nextra);
 
 	if (e->corrupt && n > 0) {
 		e->corrupt = false;
@@ -82,10 +131,9 @@ void fh_send_response(struct sim_edl *e, bool ack, bool rawmode_present,
 }
 
 /* badblock:PAGE[,PAGE...]: the blocks holding those pages are bad */
-static void apply_badblocks(struct sim_edl *e)
+static void mark_badblocks(struct sim *s, struct sim_nand *n)
 {
-	const char *v = sim_fault_value(e->s, "badblock");
-	struct sim_nand *n = fh_nand(e);
+	const char *v = sim_fault_value(s, "badblock");
 
 	while (v && *v && n) {
 		char *end;
@@ -102,13 +150,25 @@ static void apply_badblocks(struct sim_edl *e)
 	}
 }
 
+void sim_nand_prepare(struct sim *s)
+{
+	struct sim_nand *n = sim_get_nand(s);
+	const struct sim_profile *p = sim_profile(s);
+
+	if (!n)
+		return;
+	nand_set_parts(n, p->parts, p->nparts);
+	mark_badblocks(s, n);
+}
+
 void fh_dev_start(struct sim_edl *e)
 {
 	size_t nf = sizeof(functions) / sizeof(functions[0]);
 
-	apply_badblocks(e);
+	sim_nand_prepare(e->s);
 
-	e->fh = fh_reader_new();
+	e->tx = fh_texts_for(e->p->chip);
+	e->fh = fh_msg_reader_new();
 	e->page = malloc(nand_page_size(fh_nand(e)) ? nand_page_size(fh_nand(e))
 						    : 4096);
 	e->payload = 8192;
@@ -118,8 +178,9 @@ void fh_dev_start(struct sim_edl *e)
 	}
 	/* the programmer boots: about a second in the real log */
 	sim_sleep(e->s, 1.0);
-	fh_send_log(e, "INFO: Binary build date: Apr 19 2020 @ 17:49:11");
-	fh_send_log(e, "INFO: Binary build date: Apr 19 2020 @ 17:49:11.");
+	/* twice, the second with a full stop: as in every real log */
+	fh_send_log(e, "INFO: Binary build date: %s", e->tx->build);
+	fh_send_log(e, "INFO: Binary build date: %s.", e->tx->build);
 	fh_send_log(e, "INFO: Chip serial num: %u (0x%x)", e->p->serial,
 		    e->p->serial);
 	fh_send_log(e, "INFO: Supported Functions (%zu):", nf);
@@ -140,16 +201,16 @@ void fh_dev_input(struct sim_edl *e, const uint8_t *buf, size_t len)
 			len -= used;
 			continue;
 		}
-		rc = fh_reader_feed(e->fh, buf, len, &used);
+		rc = fh_msg_reader_feed(e->fh, buf, len, &used);
 		e->xml_bytes += used;
 		buf += used;
 		len -= used;
 		if (rc == 1) {
-			struct fh_event ev;
+			struct fh_msg_event ev;
 
 			while (e->state == EDL_FIREHOSE &&
-			       fh_reader_next(e->fh, &ev))
-				if (ev.type == FH_EV_COMMAND)
+			       fh_msg_reader_next(e->fh, &ev))
+				if (ev.type == FH_MSG_EV_COMMAND)
 					fh_dev_command(e, &ev);
 		} else if (rc < 0) {
 			fh_send_log(e, "ERROR: XML not formed correctly (%d)",
@@ -165,7 +226,7 @@ void fh_dev_input(struct sim_edl *e, const uint8_t *buf, size_t len)
 
 void fh_dev_free(struct sim_edl *e)
 {
-	fh_reader_free(e->fh);
+	fh_msg_reader_free(e->fh);
 	e->fh = NULL;
 	free(e->page);
 	e->page = NULL;

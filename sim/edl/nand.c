@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "sim/edl/nand.h"
+#include "sim/profile.h"
 
 struct sim_nand {
 	int fd;
@@ -24,6 +25,10 @@ struct sim_nand {
 	uint8_t *map; /* the mapping (page-aligned, prog inside) */
 	size_t map_len;
 	uint8_t *bad; /* 1 byte per block */
+	uint32_t nbad;
+	/* the partition table: pages inside a partition skip its bad blocks */
+	const struct sim_part *parts;
+	size_t nparts;
 };
 
 uint32_t nand_page_size(const struct sim_nand *n)
@@ -112,7 +117,52 @@ int nand_mark_bad(struct sim_nand *n, uint32_t block)
 {
 	if (block >= n->blocks)
 		return -ERANGE;
+	if (!n->bad[block])
+		n->nbad++;
 	n->bad[block] = 1;
+	return 0;
+}
+
+void nand_set_parts(struct sim_nand *n, const struct sim_part *parts,
+		    size_t nparts)
+{
+	n->parts = parts;
+	n->nparts = nparts;
+}
+
+/*
+ * Disk page -> physical page. Inside a partition, the k-th block of the
+ * partition is its k-th good block, as the real NAND programmers and boot
+ * loaders skip bad blocks; -ENOSPC when the partition has no good block
+ * left for it. Outside any partition (or with no bad block at all) pages
+ * are where they say.
+ */
+static int map_page(const struct sim_nand *n, uint64_t page, uint64_t *phys)
+{
+	uint32_t blk = (uint32_t)(page / n->ppb);
+
+	*phys = page;
+	if (!n->nbad)
+		return 0;
+	for (size_t i = 0; i < n->nparts; i++) {
+		const struct sim_part *pt = &n->parts[i];
+		uint32_t end = pt->start_block + pt->num_blocks, b, k;
+
+		if (blk < pt->start_block || blk >= end)
+			continue;
+		if (end > n->blocks)
+			end = n->blocks;
+		k = blk - pt->start_block; /* the k-th good block */
+		for (b = pt->start_block; b < end; b++) {
+			if (n->bad[b])
+				continue;
+			if (!k--) {
+				*phys = (uint64_t)b * n->ppb + page % n->ppb;
+				return 0;
+			}
+		}
+		return -ENOSPC;
+	}
 	return 0;
 }
 
@@ -128,18 +178,26 @@ bool nand_page_erased(const struct sim_nand *n, uint64_t page)
 
 int nand_read(struct sim_nand *n, uint64_t page, uint64_t count, uint8_t *buf)
 {
+	uint64_t ph;
+
 	if (page > n->pages || count > n->pages - page)
 		return -ERANGE;
 	for (uint64_t i = 0; i < count; i++, buf += n->page) {
-		if (nand_page_erased(n, page + i)) {
+		/* past the partition's last good block: nothing, erased */
+		if (map_page(n, page + i, &ph) || nand_page_erased(n, ph)) {
 			memset(buf, 0xff, n->page);
 			continue;
 		}
-		if (pread(n->fd, buf, n->page, (off_t)((page + i) * n->page)) !=
+		if (pread(n->fd, buf, n->page, (off_t)(ph * n->page)) !=
 		    (ssize_t)n->page)
 			return -EIO;
 	}
 	return 0;
+}
+
+static bool all_ff(const uint8_t *p, size_t n)
+{
+	return p[0] == 0xff && !memcmp(p, p + 1, n - 1);
 }
 
 /* n > 0: the first byte is zero and every byte equals the next one */
@@ -152,6 +210,9 @@ int nand_program(struct sim_nand *n, uint64_t page, const uint8_t *buf)
 {
 	if (page >= n->pages)
 		return -ERANGE;
+	if (map_page(n, page, &page))
+		/* an erased page needs no block; data does */
+		return all_ff(buf, n->page) ? 0 : -ENOSPC;
 	if (n->bad[page / n->ppb])
 		return -EIO;
 	if (!nand_page_erased(n, page))
@@ -225,14 +286,19 @@ int nand_rewrite(struct sim_nand *n, uint64_t off, const uint8_t *buf,
 		uint64_t b =
 			off + len < base + n->page ? off + len - base : n->page;
 
+		uint64_t ph;
+
 		rc = nand_read(n, p, 1, page);
 		if (rc)
 			break;
 		memcpy(page + a, buf + (base + a - off), (size_t)(b - a));
-		if (pwrite(n->fd, page, n->page, (off_t)base) !=
+		rc = map_page(n, p, &ph);
+		if (rc)
+			break;
+		if (pwrite(n->fd, page, n->page, (off_t)(ph * n->page)) !=
 		    (ssize_t)n->page)
 			rc = -EIO;
-		n->prog[p / 8] |= (uint8_t)(1u << (p % 8));
+		n->prog[ph / 8] |= (uint8_t)(1u << (ph % 8));
 	}
 	free(page);
 	return rc;

@@ -23,14 +23,25 @@ uint64_t nand_total_pages(const struct sim_nand *n);
 
 /* Mark a block bad (the badblock fault). -ERANGE when out of range. */
 int nand_mark_bad(struct sim_nand *n, uint32_t block);
+/*
+ * The partition table (kept, not copied). From then on nand_read,
+ * nand_program and nand_rewrite take disk pages: inside a partition they
+ * skip its bad blocks (the k-th block is the k-th good one); a page beyond
+ * the partition's good blocks reads erased (0xFF) and takes only erased
+ * data (-ENOSPC otherwise). nand_erase and nand_page_erased stay physical.
+ */
+struct sim_part;
+void nand_set_parts(struct sim_nand *n, const struct sim_part *parts,
+		    size_t nparts);
 bool nand_block_bad(const struct sim_nand *n, uint32_t block);
 
 /* Read count pages from page. -ERANGE out of range, -EIO on file errors. */
 int nand_read(struct sim_nand *n, uint64_t page, uint64_t count, uint8_t *buf);
 /*
  * Program one page. -ERANGE out of range, -EEXIST when the page is not
- * erased (programmed since the last erase), -EIO in a bad block or on file
- * errors.
+ * erased (programmed since the last erase), -EIO in a bad block (outside
+ * the partitions) or on file errors, -ENOSPC when the partition has no good
+ * block left for the page.
  */
 int nand_program(struct sim_nand *n, uint64_t page, const uint8_t *buf);
 /* Erase blocks [block, block + count). -ERANGE, -EIO (bad block). */

@@ -10,7 +10,7 @@
 
 #include "base/bytes.h"
 #include "sim/edl/edl_priv.h"
-#include "wire/sahara.h"
+#include "wire/sahara_msg.h"
 #include "base/hex.h"
 
 #define ST_PROTOCOL_MISMATCH	0x02
@@ -74,10 +74,10 @@ static void count(struct sim_edl *e, size_t n)
 	}
 }
 
-static void send_pkt(struct sim_edl *e, const struct sahara_pkt *pkt)
+static void send_pkt(struct sim_edl *e, const struct sahara_msg_pkt *pkt)
 {
-	uint8_t buf[SAHARA_MAX_PACKET];
-	int n = sahara_encode(pkt, buf, sizeof(buf));
+	uint8_t buf[SAHARA_MSG_MAX_PACKET];
+	int n = sahara_msg_encode(pkt, buf, sizeof(buf));
 
 	if (n <= 0 || e->state == EDL_DEAD)
 		return;
@@ -87,14 +87,14 @@ static void send_pkt(struct sim_edl *e, const struct sahara_pkt *pkt)
 
 static void send_simple(struct sim_edl *e, uint32_t cmd)
 {
-	struct sahara_pkt pkt = { .cmd = cmd };
+	struct sahara_msg_pkt pkt = { .cmd = cmd };
 
 	send_pkt(e, &pkt);
 }
 
 static void send_hello(struct sim_edl *e, uint32_t mode)
 {
-	struct sahara_pkt pkt = { .cmd = SAHARA_HELLO };
+	struct sahara_msg_pkt pkt = { .cmd = SAHARA_MSG_HELLO };
 
 	pkt.u.hello.version = e->p->sahara_version ? e->p->sahara_version : 2;
 	pkt.u.hello.compatible = 1;
@@ -107,12 +107,12 @@ static void send_hello(struct sim_edl *e, uint32_t mode)
 
 static void send_eoi(struct sim_edl *e, uint32_t status)
 {
-	struct sahara_pkt pkt = { .cmd = SAHARA_END_OF_IMAGE };
+	struct sahara_msg_pkt pkt = { .cmd = SAHARA_MSG_END_OF_IMAGE };
 
-	pkt.u.eoi.image_id = SAHARA_IMAGE_FIREHOSE;
+	pkt.u.eoi.image_id = SAHARA_MSG_IMAGE_FIREHOSE;
 	pkt.u.eoi.status = status;
 	sim_debug(e->s, "sahara: END_OF_IMAGE %s\n",
-		  sahara_status_name(status));
+		  sahara_msg_status_name(status));
 	send_pkt(e, &pkt);
 }
 
@@ -141,8 +141,9 @@ static int grow(struct sim_edl *e, uint64_t end)
 
 static void request(struct sim_edl *e, uint64_t off, uint64_t len)
 {
-	struct sahara_pkt pkt = {
-		.cmd = e->p->read64 ? SAHARA_READ_DATA_64 : SAHARA_READ_DATA,
+	struct sahara_msg_pkt pkt = {
+		.cmd = e->p->read64 ? SAHARA_MSG_READ_DATA_64
+				    : SAHARA_MSG_READ_DATA,
 	};
 
 	if (grow(e, off + len)) {
@@ -153,7 +154,7 @@ static void request(struct sim_edl *e, uint64_t off, uint64_t len)
 	e->req_len = len;
 	e->req_got = 0;
 	e->state = EDL_IMAGE;
-	pkt.u.read.image_id = SAHARA_IMAGE_FIREHOSE;
+	pkt.u.read.image_id = SAHARA_MSG_IMAGE_FIREHOSE;
 	pkt.u.read.offset = off;
 	pkt.u.read.length = len;
 	send_pkt(e, &pkt);
@@ -187,16 +188,16 @@ static uint32_t verdict(struct sim_edl *e)
 	rc = sim_prog_verify(e->img, e->img_len, &e->pi, &is_signed, root,
 			     pklen);
 	if (rc == -EILSEQ)
-		return SAHARA_STATUS_HASH_VERIFICATION_FAILURE;
+		return SAHARA_MSG_STATUS_HASH_VERIFICATION_FAILURE;
 	if (rc == -EACCES)
-		return SAHARA_STATUS_HASH_TABLE_AUTH_FAILURE;
+		return SAHARA_MSG_STATUS_HASH_TABLE_AUTH_FAILURE;
 	if (rc)
-		return SAHARA_STATUS_IMAGE_AUTH_FAILURE;
+		return SAHARA_MSG_STATUS_IMAGE_AUTH_FAILURE;
 	if (!e->pi.has_target || e->pi.msm_id != edl_msm_id(e)) {
 		sim_debug(e->s,
 			  "sahara: programmer for MSM 0x%08X, module 0x%08X\n",
 			  e->pi.msm_id, edl_msm_id(e));
-		return SAHARA_STATUS_IMAGE_AUTH_FAILURE;
+		return SAHARA_MSG_STATUS_IMAGE_AUTH_FAILURE;
 	}
 	if (e->p->secure_boot || sim_fault_value(e->s, "pkhash")) {
 		if (!is_signed || memcmp(root, pk, pklen) != 0) {
@@ -207,10 +208,10 @@ static uint32_t verdict(struct sim_edl *e)
 				is_signed ? "signed" : "unsigned", root[0],
 				root[1], root[pklen - 1], pk[0], pk[1],
 				pk[pklen - 1], pklen);
-			return SAHARA_STATUS_IMAGE_AUTH_FAILURE;
+			return SAHARA_MSG_STATUS_IMAGE_AUTH_FAILURE;
 		}
 	}
-	return SAHARA_STATUS_SUCCESS;
+	return SAHARA_MSG_STATUS_SUCCESS;
 }
 
 /* A requested piece arrived completely: ask for the next one. */
@@ -259,7 +260,7 @@ static void piece_done(struct sim_edl *e)
 			return;
 		}
 		e->state = EDL_IMAGE_DONE;
-		send_eoi(e, SAHARA_STATUS_SUCCESS);
+		send_eoi(e, SAHARA_MSG_STATUS_SUCCESS);
 	}
 }
 
@@ -278,7 +279,7 @@ static size_t image_bytes(struct sim_edl *e, const uint8_t *buf, size_t len)
 
 static void exec_cmd(struct sim_edl *e, uint32_t cmd)
 {
-	struct sahara_pkt pkt = { .cmd = SAHARA_EXECUTE_RESP };
+	struct sahara_msg_pkt pkt = { .cmd = SAHARA_MSG_EXECUTE_RESP };
 	uint8_t *d = e->exec_data;
 	uint32_t msm = edl_msm_id(e);
 	bool v3 = e->p->sahara_version >= 3;
@@ -286,18 +287,18 @@ static void exec_cmd(struct sim_edl *e, uint32_t cmd)
 
 	memset(d, 0, sizeof(e->exec_data));
 	switch (cmd) {
-	case SAHARA_EXEC_SERIAL_NUM_READ:
+	case SAHARA_MSG_EXEC_SERIAL_NUM_READ:
 		put_le32(d, e->p->serial);
 		e->exec_len = 4;
 		break;
-	case SAHARA_EXEC_MSM_HW_ID_READ:
+	case SAHARA_MSG_EXEC_MSM_HW_ID_READ:
 		if (v3)
 			goto unsupported;
 		put_le64(d, (uint64_t)msm << 32 | (uint32_t)e->p->oem_id << 16 |
 				    e->p->model_id);
 		e->exec_len = 8;
 		break;
-	case SAHARA_EXEC_READ_CHIP_ID_V3:
+	case SAHARA_MSG_EXEC_READ_CHIP_ID_V3:
 		if (!v3)
 			goto unsupported;
 		put_le32(d + 36, msm);
@@ -305,14 +306,14 @@ static void exec_cmd(struct sim_edl *e, uint32_t cmd)
 		put_le16(d + 42, e->p->model_id);
 		e->exec_len = 48;
 		break;
-	case SAHARA_EXEC_OEM_PK_HASH_READ:
+	case SAHARA_MSG_EXEC_OEM_PK_HASH_READ:
 		/* real devices repeat the digest (one per root slot) */
 		n = edl_pk_hash(e, d, 64);
 		for (e->exec_len = (uint32_t)n; n && e->exec_len + n <= 96;
 		     e->exec_len += (uint32_t)n)
 			memcpy(d + e->exec_len, d, n);
 		break;
-	case SAHARA_EXEC_GET_SOFTWARE_VERSION_SBL:
+	case SAHARA_MSG_EXEC_GET_SOFTWARE_VERSION_SBL:
 		put_le32(d, 2);
 		e->exec_len = 4;
 		break;
@@ -329,46 +330,46 @@ unsupported:
 	send_eoi(e, ST_EXEC_UNSUPPORTED);
 }
 
-static void on_hello_resp(struct sim_edl *e, const struct sahara_pkt *pk)
+static void on_hello_resp(struct sim_edl *e, const struct sahara_msg_pkt *pk)
 {
 	if (pk->u.hello_resp.version < 1 || pk->u.hello_resp.status != 0) {
 		fail_image(e, ST_PROTOCOL_MISMATCH);
 		return;
 	}
 	switch (pk->u.hello_resp.mode) {
-	case SAHARA_MODE_IMAGE_TX_PENDING:
+	case SAHARA_MSG_MODE_IMAGE_TX_PENDING:
 		free(e->img);
 		e->img = NULL;
 		e->img_len = 0;
 		e->step = 0;
 		request(e, 0, 0x34);
 		break;
-	case SAHARA_MODE_COMMAND:
+	case SAHARA_MSG_MODE_COMMAND:
 		e->state = EDL_COMMAND;
-		send_simple(e, SAHARA_CMD_READY);
+		send_simple(e, SAHARA_MSG_CMD_READY);
 		break;
 	default:
 		fail_image(e, ST_INVALID_HOST_MODE);
 	}
 }
 
-static void on_packet(struct sim_edl *e, const struct sahara_pkt *pk)
+static void on_packet(struct sim_edl *e, const struct sahara_msg_pkt *pk)
 {
-	sim_debug(e->s, "sahara: <- %s\n", sahara_cmd_name(pk->cmd));
-	if (pk->cmd == SAHARA_RESET) {
-		send_simple(e, SAHARA_RESET_RESP);
+	sim_debug(e->s, "sahara: <- %s\n", sahara_msg_cmd_name(pk->cmd));
+	if (pk->cmd == SAHARA_MSG_RESET) {
+		send_simple(e, SAHARA_MSG_RESET_RESP);
 		edl_die(e);
 		sim_request(e->s, SIM_REQ_RESET);
 		return;
 	}
-	if (pk->cmd == SAHARA_RESET_STATE_MACHINE) {
-		send_hello(e, SAHARA_MODE_IMAGE_TX_PENDING);
+	if (pk->cmd == SAHARA_MSG_RESET_STATE_MACHINE) {
+		send_hello(e, SAHARA_MSG_MODE_IMAGE_TX_PENDING);
 		return;
 	}
-	if (e->state == EDL_HELLO && pk->cmd == SAHARA_HELLO_RESP) {
+	if (e->state == EDL_HELLO && pk->cmd == SAHARA_MSG_HELLO_RESP) {
 		on_hello_resp(e, pk);
-	} else if (e->state == EDL_IMAGE_DONE && pk->cmd == SAHARA_DONE) {
-		struct sahara_pkt r = { .cmd = SAHARA_DONE_RESP };
+	} else if (e->state == EDL_IMAGE_DONE && pk->cmd == SAHARA_MSG_DONE) {
+		struct sahara_msg_pkt r = { .cmd = SAHARA_MSG_DONE_RESP };
 
 		r.u.done_resp.status = 1;
 		send_pkt(e, &r);
@@ -382,19 +383,21 @@ static void on_packet(struct sim_edl *e, const struct sahara_pkt *pk)
 		}
 		e->state = EDL_FIREHOSE;
 		fh_dev_start(e);
-	} else if (e->state == EDL_COMMAND && pk->cmd == SAHARA_EXECUTE) {
+	} else if (e->state == EDL_COMMAND && pk->cmd == SAHARA_MSG_EXECUTE) {
 		exec_cmd(e, pk->u.execute.client_cmd);
-	} else if (e->state == EDL_COMMAND && pk->cmd == SAHARA_EXECUTE_DATA) {
+	} else if (e->state == EDL_COMMAND &&
+		   pk->cmd == SAHARA_MSG_EXECUTE_DATA) {
 		if (pk->u.execute.client_cmd != e->exec_cmd) {
 			send_eoi(e, ST_EXEC_DATA_INVALID);
 			return;
 		}
 		sim_port_write(e->port, e->exec_data, e->exec_len);
 		count(e, e->exec_len);
-	} else if (e->state == EDL_COMMAND && pk->cmd == SAHARA_SWITCH_MODE) {
+	} else if (e->state == EDL_COMMAND &&
+		   pk->cmd == SAHARA_MSG_SWITCH_MODE) {
 		send_hello(e, pk->u.switch_mode.mode);
 	} else {
-		send_eoi(e, SAHARA_STATUS_INVALID_CMD);
+		send_eoi(e, SAHARA_MSG_STATUS_INVALID_CMD);
 	}
 }
 
@@ -403,12 +406,12 @@ static void packets(struct sim_edl *e)
 {
 	while (e->npkt && e->state != EDL_DEAD && e->state != EDL_IMAGE &&
 	       e->state != EDL_FIREHOSE) {
-		struct sahara_pkt pk;
-		int n = sahara_decode(e->pkt, e->npkt, &pk);
+		struct sahara_msg_pkt pk;
+		int n = sahara_msg_decode(e->pkt, e->npkt, &pk);
 		size_t used;
 
 		if (n == -EAGAIN && e->npkt >= 8 &&
-		    get_le32(e->pkt + 4) <= SAHARA_MAX_PACKET)
+		    get_le32(e->pkt + 4) <= SAHARA_MSG_MAX_PACKET)
 			return; /* the rest of a sane packet is coming */
 		if (n == -EAGAIN && e->npkt < 8)
 			return;
@@ -425,7 +428,7 @@ static void packets(struct sim_edl *e)
 		count(e, e->npkt);
 		e->npkt = 0;
 		if (e->state != EDL_DEAD)
-			send_eoi(e, SAHARA_STATUS_INVALID_CMD);
+			send_eoi(e, SAHARA_MSG_STATUS_INVALID_CMD);
 	}
 }
 
@@ -451,7 +454,7 @@ void sim_edl_start(struct sim_edl *e)
 		edl_die(e);
 		return;
 	}
-	send_hello(e, SAHARA_MODE_IMAGE_TX_PENDING);
+	send_hello(e, SAHARA_MSG_MODE_IMAGE_TX_PENDING);
 }
 
 void sim_edl_input(struct sim_edl *e, const uint8_t *buf, size_t len)

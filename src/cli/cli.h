@@ -77,7 +77,4 @@ int cmd_restore(struct cli *cli, int argc, char **argv);
 int cmd_reset(struct cli *cli, int argc, char **argv);
 int cmd_fota(struct cli *cli, int argc, char **argv);
 
-/* For commands not built yet: a clear message and exit 1. */
-int cli_not_yet(struct cli *cli, const char *command);
-
 #endif

@@ -1,333 +1,17 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * doctor: why can this module not be updated? Every finding carries its
- * evidence and the exact fix, so that one run explains field report 1
- * (a UART adapter, USB switched off in the module, a restart needed).
- * usb-enable: the fix for that case.
+ * doctor and usb-enable: options and rendering. The checks and the fix
+ * are in ops/query/doctor.c.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "base/clock.h"
-#include "cli/cmd_discover.h"
+#include "cli/show_module.h"
+#include "ops/query/doctor.h"
 
-#define MAX_FINDINGS 24
-#define UDEV_RULES   "data/60-modemflash.rules"
-#define UDEV_GROUP   "plugdev"
-
-struct finding {
-	const char *id;
-	const char *severity; /* "error" blocks the update; "warning", "info" */
-	char message[512];
-	char evidence[512];
-	char fix[512];
-};
-
-struct doctor {
-	struct cli *cli;
-	struct mf_scan *scan;
-	const char *port;	     /* --port as given */
-	char port_path[MF_PATH_MAX]; /* resolved below the sysroot */
-	struct finding f[MAX_FINDINGS];
-	size_t n;
-	/* what the UART said */
-	bool uart_answers;
-	char uart_model[32];
-	int disusb;    /* -1 unknown */
-	int usb_event; /* -1 unknown */
-};
-
-static struct finding *add(struct doctor *d, const char *id, const char *sev)
-{
-	struct finding *f =
-		&d->f[d->n < MAX_FINDINGS ? d->n++ : MAX_FINDINGS - 1];
-
-	memset(f, 0, sizeof(*f));
-	f->id = id;
-	f->severity = sev;
-	return f;
-}
-
-/* Findings are best effort text: a long path may be cut, never overrun. */
-static void setf(char *out, size_t cap, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void setf(char *out, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(out, cap, fmt, ap);
-	va_end(ap);
-}
-
-#define SET(field, ...) setf((field), sizeof(field), __VA_ARGS__)
-
-/* Number after "<prefix>" in an AT reply, or -1. */
-static int reply_int(struct at_port *at, const char *cmd, const char *prefix,
-		     char *line, size_t cap)
-{
-	struct at_reply r;
-	char v[32];
-
-	if (at_cmd(at, cmd, AT_DEFAULT_TIMEOUT_MS, &r) < 0)
-		return -1;
-	if (at_reply_find(&r, prefix, v, sizeof(v)) < 0)
-		return -1;
-	snprintf(line, cap, "%s%s", prefix, v);
-	return v[0] >= '0' && v[0] <= '9' ? atoi(v) : -1;
-}
-
-static void check_holders(struct doctor *d, const char *dev,
-			  const char *usbpath)
-{
-	struct mf_holder h[4];
-	int n = mf_port_holders(d->cli->sysroot, dev, h, 4);
-	struct finding *f;
-
-	for (int i = 0; i < n; i++) {
-		f = add(d, "port-busy", "error");
-		SET(f->message, "%s is held open by %s (pid %d)", dev,
-		    h[i].comm, (int)h[i].pid);
-		SET(f->evidence, "/proc/%d/fd links to %s", (int)h[i].pid, dev);
-		if (!strcmp(h[i].comm, "ModemManager"))
-			SET(f->fix,
-			    "keep ModemManager away while flashing: sudo "
-			    "mmcli --inhibit-device=$(readlink -f "
-			    "/sys/bus/usb/devices/%s) (leave it running in "
-			    "another "
-			    "terminal), or sudo systemctl stop ModemManager",
-			    usbpath ? usbpath : "USBPATH");
-		else
-			SET(f->fix, "close %s (kill %d) and run again",
-			    h[i].comm, (int)h[i].pid);
-	}
-}
-
-static void check_access(struct doctor *d, const char *node, const char *what)
-{
-	gid_t groups[64];
-	int ng = getgroups(64, groups);
-	struct finding *f;
-	struct stat st;
-
-	if (mf_node_access(node, geteuid(), groups, ng < 0 ? 0 : (size_t)ng,
-			   &st) != -EACCES)
-		return;
-	f = add(d, "permission", "error");
-	SET(f->message, "permission denied on %s (%s)", node, what);
-	SET(f->evidence, "mode %04o, owner %d, group %d; you are uid %d",
-	    (unsigned)(st.st_mode & 07777), (int)st.st_uid, (int)st.st_gid,
-	    (int)geteuid());
-	SET(f->fix,
-	    "sudo install -m 644 " UDEV_RULES " /etc/udev/rules.d/ && "
-	    "sudo udevadm control --reload && sudo udevadm trigger; then sudo "
-	    "usermod -aG " UDEV_GROUP " $USER and log in again");
-}
-
-static void check_module(struct doctor *d, const struct mf_module *m)
-{
-	const struct mf_port *p;
-	struct finding *f;
-	char node[MF_PATH_MAX + 32];
-	bool tty = false;
-
-	for (size_t i = 0; i < m->usb.nports; i++)
-		tty |= m->usb.ports[i].tty[0] != '\0';
-	if (m->mode == MF_MODE_NORMAL && m->id && !tty && m->usb.nports) {
-		f = add(d, "no-tty", "error");
-		SET(f->message,
-		    "%s (%04x:%04x, %s) is on USB but none of its "
-		    "interfaces has a tty: the option driver does not know "
-		    "this "
-		    "product ID",
-		    m->usb.path, m->usb.vid, m->usb.pid, m->id->models);
-		SET(f->evidence, "%zu interfaces, no ttyUSB child",
-		    m->usb.nports);
-		SET(f->fix,
-		    "sudo modprobe option && echo %04x %04x | sudo tee "
-		    "/sys/bus/usb-serial/drivers/option1/new_id",
-		    m->usb.vid, m->usb.pid);
-	}
-	if (m->mode == MF_MODE_EDL) {
-		p = mf_module_port(m, MF_ROLE_SAHARA);
-		if (p && !strcmp(p->driver, "qcserial")) {
-			f = add(d, "qcserial-edl", "info");
-			SET(f->message,
-			    "qcserial is bound to the EDL device %s; "
-			    "modemflash detaches it automatically when it "
-			    "talks "
-			    "to the device over USB",
-			    m->usb.path);
-			SET(f->evidence, "interface %d driver qcserial%s%s",
-			    p->num, p->tty[0] ? ", " : "", p->tty);
-			SET(f->fix, "nothing to do");
-		}
-		mf_usb_node(d->cli->sysroot, &m->usb, node, sizeof(node));
-		if (access(node, F_OK) == 0)
-			check_access(d, node, "the EDL USB device");
-	}
-	for (size_t i = 0; i < m->usb.nports; i++) {
-		p = &m->usb.ports[i];
-		if (!p->dev[0] ||
-		    (p->role != MF_ROLE_DIAG && p->role != MF_ROLE_AT &&
-		     p->role != MF_ROLE_SAHARA))
-			continue;
-		check_holders(d, p->dev, m->usb.path);
-		check_access(d, p->dev, mf_role_name(p->role));
-	}
-}
-
-static void check_edl(struct doctor *d)
-{
-	const struct mf_module *edl = NULL;
-	struct finding *f;
-
-	for (size_t i = 0; i < d->scan->nmodules; i++) {
-		if (d->scan->modules[i].mode == MF_MODE_NORMAL)
-			return;
-		if (d->scan->modules[i].mode == MF_MODE_EDL && !edl)
-			edl = &d->scan->modules[i];
-	}
-	if (!edl)
-		return;
-	f = add(d, "edl", "warning");
-	SET(f->message,
-	    "the module at %s is in emergency download mode (EDL) "
-	    "and no module runs in normal mode: its firmware did not boot, or "
-	    "the BOOT pin was held",
-	    edl->usb.path);
-	SET(f->evidence, "%04x:%04x, %zu interface(s), class %02x/%02x/%02x",
-	    edl->usb.vid, edl->usb.pid, edl->usb.nports,
-	    edl->usb.nports ? edl->usb.ports[0].cls : 0,
-	    edl->usb.nports ? edl->usb.ports[0].sub : 0,
-	    edl->usb.nports ? edl->usb.ports[0].proto : 0);
-	SET(f->fix,
-	    "write firmware from EDL: modemflash -d %s flash PKG, or put "
-	    "a backup back with modemflash -d %s restore DIR",
-	    edl->usb.path, edl->usb.path);
-}
-
-/* What the UART (or any --port) says. */
-static void probe_port(struct doctor *d)
-{
-	struct at_identity id = { 0 };
-	struct mf_err err = { 0 };
-	struct at_port at;
-	struct finding *f;
-	char line[128] = "", ev[128] = "";
-
-	if (cli_at_open(d->cli, d->port_path, &at, &err) < 0) {
-		if (err.code == -EBUSY || err.code == -EACCES)
-			return; /* holders and permissions say why */
-		mf_log(&d->cli->log, MF_LOG_INFO, "%s: %s", d->port, err.msg);
-		return;
-	}
-	d->uart_answers = true;
-	at_identify(&at, &id);
-	snprintf(d->uart_model, sizeof(d->uart_model), "%s", id.model);
-	d->disusb = reply_int(&at, "AT+QCFGEXT=\"disusb\"",
-			      "+QCFGEXT: \"disusb\",", line, sizeof(line));
-	d->usb_event = reply_int(&at, "AT+QCFGEXT=\"usb/event\"",
-				 "+QCFGEXT: \"usb/event\",", ev, sizeof(ev));
-	cli_at_close(&at);
-	if (d->disusb != 1 && d->usb_event != 1)
-		return;
-	f = add(d, "usb-disabled", "error");
-	SET(f->message,
-	    "USB is switched off inside the module (AT+QCFGEXT="
-	    "\"disusb\",1): it will not enumerate, even with the USB lines "
-	    "wired, until USB is switched back on and the module restarts");
-	SET(f->evidence, "%s%s%s%s", line, line[0] && ev[0] ? "; " : "", ev,
-	    d->usb_event == 1 ? " (1 = not connected)" : "");
-	SET(f->fix, "modemflash usb-enable --port %s", d->port);
-}
-
-static void check_port(struct doctor *d)
-{
-	const struct mf_adapter *a =
-		mf_scan_adapter_by_port(d->scan, d->port_path);
-	const struct mf_module *m =
-		mf_scan_module_by_port(d->scan, d->port_path);
-	struct finding *f;
-
-	if (access(d->port_path, F_OK) != 0) {
-		f = add(d, "no-port", "error");
-		SET(f->message, "%s does not exist", d->port);
-		SET(f->evidence, "%s: %s", d->port_path, strerror(errno));
-		SET(f->fix,
-		    "check the adapter's cable; 'modemflash list' shows "
-		    "the ports present");
-		return;
-	}
-	check_holders(d, d->port_path, m ? m->usb.path : NULL);
-	check_access(d, d->port_path, "the port given with --port");
-	if (a) {
-		f = add(d, "uart-adapter", "warning");
-		SET(f->message,
-		    "%s is a %s (%04x:%04x at USB %s), not the "
-		    "module's own USB: AT works there, but flashing needs the "
-		    "module's USB DM port (the vendor tool's \"Confirm dynamic "
-		    "com port timeout\")",
-		    d->port, a->id->name, a->usb.vid, a->usb.pid, a->usb.path);
-		SET(f->evidence, "%s -> %s, driver %s", d->port, a->usb.path,
-		    mf_adapter_port(a) ? mf_adapter_port(a)->driver : "?");
-		SET(f->fix,
-		    "wire the module's USB (VBUS, D+, D-, GND) to the "
-		    "host and flash over it, or update over this UART with "
-		    "modemflash fota FILE --port %s",
-		    d->port);
-	}
-	if (!m)
-		probe_port(d);
-}
-
-static void check_nothing(struct doctor *d)
-{
-	struct finding *f;
-
-	if (d->scan->nmodules)
-		return;
-	if (d->uart_answers) {
-		f = add(d, "no-usb-module", "error");
-		SET(f->message, "no module on USB, while %s answers on %s",
-		    d->uart_model[0] ? d->uart_model : "a module", d->port);
-		SET(f->evidence,
-		    "no Quectel or Qualcomm device under %s/sys/bus/"
-		    "usb/devices; AT answers on %s",
-		    strcmp(d->cli->sysroot, "/") ? d->cli->sysroot : "",
-		    d->port);
-		if (d->disusb == 1 || d->usb_event == 1)
-			SET(f->fix,
-			    "modemflash usb-enable --port %s (switches "
-			    "USB on and restarts the module)",
-			    d->port);
-		else
-			SET(f->fix,
-			    "check the module's USB wiring (VBUS, D+, D-) "
-			    "and the cable, then run modemflash list");
-		return;
-	}
-	f = add(d, "nothing", "error");
-	SET(f->message, "no module found: nothing on USB%s%s%s",
-	    d->port ? " and nothing answers AT on " : "",
-	    d->port ? d->port : "", d->port ? "" : " (no --port given)");
-	SET(f->evidence,
-	    "%zu adapter(s), 0 modules under %s/sys/bus/usb/devices",
-	    d->scan->nadapters,
-	    strcmp(d->cli->sysroot, "/") ? d->cli->sysroot : "");
-	SET(f->fix,
-	    "check the module's power (VBAT, PWRKEY), that the BOOT "
-	    "pin is not held, and the USB or UART cable; for a UART-only "
-	    "board run modemflash doctor --port /dev/ttyUSBn");
-}
-
-static json_object *finding_json(const struct finding *f)
+static json_object *finding_json(const struct doctor_finding *f)
 {
 	json_object *o = json_object_new_object();
 
@@ -342,34 +26,32 @@ static json_object *finding_json(const struct finding *f)
 	return o;
 }
 
-static int report(struct doctor *d)
+static int report(struct cli *cli, const struct doctor_report *r)
 {
 	json_object *res = json_object_new_object();
 	json_object *arr = json_object_new_array();
 	json_object *mods = json_object_new_array();
-	bool blocked = false;
 
-	for (size_t i = 0; i < d->n; i++) {
-		const struct finding *f = &d->f[i];
+	for (size_t i = 0; i < r->n; i++) {
+		const struct doctor_finding *f = &r->f[i];
 
-		blocked |= !strcmp(f->severity, "error");
-		cli_say(d->cli, "%s: %s", f->severity, f->message);
-		cli_say(d->cli, "  evidence: %s", f->evidence);
-		cli_say(d->cli, "  fix: %s", f->fix);
-		cli_event(d->cli, "finding", finding_json(f));
+		cli_say(cli, "%s: %s", f->severity, f->message);
+		cli_say(cli, "  evidence: %s", f->evidence);
+		cli_say(cli, "  fix: %s", f->fix);
+		cli_event(cli, "finding", finding_json(f));
 		json_object_array_add(arr, finding_json(f));
 	}
-	for (size_t i = 0; i < d->scan->nmodules; i++)
+	for (size_t i = 0; i < r->scan->nmodules; i++)
 		json_object_array_add(mods,
-				      cli_module_json(&d->scan->modules[i]));
-	cli_say(d->cli,
-		blocked ? "the module cannot be updated as it is"
-			: "no blocking finding: the module can be updated");
+				      cli_module_json(&r->scan->modules[i]));
+	cli_say(cli,
+		r->blocked ? "the module cannot be updated as it is"
+			   : "no blocking finding: the module can be updated");
 	json_object_object_add(res, "findings", arr);
 	json_object_object_add(res, "modules", mods);
 	json_object_object_add(res, "updatable",
-			       json_object_new_boolean(!blocked));
-	return cli_result(d->cli, "doctor", res, blocked ? MF_FAILED : MF_OK);
+			       json_object_new_boolean(!r->blocked));
+	return cli_result(cli, "doctor", res, r->blocked ? MF_FAILED : MF_OK);
 }
 
 static int parse_port(struct cli *cli, const char *cmd, int argc, char **argv,
@@ -396,80 +78,34 @@ static int parse_port(struct cli *cli, const char *cmd, int argc, char **argv,
 int cmd_doctor(struct cli *cli, int argc, char **argv)
 {
 	struct mf_err err = { 0 };
-	struct doctor *d;
+	struct doctor_report *r;
+	const char *port;
 	int rc;
 
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return cli_fail(cli, "doctor", &err);
-	d->cli = cli;
-	d->disusb = d->usb_event = -1;
-	rc = parse_port(cli, "doctor", argc, argv, &d->port);
+	rc = parse_port(cli, "doctor", argc, argv, &port);
 	if (rc)
-		goto out;
-	d->scan = cli_scan(cli, &err);
-	if (!d->scan) {
+		return rc;
+	/* 24 findings of 1.5 KiB: not for the stack */
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		mf_err_set(&err, MF_FAILED, -ENOMEM, "out of memory");
+		return cli_fail(cli, "doctor", &err);
+	}
+	if (doctor_run(cli->sysroot, port, r, &cli->log, &err) < 0)
 		rc = cli_fail(cli, "doctor", &err);
-		goto out;
-	}
-	if (d->port) {
-		cli_port_path(cli, d->port, d->port_path, sizeof(d->port_path));
-		check_port(d);
-	}
-	for (size_t i = 0; i < d->scan->nmodules; i++)
-		check_module(d, &d->scan->modules[i]);
-	check_edl(d);
-	check_nothing(d);
-	rc = report(d);
-out:
-	free(d->scan);
-	free(d);
+	else
+		rc = report(cli, r);
+	doctor_report_free(r);
+	free(r);
 	return rc;
-}
-
-/* The first normal-mode module whose DIAG and AT ports have ttys. */
-static int wait_module(struct cli *cli, int timeout_ms, struct mf_module *out,
-		       struct mf_err *err)
-{
-	int64_t deadline = mf_deadline(timeout_ms);
-	struct mf_scan *s;
-
-	do {
-		s = cli_scan(cli, err);
-		if (!s)
-			return err->code;
-		for (size_t i = 0; i < s->nmodules; i++) {
-			const struct mf_module *m = &s->modules[i];
-			const struct mf_port *at =
-				mf_module_port(m, MF_ROLE_AT);
-
-			if (m->mode == MF_MODE_NORMAL && at && at->dev[0]) {
-				*out = *m;
-				free(s);
-				return 0;
-			}
-		}
-		free(s);
-		mf_sleep_ms(200);
-	} while (mf_remaining_ms(deadline));
-	mf_err_set(err, MF_TIMEOUT, -ETIMEDOUT,
-		   "USB was switched on, but no "
-		   "module enumerated within %d s",
-		   timeout_ms / 1000);
-	mf_err_hint(err, "check the USB wiring (VBUS, D+, D-), then run "
-			 "modemflash doctor --port PATH");
-	return -ETIMEDOUT;
 }
 
 int cmd_usb_enable(struct cli *cli, int argc, char **argv)
 {
 	const char *port, *env = getenv("MODEMFLASH_ENUM_TIMEOUT_S");
 	int timeout_ms = (env && atoi(env) > 0 ? atoi(env) : 60) * 1000;
+	struct usb_enable_report r;
 	struct mf_err err = { 0 };
-	char path[MF_PATH_MAX];
-	struct at_reply r;
-	struct at_port at;
-	struct mf_module m;
 	json_object *res;
 	int rc;
 
@@ -480,32 +116,16 @@ int cmd_usb_enable(struct cli *cli, int argc, char **argv)
 		return cli_usage(cli, "usb-enable",
 				 "--port PATH is required "
 				 "(the module's UART)");
-	cli_port_path(cli, port, path, sizeof(path));
-	if (cli_at_open(cli, path, &at, &err) < 0)
-		return cli_fail(cli, "usb-enable", &err);
-	rc = at_cmd(&at, "AT+QCFGEXT=\"disusb\",0", AT_DEFAULT_TIMEOUT_MS, &r);
-	if (rc < 0) {
-		cli_at_close(&at);
-		mf_err_hint(
-			&err,
-			"this module may not have AT+QCFGEXT=\"disusb\" "
-			"(BG95/BG77 family); run modemflash doctor --port %s",
-			port);
-		return cli_fail(cli, "usb-enable", &err);
-	}
-	cli_say(cli, "USB switched on (AT+QCFGEXT=\"disusb\",0); restarting "
-		     "the module (AT+CFUN=1,1)");
-	/* the module may drop the port before or after OK */
-	rc = at_cmd(&at, "AT+CFUN=1,1", 10000, &r);
-	cli_at_close(&at);
-	if (rc < 0 && rc != -ENODEV && rc != -ETIMEDOUT)
-		return cli_fail(cli, "usb-enable", &err);
-	mf_err_clear(&err);
-	if (wait_module(cli, timeout_ms, &m, &err) < 0)
+	rc = usb_enable_run(cli->sysroot, port, timeout_ms, &r, &cli->log,
+			    &err);
+	if (r.switched_on)
+		cli_say(cli, "USB switched on (AT+QCFGEXT=\"disusb\",0); "
+			     "restarting the module (AT+CFUN=1,1)");
+	if (rc < 0)
 		return cli_fail(cli, "usb-enable", &err);
 	cli_say(cli, "the module enumerated on USB:");
-	cli_say_module(cli, &m);
+	cli_say_module(cli, &r.module);
 	res = json_object_new_object();
-	json_object_object_add(res, "module", cli_module_json(&m));
+	json_object_object_add(res, "module", cli_module_json(&r.module));
 	return cli_result(cli, "usb-enable", res, 0);
 }

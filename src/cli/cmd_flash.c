@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * flash, backup, restore, reset: option parsing and reports. The work is
- * in ops/flash.h; --all runs one thread per module (cmd_flash_all.c).
+ * flash: option parsing and reports, shared with backup, restore and reset
+ * (cmd_backup.c, cmd_restore.c, cmd_reset.c). The work is in
+ * ops/update/flash.h; --all runs one thread per module (cmd_flash_all.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -11,7 +12,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/cmd_discover.h"
 #include "cli/cmd_flash.h"
 
 enum {
@@ -45,12 +45,7 @@ static const struct option flash_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/*
- * A usage error, also as the one final result object under --json (a
- * script reading stdout always gets one).
- */
-__attribute__((format(printf, 3, 4))) static int
-usage(struct cli *cli, const char *cmd, const char *fmt, ...)
+int flash_usage(struct cli *cli, const char *cmd, const char *fmt, ...)
 {
 	char msg[512];
 	json_object *res;
@@ -86,9 +81,8 @@ static int parse_verify(const char *s, enum flash_verify *v)
 	return -EINVAL;
 }
 
-/* Common options of flash/backup/restore; returns 0, or the usage code. */
-static int parse(struct cli *cli, const char *cmd, int argc, char **argv,
-		 struct flash_args *a)
+int flash_parse(struct cli *cli, const char *cmd, int argc, char **argv,
+		struct flash_args *a)
 {
 	int c;
 
@@ -129,31 +123,34 @@ static int parse(struct cli *cli, const char *cmd, int argc, char **argv,
 			break;
 		case OPT_VERIFY:
 			if (parse_verify(optarg, &a->o.verify))
-				return usage(cli, cmd,
-					     "--verify takes digest, readback "
-					     "or none, not '%s'",
-					     optarg);
+				return flash_usage(
+					cli, cmd,
+					"--verify takes digest, readback "
+					"or none, not '%s'",
+					optarg);
 			break;
 		case OPT_BOOT_TIMEOUT:
 			a->o.boot_timeout_ms = atoi(optarg) * 1000;
 			if (a->o.boot_timeout_ms <= 0)
-				return usage(cli, cmd,
-					     "--boot-timeout takes seconds");
+				return flash_usage(
+					cli, cmd,
+					"--boot-timeout takes seconds");
 			break;
 		default:
-			return usage(cli, cmd, "unknown option");
+			return flash_usage(cli, cmd, "unknown option");
 		}
 	}
 	if (optind < argc)
 		a->o.package = argv[optind++];
 	if (optind < argc)
-		return usage(cli, cmd, "unexpected argument '%s'",
-			     argv[optind]);
+		return flash_usage(cli, cmd, "unexpected argument '%s'",
+				   argv[optind]);
 	if (a->o.programmer && strcmp(cmd, "backup") && strcmp(cmd, "reset"))
-		return usage(cli, cmd,
-			     "--programmer is for backup and reset; %s uses "
-			     "the package's programmer",
-			     cmd);
+		return flash_usage(
+			cli, cmd,
+			"--programmer is for backup and reset; %s uses "
+			"the package's programmer",
+			cmd);
 	return 0;
 }
 
@@ -266,110 +263,28 @@ int flash_finish(struct cli *cli, const char *cmd, const struct flash_report *r,
 	return cli_result(cli, cmd, res, code);
 }
 
-static int run_one(struct cli *cli, const char *cmd, struct flash_args *a)
+int flash_run_one(struct cli *cli, const char *cmd, struct flash_args *a)
 {
 	struct flash_report r;
 	struct mf_err err = { 0 };
-	struct mf_scan *s;
-	int i, rc;
+	int rc;
 
-	s = cli_scan(cli, &err);
-	if (!s)
-		return cli_fail(cli, cmd, &err);
-	i = cli_pick(cli, s, &err);
-	if (i < 0) {
-		free(s);
-		return cli_fail(cli, cmd, &err);
-	}
-	rc = flash_run(&a->o, &s->modules[i], &r, &cli->log, &err);
-	free(s);
+	rc = flash_run_selected(&a->o, cli->select, &r, &cli->log, &err);
+	if (rc && !r.usb_path[0])
+		return cli_fail(cli, cmd, &err); /* no module picked */
 	return flash_finish(cli, cmd, &r, rc, &err);
 }
 
 int cmd_flash(struct cli *cli, int argc, char **argv)
 {
 	struct flash_args a = { 0 };
-	int rc = parse(cli, "flash", argc, argv, &a);
+	int rc = flash_parse(cli, "flash", argc, argv, &a);
 
 	if (rc)
 		return rc;
 	if (!a.o.package)
-		return usage(cli, "flash", "which package? flash PKG");
+		return flash_usage(cli, "flash", "which package? flash PKG");
 	a.o.mode = FLASH_MODE_FLASH;
-	return a.all ? flash_all(cli, "flash", &a) : run_one(cli, "flash", &a);
-}
-
-int cmd_backup(struct cli *cli, int argc, char **argv)
-{
-	struct flash_args a = { 0 };
-	int rc = parse(cli, "backup", argc, argv, &a);
-
-	if (rc)
-		return rc;
-	/* without PKG: the module's own partition table, a cached programmer */
-	a.o.mode = FLASH_MODE_BACKUP;
-	return a.all ? flash_all(cli, "backup", &a)
-		     : run_one(cli, "backup", &a);
-}
-
-int cmd_restore(struct cli *cli, int argc, char **argv)
-{
-	struct flash_args a = { 0 };
-	int rc = parse(cli, "restore", argc, argv, &a);
-
-	if (rc)
-		return rc;
-	if (!a.o.package)
-		return usage(cli, "restore", "which backup? restore DIR");
-	a.o.mode = FLASH_MODE_RESTORE;
-	a.o.no_backup = true;
-	return run_one(cli, "restore", &a);
-}
-
-int cmd_reset(struct cli *cli, int argc, char **argv)
-{
-	struct flash_args a = { 0 };
-	struct mf_err err = { 0 };
-	struct pkg p = { 0 };
-	struct mf_scan *s;
-	json_object *res;
-	int i, rc;
-
-	rc = parse(cli, "reset", argc, argv, &a);
-	if (rc)
-		return rc;
-	s = cli_scan(cli, &err);
-	if (!s)
-		return cli_fail(cli, "reset", &err);
-	i = cli_pick(cli, s, &err);
-	if (i < 0)
-		goto fail;
-	if (a.o.package && !a.o.programmer &&
-	    s->modules[i].mode == MF_MODE_EDL) {
-		rc = pkg_open(&p, a.o.package, &(struct pkg_opts){ 0 },
-			      &cli->log, &err);
-		if (rc)
-			goto fail;
-	}
-	rc = flash_reset(cli->sysroot, &s->modules[i],
-			 a.o.programmer ? a.o.programmer : p.programmer,
-			 &cli->log, &err);
-	if (rc)
-		goto fail;
-	cli_say(cli, "%s: restarting (%s)", s->modules[i].usb.path,
-		s->modules[i].mode == MF_MODE_EDL ? "Firehose power reset"
-						  : "AT+CFUN=1,1");
-	res = json_object_new_object();
-	json_object_object_add(res, "module",
-			       json_object_new_string(s->modules[i].usb.path));
-	json_object_object_add(
-		res, "mode",
-		json_object_new_string(mf_mode_name(s->modules[i].mode)));
-	pkg_close(&p);
-	free(s);
-	return cli_result(cli, "reset", res, 0);
-fail:
-	pkg_close(&p);
-	free(s);
-	return cli_fail(cli, "reset", &err);
+	return a.all ? flash_all(cli, "flash", &a)
+		     : flash_run_one(cli, "flash", &a);
 }

@@ -3,14 +3,27 @@
 #define MF_CLI_CMD_FLASH_H
 
 #include "cli/cli.h"
-#include "ops/flash.h"
+#include "ops/update/flash.h"
 #include "pkg/pkg.h"
 
-/* Shared by cmd_flash.c and cmd_flash_all.c. */
+/* Shared by cmd_flash.c, cmd_flash_all.c, cmd_backup.c, cmd_restore.c and
+ * cmd_reset.c. */
 struct flash_args {
 	struct flash_opts o;
 	bool all;
 };
+
+/*
+ * A usage error, also as the one final result object under --json (a
+ * script reading stdout always gets one). Returns the usage exit code.
+ */
+int flash_usage(struct cli *cli, const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The options of flash/backup/restore/reset; 0, or the usage exit code. */
+int flash_parse(struct cli *cli, const char *cmd, int argc, char **argv,
+		struct flash_args *a);
+/* Pick the module (-d or the only one), run the operation, report. */
+int flash_run_one(struct cli *cli, const char *cmd, struct flash_args *a);
 
 json_object *flash_report_json(const struct flash_report *r);
 void flash_say_report(struct cli *cli, const char *cmd,

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "base/clock.h"
-#include "cli/cmd_discover.h"
+#include "ops/select.h"
 #include "cli/cmd_flash.h"
 
 struct job {
@@ -109,7 +109,7 @@ int flash_all(struct cli *cli, const char *cmd, struct flash_args *a)
 	size_t n = 0;
 	int code = 0;
 
-	s = cli_scan(cli, &err);
+	s = ops_scan(cli->sysroot, &cli->log, &err);
 	if (!s)
 		return cli_fail(cli, cmd, &err);
 	if (!s->nmodules) {

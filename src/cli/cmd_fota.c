@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * modemflash fota FILE --port PATH | --url URL --port PATH
- * Delta firmware update over AT; the work is ops/fota.c.
+ * Delta firmware update over AT; the work is ops/fota/fota.c.
  */
 #include <getopt.h>
 #include <limits.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "ops/fota.h"
+#include "ops/fota/fota.h"
 
 static void fota_usage_text(struct cli *cli)
 {
@@ -47,9 +47,9 @@ static void on_event(void *ctx, const struct fota_event *ev)
 		cli_event(cli, "stage", f);
 		return;
 	case FOTA_EV_URC:
-		json_object_object_add(
-			f, "urc",
-			json_object_new_string(fota_urc_name(ev->urc->kind)));
+		json_object_object_add(f, "urc",
+				       json_object_new_string(fota_msg_urc_name(
+					       ev->urc->kind)));
 		if (ev->urc->value >= 0)
 			json_object_object_add(
 				f, "value",
@@ -57,8 +57,8 @@ static void on_event(void *ctx, const struct fota_event *ev)
 		json_object_object_add(f, "line",
 				       json_object_new_string(ev->text));
 		cli_event(cli, "urc", f);
-		if (ev->urc->kind != FOTA_URC_UPDATING &&
-		    ev->urc->kind != FOTA_URC_RESTORE && !cli->json)
+		if (ev->urc->kind != FOTA_MSG_URC_UPDATING &&
+		    ev->urc->kind != FOTA_MSG_URC_RESTORE && !cli->json)
 			cli_note(cli, "module: %s", ev->text);
 		return;
 	case FOTA_EV_PORT_GONE:

@@ -14,8 +14,7 @@
 
 #include "base/hex.h"
 #include "cli/cli.h"
-#include "cli/cmd_discover.h"
-#include "ops/identity.h"
+#include "ops/update/preflight.h"
 #include "pkg/pkg.h"
 #include "pkg/rules.h"
 
@@ -249,6 +248,7 @@ static int report(struct cli *cli, struct pkg *p, struct inspect_args *ia)
 {
 	json_object *res = json_object_new_object();
 	struct pkg_verdict v;
+	struct preflight pf;
 	json_object *w = json_object_new_array();
 	size_t i;
 	int code = 0;
@@ -284,7 +284,10 @@ static int report(struct cli *cli, struct pkg *p, struct inspect_args *ia)
 	}
 	json_object_object_add(res, "warnings", w);
 	if (ia->have_module) {
-		pkg_evaluate(p, &ia->mod, &ia->allow, &v);
+		/* the same verdict flash reaches (preflight.h) */
+		preflight_init(&pf, p, &ia->allow, false, p->factory, &v);
+		pf.say_overrides = false; /* verdict_json says each one */
+		preflight_eval(&pf, &ia->mod, &cli->log);
 		json_object_object_add(res, "verdict", verdict_json(cli, &v));
 		if (v.kind == PKG_VERDICT_REFUSED)
 			code = MF_REFUSED;
@@ -418,56 +421,25 @@ static int parse_args(struct cli *cli, int argc, char **argv,
 	return 0;
 }
 
-/*
- * -d SEL: the module's own facts in normal mode (ATI, AT+QGMR). Facts given
- * on the command line win. Chip, PK hash and geometry need EDL: flash
- * checks them there, before anything is erased.
- */
+/* -d SEL: the module's own facts (over AT); facts given by hand win. */
 static int module_from_select(struct cli *cli, struct inspect_args *ia,
 			      struct mod_ident *id, struct mf_err *err)
 {
 	struct pkg_module dev;
-	struct mf_scan *s;
-	const struct mf_module *m;
-	int i, rc;
+	int rc;
 
-	s = cli_scan(cli, err);
-	if (!s)
-		return -ENODEV;
-	i = cli_pick(cli, s, err);
-	if (i < 0) {
-		free(s);
-		return i;
-	}
-	m = &s->modules[i];
-	if (m->mode != MF_MODE_NORMAL) {
-		rc = mf_err_set(err, MF_FAILED, -EAGAIN,
-				"module %s is not in normal mode: inspect -d "
-				"reads its identity over AT",
-				m->usb.path);
-		mf_err_hint(err, "give its revision with --for REVISION; flash "
-				 "reads the identity in EDL itself");
-		free(s);
+	rc = preflight_module_facts(cli->sysroot, cli->select, id, &dev,
+				    &cli->log, err);
+	if (rc)
 		return rc;
-	}
-	rc = ident_normal(m, id, &cli->log, err);
-	if (rc == 0) {
-		ident_to_rules(id, m->model ? m->model->name : NULL, &dev);
-		if (!ia->mod.revision)
-			ia->mod.revision = dev.revision;
-		if (!ia->mod.model)
-			ia->mod.model = dev.model;
-		if (ia->mod.variant < 0)
-			ia->mod.variant = dev.variant;
-		ia->have_module = true;
-		mf_log(&cli->log, MF_LOG_INFO,
-		       "module %s: %s; chip, PK hash and NAND geometry are "
-		       "checked by flash in EDL",
-		       m->usb.path,
-		       dev.revision ? dev.revision : "revision unknown");
-	}
-	free(s);
-	return rc;
+	if (!ia->mod.revision)
+		ia->mod.revision = dev.revision;
+	if (!ia->mod.model)
+		ia->mod.model = dev.model;
+	if (ia->mod.variant < 0)
+		ia->mod.variant = dev.variant;
+	ia->have_module = true;
+	return 0;
 }
 
 int cmd_inspect(struct cli *cli, int argc, char **argv)

@@ -123,12 +123,3 @@ int cli_usage(struct cli *cli, const char *command, const char *fmt, ...)
 	fprintf(stderr, "\nTry '%s --help'.\n", cli->prog);
 	return MF_USAGE;
 }
-
-int cli_not_yet(struct cli *cli, const char *command)
-{
-	struct mf_err err = { 0 };
-
-	mf_err_set(&err, MF_FAILED, -38, "'%s' is not implemented yet",
-		   command);
-	return cli_fail(cli, command, &err);
-}

@@ -220,6 +220,15 @@ int mf_follow(const char *sysroot, const struct mf_follow *f,
 	      struct mf_module *out, const struct mf_log *log,
 	      struct mf_err *err);
 
+/*
+ * Describe module m (in EDL) for link_edl_open(): bus position, Sahara
+ * interface and tty, and a rescan of sysroot for a tty that comes later
+ * (discover/edl.c).
+ */
+struct link_edl_dev;
+void mf_module_edl_dev(const char *sysroot, const struct mf_module *m,
+		       struct link_edl_dev *d);
+
 /* Processes holding a device node open (read from <sysroot>/proc). */
 struct mf_holder {
 	pid_t pid;

@@ -2,8 +2,31 @@
 #include "link/link.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "base/clock.h"
+
+int link_read(struct link *l, void *buf, size_t len, int timeout_ms)
+{
+	size_t n = l->unread_len;
+
+	if (!n || !len)
+		return l->ops->read(l, buf, len, timeout_ms);
+	if (n > len)
+		n = len;
+	memcpy(buf, l->unread + LINK_UNREAD_MAX - l->unread_len, n);
+	l->unread_len -= n;
+	return (int)n;
+}
+
+int link_unread(struct link *l, const void *buf, size_t len)
+{
+	if (len > LINK_UNREAD_MAX - l->unread_len)
+		return -ENOSPC;
+	l->unread_len += len;
+	memcpy(l->unread + LINK_UNREAD_MAX - l->unread_len, buf, len);
+	return 0;
+}
 
 int link_read_exact(struct link *l, void *buf, size_t len, int timeout_ms)
 {

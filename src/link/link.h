@@ -20,8 +20,17 @@
  *        zero-length packet after a transfer that is a multiple of
  *        max_packet when zlp is set (Firehose ZlpAwareHost).
  * close: release everything; the struct is freed.
+ *
+ * Above the ops, every link has a push-back: bytes a protocol read ahead
+ * and does not own (Sahara meeting Firehose XML where it expected a HELLO)
+ * go back with link_unread(), and the next link_read() returns them first,
+ * at once, whatever its timeout. The next protocol then reads the stream
+ * as the device sent it.
  */
 struct link;
+
+/* Push-back room: a Sahara header plus what a read ahead may hold. */
+#define LINK_UNREAD_MAX 4096
 
 struct link_ops {
 	int (*read)(struct link *l, void *buf, size_t len, int timeout_ms);
@@ -43,12 +52,33 @@ struct link {
 	size_t max_packet;	  /* wMaxPacketSize of bulk OUT, 0 for ttys */
 	int zlp;		  /* send ZLPs (usb only) */
 	const struct mf_log *log; /* trace sink, may be NULL */
+	/*
+	 * Pushed-back bytes: the last unread_len bytes of unread[] (so that
+	 * a push goes in front of what is already there). Zero-initialised
+	 * with the struct; only link.c touches them.
+	 */
+	size_t unread_len;
+	uint8_t unread[LINK_UNREAD_MAX];
 };
 
-static inline int link_read(struct link *l, void *buf, size_t len,
-			    int timeout_ms)
+/*
+ * Read as the ops table describes; pushed-back bytes come first (up to
+ * len of them, without waiting and without touching the device).
+ */
+int link_read(struct link *l, void *buf, size_t len, int timeout_ms);
+
+/*
+ * Push len bytes back in front of the stream: the next reads return them,
+ * in order, before anything pushed earlier or still in the device. Returns
+ * 0, or -ENOSPC when they do not fit beside what is already pushed back
+ * (nothing is pushed then).
+ */
+int link_unread(struct link *l, const void *buf, size_t len);
+
+/* Bytes pushed back and not read yet. */
+static inline size_t link_unread_pending(const struct link *l)
 {
-	return l->ops->read(l, buf, len, timeout_ms);
+	return l->unread_len;
 }
 
 static inline int link_write(struct link *l, const void *buf, size_t len,

@@ -4,23 +4,9 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "ops/at_open.h"
 #include "ops/identity.h"
 #include "pkg/ident.h"
-
-static int open_at(const struct mf_module *m, struct link **l,
-		   struct at_port *at, const struct mf_log *log,
-		   struct mf_err *err)
-{
-	const struct mf_port *p = mf_module_port(m, MF_ROLE_AT);
-
-	if (!p || !p->dev[0])
-		return mf_err_set(err, MF_NO_DEVICE, -ENODEV,
-				  "module %s has no AT port", m->usb.path);
-	*l = link_tty_open(p->dev, log, err);
-	if (!*l)
-		return -ENODEV;
-	return at_open(at, *l, log, err);
-}
 
 /* "01.009" or "01.009.01.009": digits and dots only. Parts, or 0. */
 int ident_bare_version(const char *v)
@@ -68,14 +54,13 @@ void ident_rules_revision(struct mod_ident *id, const struct mf_log *log)
 int ident_normal(const struct mf_module *m, struct mod_ident *id,
 		 const struct mf_log *log, struct mf_err *err)
 {
-	struct link *l = NULL;
 	struct at_port at;
 	int rc;
 
-	rc = open_at(m, &l, &at, log, err);
+	rc = ops_at_open_module(m, &at, log, err);
 	if (!rc)
 		rc = at_identify(&at, &id->at);
-	link_close(l);
+	ops_at_close(&at);
 	if (rc)
 		return rc;
 	id->normal = true;
@@ -109,14 +94,13 @@ void ident_to_rules(const struct mod_ident *id, const char *model_hint,
 static int read_qgmr(const struct mf_module *m, char *rev, size_t cap,
 		     const struct mf_log *log, struct mf_err *err)
 {
-	struct link *l = NULL;
 	struct at_port at;
 	int rc;
 
-	rc = open_at(m, &l, &at, log, err);
+	rc = ops_at_open_module(m, &at, log, err);
 	if (!rc)
 		rc = at_query_qgmr(&at, rev, cap);
-	link_close(l);
+	ops_at_close(&at);
 	return rc;
 }
 

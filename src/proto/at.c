@@ -24,7 +24,7 @@ void at_init(struct at_port *p, struct link *l, const struct mf_log *log,
 	p->err = err;
 	p->guard_ms = 1000;
 	p->ack_timeout_ms = 5000;
-	at_reader_init(&p->rd);
+	at_msg_reader_init(&p->rd);
 }
 
 void at_set_urc(struct at_port *p, at_urc_fn fn, void *ctx)
@@ -35,16 +35,16 @@ void at_set_urc(struct at_port *p, at_urc_fn fn, void *ctx)
 
 /* Next line before deadline; URCs are passed on unless keep_urc. */
 static int at_next_line(struct at_port *p, int64_t deadline,
-			struct at_line *line)
+			struct at_msg_line *line)
 {
 	for (;;) {
 		size_t used = 0;
 		int ret;
 
 		if (p->rx_off < p->rx_len) {
-			ret = at_reader_feed(&p->rd, p->rx + p->rx_off,
-					     p->rx_len - p->rx_off, &used,
-					     line);
+			ret = at_msg_reader_feed(&p->rd, p->rx + p->rx_off,
+						 p->rx_len - p->rx_off, &used,
+						 line);
 			p->rx_off += used;
 			if (ret == 1)
 				return 0;
@@ -71,20 +71,20 @@ static void at_urc(struct at_port *p, const char *text)
 		p->urc(p->urc_ctx, text);
 }
 
-static enum at_result at_final(enum at_line_type t)
+static enum at_result at_final(enum at_msg_line_type t)
 {
 	switch (t) {
-	case AT_LINE_OK:
+	case AT_MSG_LINE_OK:
 		return AT_RES_OK;
-	case AT_LINE_ERROR:
+	case AT_MSG_LINE_ERROR:
 		return AT_RES_ERROR;
-	case AT_LINE_CME_ERROR:
+	case AT_MSG_LINE_CME_ERROR:
 		return AT_RES_CME_ERROR;
-	case AT_LINE_CMS_ERROR:
+	case AT_MSG_LINE_CMS_ERROR:
 		return AT_RES_CMS_ERROR;
-	case AT_LINE_NO_CARRIER:
+	case AT_MSG_LINE_NO_CARRIER:
 		return AT_RES_NO_CARRIER;
-	case AT_LINE_CONNECT:
+	case AT_MSG_LINE_CONNECT:
 		return AT_RES_CONNECT;
 	default:
 		return AT_RES_NONE;
@@ -127,7 +127,7 @@ int at_cmd_finish(struct at_port *p, const char *cmd, int timeout_ms,
 		  struct at_reply *r)
 {
 	int64_t deadline = mf_deadline(timeout_ms);
-	struct at_line line;
+	struct at_msg_line line;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
@@ -137,9 +137,10 @@ int at_cmd_finish(struct at_port *p, const char *cmd, int timeout_ms,
 		ret = at_next_line(p, deadline, &line);
 		if (ret < 0)
 			return at_fail(p, cmd, ret, NULL);
-		if (line.type == AT_LINE_ECHO || line.type == AT_LINE_ACK)
+		if (line.type == AT_MSG_LINE_ECHO ||
+		    line.type == AT_MSG_LINE_ACK)
 			continue;
-		if (line.type == AT_LINE_URC) {
+		if (line.type == AT_MSG_LINE_URC) {
 			at_urc(p, line.text);
 			continue;
 		}
@@ -159,7 +160,7 @@ int at_cmd(struct at_port *p, const char *cmd, int timeout_ms,
 	   struct at_reply *out)
 {
 	struct at_reply tmp;
-	char line[AT_LINE_MAX + 2];
+	char line[AT_MSG_LINE_MAX + 2];
 	int n;
 
 	if (!out)
@@ -169,7 +170,7 @@ int at_cmd(struct at_port *p, const char *cmd, int timeout_ms,
 	n = snprintf(line, sizeof(line), "%s\r", cmd);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return -EINVAL;
-	at_reader_expect_echo(&p->rd, cmd);
+	at_msg_reader_expect_echo(&p->rd, cmd);
 	mf_log(p->log, MF_LOG_TRACE, "at -> %s", cmd);
 	n = link_write(p->link, line, (size_t)n, timeout_ms);
 	if (n < 0)
@@ -180,7 +181,7 @@ int at_cmd(struct at_port *p, const char *cmd, int timeout_ms,
 int at_cmdf(struct at_port *p, int timeout_ms, struct at_reply *out,
 	    const char *fmt, ...)
 {
-	char cmd[AT_LINE_MAX];
+	char cmd[AT_MSG_LINE_MAX];
 	va_list ap;
 	int n;
 
@@ -226,10 +227,10 @@ int at_wait_urc(struct at_port *p, const char *prefix, int timeout_ms,
 {
 	int64_t deadline = mf_deadline(timeout_ms);
 	size_t plen = strlen(prefix);
-	struct at_line line;
+	struct at_msg_line line;
 	int ret;
 
-	at_reader_expect_echo(&p->rd, "");
+	at_msg_reader_expect_echo(&p->rd, "");
 	for (;;) {
 		ret = at_next_line(p, deadline, &line);
 		if (ret < 0)

@@ -9,7 +9,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "link/link.h"
-#include "wire/at.h"
+#include "wire/at_msg.h"
 
 /*
  * Host side of the AT conversation (field-data.md 4) over a link.
@@ -26,7 +26,7 @@ typedef void (*at_urc_fn)(void *ctx, const char *line);
 
 struct at_port {
 	struct link *link;
-	struct at_reader rd;
+	struct at_msg_reader rd;
 	uint8_t rx[512]; /* bytes read but not yet fed to the reader */
 	size_t rx_off, rx_len;
 	at_urc_fn urc; /* may be NULL: URCs are only logged */

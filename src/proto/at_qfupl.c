@@ -23,17 +23,17 @@ static int qfupl_wait_ack(struct at_port *p)
 
 	for (;;) {
 		size_t used = 0;
-		struct at_line line;
+		struct at_msg_line line;
 		int ret;
 
 		if (p->rx_off < p->rx_len) {
-			ret = at_reader_feed(&p->rd, p->rx + p->rx_off,
-					     p->rx_len - p->rx_off, &used,
-					     &line);
+			ret = at_msg_reader_feed(&p->rd, p->rx + p->rx_off,
+						 p->rx_len - p->rx_off, &used,
+						 &line);
 			p->rx_off += used;
-			if (ret == 1 && line.type == AT_LINE_ACK)
+			if (ret == 1 && line.type == AT_MSG_LINE_ACK)
 				return 0;
-			if (ret == 1 && at_line_is_final(line.type))
+			if (ret == 1 && at_msg_line_is_final(line.type))
 				return -EREMOTEIO;
 			continue;
 		}
@@ -49,7 +49,7 @@ static int qfupl_wait_ack(struct at_port *p)
 }
 
 static int qfupl_send(struct at_port *p, int fd, uint64_t size,
-		      struct at_qfupl_sum *sum)
+		      struct at_msg_qfupl_sum *sum)
 {
 	uint8_t buf[QFUPL_BLOCK];
 	uint64_t done = 0;
@@ -62,7 +62,7 @@ static int qfupl_send(struct at_port *p, int fd, uint64_t size,
 
 		if (r != (ssize_t)n)
 			return -EIO;
-		at_qfupl_sum_update(sum, buf, n);
+		at_msg_qfupl_sum_update(sum, buf, n);
 		ret = link_write(p->link, buf, n, p->ack_timeout_ms);
 		if (ret < 0)
 			return ret;
@@ -106,7 +106,7 @@ static int qfupl_check(struct at_port *p, const struct at_reply *r,
 int at_qfupl(struct at_port *p, const char *name, int fd, uint64_t size,
 	     int timeout_s, struct at_qfupl_result *res)
 {
-	struct at_qfupl_sum sum;
+	struct at_msg_qfupl_sum sum;
 	struct at_reply r;
 	int ret;
 
@@ -119,10 +119,10 @@ int at_qfupl(struct at_port *p, const char *name, int fd, uint64_t size,
 	if (r.result != AT_RES_CONNECT)
 		return mf_err_set(p->err, MF_FAILED, -EPROTO,
 				  "AT+QFUPL answered OK without CONNECT");
-	at_qfupl_sum_init(&sum);
-	at_reader_set_ack_mode(&p->rd, true);
+	at_msg_qfupl_sum_init(&sum);
+	at_msg_reader_set_ack_mode(&p->rd, true);
 	ret = qfupl_send(p, fd, size, &sum);
-	at_reader_set_ack_mode(&p->rd, false);
+	at_msg_reader_set_ack_mode(&p->rd, false);
 	if (ret < 0) {
 		at_data_abort(p);
 		if (ret == -EIO)
@@ -135,9 +135,9 @@ int at_qfupl(struct at_port *p, const char *name, int fd, uint64_t size,
 					  : strerror(-ret));
 	}
 	memset(&r, 0, sizeof(r));
-	at_reader_expect_echo(&p->rd, "AT+QFUPL");
+	at_msg_reader_expect_echo(&p->rd, "AT+QFUPL");
 	ret = at_cmd_finish(p, "AT+QFUPL", (timeout_s + 5) * 1000, &r);
 	if (ret < 0)
 		return ret;
-	return qfupl_check(p, &r, size, at_qfupl_sum_final(&sum), res);
+	return qfupl_check(p, &r, size, at_msg_qfupl_sum_final(&sum), res);
 }

@@ -10,7 +10,7 @@
 
 #include "base/bytes.h"
 #include "base/clock.h"
-#include "wire/hdlc.h"
+#include "wire/diag_msg.h"
 
 const uint8_t diag_edl_frame[7] = { 0x4b, 0x65, 0x01, 0x00, 0x54, 0x0f, 0x7e };
 const uint8_t diag_build_id_frame[4] = { 0x7c, 0x93, 0x49, 0x7e };
@@ -34,7 +34,7 @@ int diag_drain(struct link *l, int idle_ms, int max_ms)
  * Read frames until one satisfies want() or the deadline passes. The
  * decoded payload (without CRC) is copied to out.
  */
-static int diag_read_frame(struct link *l, struct hdlc_decoder *dec,
+static int diag_read_frame(struct link *l, struct diag_msg_decoder *dec,
 			   int timeout_ms,
 			   bool (*want)(const uint8_t *f, size_t n),
 			   uint8_t *out, size_t cap, size_t *outlen)
@@ -53,7 +53,7 @@ static int diag_read_frame(struct link *l, struct hdlc_decoder *dec,
 		n = link_read(l, buf, 1, left);
 		if (n < 0)
 			return n;
-		ret = hdlc_decode_feed(dec, buf, 1, &used, &frame, &flen);
+		ret = diag_msg_decode_feed(dec, buf, 1, &used, &frame, &flen);
 		if (ret != 1 || !want(frame, flen))
 			continue;
 		if (flen > cap)
@@ -66,7 +66,7 @@ static int diag_read_frame(struct link *l, struct hdlc_decoder *dec,
 
 static bool want_build_id(const uint8_t *f, size_t n)
 {
-	return n >= 1 && f[0] == DIAG_CMD_EXT_BUILD_ID;
+	return n >= 1 && f[0] == DIAG_MSG_CMD_EXT_BUILD_ID;
 }
 
 static int diag_link_err(struct mf_err *err, int ret, const char *what)
@@ -90,8 +90,8 @@ int diag_build_id(struct link *l, const struct diag_opts *o,
 		  struct mf_err *err)
 {
 	struct diag_opts def;
-	struct hdlc_decoder dec;
-	uint8_t f[HDLC_MAX_FRAME];
+	struct diag_msg_decoder dec;
+	uint8_t f[DIAG_MSG_MAX_FRAME];
 	size_t n, slen;
 	int ret;
 
@@ -105,7 +105,7 @@ int diag_build_id(struct link *l, const struct diag_opts *o,
 		return diag_link_err(err, ret, "the build id query");
 	ret = link_write(l, diag_build_id_frame, sizeof(diag_build_id_frame),
 			 o->reply_timeout_ms);
-	hdlc_decoder_init(&dec);
+	diag_msg_decoder_init(&dec);
 	if (ret >= 0)
 		ret = diag_read_frame(l, &dec, o->reply_timeout_ms,
 				      want_build_id, f, sizeof(f), &n);
@@ -151,7 +151,7 @@ static int diag_wait_echo(struct link *l, int timeout_ms)
 			continue;
 		}
 		/* an unsolicited frame: start over at its end */
-		if (match > 0 || c != HDLC_FLAG)
+		if (match > 0 || c != DIAG_MSG_FLAG)
 			other = true;
 		match = c == diag_edl_frame[0] ? 1 : 0;
 	}

@@ -23,7 +23,7 @@ int fh_init(struct fh_session *s, struct link *l, const struct mf_log *log,
 	s->link = l;
 	s->log = log;
 	s->err = err;
-	s->rd = fh_reader_new();
+	s->rd = fh_msg_reader_new();
 	if (!s->rd)
 		return mf_err_set(err, MF_FAILED, -ENOMEM, "out of memory");
 	s->payload = 8192;
@@ -42,13 +42,19 @@ int fh_init(struct fh_session *s, struct link *l, const struct mf_log *log,
 	return 0;
 }
 
+void fh_set_progress(struct fh_session *s, fh_progress_fn *fn, void *ctx)
+{
+	s->progress = fn;
+	s->progress_ctx = ctx;
+}
+
 void fh_close(struct fh_session *s)
 {
-	fh_reader_free(s->rd);
+	fh_msg_reader_free(s->rd);
 	s->rd = NULL;
 }
 
-const char *fh_attrs_get(const struct fh_attr *attrs, size_t n,
+const char *fh_attrs_get(const struct fh_msg_attr *attrs, size_t n,
 			 const char *name)
 {
 	for (size_t i = 0; i < n; i++)
@@ -188,11 +194,11 @@ static int fh_fill(struct fh_session *s, int timeout_ms)
 	return 0;
 }
 
-static void fh_copy_resp(const struct fh_event *ev, struct fh_resp *r)
+static void fh_copy_resp(const struct fh_msg_event *ev, struct fh_resp *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->ack = fh_response_is_ack(ev);
-	r->rawmode = fh_response_rawmode(ev);
+	r->ack = fh_msg_response_is_ack(ev);
+	r->rawmode = fh_msg_response_rawmode(ev);
 	for (size_t i = 0; i < ev->nattrs && r->nattrs < FH_RESP_ATTRS; i++) {
 		snprintf(r->name[r->nattrs], sizeof(r->name[0]), "%s",
 			 ev->attrs[i].name);
@@ -209,7 +215,7 @@ static void fh_copy_resp(const struct fh_event *ev, struct fh_resp *r)
 static int fh_next_doc(struct fh_session *s, int64_t deadline,
 		       struct fh_resp *r)
 {
-	struct fh_event ev;
+	struct fh_msg_event ev;
 	int got = 0;
 
 	for (;;) {
@@ -221,18 +227,18 @@ static int fh_next_doc(struct fh_session *s, int64_t deadline,
 		ret = fh_fill(s, left);
 		if (ret < 0)
 			return ret;
-		ret = fh_reader_feed(s->rd, s->rx + s->rx_off,
-				     s->rx_len - s->rx_off, &used);
+		ret = fh_msg_reader_feed(s->rd, s->rx + s->rx_off,
+					 s->rx_len - s->rx_off, &used);
 		s->rx_off += used;
 		if (ret < 0)
 			return -EBADMSG;
 		if (ret == 1)
 			break;
 	}
-	while (fh_reader_next(s->rd, &ev)) {
-		if (ev.type == FH_EV_LOG && ev.value) {
+	while (fh_msg_reader_next(s->rd, &ev)) {
+		if (ev.type == FH_MSG_EV_LOG && ev.value) {
 			fh_record_log(s, ev.value);
-		} else if (ev.type == FH_EV_RESPONSE && !got) {
+		} else if (ev.type == FH_MSG_EV_RESPONSE && !got) {
 			if (r)
 				fh_copy_resp(&ev, r);
 			got = 1;
@@ -253,11 +259,11 @@ int fh_wait_response(struct fh_session *s, int timeout_ms, struct fh_resp *r)
 	}
 }
 
-int fh_send(struct fh_session *s, const char *tag, const struct fh_attr *attrs,
-	    size_t nattrs)
+int fh_send(struct fh_session *s, const char *tag,
+	    const struct fh_msg_attr *attrs, size_t nattrs)
 {
 	char doc[4096];
-	int n = fh_build(doc, sizeof(doc), tag, attrs, nattrs);
+	int n = fh_msg_build(doc, sizeof(doc), tag, attrs, nattrs);
 
 	if (n < 0)
 		return n;
@@ -310,7 +316,7 @@ int fh_fail(struct fh_session *s, const char *tag, int ret, int timeout_ms)
 }
 
 int fh_command(struct fh_session *s, const char *tag,
-	       const struct fh_attr *attrs, size_t nattrs, int timeout_ms,
+	       const struct fh_msg_attr *attrs, size_t nattrs, int timeout_ms,
 	       struct fh_resp *r)
 {
 	int ret = fh_send(s, tag, attrs, nattrs);
@@ -351,19 +357,15 @@ static bool fh_list_ended(const struct fh_session *s)
 	return s->nfuncs && !s->in_funcs;
 }
 
-int fh_open(struct fh_session *s, const uint8_t *pre, size_t pre_len)
+int fh_open(struct fh_session *s)
 {
 	int64_t end = mf_deadline(s->t.startup_max_ms);
 	unsigned seen;
 	struct fh_resp r;
 	int ret;
 
-	if (pre_len > sizeof(s->rx))
-		pre_len = sizeof(s->rx);
-	if (pre_len)
-		memcpy(s->rx, pre, pre_len);
 	s->rx_off = 0;
-	s->rx_len = pre_len;
+	s->rx_len = 0;
 	for (;;) {
 		int left = mf_remaining_ms(end);
 		int wait = fh_list_ended(s) && s->t.idle_ms > FH_SETTLE_MS
@@ -375,7 +377,7 @@ int fh_open(struct fh_session *s, const uint8_t *pre, size_t pre_len)
 		if (left < wait)
 			wait = left;
 		ret = fh_next_doc(s, mf_deadline(wait), NULL);
-		if (ret == -ETIMEDOUT && !fh_reader_partial(s->rd))
+		if (ret == -ETIMEDOUT && !fh_msg_reader_partial(s->rd))
 			break;
 		if (ret == -ENODEV)
 			return fh_fail(s, "start-up", ret, 0);
@@ -384,7 +386,7 @@ int fh_open(struct fh_session *s, const uint8_t *pre, size_t pre_len)
 			       "firehose: skipped a malformed start-up "
 			       "document");
 	}
-	fh_reader_reset(s->rd);
+	fh_msg_reader_reset(s->rd);
 	seen = s->nlogs;
 	if (s->nfuncs)
 		goto out_ok;
@@ -432,7 +434,7 @@ static int fh_configure_once(struct fh_session *s, const char *memory,
 			     size_t payload, struct fh_resp *r)
 {
 	char pl[24];
-	struct fh_attr a[] = {
+	struct fh_msg_attr a[] = {
 		{ "MemoryName", memory },
 		{ "Verbose", "0" },
 		{ "AlwaysValidate", "0" },
@@ -516,14 +518,16 @@ int fh_configure(struct fh_session *s, const char *memory, size_t payload)
 	return fh_fail(s, "configure", -EREMOTEIO, s->t.cmd_ms);
 }
 
-int fh_erase(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs)
+int fh_erase(struct fh_session *s, const struct fh_msg_attr *attrs,
+	     size_t nattrs)
 {
 	struct fh_resp r;
 
 	return fh_command(s, "erase", attrs, nattrs, s->t.erase_ms, &r);
 }
 
-int fh_patch(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs)
+int fh_patch(struct fh_session *s, const struct fh_msg_attr *attrs,
+	     size_t nattrs)
 {
 	const char *f = fh_attrs_get(attrs, nattrs, "filename");
 	struct fh_resp r;
@@ -547,7 +551,7 @@ int fh_nop(struct fh_session *s)
 int fh_power(struct fh_session *s, const char *mode, unsigned delay_s)
 {
 	char d[16];
-	struct fh_attr a[] = { { "value", mode }, { "DelayInSeconds", d } };
+	struct fh_msg_attr a[] = { { "value", mode }, { "DelayInSeconds", d } };
 	struct fh_resp r;
 
 	int ret;

@@ -9,7 +9,8 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "link/link.h"
-#include "wire/firehose.h"
+#include "wire/firehose_msg.h"
+#include "wire/firehose_storage_msg.h"
 
 /*
  * Host side of Firehose (peers.md B.5-B.6, field-data.md 1.1, 1.4).
@@ -23,6 +24,19 @@
 #define FH_LOG_KEEP  6
 #define FH_LOG_LINE  200
 #define FH_FUNCS_MAX 512
+
+/*
+ * Progress of a data command (<program>, <read>): what ("program" or
+ * "read"), the partition label when the command names one (its label
+ * attribute, else NULL), and the bytes of this command done / in total.
+ */
+struct fh_progress {
+	const char *what;
+	const char *label;
+	uint64_t done, total;
+};
+
+typedef void fh_progress_fn(void *ctx, const struct fh_progress *p);
 
 /* Timeouts per command class, milliseconds. */
 struct fh_timeouts {
@@ -38,7 +52,7 @@ struct fh_timeouts {
 
 struct fh_session {
 	struct link *link;
-	struct fh_reader *rd;
+	struct fh_msg_reader *rd;
 	uint8_t rx[16384]; /* read but not yet consumed (push-back) */
 	size_t rx_off, rx_len;
 	char funcs
@@ -59,6 +73,9 @@ struct fh_session {
 	struct fh_timeouts t;
 	const struct mf_log *log;
 	struct mf_err *err;
+	/* NULL: mf_progress(log, what, done, total) per command */
+	fh_progress_fn *progress;
+	void *progress_ctx;
 };
 
 /*
@@ -70,14 +87,20 @@ int fh_init(struct fh_session *s, struct link *l, const struct mf_log *log,
 void fh_close(struct fh_session *s);
 
 /*
- * Drain the programmer's start-up logs (pre: bytes already read, e.g.
- * sahara_result.pending) until t.idle_ms of silence, recording the
- * supported functions (one log per function, or the single-line
- * "Supported Functions: a b c" form). If none were seen, send <nop/> to
- * provoke them. Returns 0, -ENODEV, -ETIMEDOUT (nothing at all came and
- * the nop went unanswered).
+ * Where the data commands report their progress from now on (fn NULL:
+ * the log's progress, one bar per command).
  */
-int fh_open(struct fh_session *s, const uint8_t *pre, size_t pre_len);
+void fh_set_progress(struct fh_session *s, fh_progress_fn *fn, void *ctx);
+
+/*
+ * Drain the programmer's start-up logs (from the link, which holds first
+ * any bytes Sahara read ahead and pushed back) until t.idle_ms of silence,
+ * recording the supported functions (one log per function, or the
+ * single-line "Supported Functions: a b c" form). If none were seen, send
+ * <nop/> to provoke them. Returns 0, -ENODEV, -ETIMEDOUT (nothing at all
+ * came and the nop went unanswered).
+ */
+int fh_open(struct fh_session *s);
 
 /* True if the programmer listed func ("getsha256digest"); true when no
  * list was seen at all (old programmers: just try). */
@@ -100,48 +123,36 @@ int fh_configure(struct fh_session *s, const char *memory, size_t payload);
  * Progress: stage "program". Returns 0, -EREMOTEIO (NAK), -ETIMEDOUT,
  * -ENODEV, -EINVAL (bad attrs), -EIO (file).
  */
-int fh_program(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs,
-	       int fd, uint64_t offset, uint64_t length);
+int fh_program(struct fh_session *s, const struct fh_msg_attr *attrs,
+	       size_t nattrs, int fd, uint64_t offset, uint64_t length);
 
 /*
  * <read>: attrs with SECTOR_SIZE_IN_BYTES and num_partition_sectors; the
  * raw sectors are written to fd at its current position until the byte
  * count is met, then the final ACK is checked. Progress: stage "read".
  */
-int fh_read(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs,
-	    int fd);
+int fh_read(struct fh_session *s, const struct fh_msg_attr *attrs,
+	    size_t nattrs, int fd);
 
 /* <erase> with attrs as given (erase timeout class). */
-int fh_erase(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs);
+int fh_erase(struct fh_session *s, const struct fh_msg_attr *attrs,
+	     size_t nattrs);
 
 /*
  * <patch>: only filename="DISK" is sent; any other filename patches a
  * host file and is skipped with a log (returns 1). 0 when ACKed.
  */
-int fh_patch(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs);
+int fh_patch(struct fh_session *s, const struct fh_msg_attr *attrs,
+	     size_t nattrs);
 
-struct fh_storage_info {
-	uint64_t total_blocks;
-	uint32_t block_size;
-	uint32_t page_size;
-	uint32_t num_physical;
-	uint32_t manufacturer_id;
-	uint64_t serial_num;
-	char fw_version[32];
-	char mem_type[16];
-	char prod_name[32];
-};
-
-/* <getstorageinfo physical_partition_number=N/>, JSON log parsed with json-c.
+/* <getstorageinfo physical_partition_number=N/>, JSON log parsed by
+ * wire/firehose_storage_msg.
  * -ENODATA when the ACK came without a JSON storage_info log. */
 int fh_getstorageinfo(struct fh_session *s, unsigned partition,
-		      struct fh_storage_info *out);
-
-/* Parse one storage_info JSON text (the log value after "INFO: "). */
-int fh_parse_storage_info(const char *json, struct fh_storage_info *out);
+		      struct fh_msg_storage_info *out);
 
 /* <getsha256digest> with program-like attrs; "Digest <hex>" log -> out. */
-int fh_sha256_digest(struct fh_session *s, const struct fh_attr *attrs,
+int fh_sha256_digest(struct fh_session *s, const struct fh_msg_attr *attrs,
 		     size_t nattrs, uint8_t out[32]);
 
 int fh_nop(struct fh_session *s);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * Firehose, host side: commands that move data (program, read), the
- * SHA-256 digest and the storage information.
+ * SHA-256 digest and the storage information (parsed in wire/).
  */
 #include "proto/firehose_int.h"
 
@@ -12,11 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
 #define FH_SECTOR_MAX 65536
 
-static int fh_sector_size(struct fh_session *s, const struct fh_attr *attrs,
+static int fh_sector_size(struct fh_session *s, const struct fh_msg_attr *attrs,
 			  size_t n, unsigned *out)
 {
 	const char *v = fh_attrs_get(attrs, n, "SECTOR_SIZE_IN_BYTES");
@@ -43,19 +41,19 @@ static int fh_bad_attrs(struct fh_session *s, const char *tag, const char *why)
 }
 
 /* attrs with num_partition_sectors set to sectors (added if missing). */
-static size_t fh_with_sectors(const struct fh_attr *attrs, size_t n,
-			      struct fh_attr *out, char *num, size_t numcap,
+static size_t fh_with_sectors(const struct fh_msg_attr *attrs, size_t n,
+			      struct fh_msg_attr *out, char *num, size_t numcap,
 			      uint64_t sectors)
 {
 	size_t k = 0;
 
 	snprintf(num, numcap, "%" PRIu64, sectors);
-	for (size_t i = 0; i < n && k < FH_MAX_ATTRS - 1; i++) {
+	for (size_t i = 0; i < n && k < FH_MSG_MAX_ATTRS - 1; i++) {
 		if (!strcmp(attrs[i].name, "num_partition_sectors"))
 			continue;
 		out[k++] = attrs[i];
 	}
-	out[k++] = (struct fh_attr){ "num_partition_sectors", num };
+	out[k++] = (struct fh_msg_attr){ "num_partition_sectors", num };
 	return k;
 }
 
@@ -79,6 +77,19 @@ static size_t fh_chunk(size_t payload, unsigned sector)
  */
 #define FH_STREAM_BYTES (64u * 1024u)
 
+void fh_report_progress(struct fh_session *s, const char *what,
+			const char *label, uint64_t done, uint64_t total)
+{
+	struct fh_progress p = {
+		.what = what, .label = label, .done = done, .total = total
+	};
+
+	if (s->progress)
+		s->progress(s->progress_ctx, &p);
+	else
+		mf_progress(s->log, what, done, total);
+}
+
 static size_t fh_write_size(const struct fh_session *s, size_t chunk)
 {
 	if (s->link->max_packet || chunk >= FH_STREAM_BYTES)
@@ -86,8 +97,8 @@ static size_t fh_write_size(const struct fh_session *s, size_t chunk)
 	return FH_STREAM_BYTES / chunk * chunk;
 }
 
-static int fh_stream_out(struct fh_session *s, int fd, uint64_t offset,
-			 uint64_t length, uint64_t total)
+static int fh_stream_out(struct fh_session *s, const char *label, int fd,
+			 uint64_t offset, uint64_t length, uint64_t total)
 {
 	size_t pay = fh_chunk(s->payload, s->sector_size);
 	size_t chunk = fh_write_size(s, pay);
@@ -124,7 +135,7 @@ static int fh_stream_out(struct fh_session *s, int fd, uint64_t offset,
 			goto out_free;
 		}
 		done += n;
-		mf_progress(s->log, "program", done, total);
+		fh_report_progress(s, "program", label, done, total);
 	}
 	ret = 0;
 out_free:
@@ -132,10 +143,10 @@ out_free:
 	return ret;
 }
 
-int fh_program(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs,
-	       int fd, uint64_t offset, uint64_t length)
+int fh_program(struct fh_session *s, const struct fh_msg_attr *attrs,
+	       size_t nattrs, int fd, uint64_t offset, uint64_t length)
 {
-	struct fh_attr a[FH_MAX_ATTRS];
+	struct fh_msg_attr a[FH_MSG_MAX_ATTRS];
 	char num[24];
 	unsigned sector;
 	uint64_t sectors;
@@ -155,7 +166,8 @@ int fh_program(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs,
 		return ret;
 	if (!r.rawmode)
 		return fh_fail(s, "program", -EBADMSG, 0);
-	ret = fh_stream_out(s, fd, offset, length, sectors * sector);
+	ret = fh_stream_out(s, fh_attrs_get(attrs, nattrs, "label"), fd, offset,
+			    length, sectors * sector);
 	if (ret < 0)
 		return ret;
 	ret = fh_wait_response(s, s->t.program_final_ms, &r);
@@ -179,7 +191,8 @@ static int fh_write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
-static int fh_stream_in(struct fh_session *s, int fd, uint64_t total)
+static int fh_stream_in(struct fh_session *s, const char *label, int fd,
+			uint64_t total)
 {
 	size_t chunk = s->payload_from ? s->payload_from : 8192;
 	uint8_t *buf = malloc(chunk);
@@ -203,15 +216,15 @@ static int fh_stream_in(struct fh_session *s, int fd, uint64_t total)
 			goto out_free;
 		}
 		done += (uint64_t)n;
-		mf_progress(s->log, "read", done, total);
+		fh_report_progress(s, "read", label, done, total);
 	}
 out_free:
 	free(buf);
 	return ret;
 }
 
-int fh_read(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs,
-	    int fd)
+int fh_read(struct fh_session *s, const struct fh_msg_attr *attrs,
+	    size_t nattrs, int fd)
 {
 	const char *num = fh_attrs_get(attrs, nattrs, "num_partition_sectors");
 	unsigned sector;
@@ -234,7 +247,8 @@ int fh_read(struct fh_session *s, const struct fh_attr *attrs, size_t nattrs,
 		return ret;
 	if (!r.rawmode)
 		return fh_fail(s, "read", -EBADMSG, 0);
-	ret = fh_stream_in(s, fd, (uint64_t)sectors * sector);
+	ret = fh_stream_in(s, fh_attrs_get(attrs, nattrs, "label"), fd,
+			   (uint64_t)sectors * sector);
 	if (ret < 0)
 		return ret;
 	ret = fh_wait_response(s, s->t.program_final_ms, &r);
@@ -252,7 +266,7 @@ static int hexval(char c)
 	return -1;
 }
 
-int fh_sha256_digest(struct fh_session *s, const struct fh_attr *attrs,
+int fh_sha256_digest(struct fh_session *s, const struct fh_msg_attr *attrs,
 		     size_t nattrs, uint8_t out[32])
 {
 	struct fh_resp r;
@@ -271,65 +285,11 @@ int fh_sha256_digest(struct fh_session *s, const struct fh_attr *attrs,
 	return 0;
 }
 
-static uint64_t js_u64(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		return 0;
-	if (json_object_is_type(v, json_type_string))
-		return strtoull(json_object_get_string(v), NULL, 0);
-	return (uint64_t)json_object_get_int64(v);
-}
-
-static void js_str(struct json_object *o, const char *key, char *out,
-		   size_t cap)
-{
-	struct json_object *v;
-
-	out[0] = '\0';
-	if (json_object_object_get_ex(o, key, &v))
-		snprintf(out, cap, "%s", json_object_get_string(v));
-}
-
-int fh_parse_storage_info(const char *json, struct fh_storage_info *out)
-{
-	struct json_object *root = json_tokener_parse(json), *si;
-	uint64_t bs, ps, np;
-
-	memset(out, 0, sizeof(*out));
-	if (!root)
-		return -EBADMSG;
-	if (!json_object_object_get_ex(root, "storage_info", &si) ||
-	    !json_object_is_type(si, json_type_object)) {
-		json_object_put(root);
-		return -EBADMSG;
-	}
-	out->total_blocks = js_u64(si, "total_blocks");
-	bs = js_u64(si, "block_size");
-	ps = js_u64(si, "page_size");
-	np = js_u64(si, "num_physical");
-	out->manufacturer_id = (uint32_t)js_u64(si, "manufacturer_id");
-	out->serial_num = js_u64(si, "serial_num");
-	js_str(si, "fw_version", out->fw_version, sizeof(out->fw_version));
-	js_str(si, "mem_type", out->mem_type, sizeof(out->mem_type));
-	js_str(si, "prod_name", out->prod_name, sizeof(out->prod_name));
-	json_object_put(root);
-	/* untrusted: sizes must be sane powers of two */
-	if (bs > (1u << 30) || ps > (1u << 20) || np > 64 || (bs & (bs - 1)) ||
-	    (ps & (ps - 1)))
-		return -EBADMSG;
-	out->block_size = (uint32_t)bs;
-	out->page_size = (uint32_t)ps;
-	out->num_physical = (uint32_t)np;
-	return 0;
-}
-
 int fh_getstorageinfo(struct fh_session *s, unsigned partition,
-		      struct fh_storage_info *out)
+		      struct fh_msg_storage_info *out)
 {
 	char p[16];
-	struct fh_attr a[] = { { "physical_partition_number", p } };
+	struct fh_msg_attr a[] = { { "physical_partition_number", p } };
 	struct fh_resp r;
 	int ret;
 
@@ -343,6 +303,6 @@ int fh_getstorageinfo(struct fh_session *s, unsigned partition,
 			   "Firehose: <getstorageinfo> gave no storage_info");
 		return -ENODATA;
 	}
-	ret = fh_parse_storage_info(s->storage_json, out);
+	ret = fh_msg_parse_storage_info(s->storage_json, out);
 	return ret < 0 ? fh_fail(s, "getstorageinfo", ret, 0) : 0;
 }

@@ -19,8 +19,8 @@ struct fh_resp {
 const char *fh_resp_attr(const struct fh_resp *r, const char *name);
 
 /* Build and send one command document. */
-int fh_send(struct fh_session *s, const char *tag, const struct fh_attr *attrs,
-	    size_t nattrs);
+int fh_send(struct fh_session *s, const char *tag,
+	    const struct fh_msg_attr *attrs, size_t nattrs);
 
 /*
  * Wait for the next <response>, recording logs on the way. Returns 0 with
@@ -33,7 +33,7 @@ int fh_wait_response(struct fh_session *s, int timeout_ms, struct fh_resp *r);
  * naming tag and quoting the device logs. raw: expect rawmode="true".
  */
 int fh_command(struct fh_session *s, const char *tag,
-	       const struct fh_attr *attrs, size_t nattrs, int timeout_ms,
+	       const struct fh_msg_attr *attrs, size_t nattrs, int timeout_ms,
 	       struct fh_resp *r);
 
 /* Turn a failure of command tag into the error context (returns ret). */
@@ -43,7 +43,11 @@ int fh_fail(struct fh_session *s, const char *tag, int ret, int timeout_ms);
 int fh_read_raw(struct fh_session *s, uint8_t *buf, size_t len, int timeout_ms);
 
 /* Value of attribute name in attrs, NULL when absent. */
-const char *fh_attrs_get(const struct fh_attr *attrs, size_t n,
+/* Report a data command's progress (fh_set_progress, or the log). */
+void fh_report_progress(struct fh_session *s, const char *what,
+			const char *label, uint64_t done, uint64_t total);
+
+const char *fh_attrs_get(const struct fh_msg_attr *attrs, size_t n,
 			 const char *name);
 
 #endif

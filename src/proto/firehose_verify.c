@@ -43,7 +43,7 @@ out_free:
 
 /* 0 when the bytes in fd from off0 match the device's digest, -EILSEQ
  * when not, another error when the digest could not be had. */
-static int compare(struct fh_session *s, const struct fh_attr *attrs,
+static int compare(struct fh_session *s, const struct fh_msg_attr *attrs,
 		   size_t nattrs, int fd, off_t off0)
 {
 	uint8_t mine[32], dev[32];
@@ -64,14 +64,14 @@ static int rewind_try(struct fh_session *s, int fd, off_t off0)
 {
 	link_drain(s->link, 300, 3000);
 	s->rx_off = s->rx_len = 0;
-	fh_reader_reset(s->rd); /* a half-read document is gone */
+	fh_msg_reader_reset(s->rd); /* a half-read document is gone */
 	mf_err_clear(s->err);
 	if (ftruncate(fd, off0) < 0 || lseek(fd, off0, SEEK_SET) != off0)
 		return -EIO;
 	return fh_nop(s);
 }
 
-static int read_once(struct fh_session *s, const struct fh_attr *attrs,
+static int read_once(struct fh_session *s, const struct fh_msg_attr *attrs,
 		     size_t nattrs, int fd, off_t off0)
 {
 	int ret = fh_read(s, attrs, nattrs, fd);
@@ -83,7 +83,7 @@ static int read_once(struct fh_session *s, const struct fh_attr *attrs,
  * Every try failed. A mismatch, or a stream that ran dry while the
  * programmer answered the nop before it, is data lost on the link.
  */
-static int lost(struct fh_session *s, const struct fh_attr *attrs,
+static int lost(struct fh_session *s, const struct fh_msg_attr *attrs,
 		size_t nattrs, int ret, bool alive)
 {
 	const char *start = fh_attrs_get(attrs, nattrs, "start_sector");
@@ -105,7 +105,7 @@ static int lost(struct fh_session *s, const struct fh_attr *attrs,
 	return -EILSEQ;
 }
 
-int fh_read_checked(struct fh_session *s, const struct fh_attr *attrs,
+int fh_read_checked(struct fh_session *s, const struct fh_msg_attr *attrs,
 		    size_t nattrs, int fd)
 {
 	off_t off0 = lseek(fd, 0, SEEK_CUR);

@@ -19,7 +19,7 @@
  */
 #define FH_READ_TRIES 3
 
-int fh_read_checked(struct fh_session *s, const struct fh_attr *attrs,
+int fh_read_checked(struct fh_session *s, const struct fh_msg_attr *attrs,
 		    size_t nattrs, int fd);
 
 #endif

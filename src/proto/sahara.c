@@ -38,21 +38,22 @@ void sahara_opts_default(struct sahara_opts *o)
 	o->image_id = 0;
 }
 
-static int sh_send(struct sconv *c, struct sahara_pkt *pkt)
+static int sh_send(struct sconv *c, struct sahara_msg_pkt *pkt)
 {
-	uint8_t buf[SAHARA_MAX_PACKET];
-	int n = sahara_encode(pkt, buf, sizeof(buf));
+	uint8_t buf[SAHARA_MSG_MAX_PACKET];
+	int n = sahara_msg_encode(pkt, buf, sizeof(buf));
 
 	if (n < 0)
 		return n;
-	mf_log(c->log, MF_LOG_TRACE, "sahara -> %s", sahara_cmd_name(pkt->cmd));
+	mf_log(c->log, MF_LOG_TRACE, "sahara -> %s",
+	       sahara_msg_cmd_name(pkt->cmd));
 	n = link_write(c->l, buf, (size_t)n, c->o.cmd_timeout_ms);
 	return n < 0 ? n : 0;
 }
 
 static int sh_send_simple(struct sconv *c, uint32_t cmd)
 {
-	struct sahara_pkt pkt = { .cmd = cmd };
+	struct sahara_msg_pkt pkt = { .cmd = cmd };
 
 	return sh_send(c, &pkt);
 }
@@ -62,37 +63,39 @@ static int sh_send_simple(struct sconv *c, uint32_t cmd)
  * -EBADMSG for a header that is not a known packet (desync), or a link
  * error.
  */
-static int sh_recv(struct sconv *c, struct sahara_pkt *pkt, uint8_t hdr[8],
+static int sh_recv(struct sconv *c, struct sahara_msg_pkt *pkt, uint8_t hdr[8],
 		   int timeout_ms)
 {
-	uint8_t buf[SAHARA_MAX_PACKET];
+	uint8_t buf[SAHARA_MSG_MAX_PACKET];
 	int64_t deadline = mf_deadline(timeout_ms);
 	size_t size;
 	int n;
 
-	n = link_read_exact(c->l, buf, SAHARA_HEADER_SIZE, timeout_ms);
+	n = link_read_exact(c->l, buf, SAHARA_MSG_HEADER_SIZE, timeout_ms);
 	if (n < 0)
 		return n;
-	memcpy(hdr, buf, SAHARA_HEADER_SIZE);
+	memcpy(hdr, buf, SAHARA_MSG_HEADER_SIZE);
 	if (buf[0] == '<')
 		return SH_XML;
-	size = sahara_pkt_size(get_le32(buf));
+	size = sahara_msg_pkt_size(get_le32(buf));
 	if (size == 0 || get_le32(buf + 4) != size)
 		return -EBADMSG;
 	n = link_read_exact(
-		c->l, buf + SAHARA_HEADER_SIZE, size - SAHARA_HEADER_SIZE,
+		c->l, buf + SAHARA_MSG_HEADER_SIZE,
+		size - SAHARA_MSG_HEADER_SIZE,
 		mf_remaining_ms(deadline) ? mf_remaining_ms(deadline) : 1);
 	if (n < 0)
 		return n;
-	if (sahara_decode(buf, size, pkt) < 0)
+	if (sahara_msg_decode(buf, size, pkt) < 0)
 		return -EBADMSG;
-	mf_log(c->log, MF_LOG_TRACE, "sahara <- %s", sahara_cmd_name(pkt->cmd));
+	mf_log(c->log, MF_LOG_TRACE, "sahara <- %s",
+	       sahara_msg_cmd_name(pkt->cmd));
 	return 0;
 }
 
 static bool is_hello_hdr(const uint8_t *w)
 {
-	return get_le32(w) == SAHARA_HELLO && get_le32(w + 4) == 0x30;
+	return get_le32(w) == SAHARA_MSG_HELLO && get_le32(w + 4) == 0x30;
 }
 
 /* Slide over garbage one byte at a time until a HELLO header shows up. */
@@ -113,7 +116,7 @@ static int sh_scan_hello(struct sconv *c, uint8_t w[8], int64_t deadline)
 }
 
 static int sh_hello_body(struct sconv *c, const uint8_t w[8],
-			 struct sahara_pkt *pkt, int64_t deadline)
+			 struct sahara_msg_pkt *pkt, int64_t deadline)
 {
 	uint8_t buf[0x30];
 	int n;
@@ -124,7 +127,7 @@ static int sh_hello_body(struct sconv *c, const uint8_t w[8],
 		mf_remaining_ms(deadline) ? mf_remaining_ms(deadline) : 1);
 	if (n < 0)
 		return n;
-	if (sahara_decode(buf, sizeof(buf), pkt) < 0)
+	if (sahara_msg_decode(buf, sizeof(buf), pkt) < 0)
 		return -EBADMSG;
 	return 0;
 }
@@ -134,7 +137,7 @@ static int sh_hello_body(struct sconv *c, const uint8_t w[8],
  * another kind and scanning past garbage. SH_XML only when xml_ok;
  * -EAGAIN for an END_OF_IMAGE when eoi_again (see sh_reset_hello).
  */
-static int sh_wait_hello_once(struct sconv *c, struct sahara_pkt *pkt,
+static int sh_wait_hello_once(struct sconv *c, struct sahara_msg_pkt *pkt,
 			      uint8_t hdr[8], int timeout_ms, bool xml_ok,
 			      bool eoi_again)
 {
@@ -149,14 +152,15 @@ static int sh_wait_hello_once(struct sconv *c, struct sahara_pkt *pkt,
 		ret = sh_recv(c, pkt, hdr, left);
 		if (ret == SH_XML && xml_ok)
 			return SH_XML;
-		if (ret == 0 && pkt->cmd == SAHARA_HELLO)
+		if (ret == 0 && pkt->cmd == SAHARA_MSG_HELLO)
 			return 0;
-		if (ret == 0 && eoi_again && pkt->cmd == SAHARA_END_OF_IMAGE)
+		if (ret == 0 && eoi_again &&
+		    pkt->cmd == SAHARA_MSG_END_OF_IMAGE)
 			return -EAGAIN;
 		if (ret == 0) {
 			mf_log(c->log, MF_LOG_INFO,
 			       "sahara: skipping %s while waiting for HELLO",
-			       sahara_cmd_name(pkt->cmd));
+			       sahara_msg_cmd_name(pkt->cmd));
 			continue;
 		}
 		if (ret != -EBADMSG && ret != SH_XML)
@@ -189,7 +193,7 @@ static int sh_fail_desync(struct sconv *c)
  * of our request, and our request with them - so ask again at once.
  * Bounded by max_resync requests of cmd_timeout_ms each.
  */
-static int sh_reset_hello(struct sconv *c, struct sahara_pkt *pkt)
+static int sh_reset_hello(struct sconv *c, struct sahara_msg_pkt *pkt)
 {
 	uint8_t hdr[8];
 	int ret = -ETIMEDOUT;
@@ -199,7 +203,7 @@ static int sh_reset_hello(struct sconv *c, struct sahara_pkt *pkt)
 		       "sahara: no HELLO: asking the device for a fresh one "
 		       "(%d)",
 		       c->resyncs);
-		ret = sh_send_simple(c, SAHARA_RESET_STATE_MACHINE);
+		ret = sh_send_simple(c, SAHARA_MSG_RESET_STATE_MACHINE);
 		if (ret < 0)
 			return ret;
 		ret = sh_wait_hello_once(c, pkt, hdr, c->o.cmd_timeout_ms,
@@ -215,7 +219,7 @@ static int sh_reset_hello(struct sconv *c, struct sahara_pkt *pkt)
  * restarting device sends its own; asking at the same time would give
  * two), and if it does not come, ask for it. Bounded by max_resync.
  */
-static int sh_resync(struct sconv *c, struct sahara_pkt *pkt)
+static int sh_resync(struct sconv *c, struct sahara_msg_pkt *pkt)
 {
 	uint8_t hdr[8];
 	int ret;
@@ -255,33 +259,39 @@ static int sh_link_fail(struct sconv *c, int ret, const char *what)
 
 static int sh_hello_resp(struct sconv *c, uint32_t mode)
 {
-	struct sahara_pkt pkt = { .cmd = SAHARA_HELLO_RESP };
+	struct sahara_msg_pkt pkt = { .cmd = SAHARA_MSG_HELLO_RESP };
 
 	pkt.u.hello_resp.version = 2;
 	pkt.u.hello_resp.compatible = 1;
-	pkt.u.hello_resp.status = SAHARA_STATUS_SUCCESS;
+	pkt.u.hello_resp.status = SAHARA_MSG_STATUS_SUCCESS;
 	pkt.u.hello_resp.mode = mode;
 	return sh_send(c, &pkt);
 }
 
-/* Collect the XML that arrived instead of a HELLO for fh_open(). */
+/*
+ * Firehose XML arrived instead of a HELLO: the programmer already runs.
+ * Its first bytes go back into the link, so the Firehose session reads
+ * the stream whole.
+ */
+static void sh_leave_xml(struct sconv *c, const uint8_t hdr[8])
+{
+	if (link_unread(c->l, hdr, SAHARA_MSG_HEADER_SIZE) < 0)
+		mf_log(c->log, MF_LOG_WARN,
+		       "sahara: no room to push back the programmer's first "
+		       "bytes");
+}
+
 static void sh_keep_xml(struct sconv *c, const uint8_t hdr[8],
 			struct sahara_result *res)
 {
-	int n;
-
-	memcpy(res->pending, hdr, 8);
-	res->pending_len = 8;
-	n = link_read(c->l, res->pending + 8, sizeof(res->pending) - 8, 50);
-	if (n > 0)
-		res->pending_len += (size_t)n;
+	sh_leave_xml(c, hdr);
 	res->firehose_running = true;
 	mf_log(c->log, MF_LOG_INFO,
 	       "the Firehose programmer is already running: skipping Sahara");
 }
 
 static int sh_serve(struct sconv *c, int fd, uint64_t size,
-		    const struct sahara_pkt *pkt, struct sahara_result *res)
+		    const struct sahara_msg_pkt *pkt, struct sahara_result *res)
 {
 	uint64_t off = pkt->u.read.offset, len = pkt->u.read.length;
 	uint8_t buf[SH_CHUNK];
@@ -289,7 +299,7 @@ static int sh_serve(struct sconv *c, int fd, uint64_t size,
 	res->image_id = (uint32_t)pkt->u.read.image_id;
 	if ((c->o.image_id && pkt->u.read.image_id != c->o.image_id) ||
 	    off > size || len > size - off || len == 0) {
-		sh_send_simple(c, SAHARA_RESET);
+		sh_send_simple(c, SAHARA_MSG_RESET);
 		mf_err_set(c->err, MF_FAILED, -ERANGE,
 			   "Sahara: the device asked for image %" PRIu64
 			   " bytes %" PRIu64 "+%" PRIu64 " outside the %" PRIu64
@@ -321,9 +331,9 @@ static int sh_serve(struct sconv *c, int fd, uint64_t size,
 
 static bool pending_ok(uint32_t image_id)
 {
-	static const uint32_t ids[] = { SAHARA_IMAGE_NPRG,
-					SAHARA_IMAGE_FIREHOSE,
-					SAHARA_IMAGE_SBL1 };
+	static const uint32_t ids[] = { SAHARA_MSG_IMAGE_NPRG,
+					SAHARA_MSG_IMAGE_FIREHOSE,
+					SAHARA_MSG_IMAGE_SBL1 };
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
 		if (ids[i] == image_id)
@@ -333,20 +343,20 @@ static bool pending_ok(uint32_t image_id)
 
 static int sh_done(struct sconv *c, struct sahara_result *res)
 {
-	struct sahara_pkt pkt;
+	struct sahara_msg_pkt pkt;
 	uint8_t hdr[8];
 	int ret;
 
-	ret = sh_send_simple(c, SAHARA_DONE);
+	ret = sh_send_simple(c, SAHARA_MSG_DONE);
 	if (ret < 0)
 		return sh_link_fail(c, ret, "sending DONE");
 	ret = sh_recv(c, &pkt, hdr, c->o.cmd_timeout_ms);
 	if (ret != 0)
 		return sh_link_fail(c, ret, "waiting for DONE_RESP");
-	if (pkt.cmd != SAHARA_DONE_RESP)
+	if (pkt.cmd != SAHARA_MSG_DONE_RESP)
 		return mf_err_set(c->err, MF_FAILED, -EPROTO,
 				  "Sahara: %s instead of DONE_RESP",
-				  sahara_cmd_name(pkt.cmd));
+				  sahara_msg_cmd_name(pkt.cmd));
 	res->done_status = pkt.u.done_resp.status;
 	if (res->done_status == 1 || pending_ok(res->image_id))
 		return 0;
@@ -358,22 +368,22 @@ static int sh_done(struct sconv *c, struct sahara_result *res)
 	return -EPROTO;
 }
 
-static int sh_eoi(struct sconv *c, const struct sahara_pkt *pkt,
+static int sh_eoi(struct sconv *c, const struct sahara_msg_pkt *pkt,
 		  struct sahara_result *res)
 {
 	uint32_t st = pkt->u.eoi.status;
 	int code;
 
-	if (st == SAHARA_STATUS_SUCCESS)
+	if (st == SAHARA_MSG_STATUS_SUCCESS)
 		return sh_done(c, res);
-	code = (st == SAHARA_STATUS_HASH_TABLE_AUTH_FAILURE ||
-		st == SAHARA_STATUS_HASH_VERIFICATION_FAILURE ||
-		st == SAHARA_STATUS_IMAGE_AUTH_FAILURE)
+	code = (st == SAHARA_MSG_STATUS_HASH_TABLE_AUTH_FAILURE ||
+		st == SAHARA_MSG_STATUS_HASH_VERIFICATION_FAILURE ||
+		st == SAHARA_MSG_STATUS_IMAGE_AUTH_FAILURE)
 		       ? -EPERM
 		       : -EIO;
 	mf_err_set(c->err, MF_FAILED, code,
 		   "Sahara: the device rejected image %u with status 0x%02x %s",
-		   pkt->u.eoi.image_id, st, sahara_status_name(st));
+		   pkt->u.eoi.image_id, st, sahara_msg_status_name(st));
 	if (code == -EPERM)
 		mf_err_hint(
 			c->err,
@@ -386,7 +396,7 @@ static int sh_eoi(struct sconv *c, const struct sahara_pkt *pkt,
 }
 
 /* Garbage in hdr: scan on to a HELLO (2: it is in pkt) or fail. */
-static int sh_hello_after(struct sconv *c, struct sahara_pkt *pkt,
+static int sh_hello_after(struct sconv *c, struct sahara_msg_pkt *pkt,
 			  uint8_t hdr[8])
 {
 	int64_t deadline = mf_deadline(c->o.cmd_timeout_ms);
@@ -403,7 +413,7 @@ static int sh_hello_after(struct sconv *c, struct sahara_pkt *pkt,
 
 /* The image loop after HELLO_RESP; returns 1 to restart at HELLO. */
 static int sh_image_loop(struct sconv *c, int fd, uint64_t size,
-			 struct sahara_result *res, struct sahara_pkt *pkt)
+			 struct sahara_result *res, struct sahara_msg_pkt *pkt)
 {
 	uint8_t hdr[8];
 	int ret;
@@ -416,16 +426,17 @@ static int sh_image_loop(struct sconv *c, int fd, uint64_t size,
 			return sh_link_fail(c, ret,
 					    "waiting for a read request");
 		switch (pkt->cmd) {
-		case SAHARA_HELLO: /* the device restarted: answer again */
+		case SAHARA_MSG_HELLO: /* the device restarted: answer again */
 			return 2;
-		case SAHARA_READ_DATA:
-		case SAHARA_READ_DATA_64:
+		case SAHARA_MSG_READ_DATA:
+		case SAHARA_MSG_READ_DATA_64:
 			ret = sh_serve(c, fd, size, pkt, res);
 			if (ret < 0)
 				return ret;
 			break;
-		case SAHARA_END_OF_IMAGE:
-			if (pkt->u.eoi.status != SAHARA_STATUS_INVALID_CMD ||
+		case SAHARA_MSG_END_OF_IMAGE:
+			if (pkt->u.eoi.status !=
+				    SAHARA_MSG_STATUS_INVALID_CMD ||
 			    res->bytes_served != 0)
 				return sh_eoi(c, pkt, res);
 			/*
@@ -434,24 +445,24 @@ static int sh_image_loop(struct sconv *c, int fd, uint64_t size,
 			 * once), or our HELLO_RESP was mangled: start over.
 			 */
 			ret = sh_recv(c, pkt, hdr, SH_ECHO_MS);
-			if (ret == 0 && (pkt->cmd == SAHARA_READ_DATA ||
-					 pkt->cmd == SAHARA_READ_DATA_64)) {
+			if (ret == 0 && (pkt->cmd == SAHARA_MSG_READ_DATA ||
+					 pkt->cmd == SAHARA_MSG_READ_DATA_64)) {
 				ret = sh_serve(c, fd, size, pkt, res);
 				if (ret < 0)
 					return ret;
 				break;
 			}
-			if (ret == 0 && pkt->cmd == SAHARA_HELLO)
+			if (ret == 0 && pkt->cmd == SAHARA_MSG_HELLO)
 				return 2;
 			if (ret == -EBADMSG) /* garbage, then a HELLO? */
 				return sh_hello_after(c, pkt, hdr);
 			return 1;
 		default:
-			sh_send_simple(c, SAHARA_RESET);
+			sh_send_simple(c, SAHARA_MSG_RESET);
 			return mf_err_set(
 				c->err, MF_FAILED, -EPROTO,
 				"Sahara: unexpected %s during image transfer",
-				sahara_cmd_name(pkt->cmd));
+				sahara_msg_cmd_name(pkt->cmd));
 		}
 	}
 }
@@ -461,7 +472,7 @@ int sahara_run_image_fd(struct link *l, int fd, uint64_t size,
 			const struct mf_log *log, struct mf_err *err)
 {
 	struct sconv c = { .l = l, .log = log, .err = err };
-	struct sahara_pkt pkt;
+	struct sahara_msg_pkt pkt;
 	uint8_t hdr[8];
 	int ret;
 
@@ -486,7 +497,7 @@ int sahara_run_image_fd(struct link *l, int fd, uint64_t size,
 		       "sahara: HELLO version %u (compatible %u) mode %u",
 		       pkt.u.hello.version, pkt.u.hello.compatible,
 		       pkt.u.hello.mode);
-		ret = sh_hello_resp(&c, SAHARA_MODE_IMAGE_TX_PENDING);
+		ret = sh_hello_resp(&c, SAHARA_MSG_MODE_IMAGE_TX_PENDING);
 		if (ret < 0)
 			return sh_link_fail(&c, ret, "answering HELLO");
 		ret = sh_image_loop(&c, fd, size, res, &pkt);
@@ -529,7 +540,7 @@ int sahara_run_image(struct link *l, const char *path,
 static int sh_execute(struct sconv *c, uint32_t cmd, uint8_t *buf, size_t cap,
 		      size_t *len)
 {
-	struct sahara_pkt pkt = { .cmd = SAHARA_EXECUTE };
+	struct sahara_msg_pkt pkt = { .cmd = SAHARA_MSG_EXECUTE };
 	uint8_t hdr[8];
 	uint32_t dlen;
 	int ret;
@@ -543,15 +554,15 @@ static int sh_execute(struct sconv *c, uint32_t cmd, uint8_t *buf, size_t cap,
 		return -EBADMSG;
 	if (ret < 0)
 		return ret;
-	if (pkt.cmd == SAHARA_END_OF_IMAGE)
+	if (pkt.cmd == SAHARA_MSG_END_OF_IMAGE)
 		return -EOPNOTSUPP;
-	if (pkt.cmd != SAHARA_EXECUTE_RESP ||
+	if (pkt.cmd != SAHARA_MSG_EXECUTE_RESP ||
 	    pkt.u.execute_resp.client_cmd != cmd)
 		return -EBADMSG;
 	dlen = pkt.u.execute_resp.data_len;
 	if (dlen > cap)
 		return -EBADMSG;
-	pkt = (struct sahara_pkt){ .cmd = SAHARA_EXECUTE_DATA };
+	pkt = (struct sahara_msg_pkt){ .cmd = SAHARA_MSG_EXECUTE_DATA };
 	pkt.u.execute.client_cmd = cmd;
 	ret = sh_send(c, &pkt);
 	if (ret < 0)
@@ -573,7 +584,8 @@ static int sh_id_hwid(struct sconv *c, struct sahara_identity *id, uint8_t *buf,
 
 	/* v3 targets answer the chip id query; older ones the HW id */
 	if (id->version >= 3) {
-		ret = sh_execute(c, SAHARA_EXEC_READ_CHIP_ID_V3, buf, cap, &n);
+		ret = sh_execute(c, SAHARA_MSG_EXEC_READ_CHIP_ID_V3, buf, cap,
+				 &n);
 		if (ret == 0 && n >= 44) {
 			id->msm_id = get_le32(buf + 36);
 			id->oem_id = get_le16(buf + 40);
@@ -585,7 +597,7 @@ static int sh_id_hwid(struct sconv *c, struct sahara_identity *id, uint8_t *buf,
 		if (ret == -ENODEV || ret == -ETIMEDOUT)
 			return ret;
 	}
-	ret = sh_execute(c, SAHARA_EXEC_MSM_HW_ID_READ, buf, cap, &n);
+	ret = sh_execute(c, SAHARA_MSG_EXEC_MSM_HW_ID_READ, buf, cap, &n);
 	if (ret < 0)
 		return ret;
 	if (n < 8)
@@ -611,7 +623,8 @@ static int sh_id_queries(struct sconv *c, struct sahara_identity *id)
 	size_t n;
 	int ret;
 
-	ret = sh_execute(c, SAHARA_EXEC_SERIAL_NUM_READ, buf, sizeof(buf), &n);
+	ret = sh_execute(c, SAHARA_MSG_EXEC_SERIAL_NUM_READ, buf, sizeof(buf),
+			 &n);
 	if (ret == 0 && n >= 4) {
 		id->serial = get_le32(buf);
 		id->have_serial = true;
@@ -621,9 +634,10 @@ static int sh_id_queries(struct sconv *c, struct sahara_identity *id)
 	ret = sh_id_hwid(c, id, buf, sizeof(buf));
 	if (fatal(ret))
 		return ret;
-	ret = sh_execute(c, SAHARA_EXEC_OEM_PK_HASH_READ, buf, sizeof(buf), &n);
+	ret = sh_execute(c, SAHARA_MSG_EXEC_OEM_PK_HASH_READ, buf, sizeof(buf),
+			 &n);
 	if (ret == 0) {
-		n = sahara_pkhash_trim(buf, n);
+		n = sahara_msg_pkhash_trim(buf, n);
 		if (n > sizeof(id->pkhash))
 			n = sizeof(id->pkhash);
 		memcpy(id->pkhash, buf, n);
@@ -640,14 +654,14 @@ static int sh_id_queries(struct sconv *c, struct sahara_identity *id)
  * mode (reference/usb-vm.md finding 6), in which case our HELLO_RESP is
  * answered right after it: look for that CMD_READY briefly.
  */
-static int sh_echo_rejected(struct sconv *c, struct sahara_pkt *pkt,
+static int sh_echo_rejected(struct sconv *c, struct sahara_msg_pkt *pkt,
 			    uint8_t hdr[8])
 {
-	struct sahara_pkt next;
+	struct sahara_msg_pkt next;
 	int ret;
 
-	if (pkt->cmd != SAHARA_END_OF_IMAGE ||
-	    pkt->u.eoi.status != SAHARA_STATUS_INVALID_CMD)
+	if (pkt->cmd != SAHARA_MSG_END_OF_IMAGE ||
+	    pkt->u.eoi.status != SAHARA_MSG_STATUS_INVALID_CMD)
 		return 0;
 	ret = sh_recv(c, &next, hdr,
 		      c->o.cmd_timeout_ms < SH_ECHO_MS ? c->o.cmd_timeout_ms
@@ -656,7 +670,7 @@ static int sh_echo_rejected(struct sconv *c, struct sahara_pkt *pkt,
 		return 0; /* a real refusal */
 	if (ret < 0)
 		return ret;
-	if (next.cmd == SAHARA_CMD_READY)
+	if (next.cmd == SAHARA_MSG_CMD_READY)
 		mf_log(c->log, MF_LOG_INFO,
 		       "sahara: the device rejected an echo of its HELLO; "
 		       "command mode follows");
@@ -669,7 +683,7 @@ int sahara_identify(struct link *l, const struct sahara_opts *o,
 		    struct mf_err *err)
 {
 	struct sconv c = { .l = l, .log = log, .err = err };
-	struct sahara_pkt pkt;
+	struct sahara_msg_pkt pkt;
 	uint8_t hdr[8];
 	int ret;
 
@@ -681,6 +695,7 @@ int sahara_identify(struct link *l, const struct sahara_opts *o,
 	ret = sh_wait_hello_once(&c, &pkt, hdr, c.o.hello_timeout_ms, true,
 				 false);
 	if (ret == SH_XML) {
+		sh_leave_xml(&c, hdr);
 		mf_log(log, MF_LOG_INFO,
 		       "the Firehose programmer is already running: no Sahara "
 		       "identity");
@@ -691,7 +706,7 @@ int sahara_identify(struct link *l, const struct sahara_opts *o,
 	if (ret < 0)
 		return sh_link_fail(&c, ret, "waiting for HELLO");
 	id->version = pkt.u.hello.version;
-	ret = sh_hello_resp(&c, SAHARA_MODE_COMMAND);
+	ret = sh_hello_resp(&c, SAHARA_MSG_MODE_COMMAND);
 	if (ret < 0)
 		return sh_link_fail(&c, ret, "answering HELLO");
 	ret = sh_recv(&c, &pkt, hdr, c.o.cmd_timeout_ms);
@@ -700,11 +715,11 @@ int sahara_identify(struct link *l, const struct sahara_opts *o,
 	ret = sh_echo_rejected(&c, &pkt, hdr);
 	if (ret < 0)
 		return sh_link_fail(&c, ret, "entering command mode");
-	if (pkt.cmd != SAHARA_CMD_READY) {
+	if (pkt.cmd != SAHARA_MSG_CMD_READY) {
 		/* refused (SC20: END_OF_IMAGE 13/1): ask for a fresh HELLO */
 		mf_log(log, MF_LOG_INFO, "sahara: command mode refused (%s)",
-		       sahara_cmd_name(pkt.cmd));
-		ret = sh_send_simple(&c, SAHARA_RESET_STATE_MACHINE);
+		       sahara_msg_cmd_name(pkt.cmd));
+		ret = sh_send_simple(&c, SAHARA_MSG_RESET_STATE_MACHINE);
 		return ret < 0 ? sh_link_fail(&c, ret, "leaving command mode")
 			       : 0;
 	}
@@ -712,8 +727,8 @@ int sahara_identify(struct link *l, const struct sahara_opts *o,
 	ret = sh_id_queries(&c, id);
 	if (ret < 0)
 		return sh_link_fail(&c, ret, "reading the identity");
-	pkt = (struct sahara_pkt){ .cmd = SAHARA_SWITCH_MODE };
-	pkt.u.switch_mode.mode = SAHARA_MODE_IMAGE_TX_PENDING;
+	pkt = (struct sahara_msg_pkt){ .cmd = SAHARA_MSG_SWITCH_MODE };
+	pkt.u.switch_mode.mode = SAHARA_MSG_MODE_IMAGE_TX_PENDING;
 	ret = sh_send(&c, &pkt);
 	return ret < 0 ? sh_link_fail(&c, ret, "leaving command mode") : 0;
 }

@@ -9,7 +9,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "link/link.h"
-#include "wire/sahara.h"
+#include "wire/sahara_msg.h"
 
 /*
  * Host side of Sahara (peers.md B.1-B.3, field-data.md 1.3, 5).
@@ -38,11 +38,10 @@ struct sahara_result {
 	/*
 	 * Set when Firehose XML arrived where a HELLO was expected: the
 	 * programmer already runs (a previous run got this far), so skip
-	 * Sahara. The bytes read so far are in pending[] for fh_open().
+	 * Sahara. The bytes read are pushed back into the link
+	 * (link_unread) for the Firehose session.
 	 */
 	bool firehose_running;
-	uint8_t pending[256];
-	size_t pending_len;
 };
 
 /*
@@ -50,7 +49,7 @@ struct sahara_result {
  * link: HELLO -> HELLO_RESP(mode 0) -> READ_DATA / READ_DATA_64 answered
  * from the file (a request outside the file: RESET sent, -ERANGE) ->
  * END_OF_IMAGE (status != 0: -EPERM for the auth failures 0x21/0x22/0x25,
- * -EIO otherwise, both naming sahara_status_name()) -> DONE -> DONE_RESP
+ * -EIO otherwise, both naming sahara_msg_status_name()) -> DONE -> DONE_RESP
  * (pending accepted for image ids 7, 13, 21).
  * Returns 0 (res->firehose_running tells if Sahara was skipped),
  * -ETIMEDOUT, -ENODEV, -EPROTO (desync not recovered), -ERANGE, -EPERM,
@@ -82,14 +81,15 @@ struct sahara_identity {
 /*
  * Command mode: HELLO -> HELLO_RESP(mode 3) -> CMD_READY, then serial,
  * HW ID (MSM_HW_ID_READ on v1/v2, READ_CHIP_ID_V3 on v3, each falling back
- * to the other), OEM PK hash (trimmed with sahara_pkhash_trim), then
+ * to the other), OEM PK hash (trimmed with sahara_msg_pkhash_trim), then
  * SWITCH_MODE(0): the device re-sends HELLO and stays ready for
  * sahara_run_image() without a reset. Command mode refused (END_OF_IMAGE
  * instead of CMD_READY) returns 0 with id->cmd_mode false; the device is
  * then re-synchronised with RESET_STATE_MACHINE where possible.
  * The HELLO the device re-sends is left unread, for sahara_run_image().
  * Returns 0, -EALREADY (Firehose XML instead of HELLO: the programmer
- * already runs; err is not set), -ETIMEDOUT, -ENODEV, -EPROTO.
+ * already runs; err is not set; the XML stays in the link), -ETIMEDOUT,
+ * -ENODEV, -EPROTO.
  */
 int sahara_identify(struct link *l, const struct sahara_opts *o,
 		    struct sahara_identity *id, const struct mf_log *log,

@@ -264,22 +264,22 @@ def test_silent_firehose_programmer_never_speaks_once(sim_factory, mkpkg):
 
 # ---- badblock:PAGE: a property of the NAND, it stays ----
 
-def test_badblock_skipped_by_erase_refused_by_program_and_stays(edl):
+def test_badblock_skipped_by_erase_program_and_read_and_stays(edl):
+    """A bad block inside a partition is skipped, as the real programmers
+    do: the partition's k-th block is its k-th good one."""
     bad_page = USR_DATA + 64 + 5                    # inside block 997
     sim, p, fh, prog = edl(["badblock:%d" % bad_page])
-    r = fh.erase(USR_DATA, 192)                     # blocks 996..998
+    r = fh.erase(USR_DATA, 256)                     # blocks 996..999
     assert r.ack and "INFO: Skipping bad block 997" in r.logs
     assert "INFO: Skipping bad block 996" not in r.logs
-    good = os.urandom(64 * PAGE)
-    assert fh.program(USR_DATA, good)[1].ack        # block 996: fine
-    r0, r = fh.program(USR_DATA + 64, os.urandom(64 * PAGE))
-    assert r0.ack and r0.rawmode and not r.ack
-    assert "ERROR: Failed to program page %d (bad block 997)" % (USR_DATA + 64) in r.logs
-    assert fh.program(USR_DATA + 128, good)[1].ack  # block 998: fine
-    assert fh.read(USR_DATA, 64)[1] == good
+    data = os.urandom(3 * 64 * PAGE)                # on blocks 996, 998, 999
+    r0, r = fh.program(USR_DATA, data)
+    assert r0.ack and r0.rawmode and r.ack
+    assert fh.read(USR_DATA, 3 * 64)[1] == data
+    assert fh.read(USR_DATA + 64, 64)[1] == data[64 * PAGE:128 * PAGE]
+    assert fh.read(USR_DATA + 3 * 64, 1)[1] == b"\xff" * PAGE     # erased
     # a property, not a one-shot: after a power-cycle the block is still bad
     p2, fh2 = edl.rerun(sim, prog)
+    assert fh2.read(USR_DATA, 3 * 64)[1] == data
     r = fh2.erase(USR_DATA + 64, 64)
     assert r.ack and "INFO: Skipping bad block 997" in r.logs
-    r0, r = fh2.program(USR_DATA + 64, b"\0" * PAGE)
-    assert not r.ack

@@ -175,9 +175,14 @@ def test_wrong_sector_size_program_and_erase_nak(session):
     r0, r = fh.program(USR_DATA, b"\0" * 4096, sector=4096)
     assert not r0.ack and r is None
     assert "Attribute 'SECTOR_SIZE_IN_BYTES'=4096 must be equal to disk sector size 2048" in r0.logs
+    # PAGES_PER_BLOCK: program and read refuse it (edl#714, #522); an erase
+    # goes by its alignment only, as the 256 KiB-block EG25-G took the
+    # p2K_b128K package's erases until one was unaligned (Biktorgj#29)
+    r0, r = fh.program(USR_DATA, b"\0" * 2048, ppb=2048)
+    assert "Attribute 'PAGES_PER_BLOCK'=2048 must be equal to disk pages per block 64" in r0.logs
+    assert not r0.ack and r is None
     r = fh.erase(USR_DATA, 64, ppb=2048)
-    assert "Attribute 'PAGES_PER_BLOCK'=2048 must be equal to disk pages per block 64" in r.logs
-    assert not r.ack
+    assert r.ack and not any("PAGES_PER_BLOCK" in l for l in r.logs)
 
 
 def test_wrong_geometry_package_fails_before_writing(session):

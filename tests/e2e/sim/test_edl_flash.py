@@ -111,3 +111,25 @@ def test_factory_xml_erases_calibration(sim_factory, mkpkg):
     with p:
         ec.flash_package(fh, pkg, 2048, kind="factory")
         assert read_efs2(fh) == b"\xff" * (EFS2[1] * 2048)
+
+
+def test_mkpkg_writes_the_real_eg25_rawprogram(tmp_path):
+    """tools/mkpkg's EG25-G rawprogram holds the real package's elements in
+    the real order with the real attributes (fixtures/real/xml): hosts are
+    tested on the order real packages use (programs of SBL, MIBIB, TZ before
+    their erases, RPM programmed last)."""
+    import re
+    import subprocess
+    from simclient import tool
+    fixtures = os.environ.get("MF_FIXTURES")
+    if not fixtures:
+        pytest.skip("MF_FIXTURES not set")
+    real = os.path.join(fixtures, "xml", "eg25g_mdm9607_EG25GGBR07A08M2G_30.006",
+                        "update", "firehose", "rawprogram_nand_p2K_b128K_update.xml")
+    out = tmp_path / "pkg"
+    subprocess.run([tool("mkpkg"), "--profile", "eg25-g", "--revision",
+                    "EG25GGBR07A08M2G_30.006.30.006", "-o", str(out)], check=True,
+                   capture_output=True)
+    ours = out / "update" / "firehose" / "rawprogram_nand_p2K_b128K_update.xml"
+    elements = re.compile(r"<(?:erase|program) [^>]*>")
+    assert elements.findall(ours.read_text()) == elements.findall(open(real).read())

@@ -174,7 +174,8 @@ def test_sigint_also_cleans_up(tmp_path):
 @pytest.mark.parametrize("spec", [
     "bogus", "drop:diag", "drop:nowhere:5", "drop:diag:x", "silent:nowhere", "hwid:1234",
     "hwid:0xZZ", "pkhash:abcd", "geometry:p4K", "geometry:4K_b256K", "badblock:", "badblock:1,,2",
-    "slow:0", "slow:fast", "nak:", "disusb:1",
+    "slow:0", "slow:fast", "nak:", "disusb:1", "echo:1", "noflow:2", "lose:erase:100",
+    "lose:read", "lose:read:x",
 ])
 def test_bad_fault_spec_exits_2(tmp_path, spec):
     r = subprocess.run([SIM_BIN, "--root", str(tmp_path), "--fault", spec],
@@ -187,7 +188,7 @@ def test_bad_fault_spec_exits_2(tmp_path, spec):
 @pytest.mark.parametrize("spec", [
     "disusb", "drop:program:4096", "drop:fota-upload:100", "nak:program", "corrupt:configure",
     "silent:sahara", "hwid:0x000480E1", "pkhash:" + "ab" * 32, "pkhash:" + "cd" * 48,
-    "geometry:p4K_b256K", "badblock:64,128", "slow:2.5",
+    "geometry:p4K_b256K", "badblock:64,128", "slow:2.5", "echo", "noflow", "lose:read:4096",
 ])
 def test_good_fault_specs_start(sim_factory, spec):
     s = sim_factory(faults=[spec])
@@ -205,3 +206,38 @@ def test_bad_command_lines_exit_2(tmp_path, args):
     r = subprocess.run(full, capture_output=True, timeout=10)
     assert r.returncode == 2, r.stderr
     assert r.stderr.startswith(b"modemflash-sim: ") or b"usage" in r.stderr
+
+
+@pytest.mark.parametrize("profile,path,bus_dir", [
+    ("ec25", "1-1.4", "usb1/1-1/1-1.4"),
+    ("rm500q", "2-1.4", "usb2/2-1/2-1.4"),
+])
+def test_tree_as_the_kernel_draws_it(sim_factory, profile, path, bus_dir):
+    """bus/usb/devices/<path> is a link to the physical path under
+    sys/devices (udev's and ModemManager's identity of the device), the
+    interfaces are its subdirectories, driver links resolve both ways, and
+    class/tty links to the tty."""
+    s = sim_factory(profile=profile)
+    sysd = os.path.join(s.root, "sys")
+    link = os.path.join(s.devices_dir(), path)
+    assert os.path.islink(link)
+    phys = os.path.realpath(link)
+    assert phys == os.path.join(os.path.realpath(sysd), "devices", "pci0000:00",
+                                "0000:00:14.0", bus_dir)
+    for attr in ("busnum", "devnum", "speed", "manufacturer", "product",
+                 "idVendor", "idProduct", "bcdDevice", "devpath"):
+        assert os.path.isfile(os.path.join(phys, attr)), attr
+    assert open(os.path.join(phys, "busnum")).read().strip() == path.split("-")[0]
+    assert os.path.basename(os.path.realpath(os.path.join(phys, "driver"))) == "usb"
+    ifs = sorted(n for n in os.listdir(phys) if n.startswith(path + ":"))
+    assert ifs and all(os.path.isdir(os.path.join(phys, n)) for n in ifs)
+    for n in ifs:
+        ifd = os.path.join(phys, n)
+        assert os.path.realpath(os.path.join(s.devices_dir(), n)) == ifd
+        assert os.path.isfile(os.path.join(ifd, "bInterfaceNumber"))
+        drv = os.path.realpath(os.path.join(ifd, "driver"))
+        assert os.path.dirname(drv) == os.path.join(os.path.realpath(sysd), "bus", "usb", "drivers")
+        assert os.path.realpath(os.path.join(drv, n)) == ifd
+        for t in (k for k in os.listdir(ifd) if k.startswith("ttyUSB")):
+            assert os.path.realpath(os.path.join(sysd, "class", "tty", t)) == \
+                os.path.join(ifd, t, "tty", t)

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "fake_module.h"
-#include "ops/fota.h"
+#include "ops/fota/fota.h"
 
 struct capture {
 	char warn[4096];

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * The safe write order and the backup partition list (src/ops/plan.c),
+ * The safe write order and the backup partition list (src/ops/update/plan.c),
  * the backup geometry of a package-less backup (backup.c) and the
  * revision the rules see for a bare AT+QGMR answer (identity.c).
  */
@@ -15,9 +15,9 @@
 
 #include <errno.h>
 
-#include "ops/backup.h"
+#include "ops/update/backup.h"
 #include "ops/identity.h"
-#include "ops/plan.h"
+#include "ops/update/plan.h"
 
 static void test_sbl_names(void **state)
 {
@@ -32,9 +32,9 @@ static void test_sbl_names(void **state)
 
 /* The XML of a BG95 package: erase/program pairs, SBL first. */
 static const struct plan_item bg95[] = {
-	{ PKG_OP_ERASE, true },	 { PKG_OP_PROGRAM, true },
-	{ PKG_OP_ERASE, false }, { PKG_OP_PROGRAM, false },
-	{ PKG_OP_ERASE, false }, { PKG_OP_PROGRAM, false },
+	{ PKG_OP_ERASE, true, false, 0 },  { PKG_OP_PROGRAM, true, false, 0 },
+	{ PKG_OP_ERASE, false, false, 0 }, { PKG_OP_PROGRAM, false, false, 0 },
+	{ PKG_OP_ERASE, false, false, 0 }, { PKG_OP_PROGRAM, false, false, 0 },
 };
 
 static void test_nand_order(void **state)
@@ -61,15 +61,45 @@ static void test_other_memory_keeps_xml_order(void **state)
 static void test_sbl_anywhere(void **state)
 {
 	const struct plan_item items[] = {
-		{ PKG_OP_ERASE, false },   { PKG_OP_OTHER, false },
-		{ PKG_OP_PROGRAM, true },  { PKG_OP_ERASE, true },
-		{ PKG_OP_PROGRAM, false },
+		{ PKG_OP_ERASE, false, false, 0 },
+		{ PKG_OP_OTHER, false, false, 0 },
+		{ PKG_OP_PROGRAM, true, false, 0 },
+		{ PKG_OP_ERASE, true, false, 0 },
+		{ PKG_OP_PROGRAM, false, false, 0 },
 	};
 	const size_t want[5] = { 3, 0, 1, 4, 2 };
 	size_t order[5];
 
 	(void)state;
 	assert_int_equal(plan_order(items, 5, true, order), 5);
+	assert_memory_equal(order, want, sizeof(want));
+}
+
+/*
+ * The real EG25-G update XML (fixtures/real/xml): program SBL, MIBIB, TZ;
+ * erase RPM; erase+program aboot ... system; erase TZ, MIBIB, SBL;
+ * program RPM. MIBIB and TZ must be erased before they are programmed.
+ */
+static void test_eg25_order(void **state)
+{
+	const enum pkg_op E = PKG_OP_ERASE, P = PKG_OP_PROGRAM;
+	const struct plan_item items[] = {
+		{ P, true, true, 0 },	   /* 0 program SBL */
+		{ P, false, true, 640 },   /* 1 program MIBIB */
+		{ P, false, true, 13184 }, /* 2 program TZ */
+		{ E, false, true, 13952 }, /* 3 erase RPM */
+		{ E, false, true, 15552 }, /* 4 erase aboot */
+		{ P, false, true, 15552 }, /* 5 program aboot */
+		{ E, false, true, 13184 }, /* 6 erase TZ */
+		{ E, false, true, 640 },   /* 7 erase MIBIB */
+		{ E, true, true, 0 },	   /* 8 erase SBL */
+		{ P, false, true, 13952 }, /* 9 program RPM */
+	};
+	const size_t want[10] = { 8, 7, 1, 6, 2, 3, 4, 5, 9, 0 };
+	size_t order[10];
+
+	(void)state;
+	assert_int_equal(plan_order(items, 10, true, order), 10);
 	assert_memory_equal(order, want, sizeof(want));
 }
 
@@ -184,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_nand_order),
 		cmocka_unit_test(test_other_memory_keeps_xml_order),
 		cmocka_unit_test(test_sbl_anywhere),
+		cmocka_unit_test(test_eg25_order),
 		cmocka_unit_test(test_backup_parts),
 		cmocka_unit_test(test_backup_geometry),
 		cmocka_unit_test(test_bare_revision),

@@ -149,16 +149,16 @@ static int data_fd(size_t n, uint16_t *sum)
 	char path[] = "/tmp/mf-up-XXXXXX";
 	int fd = mkstemp(path);
 	uint8_t b[4096];
-	struct at_qfupl_sum s;
+	struct at_msg_qfupl_sum s;
 
 	unlink(path);
 	for (size_t i = 0; i < n; i++)
 		b[i] = (uint8_t)(i * 31);
 	assert_int_equal(write(fd, b, n), (ssize_t)n);
 	lseek(fd, 0, SEEK_SET);
-	at_qfupl_sum_init(&s);
-	at_qfupl_sum_update(&s, b, n);
-	*sum = at_qfupl_sum_final(&s);
+	at_msg_qfupl_sum_init(&s);
+	at_msg_qfupl_sum_update(&s, b, n);
+	*sum = at_msg_qfupl_sum_final(&s);
 	return fd;
 }
 

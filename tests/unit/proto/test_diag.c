@@ -10,7 +10,7 @@
 
 #include "fakelink.h"
 #include "proto/diag.h"
-#include "wire/hdlc.h"
+#include "wire/diag_msg.h"
 
 static const uint8_t edl[] = { 0x4b, 0x65, 0x01, 0x00, 0x54, 0x0f, 0x7e };
 
@@ -100,7 +100,7 @@ static void build_id_reply(struct fakelink *f, const char *rev, bool terminate)
 	int e;
 
 	memcpy(p + 12, rev, strlen(rev));
-	e = hdlc_encode(p, n, enc, sizeof(enc));
+	e = diag_msg_encode(p, n, enc, sizeof(enc));
 	assert_true(e > 0);
 	fl_data(f, enc, (size_t)e);
 }

@@ -27,7 +27,7 @@
 #define LEN	4096
 
 static uint8_t data[LEN];
-static const struct fh_attr attrs[] = {
+static const struct fh_msg_attr attrs[] = {
 	{ "SECTOR_SIZE_IN_BYTES", "2048" },
 	{ "num_partition_sectors", "2" },
 	{ "physical_partition_number", "0" },

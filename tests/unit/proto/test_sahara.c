@@ -21,7 +21,7 @@ static void pkt(struct fakelink *f, uint32_t cmd, const uint32_t *body,
 		size_t n)
 {
 	uint8_t b[0x30] = { 0 };
-	size_t len = sahara_pkt_size(cmd);
+	size_t len = sahara_msg_pkt_size(cmd);
 
 	put_le32(b, cmd);
 	put_le32(b + 4, (uint32_t)len);
@@ -35,33 +35,33 @@ static void hello(struct fakelink *f, uint32_t version)
 	/* real shape: version, compatible 1, max_len 0x400, mode 0 */
 	const uint32_t b[] = { version, 1, 0x400, 0 };
 
-	pkt(f, SAHARA_HELLO, b, 4);
+	pkt(f, SAHARA_MSG_HELLO, b, 4);
 }
 
 static void read32(struct fakelink *f, uint32_t id, uint32_t off, uint32_t len)
 {
 	const uint32_t b[] = { id, off, len };
 
-	pkt(f, SAHARA_READ_DATA, b, 3);
+	pkt(f, SAHARA_MSG_READ_DATA, b, 3);
 }
 
 static void read64(struct fakelink *f, uint32_t id, uint32_t off, uint32_t len)
 {
 	const uint32_t b[] = { id, 0, off, 0, len, 0 };
 
-	pkt(f, SAHARA_READ_DATA_64, b, 6);
+	pkt(f, SAHARA_MSG_READ_DATA_64, b, 6);
 }
 
 static void eoi(struct fakelink *f, uint32_t id, uint32_t status)
 {
 	const uint32_t b[] = { id, status };
 
-	pkt(f, SAHARA_END_OF_IMAGE, b, 2);
+	pkt(f, SAHARA_MSG_END_OF_IMAGE, b, 2);
 }
 
 static void done_resp(struct fakelink *f, uint32_t st)
 {
-	pkt(f, SAHARA_DONE_RESP, &st, 1);
+	pkt(f, SAHARA_MSG_DONE_RESP, &st, 1);
 }
 
 static int prog_fd(void)
@@ -337,6 +337,7 @@ static void test_firehose_already_running(void **state)
 			  "?><data><log value=\"INFO: Binary build date: Apr "
 			  "19 2020 @ 17:49:11\" /></data>";
 	int fd = prog_fd();
+	char back[256];
 
 	fl_init(&f);
 	fl_str(&f, xml);
@@ -344,8 +345,10 @@ static void test_firehose_already_running(void **state)
 					     NULL, &err),
 			 0);
 	assert_true(res.firehose_running);
-	assert_int_equal(res.pending_len, strlen(xml));
-	assert_memory_equal(res.pending, xml, res.pending_len);
+	/* the XML stays in the link, whole, for the Firehose session */
+	assert_int_equal(link_read_exact(&f.link, back, strlen(xml), 100),
+			 (int)strlen(xml));
+	assert_memory_equal(back, xml, strlen(xml));
 	assert_int_equal(f.wlen, 0); /* nothing sent to a running programmer */
 	close(fd);
 	fl_free(&f);
@@ -356,7 +359,7 @@ static void exec_resp(struct fakelink *f, uint32_t cmd, const void *data,
 {
 	const uint32_t b[] = { cmd, len };
 
-	pkt(f, SAHARA_EXECUTE_RESP, b, 2);
+	pkt(f, SAHARA_MSG_EXECUTE_RESP, b, 2);
 	fl_data(f, data, len);
 }
 
@@ -387,7 +390,7 @@ static void test_identify(void **state)
 	fl_init(&f);
 	f.max_read = 7;
 	hello(&f, 2);
-	pkt(&f, SAHARA_CMD_READY, NULL, 0);
+	pkt(&f, SAHARA_MSG_CMD_READY, NULL, 0);
 	exec_resp(&f, 1, serial, 4);
 	exec_resp(&f, 2, hwid, 8);
 	exec_resp(&f, 3, twice, 96);
@@ -443,7 +446,7 @@ static void test_identify_v3_chip_id(void **state)
 	put_le16(chip + 40, 0x0004);
 	fl_init(&f);
 	hello(&f, 3);
-	pkt(&f, SAHARA_CMD_READY, NULL, 0);
+	pkt(&f, SAHARA_MSG_CMD_READY, NULL, 0);
 	exec_resp(&f, 1, serial, 4);
 	exec_resp(&f, 0x0a, chip, sizeof(chip));
 	fl_timeout(&f); /* no PK hash answer */
@@ -477,7 +480,7 @@ static void test_identify_hello_swallowed(void **state)
 	fl_timeout(&f); /* the HELLO went to somebody else */
 	eoi(&f, 13, 1); /* "5e 41 5e 40 5e" + our request rejected */
 	hello(&f, 2);
-	pkt(&f, SAHARA_CMD_READY, NULL, 0);
+	pkt(&f, SAHARA_MSG_CMD_READY, NULL, 0);
 	exec_resp(&f, 1, serial, 4);
 	exec_resp(&f, 2, hwid, 8);
 	exec_resp(&f, 3, h, 32);
@@ -521,7 +524,7 @@ static void test_identify_echo_rejected(void **state)
 	fl_init(&f);
 	hello(&f, 2);
 	eoi(&f, 13, 1);
-	pkt(&f, SAHARA_CMD_READY, NULL, 0);
+	pkt(&f, SAHARA_MSG_CMD_READY, NULL, 0);
 	exec_resp(&f, 1, serial, 4);
 	exec_resp(&f, 2, hwid, 8);
 	exec_resp(&f, 3, h, 32);
@@ -582,6 +585,29 @@ static void test_image_hello_swallowed(void **state)
 	fl_free(&f);
 }
 
+/* Identify meets a running programmer: -EALREADY, the XML left whole. */
+static void test_identify_firehose_running(void **state)
+{
+	struct fakelink f;
+	struct sahara_opts o = fast();
+	struct sahara_identity id;
+	struct mf_err err = { 0 };
+	const char *xml = "<?xml version=\"1.0\" ?><data><log value=\"x\" "
+			  "/></data>";
+	char back[128];
+
+	fl_init(&f);
+	fl_str(&f, xml);
+	assert_int_equal(sahara_identify(&f.link, &o, &id, NULL, &err),
+			 -EALREADY);
+	assert_int_equal(link_unread_pending(&f.link), 8);
+	assert_int_equal(link_read_exact(&f.link, back, strlen(xml), 100),
+			 (int)strlen(xml));
+	assert_memory_equal(back, xml, strlen(xml));
+	assert_int_equal(f.wlen, 0);
+	fl_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -602,6 +628,7 @@ int main(void)
 		cmocka_unit_test(test_identify_hello_swallowed),
 		cmocka_unit_test(test_identify_hello_never),
 		cmocka_unit_test(test_identify_echo_rejected),
+		cmocka_unit_test(test_identify_firehose_running),
 		cmocka_unit_test(test_image_echo_rejected),
 		cmocka_unit_test(test_image_hello_swallowed),
 	};

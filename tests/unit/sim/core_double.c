@@ -195,6 +195,22 @@ bool sim_fault_drop(struct sim *s, const char *phase, uint64_t bytes)
 	return false;
 }
 
+bool sim_fault_lose(struct sim *s, const char *phase, uint64_t bytes,
+		    uint64_t *at)
+{
+	char pre[64];
+	size_t l = (size_t)snprintf(pre, sizeof(pre), "lose:%s:", phase);
+
+	for (int i = 0; i < 8 && s->faults[i]; i++)
+		if (!s->spent[i] && !strncmp(s->faults[i], pre, l) &&
+		    bytes > strtoull(s->faults[i] + l, NULL, 10)) {
+			s->spent[i] = true;
+			*at = strtoull(s->faults[i] + l, NULL, 10);
+			return true;
+		}
+	return false;
+}
+
 const char *sim_fault_value(const struct sim *s, const char *kind)
 {
 	size_t l = strlen(kind);

@@ -19,7 +19,7 @@
 #include "sim/edl/edl_priv.h"
 #include "sim/edl/image.h"
 #include "sim/edl/nand.h"
-#include "wire/sahara.h"
+#include "wire/sahara_msg.h"
 
 #define HDR "<?xml version=\"1.0\" encoding=\"UTF-8\" ?><data>"
 
@@ -44,10 +44,10 @@ static void host(struct sim_edl *e, const void *b, size_t n)
 	sim_edl_input(e, b, n);
 }
 
-static void host_pkt(struct sim_edl *e, struct sahara_pkt *pk)
+static void host_pkt(struct sim_edl *e, struct sahara_msg_pkt *pk)
 {
 	uint8_t b[64];
-	int n = sahara_encode(pk, b, sizeof(b));
+	int n = sahara_msg_encode(pk, b, sizeof(b));
 
 	assert_true(n > 0);
 	host(e, b, (size_t)n);
@@ -55,7 +55,7 @@ static void host_pkt(struct sim_edl *e, struct sahara_pkt *pk)
 
 static void hello_resp(struct sim_edl *e, uint32_t mode, bool qfirehose)
 {
-	struct sahara_pkt pk = { .cmd = SAHARA_HELLO_RESP };
+	struct sahara_msg_pkt pk = { .cmd = SAHARA_MSG_HELLO_RESP };
 
 	pk.u.hello_resp.version = 2;
 	pk.u.hello_resp.compatible = 1;
@@ -70,15 +70,15 @@ static uint32_t serve(struct sim *s, struct sim_edl *e, const uint8_t *img,
 		      size_t n, uint64_t reqs[][2], size_t *nreq)
 {
 	for (int guard = 0; guard < 1000; guard++) {
-		struct sahara_pkt pk;
-		int l = sahara_decode(s->out, s->out_len, &pk);
+		struct sahara_msg_pkt pk;
+		int l = sahara_msg_decode(s->out, s->out_len, &pk);
 
 		assert_true(l > 0);
 		double_clear(s);
-		if (pk.cmd == SAHARA_END_OF_IMAGE)
+		if (pk.cmd == SAHARA_MSG_END_OF_IMAGE)
 			return pk.u.eoi.status;
-		assert_true(pk.cmd == SAHARA_READ_DATA ||
-			    pk.cmd == SAHARA_READ_DATA_64);
+		assert_true(pk.cmd == SAHARA_MSG_READ_DATA ||
+			    pk.cmd == SAHARA_MSG_READ_DATA_64);
 		assert_int_equal(pk.u.read.image_id, 13);
 		assert_true(pk.u.read.offset + pk.u.read.length <= n);
 		if (reqs && *nreq < 64) {
@@ -102,7 +102,7 @@ static struct sim_edl *to_firehose(struct sim *s)
 	struct sim_edl *e = sim_edl_new(s, (struct sim_port *)s);
 	size_t n;
 	uint8_t *p = programmer("MDM9205", 0x001070E1, "sim-root-sha384", &n);
-	struct sahara_pkt done = { .cmd = SAHARA_DONE };
+	struct sahara_msg_pkt done = { .cmd = SAHARA_MSG_DONE };
 
 	sim_edl_start(e);
 	double_clear(s);
@@ -127,7 +127,7 @@ static void sahara_upload(void **state)
 	uint64_t reqs[64][2];
 	size_t nreq = 0, n;
 	uint8_t *p = programmer("MDM9205", 0x001070E1, "sim-root-sha384", &n);
-	struct sahara_pkt done = { .cmd = SAHARA_DONE };
+	struct sahara_msg_pkt done = { .cmd = SAHARA_MSG_DONE };
 
 	sim_edl_start(e);
 	assert_int_equal(s->out_len, 0x30);
@@ -200,7 +200,7 @@ static void sahara_rejects(void **state)
 	assert_int_equal(get_le32(s->out + 8), 3); /* HELLO version 3 */
 	double_clear(s);
 	hello_resp(e, 0, true);
-	assert_int_equal(get_le32(s->out), SAHARA_READ_DATA_64);
+	assert_int_equal(get_le32(s->out), SAHARA_MSG_READ_DATA_64);
 	assert_int_equal(serve(s, e, p, n, NULL, NULL), 0);
 	sim_edl_free(e);
 	/* a corrupted programmer: hash verification failure */
@@ -219,7 +219,7 @@ static void sahara_command_mode(void **state)
 {
 	struct sim *s = double_new(&test_profile);
 	struct sim_edl *e = sim_edl_new(s, (struct sim_port *)s);
-	struct sahara_pkt ex = { .cmd = SAHARA_EXECUTE };
+	struct sahara_msg_pkt ex = { .cmd = SAHARA_MSG_EXECUTE };
 	static const uint8_t ready[] = { 0x0b, 0, 0, 0, 8, 0, 0, 0 };
 	static const uint8_t resp[] = { 0x0e, 0, 0, 0, 0x10, 0, 0, 0,
 					2,    0, 0, 0, 8,    0, 0, 0 };
@@ -233,50 +233,50 @@ static void sahara_command_mode(void **state)
 	host_pkt(e, &ex);
 	assert_memory_equal(s->out, resp, sizeof(resp));
 	double_clear(s);
-	ex.cmd = SAHARA_EXECUTE_DATA;
+	ex.cmd = SAHARA_MSG_EXECUTE_DATA;
 	host_pkt(e, &ex);
 	assert_int_equal(s->out_len, 8);
 	assert_int_equal(get_le64(s->out), 0x001070E100000000ull);
 	/* OEM PK hash, repeated */
 	double_clear(s);
-	ex.cmd = SAHARA_EXECUTE;
+	ex.cmd = SAHARA_MSG_EXECUTE;
 	ex.u.execute.client_cmd = 3;
 	host_pkt(e, &ex);
 	assert_int_equal(get_le32(s->out + 12), 96);
 	double_clear(s);
-	ex.cmd = SAHARA_EXECUTE_DATA;
+	ex.cmd = SAHARA_MSG_EXECUTE_DATA;
 	host_pkt(e, &ex);
 	assert_int_equal(s->out_len, 96);
 	assert_memory_equal(s->out, s->out + 48, 48);
 	assert_int_equal(s->out[0], 0xa7);
 	/* serial */
 	double_clear(s);
-	ex.cmd = SAHARA_EXECUTE;
+	ex.cmd = SAHARA_MSG_EXECUTE;
 	ex.u.execute.client_cmd = 1;
 	host_pkt(e, &ex);
 	double_clear(s);
-	ex.cmd = SAHARA_EXECUTE_DATA;
+	ex.cmd = SAHARA_MSG_EXECUTE_DATA;
 	host_pkt(e, &ex);
 	assert_int_equal(get_le32(s->out), 0x0cf94c64);
 	/* chip id v3 is not on a v2 device */
 	double_clear(s);
-	ex.cmd = SAHARA_EXECUTE;
+	ex.cmd = SAHARA_MSG_EXECUTE;
 	ex.u.execute.client_cmd = 0x0a;
 	host_pkt(e, &ex);
-	assert_int_equal(get_le32(s->out), SAHARA_END_OF_IMAGE);
+	assert_int_equal(get_le32(s->out), SAHARA_MSG_END_OF_IMAGE);
 	assert_int_equal(get_le32(s->out + 12), 0x1f);
 	/* SWITCH_MODE 0: HELLO again */
 	double_clear(s);
 	{
-		struct sahara_pkt sw = { .cmd = SAHARA_SWITCH_MODE };
+		struct sahara_msg_pkt sw = { .cmd = SAHARA_MSG_SWITCH_MODE };
 
 		host_pkt(e, &sw);
 	}
-	assert_int_equal(get_le32(s->out), SAHARA_HELLO);
+	assert_int_equal(get_le32(s->out), SAHARA_MSG_HELLO);
 	/* garbage: INVALID_CMD */
 	double_clear(s);
 	host(e, "\x55\x00\x00\x00\x08\x00\x00\x00", 8);
-	assert_int_equal(get_le32(s->out), SAHARA_END_OF_IMAGE);
+	assert_int_equal(get_le32(s->out), SAHARA_MSG_END_OF_IMAGE);
 	assert_int_equal(get_le32(s->out + 12), 1);
 	/* RESET */
 	double_clear(s);
@@ -493,12 +493,30 @@ static void firehose_refusals(void **state)
 		"<log value=\"Attribute &apos;SECTOR_SIZE_IN_BYTES&apos;=512 "
 		"must be equal to disk sector size 2048\" />"));
 	assert_true(out_has(s, "value=\"NAK\""));
+	/* program and read check PAGES_PER_BLOCK (edl#714, #522) ... */
+	fh(s, e,
+	   "<program PAGES_PER_BLOCK=\"2048\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "filename=\"x\" num_partition_sectors=\"64\" "
+	   "physical_partition_number=\"0\" start_sector=\"0\" />");
+	assert_true(out_has(s, "Attribute &apos;PAGES_PER_BLOCK&apos;=2048 "
+			       "must be equal to disk pages per block 64"));
+	assert_true(out_has(s, "value=\"NAK\""));
+	double_clear(s);
+	fh(s, e,
+	   "<read PAGES_PER_BLOCK=\"128\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "num_partition_sectors=\"1\" physical_partition_number=\"0\" "
+	   "start_sector=\"0\" />");
+	assert_true(out_has(s, "Attribute &apos;PAGES_PER_BLOCK&apos;=128 "
+			       "must be equal to disk pages per block 64"));
+	assert_true(out_has(s, "value=\"NAK\""));
+	/* ... an erase only its alignment (Biktorgj#29) */
+	double_clear(s);
 	fh(s, e,
 	   "<erase PAGES_PER_BLOCK=\"2048\" SECTOR_SIZE_IN_BYTES=\"2048\" "
 	   "num_partition_sectors=\"64\" physical_partition_number=\"0\" "
 	   "start_sector=\"0\" />");
-	assert_true(out_has(s, "Attribute &apos;PAGES_PER_BLOCK&apos;=2048 "
-			       "must be equal to disk pages per block 64"));
+	assert_false(out_has(s, "PAGES_PER_BLOCK"));
+	assert_true(out_has(s, "<response value=\"ACK\""));
 	fh(s, e,
 	   "<erase PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" "
 	   "num_partition_sectors=\"640\" physical_partition_number=\"0\" "
@@ -548,8 +566,31 @@ static void firehose_badblock(void **state)
 	   "num_partition_sectors=\"1\" physical_partition_number=\"0\" "
 	   "start_sector=\"130\" />");
 	host(e, data, sizeof(data));
-	assert_true(out_has(s, "(bad block 2)"));
+	/* SBL (blocks 0-9) skips its bad blocks: its block 2 is block 4 */
+	assert_true(out_has(s, "<response value=\"ACK\" rawmode=\"false\" />"));
+	{
+		uint8_t back[2048];
+
+		assert_int_equal(nand_read(s->nand, 130, 1, back), 0);
+		assert_memory_equal(back, data, sizeof(data));
+		assert_false(nand_page_erased(s->nand, 4 * 64 + 2));
+		assert_true(nand_page_erased(s->nand, 130));
+	}
+	/* 8 good blocks of 10: its blocks 8 and 9 do not exist */
+	fh(s, e,
+	   "<program SECTOR_SIZE_IN_BYTES=\"2048\" filename=\"x\" "
+	   "num_partition_sectors=\"1\" physical_partition_number=\"0\" "
+	   "start_sector=\"576\" />");
+	host(e, data, sizeof(data));
+	assert_true(out_has(s, "no good block left in the partition"));
 	assert_true(out_has(s, "<response value=\"NAK\" rawmode=\"false\" />"));
+	{
+		uint8_t back[2048], ff[2048];
+
+		memset(ff, 0xff, sizeof(ff));
+		assert_int_equal(nand_read(s->nand, 576, 1, back), 0);
+		assert_memory_equal(back, ff, sizeof(ff));
+	}
 	sim_edl_free(e);
 	double_free(s);
 }

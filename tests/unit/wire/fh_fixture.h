@@ -11,10 +11,10 @@
 
 #include <cmocka.h>
 
-#include "wire/firehose.h"
+#include "wire/firehose_msg.h"
 
 struct fx {
-	struct fh_reader *r;
+	struct fh_msg_reader *r;
 };
 
 static inline int setup(void **state)
@@ -22,7 +22,7 @@ static inline int setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->r = fh_reader_new();
+	f->r = fh_msg_reader_new();
 	assert_non_null(f->r);
 	*state = f;
 	return 0;
@@ -32,26 +32,29 @@ static inline int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	fh_reader_free(f->r);
+	fh_msg_reader_free(f->r);
 	free(f);
 	return 0;
 }
 
 /* Feed a whole string expecting exactly one complete document. */
-static inline size_t feed_one(struct fh_reader *r, const char *s, size_t len)
+static inline size_t feed_one(struct fh_msg_reader *r, const char *s,
+			      size_t len)
 {
 	size_t used = 0;
 
-	assert_int_equal(fh_reader_feed(r, (const uint8_t *)s, len, &used), 1);
+	assert_int_equal(fh_msg_reader_feed(r, (const uint8_t *)s, len, &used),
+			 1);
 	return used;
 }
 
-static inline void expect_event(struct fh_reader *r, enum fh_event_type type,
-				const char *tag, const char *value)
+static inline void expect_event(struct fh_msg_reader *r,
+				enum fh_msg_event_type type, const char *tag,
+				const char *value)
 {
-	struct fh_event ev;
+	struct fh_msg_event ev;
 
-	assert_true(fh_reader_next(r, &ev));
+	assert_true(fh_msg_reader_next(r, &ev));
 	assert_int_equal(ev.type, type);
 	assert_string_equal(ev.tag, tag);
 	if (value)

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* The transport for a device in EDL: libusb or its tty (link/edl.h). */
+#include "link/edl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+
+enum link_edl_kind link_edl_from_env(void)
+{
+	const char *v = getenv("MODEMFLASH_EDL_LINK");
+
+	if (v && !strcmp(v, "tty"))
+		return LINK_EDL_TTY;
+	if (v && !strcmp(v, "usb"))
+		return LINK_EDL_USB;
+	return LINK_EDL_AUTO;
+}
+
+/* libusb opens /dev/bus/usb/BBB/DDD: only on the real root. */
+static bool usb_accessible(const struct link_edl_dev *d)
+{
+	char node[64];
+
+	if (strcmp(d->sysroot, "/") != 0)
+		return false;
+	if (d->busnum < 1 || d->devnum < 1)
+		return false;
+	snprintf(node, sizeof(node), "/dev/bus/usb/%03d/%03d", d->busnum,
+		 d->devnum);
+	return access(node, R_OK | W_OK) == 0;
+}
+
+enum link_edl_kind link_edl_choose(const struct link_edl_dev *d,
+				   enum link_edl_kind forced)
+{
+	if (forced != LINK_EDL_AUTO)
+		return forced;
+	if (usb_accessible(d) || !d->tty[0])
+		return LINK_EDL_USB;
+	return LINK_EDL_TTY;
+}
+
+static struct link *open_tty(const char *dev, int wait_ms,
+			     const struct mf_log *log, struct mf_err *err)
+{
+	int64_t until = mf_deadline(wait_ms);
+	struct link *l;
+
+	/* the tty node can lag behind the USB device by a moment */
+	for (;;) {
+		l = link_tty_open(dev, log, err);
+		if (l || !mf_remaining_ms(until))
+			break;
+		mf_sleep_ms(100);
+	}
+	if (l)
+		mf_err_clear(err);
+	return l;
+}
+
+/*
+ * The ttyUSB node comes a moment after the USB device (the driver binds
+ * later). When libusb cannot reach the device, wait for the tty rather
+ * than fail. True when it came.
+ */
+static bool wait_for_tty(struct link_edl_dev *d, int wait_ms)
+{
+	int64_t until = mf_deadline(wait_ms);
+
+	if (!d->refresh)
+		return false;
+	for (;;) {
+		if (d->refresh(d) && d->tty[0])
+			return true;
+		if (mf_remaining_ms(until) <= 0)
+			return false;
+		mf_sleep_ms(100);
+	}
+}
+
+struct link *link_edl_open(struct link_edl_dev *d, int wait_ms,
+			   const struct mf_log *log, struct mf_err *err)
+{
+	enum link_edl_kind forced = link_edl_from_env();
+	enum link_edl_kind k = link_edl_choose(d, forced);
+	struct link *l;
+
+	if (k == LINK_EDL_USB && !d->tty[0] && forced == LINK_EDL_AUTO &&
+	    !usb_accessible(d) && wait_for_tty(d, wait_ms))
+		k = LINK_EDL_TTY;
+
+	if (k == LINK_EDL_TTY && !d->tty[0]) {
+		mf_err_set(err, MF_NO_DEVICE, -ENODEV,
+			   "module %s is in EDL but has no Sahara tty "
+			   "(MODEMFLASH_EDL_LINK=tty)",
+			   d->usbpath);
+		mf_err_hint(err, "load qcserial (modprobe qcserial), or unset "
+				 "MODEMFLASH_EDL_LINK to use libusb");
+		return NULL;
+	}
+	if (k == LINK_EDL_TTY)
+		return open_tty(d->tty, wait_ms, log, err);
+	mf_log(log, MF_LOG_INFO, "%s: EDL over libusb (interface %d)%s",
+	       d->usbpath, d->ifnum, d->tty[0] ? ", its tty detached" : "");
+	l = link_usb_open(d->usbpath, d->ifnum, log, err);
+	if (l || !d->tty[0] || forced == LINK_EDL_USB)
+		return l;
+	mf_log(log, MF_LOG_WARN, "%s: libusb failed (%s); using %s", d->usbpath,
+	       err->msg, d->tty);
+	mf_err_clear(err);
+	return open_tty(d->tty, wait_ms, log, err);
+}

@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * doctor: why can this module not be updated? Every finding carries its
+ * evidence and the exact fix, so that one run explains field report 1
+ * (a UART adapter, USB switched off in the module, a restart needed).
+ * usb-enable: the fix for that case.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "ops/at_open.h"
+#include "ops/query/doctor.h"
+#include "ops/select.h"
+
+#define UDEV_RULES "data/60-modemflash.rules"
+#define UDEV_GROUP "plugdev"
+
+/* One run: the report being filled and what the checks learnt. */
+struct doctor {
+	struct doctor_report *r;
+	const char *sysroot;
+	const struct mf_log *log;
+	struct mf_scan *scan;
+	const char *port;	     /* --port as given */
+	char port_path[MF_PATH_MAX]; /* resolved below the sysroot */
+	/* what the UART said */
+	bool uart_answers;
+	char uart_model[32];
+	int disusb;    /* -1 unknown */
+	int usb_event; /* -1 unknown */
+};
+
+static struct doctor_finding *add(struct doctor *d, const char *id,
+				  const char *sev)
+{
+	struct doctor_report *r = d->r;
+	struct doctor_finding *f =
+		&r->f[r->n < DOCTOR_MAX_FINDINGS ? r->n++
+						 : DOCTOR_MAX_FINDINGS - 1];
+
+	memset(f, 0, sizeof(*f));
+	f->id = id;
+	f->severity = sev;
+	return f;
+}
+
+/* Findings are best effort text: a long path may be cut, never overrun. */
+static void setf(char *out, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void setf(char *out, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out, cap, fmt, ap);
+	va_end(ap);
+}
+
+#define SET(field, ...) setf((field), sizeof(field), __VA_ARGS__)
+
+/* Number after "<prefix>" in an AT reply, or -1. */
+static int reply_int(struct at_port *at, const char *cmd, const char *prefix,
+		     char *line, size_t cap)
+{
+	struct at_reply r;
+	char v[32];
+
+	if (at_cmd(at, cmd, AT_DEFAULT_TIMEOUT_MS, &r) < 0)
+		return -1;
+	if (at_reply_find(&r, prefix, v, sizeof(v)) < 0)
+		return -1;
+	snprintf(line, cap, "%s%s", prefix, v);
+	return v[0] >= '0' && v[0] <= '9' ? atoi(v) : -1;
+}
+
+static void check_holders(struct doctor *d, const char *dev,
+			  const char *usbpath)
+{
+	struct mf_holder h[4];
+	int n = mf_port_holders(d->sysroot, dev, h, 4);
+	struct doctor_finding *f;
+
+	for (int i = 0; i < n; i++) {
+		f = add(d, "port-busy", "error");
+		SET(f->message, "%s is held open by %s (pid %d)", dev,
+		    h[i].comm, (int)h[i].pid);
+		SET(f->evidence, "/proc/%d/fd links to %s", (int)h[i].pid, dev);
+		if (!strcmp(h[i].comm, "ModemManager"))
+			SET(f->fix,
+			    "keep ModemManager away while flashing: sudo "
+			    "mmcli --inhibit-device=$(readlink -f "
+			    "/sys/bus/usb/devices/%s) (leave it running in "
+			    "another "
+			    "terminal), or sudo systemctl stop ModemManager",
+			    usbpath ? usbpath : "USBPATH");
+		else
+			SET(f->fix, "close %s (kill %d) and run again",
+			    h[i].comm, (int)h[i].pid);
+	}
+}
+
+static void check_access(struct doctor *d, const char *node, const char *what)
+{
+	gid_t groups[64];
+	int ng = getgroups(64, groups);
+	struct doctor_finding *f;
+	struct stat st;
+
+	if (mf_node_access(node, geteuid(), groups, ng < 0 ? 0 : (size_t)ng,
+			   &st) != -EACCES)
+		return;
+	f = add(d, "permission", "error");
+	SET(f->message, "permission denied on %s (%s)", node, what);
+	SET(f->evidence, "mode %04o, owner %d, group %d; you are uid %d",
+	    (unsigned)(st.st_mode & 07777), (int)st.st_uid, (int)st.st_gid,
+	    (int)geteuid());
+	SET(f->fix,
+	    "sudo install -m 644 " UDEV_RULES " /etc/udev/rules.d/ && "
+	    "sudo udevadm control --reload && sudo udevadm trigger; then sudo "
+	    "usermod -aG " UDEV_GROUP " $USER and log in again");
+}
+
+static void check_module(struct doctor *d, const struct mf_module *m)
+{
+	const struct mf_port *p;
+	struct doctor_finding *f;
+	char node[MF_PATH_MAX + 32];
+	bool tty = false;
+
+	for (size_t i = 0; i < m->usb.nports; i++)
+		tty |= m->usb.ports[i].tty[0] != '\0';
+	if (m->mode == MF_MODE_NORMAL && m->id && !tty && m->usb.nports) {
+		f = add(d, "no-tty", "error");
+		SET(f->message,
+		    "%s (%04x:%04x, %s) is on USB but none of its "
+		    "interfaces has a tty: the option driver does not know "
+		    "this "
+		    "product ID",
+		    m->usb.path, m->usb.vid, m->usb.pid, m->id->models);
+		SET(f->evidence, "%zu interfaces, no ttyUSB child",
+		    m->usb.nports);
+		SET(f->fix,
+		    "sudo modprobe option && echo %04x %04x | sudo tee "
+		    "/sys/bus/usb-serial/drivers/option1/new_id",
+		    m->usb.vid, m->usb.pid);
+	}
+	if (m->mode == MF_MODE_EDL) {
+		p = mf_module_port(m, MF_ROLE_SAHARA);
+		if (p && !strcmp(p->driver, "qcserial")) {
+			f = add(d, "qcserial-edl", "info");
+			SET(f->message,
+			    "qcserial is bound to the EDL device %s; "
+			    "modemflash detaches it automatically when it "
+			    "talks "
+			    "to the device over USB",
+			    m->usb.path);
+			SET(f->evidence, "interface %d driver qcserial%s%s",
+			    p->num, p->tty[0] ? ", " : "", p->tty);
+			SET(f->fix, "nothing to do");
+		}
+		mf_usb_node(d->sysroot, &m->usb, node, sizeof(node));
+		if (access(node, F_OK) == 0)
+			check_access(d, node, "the EDL USB device");
+	}
+	for (size_t i = 0; i < m->usb.nports; i++) {
+		p = &m->usb.ports[i];
+		if (!p->dev[0] ||
+		    (p->role != MF_ROLE_DIAG && p->role != MF_ROLE_AT &&
+		     p->role != MF_ROLE_SAHARA))
+			continue;
+		check_holders(d, p->dev, m->usb.path);
+		check_access(d, p->dev, mf_role_name(p->role));
+	}
+}
+
+static void check_edl(struct doctor *d)
+{
+	const struct mf_module *edl = NULL;
+	struct doctor_finding *f;
+
+	for (size_t i = 0; i < d->scan->nmodules; i++) {
+		if (d->scan->modules[i].mode == MF_MODE_NORMAL)
+			return;
+		if (d->scan->modules[i].mode == MF_MODE_EDL && !edl)
+			edl = &d->scan->modules[i];
+	}
+	if (!edl)
+		return;
+	f = add(d, "edl", "warning");
+	SET(f->message,
+	    "the module at %s is in emergency download mode (EDL) "
+	    "and no module runs in normal mode: its firmware did not boot, or "
+	    "the BOOT pin was held",
+	    edl->usb.path);
+	SET(f->evidence, "%04x:%04x, %zu interface(s), class %02x/%02x/%02x",
+	    edl->usb.vid, edl->usb.pid, edl->usb.nports,
+	    edl->usb.nports ? edl->usb.ports[0].cls : 0,
+	    edl->usb.nports ? edl->usb.ports[0].sub : 0,
+	    edl->usb.nports ? edl->usb.ports[0].proto : 0);
+	SET(f->fix,
+	    "write firmware from EDL: modemflash -d %s flash PKG, or put "
+	    "a backup back with modemflash -d %s restore DIR",
+	    edl->usb.path, edl->usb.path);
+}
+
+/* What the UART (or any --port) says. */
+static void probe_port(struct doctor *d)
+{
+	struct at_identity id = { 0 };
+	struct mf_err err = { 0 };
+	struct at_port at;
+	struct doctor_finding *f;
+	char line[128] = "", ev[128] = "";
+
+	if (ops_at_open(d->port_path, &at, d->log, &err) < 0) {
+		if (err.code == -EBUSY || err.code == -EACCES)
+			return; /* holders and permissions say why */
+		mf_log(d->log, MF_LOG_INFO, "%s: %s", d->port, err.msg);
+		return;
+	}
+	d->uart_answers = true;
+	at_identify(&at, &id);
+	snprintf(d->uart_model, sizeof(d->uart_model), "%s", id.model);
+	d->disusb = reply_int(&at, "AT+QCFGEXT=\"disusb\"",
+			      "+QCFGEXT: \"disusb\",", line, sizeof(line));
+	d->usb_event = reply_int(&at, "AT+QCFGEXT=\"usb/event\"",
+				 "+QCFGEXT: \"usb/event\",", ev, sizeof(ev));
+	ops_at_close(&at);
+	if (d->disusb != 1 && d->usb_event != 1)
+		return;
+	f = add(d, "usb-disabled", "error");
+	SET(f->message,
+	    "USB is switched off inside the module (AT+QCFGEXT="
+	    "\"disusb\",1): it will not enumerate, even with the USB lines "
+	    "wired, until USB is switched back on and the module restarts");
+	SET(f->evidence, "%s%s%s%s", line, line[0] && ev[0] ? "; " : "", ev,
+	    d->usb_event == 1 ? " (1 = not connected)" : "");
+	SET(f->fix, "modemflash usb-enable --port %s", d->port);
+}
+
+static void check_port(struct doctor *d)
+{
+	const struct mf_adapter *a =
+		mf_scan_adapter_by_port(d->scan, d->port_path);
+	const struct mf_module *m =
+		mf_scan_module_by_port(d->scan, d->port_path);
+	struct doctor_finding *f;
+
+	if (access(d->port_path, F_OK) != 0) {
+		f = add(d, "no-port", "error");
+		SET(f->message, "%s does not exist", d->port);
+		SET(f->evidence, "%s: %s", d->port_path, strerror(errno));
+		SET(f->fix,
+		    "check the adapter's cable; 'modemflash list' shows "
+		    "the ports present");
+		return;
+	}
+	check_holders(d, d->port_path, m ? m->usb.path : NULL);
+	check_access(d, d->port_path, "the port given with --port");
+	if (a) {
+		f = add(d, "uart-adapter", "warning");
+		SET(f->message,
+		    "%s is a %s (%04x:%04x at USB %s), not the "
+		    "module's own USB: AT works there, but flashing needs the "
+		    "module's USB DM port (the vendor tool's \"Confirm dynamic "
+		    "com port timeout\")",
+		    d->port, a->id->name, a->usb.vid, a->usb.pid, a->usb.path);
+		SET(f->evidence, "%s -> %s, driver %s", d->port, a->usb.path,
+		    mf_adapter_port(a) ? mf_adapter_port(a)->driver : "?");
+		SET(f->fix,
+		    "wire the module's USB (VBUS, D+, D-, GND) to the "
+		    "host and flash over it, or update over this UART with "
+		    "modemflash fota FILE --port %s",
+		    d->port);
+	}
+	if (!m)
+		probe_port(d);
+}
+
+static void check_nothing(struct doctor *d)
+{
+	struct doctor_finding *f;
+
+	if (d->scan->nmodules)
+		return;
+	if (d->uart_answers) {
+		f = add(d, "no-usb-module", "error");
+		SET(f->message, "no module on USB, while %s answers on %s",
+		    d->uart_model[0] ? d->uart_model : "a module", d->port);
+		SET(f->evidence,
+		    "no Quectel or Qualcomm device under %s/sys/bus/"
+		    "usb/devices; AT answers on %s",
+		    strcmp(d->sysroot, "/") ? d->sysroot : "", d->port);
+		if (d->disusb == 1 || d->usb_event == 1)
+			SET(f->fix,
+			    "modemflash usb-enable --port %s (switches "
+			    "USB on and restarts the module)",
+			    d->port);
+		else
+			SET(f->fix,
+			    "check the module's USB wiring (VBUS, D+, D-) "
+			    "and the cable, then run modemflash list");
+		return;
+	}
+	f = add(d, "nothing", "error");
+	SET(f->message, "no module found: nothing on USB%s%s%s",
+	    d->port ? " and nothing answers AT on " : "",
+	    d->port ? d->port : "", d->port ? "" : " (no --port given)");
+	SET(f->evidence,
+	    "%zu adapter(s), 0 modules under %s/sys/bus/usb/devices",
+	    d->scan->nadapters, strcmp(d->sysroot, "/") ? d->sysroot : "");
+	SET(f->fix,
+	    "check the module's power (VBAT, PWRKEY), that the BOOT "
+	    "pin is not held, and the USB or UART cable; for a UART-only "
+	    "board run modemflash doctor --port /dev/ttyUSBn");
+}
+
+int doctor_run(const char *sysroot, const char *port, struct doctor_report *r,
+	       const struct mf_log *log, struct mf_err *err)
+{
+	struct doctor *d;
+
+	memset(r, 0, sizeof(*r));
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return mf_err_set(err, MF_FAILED, -ENOMEM, "out of memory");
+	d->r = r;
+	d->sysroot = sysroot;
+	d->log = log;
+	d->port = port;
+	d->disusb = d->usb_event = -1;
+	d->scan = ops_scan(sysroot, log, err);
+	if (!d->scan) {
+		free(d);
+		return err->code ? err->code : -ENODEV;
+	}
+	if (d->port) {
+		ops_port_path(sysroot, d->port, d->port_path,
+			      sizeof(d->port_path));
+		check_port(d);
+	}
+	for (size_t i = 0; i < d->scan->nmodules; i++)
+		check_module(d, &d->scan->modules[i]);
+	check_edl(d);
+	check_nothing(d);
+	for (size_t i = 0; i < r->n; i++)
+		r->blocked |= !strcmp(r->f[i].severity, "error");
+	r->scan = d->scan;
+	free(d);
+	return 0;
+}
+
+void doctor_report_free(struct doctor_report *r)
+{
+	free(r->scan);
+	r->scan = NULL;
+}
+
+/* The first normal-mode module whose DIAG and AT ports have ttys. */
+static int wait_module(const char *sysroot, int timeout_ms,
+		       struct mf_module *out, const struct mf_log *log,
+		       struct mf_err *err)
+{
+	int64_t deadline = mf_deadline(timeout_ms);
+	struct mf_scan *s;
+
+	do {
+		s = ops_scan(sysroot, log, err);
+		if (!s)
+			return err->code;
+		for (size_t i = 0; i < s->nmodules; i++) {
+			const struct mf_module *m = &s->modules[i];
+			const struct mf_port *at =
+				mf_module_port(m, MF_ROLE_AT);
+
+			if (m->mode == MF_MODE_NORMAL && at && at->dev[0]) {
+				*out = *m;
+				free(s);
+				return 0;
+			}
+		}
+		free(s);
+		mf_sleep_ms(200);
+	} while (mf_remaining_ms(deadline));
+	mf_err_set(err, MF_TIMEOUT, -ETIMEDOUT,
+		   "USB was switched on, but no "
+		   "module enumerated within %d s",
+		   timeout_ms / 1000);
+	mf_err_hint(err, "check the USB wiring (VBUS, D+, D-), then run "
+			 "modemflash doctor --port PATH");
+	return -ETIMEDOUT;
+}
+
+int usb_enable_run(const char *sysroot, const char *port, int timeout_ms,
+		   struct usb_enable_report *out, const struct mf_log *log,
+		   struct mf_err *err)
+{
+	char path[MF_PATH_MAX];
+	struct at_reply r;
+	struct at_port at;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	ops_port_path(sysroot, port, path, sizeof(path));
+	if (ops_at_open(path, &at, log, err) < 0)
+		return err->code ? err->code : -EIO;
+	rc = at_cmd(&at, "AT+QCFGEXT=\"disusb\",0", AT_DEFAULT_TIMEOUT_MS, &r);
+	if (rc < 0) {
+		ops_at_close(&at);
+		mf_err_hint(
+			err,
+			"this module may not have AT+QCFGEXT=\"disusb\" "
+			"(BG95/BG77 family); run modemflash doctor --port %s",
+			port);
+		return rc;
+	}
+	out->switched_on = true;
+	/* the module may drop the port before or after OK */
+	rc = at_cmd(&at, "AT+CFUN=1,1", 10000, &r);
+	ops_at_close(&at);
+	if (rc < 0 && rc != -ENODEV && rc != -ETIMEDOUT)
+		return rc;
+	mf_err_clear(err);
+	return wait_module(sysroot, timeout_ms, &out->module, log, err);
+}

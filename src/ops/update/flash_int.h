@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MF_OPS_FLASH_INT_H
+#define MF_OPS_FLASH_INT_H
+
+#include <stdint.h>
+
+#include "base/log.h"
+#include "pkg/pkg.h"
+#include "proto/firehose.h"
+
+/*
+ * One bar for a whole stage out of the per-command progress of a Firehose
+ * session (one image at a time): done counts from base, the total is the
+ * stage's. Begin hooks it into the session, end puts back what was there.
+ */
+struct stage_progress {
+	const struct mf_log *up;
+	const char *stage;
+	uint64_t base, total;
+	struct fh_session *fh;
+	fh_progress_fn *saved;
+	void *saved_ctx;
+};
+
+void stage_progress_begin(struct stage_progress *s, struct fh_session *fh,
+			  const struct mf_log *up, const char *stage,
+			  uint64_t total);
+void stage_progress_end(struct stage_progress *s);
+
+/* Lowercase hex of n bytes into out (>= 2n+1). */
+void hex_str(const uint8_t *b, size_t n, char *out);
+
+/*
+ * SHA-256 of the first len bytes of fd (from offset 0), zero-padded up to
+ * pad_to bytes (the device hashes whole sectors). 0 or -EIO.
+ */
+int sha256_fd(int fd, uint64_t len, uint64_t pad_to, uint8_t out[32]);
+
+/* The attributes of a package line the device sees (host-only ones out). */
+size_t flash_cmd_attrs(const struct pkg_cmd *c, struct fh_msg_attr *a,
+		       size_t cap);
+
+/* Bytes of every present image to program: the progress total. */
+uint64_t flash_program_total(const struct pkg *pkg);
+
+#endif

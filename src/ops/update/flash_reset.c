@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ops/update/progcache.h"
+#include "ops/update/edl.h"
+#include "ops/update/flash.h"
+#include "ops/at_open.h"
+#include "ops/select.h"
+#include "pkg/pkg.h"
+
+static int reset_normal(const struct mf_module *m, const struct mf_log *log,
+			struct mf_err *err)
+{
+	struct at_port at;
+	int rc;
+
+	rc = ops_at_open_module(m, &at, log, err);
+	if (!rc) {
+		mf_log(log, MF_LOG_INFO, "%s: AT+CFUN=1,1", m->usb.path);
+		rc = at_cmd(&at, "AT+CFUN=1,1", 15000, NULL);
+		/* the port may vanish before the OK: the restart began */
+		if (rc == -ENODEV) {
+			mf_err_clear(err);
+			rc = 0;
+		}
+	}
+	ops_at_close(&at);
+	return rc;
+}
+
+static int reset_edl(const char *sysroot, const struct mf_module *m,
+		     const char *programmer, const struct mf_log *log,
+		     struct mf_err *err)
+{
+	struct edl_session e;
+	char cached[1024];
+	int rc;
+
+	edl_init(&e, sysroot, log, err);
+	rc = edl_enter(&e, m);
+	if (!rc)
+		rc = edl_identify(&e);
+	if (!rc && !e.firehose_running && !programmer && e.sid.have_hwid &&
+	    !progcache_find(e.sid.msm_id, cached, sizeof(cached))) {
+		mf_log(log, MF_LOG_INFO, "programmer from the cache: %s",
+		       cached);
+		programmer = cached;
+	}
+	if (!rc && !e.firehose_running && !programmer) {
+		rc = mf_err_set(err, MF_USAGE, -EINVAL,
+				"module %s waits in Sahara: a Firehose reset "
+				"needs its programmer",
+				m->usb.path);
+		mf_err_hint(err,
+			    "add the package or the programmer: modemflash -d "
+			    "%s reset PKG, or reset --programmer FILE (or "
+			    "power-cycle the module)",
+			    m->usb.path);
+	}
+	if (!rc)
+		rc = edl_firehose(&e, programmer, "nand");
+	if (!rc) {
+		mf_log(log, MF_LOG_INFO, "%s: Firehose power reset",
+		       m->usb.path);
+		rc = fh_power(&e.fh, "reset", 1);
+	}
+	edl_close(&e);
+	return rc;
+}
+
+static int reset_module(const char *sysroot, const struct mf_module *m,
+			const char *package, const char *programmer,
+			const struct mf_log *log, struct mf_err *err)
+{
+	struct pkg p = { 0 };
+	int rc;
+
+	if (m->mode == MF_MODE_NORMAL)
+		return reset_normal(m, log, err);
+	if (m->mode != MF_MODE_EDL)
+		return mf_err_set(err, MF_FAILED, -ENOTSUP,
+				  "module %s is in %s mode: no reset for it",
+				  m->usb.path, mf_mode_name(m->mode));
+	/* the package only lends its programmer */
+	if (package && !programmer) {
+		rc = pkg_open(&p, package, &(struct pkg_opts){ 0 }, log, err);
+		if (rc) {
+			pkg_close(&p);
+			return rc;
+		}
+		programmer = p.programmer;
+	}
+	rc = reset_edl(sysroot, m, programmer, log, err);
+	pkg_close(&p);
+	return rc;
+}
+
+int flash_reset(const char *sysroot, const char *sel, const char *package,
+		const char *programmer, struct mf_module *m,
+		const struct mf_log *log, struct mf_err *err)
+{
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	rc = ops_find_module(sysroot, sel, m, log, err);
+	if (rc < 0) {
+		m->usb.path[0] = '\0';
+		return rc;
+	}
+	return reset_module(sysroot, m, package, programmer, log, err);
+}
