@@ -8,8 +8,8 @@ MESON_OPTS ?=
 # Debian 12 packages the build, the tests and the tools need.
 DEPS = meson ninja-build pkg-config gcc clang libclang-rt-14-dev \
        libusb-1.0-0-dev libexpat1-dev libjson-c-dev libssl-dev libarchive-dev \
-       libcmocka-dev python3 python3-pytest help2man clang-format \
-       mender-client mender-artifact jq
+       libcmocka-dev libsystemd-dev python3 python3-pytest help2man clang-format \
+       dbus-daemon python3-dbus python3-gi mender-client mender-artifact jq
 
 .PHONY: all deps build test asan fuzz format format-check demo bench clean
 

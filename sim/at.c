@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * Normal-mode AT engine, one per AT-capable port (USB AT, modem port,
- * UART). Answers as real Quectel modules do (field-data.md section 4):
+ * UART). Answers as real Quectel modules do (docs/protocols.md, AT):
  * information text as CR LF <line> CR LF ..., then CR LF OK CR LF.
  */
 #include <ctype.h>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * DM port in normal mode: DIAG over HDLC (reference/peers.md B.7,
- * field-data.md 1.1). Extended build ID (0x7C), version (0x00), the EDL
- * switch 4B 65 01 00 (echoed byte for byte, then the module re-enumerates
- * as 05c6:9008); anything else gets the DIAG "bad command" frame 0x13.
+ * DM port in normal mode: DIAG over HDLC (docs/protocols.md, DIAG). Extended
+ * build ID (0x7C), version (0x00), the EDL switch 4B 65 01 00 (echoed byte for
+ * byte, then the module re-enumerates as 05c6:9008); anything else gets the
+ * DIAG "bad command" frame 0x13.
  */
 #include <stdio.h>
 #include <string.h>

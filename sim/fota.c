@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * AT+QFOTADL with a local file (field-data.md section 4): OK, the module
+ * AT+QFOTADL with a local file (docs/protocols.md, AT): OK, the module
  * reboots, +QIND: "FOTA","START", "UPDATING",<pct> ..., "END",<err>, and
  * reboots again (into the new revision on success). The progress is kept
  * in STATE/fota so that a power loss during UPDATING resumes on the next

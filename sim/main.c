@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * modemflash-sim: the virtual Quectel module (DESIGN.md, "The simulator").
+ * modemflash-sim: the virtual Quectel module (docs/design.md, "The simulator").
  * Command line, set-up and tear-down, and the single-threaded poll loop
  * over the pty masters, the control socket, the signal fd and timers.
  */

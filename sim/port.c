@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * Ports: one pseudo-terminal each. The slave is put in raw mode by us
- * before its link is published (reference/usb-vm.md: a fresh tty echoes
+ * before its link is published (docs/usbvm.md: a fresh tty echoes
  * what arrives before the host's tcsetattr; the echo fault keeps it cooked
  * on purpose). The master is non-blocking; bytes to the host are queued and
  * drained by the poll loop, so a host that stops reading never blocks the

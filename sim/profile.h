@@ -9,7 +9,7 @@
 /*
  * What a simulated module is: one row per profile (profiles.c). Shared by
  * modemflash-sim and tools/mkpkg, tools/mkdelta. Facts from
- * shared/reference/field-data.md and shared/fixtures/real.
+ * docs/field-data.md and tests/fixtures/real.
  */
 struct sim_iface {
 	uint8_t num;
@@ -78,7 +78,7 @@ struct sim_profile {
 		*boot_urcs;	  /* lines after power-on, NULL-terminated */
 	bool fota_percent;	  /* UPDATING printed as "7%" rather than 7 */
 	bool qcfgext;		  /* AT+QCFGEXT exists (BG95 family) */
-	bool fota_dir_unverified; /* fota_dir is a guess (field-data 4) */
+	bool fota_dir_unverified; /* fota_dir is a guess (docs/protocols.md) */
 };
 
 /* NULL when unknown. */

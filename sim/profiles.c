@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * The simulated modules, one const row each. Facts from
- * shared/reference/field-data.md (sections 1.1, 2, 3, 4, 5) and
- * shared/fixtures/real; what no public source shows (BG95/BG96/RM500Q
+ * docs/field-data.md, docs/protocols.md and
+ * tests/fixtures/real; what no public source shows (BG95/BG96/RM500Q
  * partition layouts, BG95 FOTA directory) is invented but consistent and
  * marked as such.
  */
@@ -30,9 +30,9 @@
 
 /*
  * MDM9x07 (EC25/EG25-G), 2 KiB pages, 64 pages per block: the sector map
- * of the EG25-G rawprogram (field-data 2.1) divided by 64, the gaps filled
- * from partition_nand.xml (EFS2 17408 KB, sys_rev 5120 KB, RAWDATA 1280 KB,
- * cust_info 2048 KB, misc 640 KB, sec 512 KB, each with its padding).
+ * of the EG25-G rawprogram (docs/field-data.md, packages) divided by 64, the
+ * gaps filled from partition_nand.xml (EFS2 17408 KB, sys_rev 5120 KB, RAWDATA
+ * 1280 KB, cust_info 2048 KB, misc 640 KB, sec 512 KB, each with its padding).
  */
 static const struct sim_part parts_9x07[] = {
 	{ "SBL", 0, 10, "sbl1.mbn", false },
@@ -390,6 +390,51 @@ static const struct sim_profile profiles[] = {
 		.fota_dir = "/data/ufs/",
 		.secboot_cmd = "AT+QCFG=\"secbootstat\"",
 		.imei = "866349045000054",
+		.ufs_total = 14483456,
+		.ufs_free = 12940736,
+		.reboot_ms = 20000,
+		.edl_enum_ms = 3000,
+		.boot_urcs = urcs_lte,
+		.fota_percent = false,
+	},
+	/* EG21-G: 2c7c:0121 (the EC21 PID), the EG25-G hardware (MDM9x07,
+	 * 2 KiB pages); the revision line is invented in the EG25-G pattern. */
+	{
+		.name = "eg21-g",
+		.model = "EG21-G",
+		.baseline = "EG21GGBR07A08M2G",
+		.default_version = "01.001.01.001",
+		.variant = "standard",
+		.vid = 0x2c7c,
+		.pid = 0x0121,
+		.bcd_device = 0x0318,
+		.manufacturer = "Quectel",
+		.product = "EG21-G",
+		.usb_path = "1-1.4",
+		.edl_usb_path = "1-1.4",
+		.speed_mbps = 480,
+		.edl_speed_mbps = 480,
+		.ifaces = LTE_IFACES(0xff),
+		.nifaces = 5,
+		.edl_proto = 0xff,
+		.chip = "MDM9207",
+		.msm_id = 0x000480E1,
+		.pk_hash = { PK_QC_OLD },
+		.pk_hash_len = 32,
+		.root = NULL,
+		.secure_boot = false,
+		.serial = 0x0e921a06,
+		.sahara_version = 2,
+		.read64 = false,
+		.page_size = 2048,
+		.pages_per_block = 64,
+		.total_blocks = 2048,
+		.parts = parts_9x07,
+		.nparts = NPARTS(parts_9x07),
+		.programmer = "prog_nand_firehose_9x07.mbn",
+		.fota_dir = "/data/ufs/",
+		.secboot_cmd = "AT+QCFG=\"secbootstat\"",
+		.imei = "866349045000062",
 		.ufs_total = 14483456,
 		.ufs_free = 12940736,
 		.reboot_ms = 20000,

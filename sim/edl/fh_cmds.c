@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * Firehose commands of the simulated NAND programmer. Log texts and ACK
- * attributes are copied from the real programmers (fixtures/real/logs,
- * field-data 1.4, peers.md B.5/B.6); texts marked (sim) have no public
+ * attributes are copied from the real programmers (tests/fixtures/real/logs,
+ * docs/protocols.md, Firehose); texts marked (sim) have no public
  * original.
  */
 #include <errno.h>
@@ -20,7 +20,7 @@
 #include "wire/firehose_msg.h"
 
 #define MAX_PAYLOAD 8192u
-#define PROGRAM_BPS 3.0e6 /* real NAND program rate, field-data 1.1 */
+#define PROGRAM_BPS 3.0e6 /* real NAND program rate, docs/field-data.md */
 #define READ_BPS    6.0e6
 
 /*
@@ -193,7 +193,7 @@ static void cmd_configure(struct sim_edl *e, const struct fh_msg_event *ev)
 	snprintf(sup, sizeof(sup), "%u", MAX_PAYLOAD);
 	if (mp && (num(e, mp, &want) || !want))
 		want = MAX_PAYLOAD + 1;
-	/* the attributes in the real ACK's order (field-data 1.4) */
+	/* the attributes in the real ACK's order (docs/protocols.md) */
 	if (tx->target)
 		a[na++] = (struct fh_msg_attr){ "TargetName", tx->target };
 	a[na++] = (struct fh_msg_attr){ "MemoryName", tx->memory };

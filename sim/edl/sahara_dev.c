@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * The simulated PBL's Sahara side (reference/peers.md B.1-B.3, field-data
- * 1.3): HELLO, programmer upload in the real request order with checks of
- * chip and signing root, command mode, then the Firehose programmer.
+ * The simulated PBL's Sahara side (docs/protocols.md, Sahara): HELLO,
+ * programmer upload in the real request order with checks of chip and
+ * signing root, command mode, then the Firehose programmer.
  */
 #include <errno.h>
 #include <stdlib.h>

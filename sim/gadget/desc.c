@@ -4,7 +4,7 @@
  * one interface per function, full- and high-speed sets. The bulk IN
  * endpoint comes first: qcserial's QDL probe of a one-interface 05c6:9008
  * takes endpoint[0] as bulk IN and endpoint[1] as bulk OUT, as on real
- * devices (reference/usb-vm.md). FunctionFS names the files ep1, ep2, ep3
+ * devices (docs/usbvm.md). FunctionFS names the files ep1, ep2, ep3
  * in this order. Written byte by byte, no struct overlays.
  */
 #include <errno.h>

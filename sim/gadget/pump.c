@@ -50,7 +50,7 @@ struct fn {
 /*
  * --verbose: the first transfers from the host, with their first bytes. The
  * usbvm rig counts 1-byte transfers here: the kernel's n_tty echo of a fresh
- * ttyUSB sends what it echoes byte by byte (reference/usb-vm.md, finding 6).
+ * ttyUSB sends what it echoes byte by byte (docs/usbvm.md, finding 1).
  */
 static void log_out(struct fn *f, const uint8_t *p, size_t n)
 {
@@ -244,7 +244,7 @@ static int open_ep(struct fn *f, const char *name)
 	return fd;
 }
 
-/* The pty slave in raw mode, at once: a fresh tty echoes (usb-vm.md). */
+/* The pty slave in raw mode, at once: a fresh tty echoes (docs/usbvm.md). */
 static int open_pty(struct fn *f)
 {
 	struct termios tio;

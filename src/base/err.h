@@ -6,8 +6,8 @@
 
 /*
  * Outcome classes. Their values are the process exit codes of the
- * command-line contract (DESIGN.md), so the CLI maps an error context to an
- * exit code without a table.
+ * command-line contract (docs/design.md), so the CLI maps an error context to
+ * an exit code without a table.
  */
 enum mf_status {
 	MF_OK = 0,

@@ -203,6 +203,7 @@ int cmd_fota(struct cli *cli, int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	o.on_event = on_event;
 	o.ctx = cli;
+	o.sysroot = cli->sysroot;
 	rc = fota_run(&o, &cli->log, &res, &err);
 	if (rc < 0)
 		return cli_fail(cli, "fota", &err);

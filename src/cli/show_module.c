@@ -63,8 +63,8 @@ json_object *cli_module_json(const struct mf_module *m)
 			? json_object_new_string(m->id->composition)
 			: NULL);
 	json_object_object_add(o, "chip",
-			       m->model ? json_object_new_string(m->model->chip)
-					: NULL);
+			       m->chip ? json_object_new_string(m->chip->name)
+				       : NULL);
 	for (size_t i = 0; i < m->usb.nports; i++) {
 		const struct mf_port *p = &m->usb.ports[i];
 

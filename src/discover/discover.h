@@ -10,99 +10,15 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "devices/devices.h"
 
 /*
  * Discovery: which modules (and UART adapters) are on USB, in which mode,
  * and which tty serves which role. Everything is read below a sysroot
  * ("/" on a real machine, a simulator tree in tests): sys/bus/usb/devices,
- * dev/ and proc/. Device knowledge lives in the tables of ids.c and
- * models.c (field-data.md 3, fixtures/real/usb/quectel-usb-identities.tsv).
+ * dev/ and proc/. Device knowledge lives in the device table (devices/):
+ * its USB rows say which interface serves which role.
  */
-
-enum mf_role {
-	MF_ROLE_NONE = 0, /* unknown interface */
-	MF_ROLE_DIAG,	  /* Qualcomm DM / QCDM: DIAG, EDL switch */
-	MF_ROLE_NMEA,	  /* GNSS text */
-	MF_ROLE_AT,	  /* the AT command port */
-	MF_ROLE_MODEM,	  /* PPP / second AT port */
-	MF_ROLE_QMI,	  /* rmnet / qmi_wwan */
-	MF_ROLE_NET,	  /* ECM / MBIM / RNDIS network function */
-	MF_ROLE_SAHARA,	  /* EDL: the boot ROM's Sahara pipe */
-	MF_ROLE_ADB,
-	MF_ROLE_FASTBOOT,
-	MF_ROLE_COUNT,
-};
-
-enum mf_mode {
-	MF_MODE_UNKNOWN = 0,
-	MF_MODE_NORMAL,	  /* firmware runs: AT, DIAG */
-	MF_MODE_EDL,	  /* emergency download: Sahara */
-	MF_MODE_DIAG,	  /* Qualcomm default diag composition */
-	MF_MODE_DUMP,	  /* Qualcomm crash dump */
-	MF_MODE_FASTBOOT, /* Android bootloader (AT+QFASTBOOT) */
-};
-
-const char *mf_role_name(enum mf_role role); /* "DIAG", "AT", ... */
-const char *mf_mode_name(enum mf_mode mode); /* "normal", "edl", ... */
-
-#define MF_IFACE_ANY  0x100 /* wildcard in a table pattern */
-#define MF_MAX_LAYOUT 10
-
-/* One interface of a table row: number, class pattern, role. */
-struct mf_if_role {
-	uint8_t num;
-	uint16_t cls, sub, proto; /* MF_IFACE_ANY matches any */
-	enum mf_role role;
-};
-
-/* One row of the USB identity table. */
-struct mf_usb_id {
-	uint16_t vid, pid;
-	const char *models; /* "BG95 / BG77 / BG600L-M3 / BC69" */
-	const char *family; /* key into the model table, or NULL */
-	enum mf_mode mode;
-	const char *composition; /* "usbnet modem", ... or NULL */
-	struct mf_if_role layout[MF_MAX_LAYOUT];
-	size_t nlayout;
-	bool by_protocol;   /* roles from bInterfaceProtocol 0x30.. */
-	int diag_if;	    /* DIAG interface number, -1 none */
-	bool single_if_edl; /* one ff/ff/10|11 interface = Sahara */
-	const char *source; /* source keys of the fact */
-};
-
-/* A USB-serial bridge: recognised as an adapter, never as a module. */
-struct mf_adapter_id {
-	uint16_t vid;
-	uint16_t pid;	  /* 0: any product of this vendor */
-	const char *name; /* "FTDI USB-UART" */
-};
-
-const struct mf_usb_id *mf_usb_id_at(size_t i); /* NULL past the end */
-const struct mf_adapter_id *mf_adapter_id_find(uint16_t vid, uint16_t pid);
-/* Role from bInterfaceProtocol on newer firmware (0x30 DIAG ...). */
-enum mf_role mf_role_from_protocol(uint8_t cls, uint8_t sub, uint8_t proto);
-
-/* What the flash work needs to know of a module (models.c). */
-struct mf_model {
-	const char *name;   /* "BG95-M3" (ATI second line) */
-	const char *family; /* "bg95": matches mf_usb_id.family */
-	const char *chip;   /* "MDM9205" */
-	uint32_t msm_id;    /* Sahara MSM HW ID, 0 unknown */
-	const char *
-		programmer; /* "prog_firehose_nand_mdm9x05.elf", NULL unknown */
-	uint32_t page_size; /* NAND page (= Firehose sector) */
-	uint32_t block_size;		/* NAND erase block */
-	const char *const *calibration; /* NULL-terminated partition labels */
-	bool has_disusb; /* AT+QCFGEXT="disusb" and "usb/event" */
-};
-
-const struct mf_model *mf_model_at(size_t i);
-/* By ATI model name ("BG95-M3"), case-insensitive. NULL unknown. */
-const struct mf_model *mf_model_find(const char *name);
-/* The first model of a USB family ("bg95"). NULL unknown. */
-const struct mf_model *mf_model_of_family(const char *family);
-/* True when label names a calibration partition of m (case-insensitive). */
-bool mf_model_is_calibration(const struct mf_model *m, const char *label);
 
 #define MF_MAX_IFACES 16
 #define MF_PATH_MAX   512
@@ -130,14 +46,17 @@ struct mf_usb_dev {
 
 struct mf_module {
 	struct mf_usb_dev usb;
-	const struct mf_usb_id *id;   /* NULL: a 2c7c device not in the table */
-	const struct mf_model *model; /* family default, NULL unknown */
+	const struct dev_usb *id; /* NULL: a 2c7c device not in the table */
+	/* the model when the USB identity names only one, else NULL: a
+	 * 0x0700 device may be any BG95 or a BG77 until ATI says */
+	const struct dev_model *model;
+	const struct dev_chip *chip; /* the family's chip, NULL unknown */
 	enum mf_mode mode;
 };
 
 struct mf_adapter {
 	struct mf_usb_dev usb;
-	const struct mf_adapter_id *id;
+	const struct dev_adapter *id;
 };
 
 #define MF_MAX_MODULES	16
@@ -160,8 +79,8 @@ int mf_discover_scan(const char *sysroot, struct mf_scan *out,
 		     const struct mf_log *log, struct mf_err *err);
 
 /* Classify one device (used by the scan; exposed for tests). */
-const struct mf_usb_id *mf_usb_id_match(const struct mf_usb_dev *dev);
-enum mf_mode mf_usb_mode(const struct mf_usb_id *id,
+const struct dev_usb *mf_usb_id_match(const struct mf_usb_dev *dev);
+enum mf_mode mf_usb_mode(const struct dev_usb *id,
 			 const struct mf_usb_dev *dev);
 
 /* The port of module m with role, or NULL. First one when several. */

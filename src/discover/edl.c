@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * A module in EDL described for the link's transport choice (link/edl.h):
+ * A module in EDL described for the link's transport choice (link/link.h):
  * its bus position, its Sahara interface and tty, and a fresh look for the
  * tty when the serial driver binds after the device appears.
  */
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "discover/discover.h"
-#include "link/edl.h"
+#include "link/link.h"
 
 static void fill_port(struct link_edl_dev *d, const struct mf_module *m)
 {

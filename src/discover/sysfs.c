@@ -229,7 +229,7 @@ static int read_device(const char *sysroot, const char *devdir,
 
 static bool pattern_ok(uint16_t pat, uint8_t v)
 {
-	return pat == MF_IFACE_ANY || pat == v;
+	return pat == DEV_ANY || pat == v;
 }
 
 static const struct mf_port *find_if(const struct mf_usb_dev *d, int num)
@@ -245,12 +245,12 @@ static const struct mf_port *find_if(const struct mf_usb_dev *d, int num)
  * class pattern (another composition of the same PID), else the number of
  * layout interfaces present.
  */
-static int row_score(const struct mf_usb_id *id, const struct mf_usb_dev *d)
+static int row_score(const struct dev_usb *id, const struct mf_usb_dev *d)
 {
 	int score = 0;
 
-	for (size_t i = 0; i < id->nlayout; i++) {
-		const struct mf_if_role *r = &id->layout[i];
+	for (size_t i = 0; i < dev_usb_nroles(id); i++) {
+		const struct dev_iface *r = &id->roles[i];
 		const struct mf_port *p = find_if(d, r->num);
 
 		if (!p)
@@ -264,12 +264,12 @@ static int row_score(const struct mf_usb_id *id, const struct mf_usb_dev *d)
 	return score;
 }
 
-const struct mf_usb_id *mf_usb_id_match(const struct mf_usb_dev *dev)
+const struct dev_usb *mf_usb_id_match(const struct mf_usb_dev *dev)
 {
-	const struct mf_usb_id *id, *best = NULL;
+	const struct dev_usb *id, *best = NULL;
 	int best_score = -2;
 
-	for (size_t i = 0; (id = mf_usb_id_at(i)); i++) {
+	for (size_t i = 0; (id = dev_usb_at(i)); i++) {
 		int s;
 
 		if (id->vid != dev->vid || id->pid != dev->pid)
@@ -290,8 +290,7 @@ static bool single_sahara_if(const struct mf_usb_dev *d)
 	       (d->ports[0].proto == 0x10 || d->ports[0].proto == 0x11);
 }
 
-enum mf_mode mf_usb_mode(const struct mf_usb_id *id,
-			 const struct mf_usb_dev *dev)
+enum mf_mode mf_usb_mode(const struct dev_usb *id, const struct mf_usb_dev *dev)
 {
 	if (single_sahara_if(dev))
 		return MF_MODE_EDL;
@@ -300,19 +299,11 @@ enum mf_mode mf_usb_mode(const struct mf_usb_id *id,
 	return id->mode;
 }
 
-static enum mf_role layout_role(const struct mf_usb_id *id, int num)
-{
-	for (size_t i = 0; id && i < id->nlayout; i++)
-		if (id->layout[i].num == num)
-			return id->layout[i].role;
-	return MF_ROLE_NONE;
-}
-
 /* Protocol-coded roles win where the firmware sets them; the table's
  * interface numbers cover the rest (and the ff/ff/ff generation). */
 static void assign_roles(struct mf_module *m)
 {
-	const struct mf_usb_id *id = m->id;
+	const struct dev_usb *id = m->id;
 
 	for (size_t i = 0; i < m->usb.nports; i++) {
 		struct mf_port *p = &m->usb.ports[i];
@@ -322,11 +313,9 @@ static void assign_roles(struct mf_module *m)
 		    (m->usb.nports == 1 || (id && id->vid == 0x05c6)))
 			r = MF_ROLE_SAHARA;
 		else if (!id || id->by_protocol)
-			r = mf_role_from_protocol(p->cls, p->sub, p->proto);
-		if (r == MF_ROLE_NONE && id && id->diag_if == p->num)
-			r = MF_ROLE_DIAG;
+			r = dev_role_from_protocol(p->cls, p->sub, p->proto);
 		if (r == MF_ROLE_NONE)
-			r = layout_role(id, p->num);
+			r = dev_usb_role(id, p->num);
 		if (r == MF_ROLE_NONE && p->cls != 0xff)
 			r = (p->cls == 0x02 || p->cls == 0x0a) ? MF_ROLE_NET
 							       : MF_ROLE_NONE;
@@ -337,8 +326,8 @@ static void assign_roles(struct mf_module *m)
 static void add_device(struct mf_scan *s, const struct mf_usb_dev *d,
 		       const struct mf_log *log)
 {
-	const struct mf_adapter_id *aid = mf_adapter_id_find(d->vid, d->pid);
-	const struct mf_usb_id *id;
+	const struct dev_adapter *aid = dev_adapter_find(d->vid, d->pid);
+	const struct dev_usb *id;
 	struct mf_module *m;
 
 	if (aid) {
@@ -361,7 +350,8 @@ static void add_device(struct mf_scan *s, const struct mf_usb_dev *d,
 	m->usb = *d;
 	m->id = id;
 	m->mode = mf_usb_mode(id, d);
-	m->model = id ? mf_model_of_family(id->family) : NULL;
+	m->model = id ? dev_model_of_family(id->family) : NULL;
+	m->chip = id ? dev_family_chip(id->family) : NULL;
 	assign_roles(m);
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* The transport for a device in EDL: libusb or its tty (link/edl.h). */
-#include "link/edl.h"
+/* The transport for a device in EDL: libusb or its tty (link/link.h). */
+#include "link/link.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
  *
  * The port goes raw before anything is read: a fresh ttyUSB starts with
  * ECHO on, and the kernel would echo the device's Sahara HELLO straight
- * back to it (reference/usb-vm.md).
+ * back to it (docs/usbvm.md).
  */
 #include "link/link.h"
 
@@ -165,7 +165,7 @@ static int tty_make_raw(int fd)
 	 * No flush: an EDL device sends its Sahara HELLO as soon as the port
 	 * opens and never repeats it, so bytes already queued are kept. If
 	 * the line discipline mangled them before raw mode, the protocol
-	 * layer resynchronises (reference/usb-vm.md, first finding).
+	 * layer resynchronises (docs/usbvm.md, finding 1).
 	 */
 	return 0;
 }
@@ -260,9 +260,16 @@ static int tty_busy(const char *path, dev_t rdev, struct mf_err *err)
 	}
 	mf_err_set(err, MF_FAILED, -EBUSY, "%s is in use by %s", path, holder);
 	if (strstr(holder, "ModemManager"))
+		/*
+		 * ops/ inhibits the module through ModemManager before it
+		 * opens a port; MM still holding one means that found no
+		 * MM modem for this port (another bus, an unlisted port)
+		 */
 		mf_err_hint(err,
-			    "run with --inhibit-mm, or `mmcli "
-			    "--inhibit-device` on the modem while flashing");
+			    "modemflash asks ModemManager over D-Bus to leave "
+			    "the module alone, but MM lists no modem on this "
+			    "port: sudo systemctl stop ModemManager for the "
+			    "update (modemflash doctor shows what MM says)");
 	else
 		mf_err_hint(err, "stop %s while flashing", holder);
 	return -EBUSY;

@@ -289,8 +289,9 @@ static int usb_claim(struct usb_link *u, const char *usbpath,
 		mf_err_set(err, MF_FAILED, usb_errno(r),
 			   "cannot claim %s interface %d: %s", usbpath,
 			   u->ifnum, libusb_error_name(r));
-		mf_err_hint(err, "close other programs using the module "
-				 "(ModemManager: --inhibit-mm)");
+		mf_err_hint(err, "close the other program using the module "
+				 "(modemflash doctor names it; ModemManager "
+				 "is kept off by modemflash itself)");
 		return usb_errno(r);
 	}
 	u->claimed = true;

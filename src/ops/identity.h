@@ -14,7 +14,7 @@
 #include "proto/sahara.h"
 
 /*
- * What we know of a module (DESIGN.md flash step 2): in normal mode from
+ * What we know of a module (docs/design.md flash step 2): in normal mode from
  * ATI, AT+QGMR, AT+CGSN; in EDL from Sahara command mode; the NAND
  * geometry from Firehose getstorageinfo.
  */

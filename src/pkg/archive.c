@@ -67,7 +67,7 @@ static int clean_name(const char *in, char *out, size_t cap)
 			strcat(out, "/");
 		strcat(out, tok);
 	}
-	return out[0] ? 0 : -EPERM;
+	return out[0] ? 0 : -ENOENT; /* "." or "./": the top itself */
 }
 
 /* mkdir -p of the parents of rel under dirfd, never following links. */
@@ -151,8 +151,12 @@ static int check_entry(struct archive_entry *e, char *rel, size_t cap,
 {
 	const char *name = archive_entry_pathname(e);
 	mode_t type = archive_entry_filetype(e);
+	int rc = name ? clean_name(name, rel, cap) : -EPERM;
 
-	if (!name || clean_name(name, rel, cap))
+	/* `tar -C DIR -cf x.tar .` names the top "./": nothing to make */
+	if (rc == -ENOENT && type == AE_IFDIR)
+		return 1;
+	if (rc)
 		return mf_err_set(err, MF_BAD_PACKAGE, -EPERM,
 				  "archive entry '%s' is absolute or climbs "
 				  "out with '..'",
@@ -184,6 +188,8 @@ static int extract_all(struct archive *a, int dirfd,
 					  lim->max_entries);
 		/* room for the "/x" a directory entry gets below */
 		rc = check_entry(e, rel, sizeof(rel) - 2, err);
+		if (rc > 0)
+			continue;
 		if (rc)
 			return rc;
 		if (archive_entry_filetype(e) == AE_IFDIR) {

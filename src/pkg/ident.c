@@ -9,75 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "devices/devices.h"
 #include "pkg/ident.h"
-
-/*
- * Model prefixes, longest first where one is a prefix of another. A name
- * whose model is not here falls back to "letters and digits up to the
- * first digit run's end" (EC25, BG96).
- */
-static const char *const models[] = {
-	"BG95M1", "BG95M2", "BG95M3", "BG95M4", "BG95M5", "BG95M6", "BG95M8",
-	"BG95M9", "BG77",   "BG600L", "BG96",	"EG25G",  "EG21G",  "EG91",
-	"EG95",	  "EC25",   "EC21",   "EC20",	"EM05",	  "EM06",   "EM12",
-	"EM20G",  "EM120K", "EM160R", "RM500Q", "RM502Q", "RM510Q", "RM520N",
-	"RM551E", "RG500Q", "RG501Q", "RG255C", "EP06",	  "EG06",   "EG12",
-	"EG18",	  "AG35",   "AG590E",
-};
-
-static const struct pkg_chip chips[] = {
-	{ "9x05", "MDM9205", { 0x001070E1 } },
-	{ "9205", "MDM9205", { 0x001070E1 } },
-	{ "9x07", "MDM9x07", { 0x000480E1, 0x000490E1, 0x0004A0E1 } },
-	{ "9607", "MDM9x07", { 0x000480E1, 0x000490E1, 0x0004A0E1 } },
-	{ "9x06", "MDM9206", { 0x009730E1 } },
-	{ "9206", "MDM9206", { 0x009730E1 } },
-	{ "9x40", "MDM9x40", { 0x009500E1 } },
-	{ "9x45", "MDM9x45", { 0x009540E1 } },
-	{ "sdx20", "SDX20", { 0x0007D0E1 } },
-	{ "sdx24", "SDX24", { 0x000960E1, 0x000970E1 } },
-	{ "sdx55", "SDX55", { 0x000E50E1, 0x000CF0E1 } },
-	{ "sdx6x", "SDX62", { 0x001990E1 } },
-	{ "sdx62", "SDX62", { 0x001990E1 } },
-	{ "sdx7x", "SDX7x", { 0 } },
-	{ "sdx35", "SDX35", { 0 } },
-};
-
-const struct pkg_chip *pkg_chip_from_file(const char *filename)
-{
-	const char *base = strrchr(filename, '/');
-	char low[256];
-	size_t i;
-
-	base = base ? base + 1 : filename;
-	for (i = 0; base[i] && i < sizeof(low) - 1; i++)
-		low[i] = (char)tolower((unsigned char)base[i]);
-	low[i] = 0;
-	for (i = 0; i < sizeof(chips) / sizeof(chips[0]); i++)
-		if (strstr(low, chips[i].tag))
-			return &chips[i];
-	return NULL;
-}
-
-bool pkg_chip_has_msm(const struct pkg_chip *c, uint32_t msm_id)
-{
-	size_t i;
-
-	for (i = 0; i < 4 && c->msm_ids[i]; i++)
-		if (c->msm_ids[i] == msm_id)
-			return true;
-	return false;
-}
-
-const struct pkg_chip *pkg_chip_from_msm(uint32_t msm_id)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(chips) / sizeof(chips[0]); i++)
-		if (pkg_chip_has_msm(&chips[i], msm_id))
-			return &chips[i];
-	return NULL;
-}
 
 bool pkg_model_eq(const char *a, const char *b)
 {
@@ -100,17 +33,15 @@ const char *pkg_variant_name(enum pkg_variant v)
 	return v == PKG_VARIANT_QUECOPEN ? "QuecOpen" : "standard";
 }
 
+/* The revision prefixes of the device table, longest match. A name whose
+ * model is not there falls back to "letters and digits up to the first
+ * digit run's end" (EC25, BG96). */
 static size_t model_len(const char *s)
 {
-	size_t i, best = 0, n;
+	size_t n = dev_rev_prefix_len(s);
 
-	for (i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
-		n = strlen(models[i]);
-		if (n > best && strncmp(s, models[i], n) == 0)
-			best = n;
-	}
-	if (best)
-		return best;
+	if (n)
+		return n;
 	/* fallback: letters, then digits, then a trailing model letter */
 	for (n = 0; isupper((unsigned char)s[n]); n++)
 		;

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /*
- * Quectel revision names (reference/field-data.md section 4):
+ * Quectel revision names (docs/field-data.md):
  *   <MODEL><VARIANT>R<hw>A<rel>[M<n>G][_OCPU]_<a>.<bbb>.<a>.<bbb>
  * plus beta forms (_BETA0614, _BETA_20200428F) and BG95 names without the
  * M field (BG95M3LAR02A03_01.014.01.014).
@@ -46,16 +46,5 @@ int pkg_ident_cmp(const struct pkg_ident *a, const struct pkg_ident *b);
 const char *pkg_variant_name(enum pkg_variant v);
 /* "BG95-M3" and "BG95M3" compare equal; case-insensitive. */
 bool pkg_model_eq(const char *a, const char *b);
-
-/* Chips by programmer file name and by MSM id. */
-struct pkg_chip {
-	const char *tag;     /* substring of the programmer name: "9x07" */
-	const char *name;    /* "MDM9x07" */
-	uint32_t msm_ids[4]; /* Sahara MSM HW ids, first = usual; 0 ends */
-};
-
-const struct pkg_chip *pkg_chip_from_file(const char *filename);
-const struct pkg_chip *pkg_chip_from_msm(uint32_t msm_id);
-bool pkg_chip_has_msm(const struct pkg_chip *c, uint32_t msm_id);
 
 #endif

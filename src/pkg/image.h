@@ -11,7 +11,7 @@
 /*
  * Binary files of a package: the NAND partition tables (MIBIB image
  * partition_complete_*.mbn and the user table partition.mbn, see
- * reference/field-data.md 2.1) and the Firehose programmer (ELF32/ELF64 with
+ * docs/field-data.md, packages) and the Firehose programmer (ELF32/ELF64 with
  * a Qualcomm MBN hash segment and an optional DER certificate chain).
  */
 

@@ -2,7 +2,7 @@
 /*
  * NAND partition tables: the MIBIB image (partition_complete_*.mbn) and the
  * user table (partition.mbn). Layout from our decoding of the real EG25-G
- * files (reference/field-data.md 2.1): little-endian u32 magics, version,
+ * files (docs/field-data.md, packages): little-endian u32 magics, version,
  * count, then 28-byte entries name[16] start length attr[4].
  */
 #include <errno.h>

@@ -16,26 +16,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "devices/devices.h"
 #include "pkg/pkg.h"
 #include "pkg/pick.h"
 #include "pkg/pkgint.h"
 
-static const char *const calibration[] = {
-	"EFS2", "RAWDATA", "fsg", "modemst1", "modemst2", "fsc",
-};
-
+/* Calibration of any module: a package is read before the module is known. */
 bool pkg_is_calibration(const char *name)
 {
-	size_t i;
-
-	if (!name)
-		return false;
-	if (name[0] && name[1] == ':')
-		name += 2;
-	for (i = 0; i < sizeof(calibration) / sizeof(calibration[0]); i++)
-		if (strcasecmp(name, calibration[i]) == 0)
-			return true;
-	return false;
+	return dev_is_calibration(NULL, name);
 }
 
 void pkg_warn(struct pkg *pkg, const char *fmt, ...)
@@ -204,13 +193,13 @@ static int read_programmer(struct pkg *pkg, const char *name,
 	free(b);
 	if (rc)
 		return rc;
-	pkg->chip = pkg_chip_from_file(name);
+	pkg->chip = dev_chip_from_file(name);
 	if (pkg->prog.target_msm) {
-		const struct pkg_chip *c =
-			pkg_chip_from_msm(pkg->prog.target_msm);
+		const struct dev_chip *c =
+			dev_chip_from_msm(pkg->prog.target_msm);
 
 		if (pkg->chip &&
-		    !pkg_chip_has_msm(pkg->chip, pkg->prog.target_msm))
+		    !dev_chip_has_msm(pkg->chip, pkg->prog.target_msm))
 			pkg_warn(pkg,
 				 "programmer name says %s but the image "
 				 "targets MSM 0x%08X",

@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "devices/devices.h"
 #include "pkg/ident.h"
 #include "pkg/image.h"
 #include "pkg/xml.h"
@@ -59,11 +60,12 @@ struct pkg {
 	char *name;   /* basename the identity came from */
 	struct pkg_ident ident;
 	bool has_ident;
+	const struct dev_model *model; /* the table's row for ident, or NULL */
 
 	char *programmer;     /* full path */
 	char *programmer_why; /* reason when several candidates fit */
 	struct pkg_prog prog;
-	const struct pkg_chip *chip; /* from file name or image, or NULL */
+	const struct dev_chip *chip; /* from file name or image, or NULL */
 
 	char *rawprogram, *patchxml; /* full paths (patch may be NULL) */
 	bool factory;

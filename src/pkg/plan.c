@@ -243,6 +243,44 @@ static void read_simimg(struct pkg *pkg, struct pkg_simimg *si)
 	memset(si, 0, sizeof(*si));
 }
 
+/*
+ * The package against the table's row of the model it names. A chip,
+ * programmer or NAND geometry other than that model's is worth a word
+ * before any module is found; the module's own Sahara id and storage info
+ * decide later (some EG25 carry 256 KiB blocks).
+ */
+static void check_table(struct pkg *pkg)
+{
+	const struct dev_model *m = dev_model_by_rev(pkg->ident.model);
+	const struct dev_chip *c = dev_model_chip(m);
+	const char *prog =
+		pkg->programmer ? strrchr(pkg->programmer, '/') : NULL;
+	uint32_t page, block;
+
+	pkg->model = m;
+	if (!m)
+		return;
+	if (c && pkg->chip && c != pkg->chip)
+		pkg_warn(pkg,
+			 "the package is for %s (%s), its programmer for %s",
+			 m->name, c->name, pkg->chip->name);
+	prog = prog ? prog + 1 : pkg->programmer;
+	if (m->programmer && prog && strcmp(prog, m->programmer))
+		pkg_warn(pkg,
+			 "the programmer %s is not the %s that %s packages "
+			 "carry",
+			 prog, m->programmer, m->name);
+	if (m->geometry && pkg->geo.page_size &&
+	    !dev_geometry_parse(m->geometry, &page, &block) &&
+	    (page != pkg->geo.page_size || block != pkg->geo.block_size))
+		pkg_warn(pkg,
+			 "the package's NAND geometry p%uK_b%uK is not the %s "
+			 "the table has for %s; the module's storage info "
+			 "decides",
+			 pkg->geo.page_size / 1024, pkg->geo.block_size / 1024,
+			 m->geometry, m->name);
+}
+
 void pkg_read_identity(struct pkg *pkg, const struct pkg_opts *o)
 {
 	struct pkg_simimg si;
@@ -262,9 +300,11 @@ void pkg_read_identity(struct pkg *pkg, const struct pkg_opts *o)
 	if (strcasestr(pkg->name, "quecopen") ||
 	    strcasestr(pkg->name, "opensdk"))
 		pkg->ident.variant = PKG_VARIANT_QUECOPEN;
-	if (si.msm_id && pkg->chip && !pkg_chip_has_msm(pkg->chip, si.msm_id))
+	if (si.msm_id && pkg->chip && !dev_chip_has_msm(pkg->chip, si.msm_id))
 		pkg_warn(pkg,
 			 "images are built for MSM 0x%08X, the programmer for "
 			 "%s",
 			 si.msm_id, pkg->chip->name);
+	if (pkg->has_ident)
+		check_table(pkg);
 }

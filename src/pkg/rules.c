@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * Rules that keep a package from bricking a module (DESIGN.md, the safe
+ * Rules that keep a package from bricking a module (docs/design.md, the safe
  * update, step 3). A table: adding a rule is adding a row.
  */
 #include <stdio.h>
@@ -75,7 +75,7 @@ static bool r_chip(const struct pkg *p, const struct pkg_ident *m,
 	char mv[32];
 
 	if (!mod->msm_id || !p->chip || !p->chip->msm_ids[0] ||
-	    pkg_chip_has_msm(p->chip, mod->msm_id))
+	    dev_chip_has_msm(p->chip, mod->msm_id))
 		return false;
 	snprintf(mv, sizeof(mv), "0x%08X", mod->msm_id);
 	SET(f, p->chip->name, mv,

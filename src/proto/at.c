@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * AT conversations (field-data.md 4): commands with INFO lines and a final
- * result, URCs on the side, and the AT+QFUPL raw upload.
+ * AT conversations (docs/protocols.md, AT): commands with INFO lines and a
+ * final result, URCs on the side, and the AT+QFUPL raw upload.
  */
 #include "proto/at.h"
 

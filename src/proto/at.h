@@ -12,7 +12,7 @@
 #include "wire/at_msg.h"
 
 /*
- * Host side of the AT conversation (field-data.md 4) over a link.
+ * Host side of the AT conversation (docs/protocols.md, AT) over a link.
  *
  * The port copes with a module that echoes (echo is recognised until ATE0
  * takes effect), that chatters URCs in between (handed to the URC callback,
@@ -110,7 +110,7 @@ int at_wait_urc(struct at_port *p, const char *prefix, int timeout_ms,
 int at_reply_find(const struct at_reply *r, const char *prefix, char *out,
 		  size_t cap);
 
-/* Identity in normal mode (DESIGN.md flash step 2). Empty strings if unknown. */
+/* Identity in normal mode (docs/design.md, step 2); "" if unknown. */
 struct at_identity {
 	char manufacturer[32];	/* ATI line 1: "Quectel" */
 	char model[32];		/* ATI line 2: "BG95-M3" */

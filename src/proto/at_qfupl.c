@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * AT+QFUPL: upload a file into the module's UFS (field-data.md 4), in ACK
+ * AT+QFUPL: upload a file into the module's UFS (docs/protocols.md, AT), in ACK
  * mode: the module sends one 'A' per 1024 bytes and we wait for it before
  * the next KiB, so a slow UART never overruns the module.
  */

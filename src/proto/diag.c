@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * DIAG on the DM port: extended build id and the switch to EDL
- * (reference/peers.md B.7, field-data.md 1.1).
+ * (docs/protocols.md, DIAG).
  */
 #include "proto/diag.h"
 

@@ -10,8 +10,8 @@
 #include "link/link.h"
 
 /*
- * Host side of DIAG over HDLC on the DM port (peers.md B.7, field-data.md
- * 1.1): the extended build id query and the switch to EDL.
+ * Host side of DIAG over HDLC on the DM port (docs/protocols.md, DIAG): the
+ * extended build id query and the switch to EDL.
  */
 
 /* The exact frames (HDLC-encoded, CRC included, no leading flag). */

@@ -349,7 +349,7 @@ int fh_read_raw(struct fh_session *s, uint8_t *buf, size_t len, int timeout_ms)
 /*
  * The programmer listed its functions one log each and closed the list
  * ("End of supported functions 15"): the last start-up log of the real
- * programmers (fixtures/real/logs), so a short settle replaces the full
+ * programmers (tests/fixtures/real/logs), so a short settle replaces the full
  * idle wait (a straggler would only be read before the next response).
  */
 static bool fh_list_ended(const struct fh_session *s)

@@ -13,7 +13,7 @@
 #include "wire/firehose_storage_msg.h"
 
 /*
- * Host side of Firehose (peers.md B.5-B.6, field-data.md 1.1, 1.4).
+ * Host side of Firehose (docs/protocols.md, Firehose).
  *
  * Device documents are split on </data> by the wire reader; bytes that
  * follow a rawmode="true" ACK in the same read are kept in rx[] and served

@@ -7,7 +7,7 @@
 #include "proto/firehose.h"
 
 /*
- * A <read> that cannot silently go wrong (reference/usb-vm.md finding 7:
+ * A <read> that cannot silently go wrong (docs/usbvm.md finding 2:
  * a ttyUSB drops device->host data when the reader falls behind, and
  * nothing in the stream says so). Over any link but libusb, the bytes
  * written to fd are hashed and compared with the device's own

@@ -188,7 +188,7 @@ static int sh_fail_desync(struct sconv *c)
  * Ask for a fresh HELLO with RESET_STATE_MACHINE: the boot ROM answers it
  * with HELLO in any state (it sends HELLO only once by itself, so a HELLO
  * that a prober read or that n_tty echoed back is otherwise gone until a
- * replug, reference/usb-vm.md finding 6). An END_OF_IMAGE instead means
+ * replug, docs/usbvm.md finding 1). An END_OF_IMAGE instead means
  * the device threw away what it had buffered - stray echoed bytes in front
  * of our request, and our request with them - so ask again at once.
  * Bounded by max_resync requests of cmd_timeout_ms each.
@@ -651,7 +651,7 @@ static int sh_id_queries(struct sconv *c, struct sahara_identity *id)
 /*
  * END_OF_IMAGE(INVALID_CMD) before CMD_READY is either a refusal (SC20) or
  * the device rejecting its own HELLO that n_tty echoed back before raw
- * mode (reference/usb-vm.md finding 6), in which case our HELLO_RESP is
+ * mode (docs/usbvm.md finding 1), in which case our HELLO_RESP is
  * answered right after it: look for that CMD_READY briefly.
  */
 static int sh_echo_rejected(struct sconv *c, struct sahara_msg_pkt *pkt,

@@ -12,13 +12,15 @@
 #include "wire/sahara_msg.h"
 
 /*
- * Host side of Sahara (peers.md B.1-B.3, field-data.md 1.3, 5).
+ * Host side of Sahara (docs/protocols.md, Sahara;
+ * docs/field-data.md, chips and secure boot).
  *
  * We answer HELLO with version 2, compatible 1 (as qdl and fwupd do).
- * A fresh ttyUSB may echo our own HELLO_RESP back to the device (usb-vm.md),
- * and a device may answer garbage or END_OF_IMAGE(INVALID_CMD): the
- * conversation then resynchronises (waits for a fresh HELLO, or sends
- * RESET_STATE_MACHINE) a bounded number of times rather than hanging.
+ * A fresh ttyUSB may echo our own HELLO_RESP back to the device
+ * (docs/usbvm.md), and a device may answer garbage or
+ * END_OF_IMAGE(INVALID_CMD): the conversation then resynchronises (waits for a
+ * fresh HELLO, or sends RESET_STATE_MACHINE) a bounded number of times rather
+ * than hanging.
  */
 struct sahara_opts {
 	int hello_timeout_ms; /* first HELLO (default 5000) */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * AT line reader (field-data.md 4): splits the module's output into lines
+ * AT line reader (docs/protocols.md, AT): splits the module's output into lines
  * and classifies them; plus the AT+QFUPL checksum.
  */
 #include "wire/at_msg.h"

@@ -77,8 +77,8 @@ bool at_msg_line_is_final(enum at_msg_line_type type);
 bool at_msg_is_urc(const char *text);
 
 /*
- * 16-bit XOR checksum of AT+QFUPL (field-data.md 4): XOR of big-endian byte
- * pairs, an odd last byte is the high byte. Incremental: pass the previous
+ * 16-bit XOR checksum of AT+QFUPL (docs/protocols.md, AT): XOR of big-endian
+ * byte pairs, an odd last byte is the high byte. Incremental: pass the previous
  * value (0 to start) and whether an odd byte is pending.
  */
 struct at_msg_qfupl_sum {

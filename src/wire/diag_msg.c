@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * HDLC-like framing of DIAG (reference/peers.md B.7). Pure: no I/O.
+ * HDLC-like framing of DIAG (docs/protocols.md, DIAG). Pure: no I/O.
  */
 #include "wire/diag_msg.h"
 

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /*
- * HDLC-like framing of DIAG (reference/peers.md B.7): payload, then its
+ * HDLC-like framing of DIAG (docs/protocols.md, DIAG): payload, then its
  * CRC-16/X-25 little-endian, 0x7E and 0x7D escaped as 7D 5E / 7D 5D, then a
  * 0x7E terminator. No leading flag is written; a leading flag on input is
  * accepted (empty frames are skipped).

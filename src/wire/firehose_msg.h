@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /*
- * Firehose XML codec (reference/peers.md B.5). Pure: no I/O.
+ * Firehose XML codec (docs/protocols.md, Firehose). Pure: no I/O.
  *
  * Building: every document is
  *   <?xml version="1.0" encoding="UTF-8" ?><data><TAG a="v" ... /></data>

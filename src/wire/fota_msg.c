@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * What a Quectel module says during delta FOTA (field-data.md 4): the
+ * What a Quectel module says during delta FOTA (docs/protocols.md, AT): the
  * +QIND: "FOTA" URCs and the answers of AT+QFLDS, AT+QFUPL and AT+QFLST.
  * Pure: no I/O. The simulator writes these lines; the host reads them.
  */

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 /*
- * Lines of a module during delta FOTA (field-data.md 4). Pure: no I/O.
+ * Lines of a module during delta FOTA (docs/protocols.md, AT). Pure: no I/O.
  * Every parser takes one AT line without CR/LF.
  */
 enum fota_msg_urc_kind {

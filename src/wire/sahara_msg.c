@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * Sahara packet codec (reference/peers.md B.1-B.3). Pure: no I/O.
+ * Sahara packet codec (docs/protocols.md, Sahara). Pure: no I/O.
  * Fields are read and written one by one with get_le32()/put_le32().
  */
 #include "wire/sahara_msg.h"
@@ -42,7 +42,7 @@ static const struct sahara_msg_cmd_info sahara_msg_cmds[] = {
 
 #define SAHARA_NCMDS (sizeof(sahara_msg_cmds) / sizeof(sahara_msg_cmds[0]))
 
-/* The enum names of peers.md B.1 (not edl's texts, which are shifted by one). */
+/* The enum names (docs/protocols.md, Sahara), not edl's shifted texts. */
 static const char *const sahara_msg_status_names[] = {
 	[0x00] = "SUCCESS",
 	[0x01] = "INVALID_CMD",

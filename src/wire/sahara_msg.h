@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 /*
- * Sahara packet codec (reference/peers.md B.1-B.3). Pure: no I/O.
+ * Sahara packet codec (docs/protocols.md, Sahara). Pure: no I/O.
  * Every packet is {u32 cmd, u32 length, body}, little-endian, length counting
  * the whole packet. Raw image data and EXECUTE_DATA payloads have no header
  * and are not handled here.
@@ -55,7 +55,7 @@ enum sahara_msg_exec {
 	SAHARA_MSG_EXEC_READ_CHIP_ID_V3 = 0x0a,
 };
 
-/* Status codes 0x00..0x28, names as in peers.md B.1. */
+/* Status codes 0x00..0x28, names as in docs/protocols.md, Sahara. */
 enum sahara_msg_status {
 	SAHARA_MSG_STATUS_SUCCESS = 0x00,
 	SAHARA_MSG_STATUS_INVALID_CMD = 0x01,

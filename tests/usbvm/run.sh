@@ -4,7 +4,7 @@
 # make usbvm: the simulator as a USB gadget (dummy_hcd + configfs + FunctionFS)
 # inside a QEMU VM running a stock Debian kernel; the tool talks to it through
 # the kernel's own host drivers (option, qcserial) and libusb, with no
-# --sysroot. See docs/usbvm.md and shared/reference/usb-vm.md.
+# --sysroot. See docs/usbvm.md.
 #
 #   tests/usbvm/run.sh [BUILD]      exit 0 all passed, 1 a failure, 77 skip
 #

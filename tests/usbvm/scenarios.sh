@@ -199,7 +199,7 @@ sc_edl_list() {
 	grep -qi "edl" /tmp/mf.out || fail "list does not say EDL"
 }
 
-# Finding 1 (usb-vm.md): a fresh ttyUSB has ECHO on, and the EDL device
+# Finding 1 (docs/usbvm.md): a fresh ttyUSB has ECHO on, and the EDL device
 # sends HELLO as soon as the port opens, so the kernel echoes it back
 # byte by byte unless the tool goes raw at once and recovers a desync
 # without a replug. Reloading the usb-serial drivers gives every ttyUSB
@@ -316,7 +316,7 @@ sc_backup_restore_usb() {
 	ok "$(wc -l < /tmp/bk1.md5) images, identical digests"
 }
 
-# Finding 2 (usb-vm.md): usb_wwan drops device->host data when the reader
+# Finding 2 (docs/usbvm.md): usb_wwan drops device->host data when the reader
 # lags (no flow control). Two CPU hogs make the tool's reader fall behind.
 # The backup over ttyUSB must either match the libusb backup or fail
 # saying so: a silently bad backup is the failure.

@@ -2,7 +2,7 @@
 /*
  * Delta FOTA over AT: the plan. Identify the module, check the delta
  * applies to it, make room in UFS, upload, start, follow, confirm
- * (field-data.md 4). The top of the room: it calls down into the steps
+ * (docs/protocols.md, AT). The top of the room: it calls down into the steps
  * (fota_upload.c, fota_follow.c), which share the port (fota_port.c) and
  * the events (fota_events.c); nothing below calls back up here.
  */
@@ -12,11 +12,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "ops/select.h"
 
 /* The tap keeps the last upload count so that a failure can say how far. */
 static void tap_emit(void *ctx, enum mf_level level, const char *msg)
@@ -149,13 +151,15 @@ static int check_revision(struct fota_run *r)
 static int plan_paths(struct fota_run *r)
 {
 	const char *name = r->o->name ? r->o->name : FOTA_DEFAULT_NAME;
+	const struct dev_model *m;
 	const char *dir;
 
 	if (r->o->url) {
 		snprintf(r->start, sizeof(r->start), "\"%s\"", r->o->url);
 		return 0;
 	}
-	r->model = fota_model_find(r->res->model);
+	m = dev_model_find(r->res->model);
+	r->model = m && m->fota.dir ? &m->fota : NULL;
 	if (!r->model && !r->o->fota_dir) {
 		mf_err_set(r->err, MF_FAILED, -ENOTSUP,
 			   "no FOTA file location is known for the model %s",
@@ -200,6 +204,23 @@ static int check_opts(const struct fota_opts *o, struct mf_err *err)
 	return 0;
 }
 
+/* The module a USB AT port belongs to, kept away from ModemManager. */
+static int hold_mm(struct fota_run *r)
+{
+	const struct mf_module *m;
+	struct mf_scan *s;
+	int rc;
+
+	if (!r->o->sysroot)
+		return 0;
+	s = ops_scan(r->o->sysroot, r->log, r->err);
+	mf_err_clear(r->err); /* no scan: no module to hold, go on */
+	m = s ? mf_scan_module_by_port(s, r->o->port) : NULL;
+	rc = m ? mf_mm_hold(r->o->sysroot, m, NULL, &r->mm, r->log, r->err) : 0;
+	free(s);
+	return rc;
+}
+
 static int run_steps(struct fota_run *r)
 {
 	int rc;
@@ -209,6 +230,10 @@ static int run_steps(struct fota_run *r)
 		if (rc < 0)
 			return rc;
 	}
+	/* before the first byte; held through the module's restarts */
+	rc = hold_mm(r);
+	if (rc < 0)
+		return rc;
 	rc = fota_port_open(r, true);
 	if (rc < 0)
 		return rc;
@@ -271,5 +296,6 @@ int fota_run(const struct fota_opts *opts, const struct mf_log *log,
 	fota_port_close(&r);
 	if (r.fd >= 0)
 		close(r.fd);
+	mf_mm_release(r.mm);
 	return rc;
 }

@@ -12,7 +12,7 @@
 #include "wire/fota_msg.h"
 
 /*
- * Delta FOTA over AT (field-data.md 4, "DFOTA"): read the module's
+ * Delta FOTA over AT (docs/protocols.md, AT, "DFOTA"): read the module's
  * revision, check the delta applies to it, upload it into the module's UFS
  * with AT+QFUPL in ACK mode, start it with AT+QFOTADL, follow the
  * +QIND: "FOTA" URCs across the module's reboots, and confirm the new
@@ -39,21 +39,6 @@ bool fota_err_is_package(int code);
 
 /* Bytes of a delta file read to parse its header (wire/delta_msg.h). */
 #define FOTA_DELTA_HEAD_MAX 512
-
-/*
- * Where a model keeps its FOTA file (AT+QFOTADL local path), keyed by the
- * ATI model line ("BG95-M3", "EC25", "RM500Q-GL"): one const table row.
- */
-struct fota_model {
-	const char *prefix; /* ATI model prefix */
-	const char *upload; /* QFUPL name, NULL: opts name (default below) */
-	const char *dir;    /* module path of UFS files, for AT+QFOTADL */
-	const char
-		*start; /* AT+QFOTADL argument verbatim, NULL: "<dir><name>" */
-	bool verified;	/* seen on real modules (field-data.md 4) */
-};
-
-const struct fota_model *fota_model_find(const char *model);
 
 #define FOTA_DEFAULT_NAME "dfota_update.bin"
 
@@ -86,7 +71,7 @@ struct fota_opts {
 	const char *file;     /* delta on the host, or NULL with url */
 	const char *url;      /* http(s):// or ftp:// the module downloads */
 	const char *name;     /* UFS file name, NULL: FOTA_DEFAULT_NAME */
-	const char *fota_dir; /* override the model table's directory */
+	const char *fota_dir; /* override the device table's FOTA directory */
 	bool force; /* start a delta whose header names another revision */
 	int cmd_timeout_ms; /* one AT command, 0: 5000 */
 	int upload_ack_ms;  /* wait for each 'A', 0: 10000 */
@@ -99,6 +84,12 @@ struct fota_opts {
 	void *open_ctx;
 	void (*on_event)(void *ctx, const struct fota_event *ev);
 	void *ctx;
+	/*
+	 * Where the port's module is looked up (NULL: not at all): for a
+	 * USB AT port, ModemManager is kept off its module for the run; a
+	 * UART, which MM does not probe, belongs to no module.
+	 */
+	const char *sysroot;
 };
 
 struct fota_result {

@@ -7,7 +7,9 @@
  * plan) -> fota_upload.c, fota_follow.c (the steps) -> fota_port.c (the
  * port) -> fota_events.c (what the caller hears).
  */
+#include "devices/devices.h"
 #include "ops/fota/fota.h"
+#include "ops/mm.h"
 #include "proto/at.h"
 #include "wire/delta_msg.h"
 
@@ -36,17 +38,18 @@ struct fota_run {
 	struct at_port at;
 	int64_t deadline; /* the whole update */
 	int cmd_ms, ack_ms, reopen_ms, urc_ms;
-	const struct fota_model *model;
-	char name[96];	 /* QFUPL / QFLST / QFDEL name */
-	char start[300]; /* AT+QFOTADL argument, quoted or not */
+	const struct dev_fota *model; /* the module's FOTA paths, or NULL */
+	char name[96];		      /* QFUPL / QFLST / QFDEL name */
+	char start[300];	      /* AT+QFOTADL argument, quoted or not */
 	int fd;
 	uint64_t size;
 	struct delta_msg_header delta;
-	bool started;	   /* AT+QFOTADL sent: boot reports count */
-	bool boot_pending; /* restart counted, its boot report not seen */
-	bool after_end;	   /* END,0 seen: waiting for the new image */
-	bool rebooted;	   /* port gone or RDY seen after END */
-	char last[128];	   /* last FOTA URC, for messages */
+	bool started;	       /* AT+QFOTADL sent: boot reports count */
+	bool boot_pending;     /* restart counted, its boot report not seen */
+	bool after_end;	       /* END,0 seen: waiting for the new image */
+	bool rebooted;	       /* port gone or RDY seen after END */
+	char last[128];	       /* last FOTA URC, for messages */
+	struct mf_mm_hold *mm; /* ModemManager kept off, or NULL */
 };
 
 /* Events (fota_events.c). */

@@ -14,6 +14,7 @@
 
 #include "base/clock.h"
 #include "ops/at_open.h"
+#include "ops/mm.h"
 #include "ops/query/doctor.h"
 #include "ops/select.h"
 
@@ -33,6 +34,11 @@ struct doctor {
 	char uart_model[32];
 	int disusb;    /* -1 unknown */
 	int usb_event; /* -1 unknown */
+	/* what ModemManager says over D-Bus (absent: mm NULL) */
+	struct mf_mm *mm;
+	char mm_version[32];
+	struct mf_mm_modem mmv[MF_MM_MAX_MODEMS];
+	int nmm;
 };
 
 static struct doctor_finding *add(struct doctor *d, const char *id,
@@ -78,19 +84,36 @@ static int reply_int(struct at_port *at, const char *cmd, const char *prefix,
 	return v[0] >= '0' && v[0] <= '9' ? atoi(v) : -1;
 }
 
-static void check_holders(struct doctor *d, const char *dev,
-			  const char *usbpath)
+/* MM's modem object for module m, or NULL (MM absent or not managing m). */
+static const struct mf_mm_modem *mm_modem_of(struct doctor *d,
+					     const struct mf_module *m)
 {
+	int i = m && d->mm ? mf_mm_match(d->mmv, (size_t)d->nmm, d->sysroot, m)
+			   : -1;
+
+	return i < 0 ? NULL : &d->mmv[i];
+}
+
+static void check_holders(struct doctor *d, const char *dev,
+			  const struct mf_module *m)
+{
+	const char *usbpath = m ? m->usb.path : NULL;
 	struct mf_holder h[4];
 	int n = mf_port_holders(d->sysroot, dev, h, 4);
 	struct doctor_finding *f;
 
 	for (int i = 0; i < n; i++) {
+		bool mm = !strcmp(h[i].comm, "ModemManager");
+
+		/* MM on the bus that manages m: check_mm() says it all */
+		if (mm && mm_modem_of(d, m))
+			continue;
 		f = add(d, "port-busy", "error");
 		SET(f->message, "%s is held open by %s (pid %d)", dev,
 		    h[i].comm, (int)h[i].pid);
 		SET(f->evidence, "/proc/%d/fd links to %s", (int)h[i].pid, dev);
-		if (!strcmp(h[i].comm, "ModemManager"))
+		/* MM holds it, yet no MM on the system bus lists the module */
+		if (mm)
 			SET(f->fix,
 			    "keep ModemManager away while flashing: sudo "
 			    "mmcli --inhibit-device=$(readlink -f "
@@ -101,6 +124,75 @@ static void check_holders(struct doctor *d, const char *dev,
 		else
 			SET(f->fix, "close %s (kill %d) and run again",
 			    h[i].comm, (int)h[i].pid);
+	}
+}
+
+/* What ModemManager does with module m, asked over D-Bus. */
+static void check_mm(struct doctor *d, const struct mf_module *m)
+{
+	const struct mf_mm_modem *v = mm_modem_of(d, m);
+	char ports[256] = "";
+	struct doctor_finding *f;
+
+	if (!d->mm || m->mode != MF_MODE_NORMAL)
+		return;
+	if (!v) {
+		f = add(d, "modemmanager-unlisted", "info");
+		SET(f->message,
+		    "ModemManager %s runs but does not list %s as a modem: "
+		    "another program inhibits it, a udev rule tells MM to "
+		    "ignore it, or MM is still probing it",
+		    d->mm_version[0] ? d->mm_version : "(< 1.10)", m->usb.path);
+		SET(f->evidence,
+		    "%d modem(s) on org.freedesktop.ModemManager1, none on "
+		    "USB %s",
+		    d->nmm, m->usb.path);
+		SET(f->fix, "nothing to do; mmcli -L lists what MM manages");
+		return;
+	}
+	for (size_t i = 0; i < v->nports; i++)
+		setf(ports + strlen(ports), sizeof(ports) - strlen(ports),
+		     "%s%s", i ? ", " : "", v->ports[i]);
+	if (!d->mm_version[0]) {
+		f = add(d, "modemmanager-old", "error");
+		SET(f->message,
+		    "ModemManager manages %s and is older than 1.10: it cannot "
+		    "be asked to leave the module alone, and it holds %s",
+		    m->usb.path, ports);
+		SET(f->evidence, "%s has no Version property; Device %s",
+		    v->path, v->device);
+		SET(f->fix, "sudo systemctl stop ModemManager for the update, "
+			    "then sudo systemctl start ModemManager");
+		return;
+	}
+	f = add(d, "modemmanager", "info");
+	SET(f->message,
+	    "ModemManager %s manages %s (%s %s) on %s: modemflash asks it to "
+	    "leave the module alone for each run (InhibitDevice) and gives "
+	    "it back at the end",
+	    d->mm_version, m->usb.path, v->model, v->revision, ports);
+	SET(f->evidence, "%s, Device %s, state %d", v->path, v->device,
+	    v->state);
+	SET(f->fix, "nothing to do; if MM refuses (polkit), run modemflash "
+		    "with sudo");
+}
+
+/* Ask ModemManager once; a bus that misbehaves is noted, not fatal. */
+static void open_mm(struct doctor *d)
+{
+	struct mf_err err = { 0 };
+
+	if (mf_mm_open(&d->mm, &err) < 0) {
+		mf_log(d->log, MF_LOG_INFO, "%s", err.msg);
+		return;
+	}
+	if (!d->mm)
+		return;
+	mf_mm_version(d->mm, d->mm_version, sizeof(d->mm_version));
+	d->nmm = mf_mm_modems(d->mm, d->mmv, MF_MM_MAX_MODEMS, &err);
+	if (d->nmm < 0) {
+		mf_log(d->log, MF_LOG_INFO, "%s", err.msg);
+		d->nmm = 0;
 	}
 }
 
@@ -173,7 +265,7 @@ static void check_module(struct doctor *d, const struct mf_module *m)
 		    (p->role != MF_ROLE_DIAG && p->role != MF_ROLE_AT &&
 		     p->role != MF_ROLE_SAHARA))
 			continue;
-		check_holders(d, p->dev, m->usb.path);
+		check_holders(d, p->dev, m);
 		check_access(d, p->dev, mf_role_name(p->role));
 	}
 }
@@ -260,7 +352,7 @@ static void check_port(struct doctor *d)
 		    "the ports present");
 		return;
 	}
-	check_holders(d, d->port_path, m ? m->usb.path : NULL);
+	check_holders(d, d->port_path, m);
 	check_access(d, d->port_path, "the port given with --port");
 	if (a) {
 		f = add(d, "uart-adapter", "warning");
@@ -339,18 +431,22 @@ int doctor_run(const char *sysroot, const char *port, struct doctor_report *r,
 		free(d);
 		return err->code ? err->code : -ENODEV;
 	}
+	open_mm(d);
 	if (d->port) {
 		ops_port_path(sysroot, d->port, d->port_path,
 			      sizeof(d->port_path));
 		check_port(d);
 	}
-	for (size_t i = 0; i < d->scan->nmodules; i++)
+	for (size_t i = 0; i < d->scan->nmodules; i++) {
+		check_mm(d, &d->scan->modules[i]);
 		check_module(d, &d->scan->modules[i]);
+	}
 	check_edl(d);
 	check_nothing(d);
 	for (size_t i = 0; i < r->n; i++)
 		r->blocked |= !strcmp(r->f[i].severity, "error");
 	r->scan = d->scan;
+	mf_mm_close(d->mm);
 	free(d);
 	return 0;
 }
@@ -396,10 +492,38 @@ static int wait_module(const char *sysroot, int timeout_ms,
 	return -ETIMEDOUT;
 }
 
+/*
+ * usb-enable is for a UART, which ModemManager leaves alone; given a USB
+ * AT port of a module MM manages, MM is kept off that port for the run.
+ */
+static int hold_port(const char *sysroot, const char *path,
+		     struct mf_mm_hold **mm, const struct mf_log *log,
+		     struct mf_err *err)
+{
+	const struct mf_module *m;
+	const char *ports[2] = { NULL };
+	struct mf_scan *s = ops_scan(sysroot, log, err);
+	int rc = 0;
+
+	mf_err_clear(err);
+	m = s ? mf_scan_module_by_port(s, path) : NULL;
+	for (size_t i = 0; m && i < m->usb.nports; i++)
+		if (m->usb.ports[i].tty[0] &&
+		    !strcmp(m->usb.ports[i].dev, path))
+			ports[0] = m->usb.ports[i].tty;
+	if (m && !ports[0]) /* named as /dev/ttyUSBn */
+		ports[0] = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	if (m)
+		rc = mf_mm_hold(sysroot, m, ports, mm, log, err);
+	free(s);
+	return rc;
+}
+
 int usb_enable_run(const char *sysroot, const char *port, int timeout_ms,
 		   struct usb_enable_report *out, const struct mf_log *log,
 		   struct mf_err *err)
 {
+	struct mf_mm_hold *mm = NULL;
 	char path[MF_PATH_MAX];
 	struct at_reply r;
 	struct at_port at;
@@ -407,11 +531,17 @@ int usb_enable_run(const char *sysroot, const char *port, int timeout_ms,
 
 	memset(out, 0, sizeof(*out));
 	ops_port_path(sysroot, port, path, sizeof(path));
-	if (ops_at_open(path, &at, log, err) < 0)
+	rc = hold_port(sysroot, path, &mm, log, err);
+	if (rc < 0)
+		return rc;
+	if (ops_at_open(path, &at, log, err) < 0) {
+		mf_mm_release(mm);
 		return err->code ? err->code : -EIO;
+	}
 	rc = at_cmd(&at, "AT+QCFGEXT=\"disusb\",0", AT_DEFAULT_TIMEOUT_MS, &r);
 	if (rc < 0) {
 		ops_at_close(&at);
+		mf_mm_release(mm);
 		mf_err_hint(
 			err,
 			"this module may not have AT+QCFGEXT=\"disusb\" "
@@ -423,6 +553,8 @@ int usb_enable_run(const char *sysroot, const char *port, int timeout_ms,
 	/* the module may drop the port before or after OK */
 	rc = at_cmd(&at, "AT+CFUN=1,1", 10000, &r);
 	ops_at_close(&at);
+	/* MM may take the module back now: it comes back with USB on */
+	mf_mm_release(mm);
 	if (rc < 0 && rc != -ENODEV && rc != -ETIMEDOUT)
 		return rc;
 	mf_err_clear(err);

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "link/edl.h"
 #include "link/link.h"
 #include "ops/at_open.h"
+#include "ops/mm.h"
 #include "ops/query/info.h"
 #include "ops/select.h"
 #include "proto/diag.h"
@@ -55,7 +55,7 @@ static int info_normal(const struct mf_module *m, struct info_report *r,
 		       const struct mf_log *log, struct mf_err *err)
 {
 	const struct mf_port *atp = mf_module_port(m, MF_ROLE_AT);
-	const struct mf_model *model;
+	const struct dev_model *model;
 	struct at_identity id = { 0 };
 	struct at_port at;
 
@@ -70,7 +70,7 @@ static int info_normal(const struct mf_module *m, struct info_report *r,
 	if (ops_at_open(atp->dev, &at, log, err) < 0)
 		return err->code;
 	at_identify(&at, &id);
-	model = mf_model_find(id.model);
+	model = dev_model_find(id.model);
 	if (model && model->has_disusb)
 		r->disusb = query_disusb(&at);
 	ops_at_close(&at);
@@ -122,10 +122,49 @@ static int info_edl(const char *sysroot, const struct mf_module *m,
 	return 0;
 }
 
+/*
+ * ModemManager off the ports info opens: in normal mode the AT and DM
+ * ports (inhibiting a modem MM drives over other ports would drop its data
+ * connection for nothing), in EDL the whole device.
+ */
+static int hold_mm(const char *sysroot, const struct mf_module *m,
+		   struct mf_mm_hold **mm, const struct mf_log *log,
+		   struct mf_err *err)
+{
+	const struct mf_port *at = mf_module_port(m, MF_ROLE_AT);
+	const struct mf_port *dm = mf_module_port(m, MF_ROLE_DIAG);
+	const char *ports[3] = { NULL };
+	size_t n = 0;
+
+	if (m->mode == MF_MODE_EDL)
+		return mf_mm_hold(sysroot, m, NULL, mm, log, err);
+	if (!at || !at->tty[0])
+		at = mf_module_port(m, MF_ROLE_MODEM);
+	if (at && at->tty[0])
+		ports[n++] = at->tty;
+	if (dm && dm->tty[0])
+		ports[n++] = dm->tty;
+	return mf_mm_hold(sysroot, m, ports, mm, log, err);
+}
+
+static int info_mode(const char *sysroot, const struct mf_module *m,
+		     struct info_report *r, const struct mf_log *log,
+		     struct mf_err *err)
+{
+	if (m->mode == MF_MODE_EDL)
+		return info_edl(sysroot, m, r, log, err);
+	if (m->mode == MF_MODE_NORMAL || m->mode == MF_MODE_UNKNOWN)
+		return info_normal(m, r, log, err);
+	return mf_err_set(err, MF_FAILED, -ENOTSUP,
+			  "module %s is in %s mode: no identity to read",
+			  m->usb.path, mf_mode_name(m->mode));
+}
+
 int info_run(const char *sysroot, const char *sel, struct info_report *r,
 	     const struct mf_log *log, struct mf_err *err)
 {
 	const struct mf_module *m = &r->module;
+	struct mf_mm_hold *mm = NULL;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -134,11 +173,9 @@ int info_run(const char *sysroot, const char *sel, struct info_report *r,
 	if (rc < 0)
 		return rc;
 	r->found = true;
-	if (m->mode == MF_MODE_EDL)
-		return info_edl(sysroot, m, r, log, err);
-	if (m->mode == MF_MODE_NORMAL || m->mode == MF_MODE_UNKNOWN)
-		return info_normal(m, r, log, err);
-	return mf_err_set(err, MF_FAILED, -ENOTSUP,
-			  "module %s is in %s mode: no identity to read",
-			  m->usb.path, mf_mode_name(m->mode));
+	rc = hold_mm(sysroot, m, &mm, log, err);
+	if (rc >= 0)
+		rc = info_mode(sysroot, m, r, log, err);
+	mf_mm_release(mm);
+	return rc;
 }

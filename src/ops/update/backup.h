@@ -14,7 +14,7 @@
 #include "proto/firehose.h"
 
 /*
- * A backup is a package that flash and restore accept (DESIGN.md flash
+ * A backup is a package that flash and restore accept (docs/design.md flash
  * step 4): in one folder, rawprogram_nand_<geometry>_update.xml (erase and
  * program of each partition read), the images (<partition>.bin, trailing
  * erased pages trimmed), the programmer the package brought, and
@@ -80,7 +80,7 @@ int backup_copy_file(const char *from, const char *to);
 /*
  * The module's own partition table (backup without a package): the MIBIB
  * is the first block after SBL whose first page carries the MIBIB header
- * magic (reference/field-data.md 2.1); blocks 1..BACKUP_MIBIB_SCAN are
+ * magic (docs/field-data.md, packages); blocks 1..BACKUP_MIBIB_SCAN are
  * searched. Every partition it lists becomes one part (names made safe
  * for file names, ranges clipped to total_blocks when known). Returns 0
  * with *n set, or a negative errno with err filled (-ENOENT: no MIBIB).

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "base/clock.h"
-#include "link/edl.h"
+#include "link/link.h"
 #include "ops/update/edl.h"
 #include "proto/diag.h"
 
@@ -54,7 +54,7 @@ static int open_sahara(struct edl_session *e)
 {
 	struct link_edl_dev d;
 
-	/* usb when the device is accessible, else its tty (link/edl.h) */
+	/* usb when the device is accessible, else its tty (link/link.h) */
 	mf_module_edl_dev(e->sysroot, &e->mod, &d);
 	e->link = link_edl_open(&d, 5000, e->log, e->err);
 	return e->link ? 0 : -ENODEV;

@@ -14,7 +14,7 @@
 #include "proto/sahara.h"
 
 /*
- * Getting a module into Sahara/Firehose (DESIGN.md flash steps 5-7): the
+ * Getting a module into Sahara/Firehose (docs/design.md flash steps 5-7): the
  * DIAG switch on the DM port and the wait for 05c6:9008 on the same
  * physical port, or a module already in EDL; Sahara command mode for the
  * identity, the programmer upload, and the Firehose session.

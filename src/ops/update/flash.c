@@ -14,6 +14,7 @@
 #include "ops/update/flash_verify.h"
 #include "ops/update/flash_write.h"
 #include "ops/identity.h"
+#include "ops/mm.h"
 #include "ops/select.h"
 #include "ops/update/plan.h"
 #include "ops/update/preflight.h"
@@ -45,6 +46,8 @@ struct run {
 	char programmer[1024]; /* the one uploaded */
 	uint64_t total_blocks; /* getstorageinfo, 0 unknown */
 	struct preflight pf;   /* one verdict for the whole run */
+	struct mf_mm_hold *mm; /* ModemManager inhibited, or NULL */
+	bool mm_refused;
 };
 
 static void stage(struct run *x, const char *name)
@@ -400,9 +403,21 @@ static int do_run(struct run *x)
 
 	rc = open_package(x);
 	if (!rc)
-		rc = pick_programmer(x, x->m->model ? x->m->model->msm_id : 0);
+		rc = pick_programmer(x,
+				     x->m->chip ? x->m->chip->msm_ids[0] : 0);
 	if (rc)
 		return rc;
+	/*
+	 * ModemManager lets go of the module before our first byte and
+	 * keeps off it through the EDL switch, every re-enumeration and
+	 * the post-check: the hold (a D-Bus connection) lives until the
+	 * end of flash_run().
+	 */
+	rc = mf_mm_hold(o->sysroot, x->m, NULL, &x->mm, x->log, x->err);
+	if (rc) {
+		x->mm_refused = true; /* nothing sent: nothing to recover */
+		return rc;
+	}
 	if (x->m->mode == MF_MODE_NORMAL) {
 		rc = identify_normal(x);
 		if (!rc && o->mode != FLASH_MODE_BACKUP)
@@ -513,10 +528,11 @@ int flash_run(const struct flash_opts *o, const struct mf_module *m,
 		lost_link(x, rc);
 	if (!rc && x->fh_ok)
 		remember_programmer(x);
-	if (rc && o->mode != FLASH_MODE_BACKUP)
+	if (rc && o->mode != FLASH_MODE_BACKUP && !x->mm_refused)
 		recovery_hint(x);
 	edl_close(&x->e);
 	pkg_close(&x->pkg);
+	mf_mm_release(x->mm);
 	r->ms = mf_now_ms() - t0;
 	free(x);
 	return rc;

@@ -12,8 +12,8 @@
 #include "pkg/rules.h"
 
 /*
- * The safe update (DESIGN.md "The safe update"): flash, backup, restore and
- * reset of one module. Everything a run needs is in its arguments: several
+ * The safe update (docs/design.md "The safe update"): flash, backup, restore
+ * and reset of one module. Everything a run needs is in its arguments: several
  * runs may go on at once in threads (--all), each with its own log.
  */
 enum flash_verify {

@@ -6,6 +6,7 @@
 #include "ops/update/progcache.h"
 #include "ops/update/edl.h"
 #include "ops/update/flash.h"
+#include "ops/mm.h"
 #include "ops/at_open.h"
 #include "ops/select.h"
 #include "pkg/pkg.h"
@@ -101,6 +102,7 @@ int flash_reset(const char *sysroot, const char *sel, const char *package,
 		const char *programmer, struct mf_module *m,
 		const struct mf_log *log, struct mf_err *err)
 {
+	struct mf_mm_hold *mm = NULL;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
@@ -109,5 +111,11 @@ int flash_reset(const char *sysroot, const char *sel, const char *package,
 		m->usb.path[0] = '\0';
 		return rc;
 	}
-	return reset_module(sysroot, m, package, programmer, log, err);
+	/* MM holds the AT port; it takes the module back after the restart */
+	rc = mf_mm_hold(sysroot, m, NULL, &mm, log, err);
+	if (rc)
+		return rc;
+	rc = reset_module(sysroot, m, package, programmer, log, err);
+	mf_mm_release(mm);
+	return rc;
 }

@@ -9,7 +9,7 @@
 #include "pkg/pkg.h"
 
 /*
- * The order in which a package's rawprogram lines are sent (DESIGN.md
+ * The order in which a package's rawprogram lines are sent (docs/design.md
  * "The safe update", step 7). On NAND the boot ROM looks for a valid SBL
  * at power-on: erasing SBL first makes an interrupted flash boot into EDL
  * (recoverable) instead of a half-written image, and programming SBL last

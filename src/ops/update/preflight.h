@@ -12,7 +12,7 @@
 #include "pkg/rules.h"
 
 /*
- * The preflight verdict (DESIGN.md "The safe update" step 3), one per run,
+ * The preflight verdict (docs/design.md "The safe update" step 3), one per run,
  * shared by flash, restore and inspect -d. A flash learns the module in
  * steps (AT, then Sahara, then the Firehose storage info) and evaluates
  * again after each; the verdict is always the latest, while each override

@@ -7,8 +7,9 @@ import os
 import shutil
 import struct
 
-FIXTURES = os.environ.get("MF_FIXTURES", "../shared/fixtures/real")
 SOURCE = os.environ.get("MF_SOURCE_DIR", ".")
+FIXTURES = os.environ.get("MF_FIXTURES",
+                          os.path.join(SOURCE, "tests", "fixtures", "real"))
 A08 = "eg25g_mdm9607_EG25GGBR07A08M2G_30.006"
 OCPU = "eg25g_mdm9607_EG25GGBR07A07M2G_OCPU_01.001.01.001"
 

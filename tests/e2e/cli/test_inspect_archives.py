@@ -211,3 +211,16 @@ def test_failure_after_extraction_removes_tmpdir(tmp_path, work):
     code, res, err = inspect(bad, work)
     assert code != 0
     assert os.listdir(work) == []
+
+
+def test_tar_of_dot(tmp_path, work):
+    """`tar -C DIR -cf x.tar .` (a top entry "./", then "./file") is a package."""
+    p = package(tmp_path)
+    out = tmp_path / (REV + ".tar")
+    subprocess.run(["tar", "-C", p, "-cf", str(out), "."], check=True)
+    with tarfile.open(out) as t:
+        assert t.getnames()[0] == "."
+    code, res, err = inspect(out, work)
+    assert code == 0, err
+    assert res["package"]["revision"] == REV
+    assert res["md5"]["ok"] > 0 and res["absent"] == 0

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """modemflash inspect on packages built from the real EG25-G fixture files:
-the plan of reference/field-data.md 2.1, the verdict rules, and hostile
+the plan of docs/field-data.md, packages, the verdict rules, and hostile
 packages refused with exit 7 and nothing written outside the temp dir."""
 import json
 import os

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """An independent Sahara + Firehose host for tests of modemflash-sim's EDL
-side (reference/peers.md B.1-B.6). Standard library only; it speaks raw
+side (docs/protocols.md). Standard library only; it speaks raw
 bytes on a simclient.Port and never uses the project's C host code.
 """
 import os
@@ -10,7 +10,7 @@ import struct
 import time
 from xml.sax.saxutils import unescape
 
-# Sahara commands (peers.md B.1)
+# Sahara commands (docs/protocols.md, Sahara)
 HELLO, HELLO_RESP, READ_DATA, END_OF_IMAGE, DONE, DONE_RESP = 1, 2, 3, 4, 5, 6
 RESET, RESET_RESP = 7, 8
 CMD_READY, SWITCH_MODE, EXECUTE, EXECUTE_RESP, EXECUTE_DATA = 0x0B, 0x0C, 0x0D, 0x0E, 0x0F
@@ -244,7 +244,7 @@ class Firehose:
         return "<%s %s />" % (tag, " ".join('%s="%s"' % (k, v) for k, v in attrs.items()))
 
     def configure(self, payload=8192, memory="nand"):
-        """QFirehose's NAND configure (field-data 1.4)."""
+        """QFirehose's NAND configure (docs/protocols.md, Firehose)."""
         return self.cmd('<configure MemoryName="%s" Verbose="0" AlwaysValidate="0" '
                         'MaxDigestTableSizeInBytes="2048" MaxPayloadSizeToTargetInBytes="%d"  '
                         'ZlpAwareHost="1" SkipStorageInit="0" />' % (memory, payload))
@@ -315,7 +315,7 @@ def package_steps(pkg, kind="update"):
 
 
 def safe_order(steps):
-    """QFirehose's NAND order (field-data 1.2): erase start 0 first, other
+    """QFirehose's NAND order (docs/protocols.md, NAND): erase start 0 first, other
     erases, programs except start 0, the start-0 program (SBL) last."""
     e0 = [s for s in steps if s[0] == "erase" and s[1]["start_sector"] == "0"]
     er = [s for s in steps if s[0] == "erase" and s[1]["start_sector"] != "0"]
@@ -358,7 +358,7 @@ def flash_package(fh, pkg, sector, ppb=64, kind="update"):
 
 # ---- getting a simulated module into EDL (simclient.Sim) ----
 
-EDL_SWITCH = bytes.fromhex("4B650100540F7E")    # peers.md B.7
+EDL_SWITCH = bytes.fromhex("4B650100540F7E")    # docs/protocols.md, DIAG
 
 
 def edl_tty_from_tree(sim):

@@ -25,7 +25,7 @@ def tool(name):
     return os.path.join(BUILD, "tools", name)
 
 
-# ---- HDLC / DIAG (reference/peers.md B.7) ----
+# ---- HDLC / DIAG (docs/protocols.md, DIAG) ----
 
 def crc16_x25(data):
     crc = 0xFFFF

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""Every one-shot EDL fault of the simulator contract (DESIGN.md, "The
+"""Every one-shot EDL fault of the simulator contract (docs/design.md, "The
 simulator") through the pseudo-terminals, driven by an independent client
 (edlclient.py, faultclient.py): the fault fires once, then a re-run works.
 drop:PHASE:BYTES for configure, erase, program, read; nak:, corrupt: and

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """The simulator's Firehose programmer through its pseudo-terminal, driven
 by an independent client (edlclient.py): start-up logs and configure as the
-real SDX55 programmer (fixtures/real/logs), NAND erase/program/read, digest,
+real SDX55 programmer (tests/fixtures/real/logs), NAND erase/program/read, digest,
 patch, geometry refusals, faults."""
 import hashlib
 import os
@@ -16,17 +16,16 @@ import edlclient as ec  # noqa: E402
 from edlclient import mkpkg  # noqa: E402,F401  (fixture)
 
 BG95_REV = "BG95M3LAR02A03_01.014.01.014"
-REAL_LOG = os.path.join(SOURCE, "..", "shared", "fixtures", "real", "logs",
+FIXTURES = os.environ.get("MF_FIXTURES",
+                          os.path.join(SOURCE, "tests", "fixtures", "real"))
+REAL_LOG = os.path.join(FIXTURES, "logs",
                         "rm500q_qfirehose_nippynetworks-qfirehose-MCU_local.txt")
 USR_DATA = 996 * 64     # bg95-m3 usr_data partition, first page (sim/profiles.c)
 
 
 def real_lines():
     """The QFirehose log lines of the real RM500Q session (text after the time stamp)."""
-    path = REAL_LOG
-    if not os.path.exists(path):
-        path = "/work/shared/fixtures/real/logs/" + os.path.basename(REAL_LOG)
-    with open(path) as f:
+    with open(REAL_LOG) as f:
         return [l.split("]: ", 1)[1].rstrip("\n") for l in f if "]: " in l]
 
 
@@ -85,7 +84,7 @@ def test_configure_ack_is_the_real_one(session):
     real = [l for l in real_lines() if l.startswith('<response value="ACK" MemoryName')][0]
     assert re.search(r"<response [^>]*/>", r.doc).group(0) == real
     assert r.logs == ["INFO: Calling handler for configure", "INFO: Storage type set to value nand"]
-    # the document envelope (peers.md B.5)
+    # the document envelope (docs/protocols.md, Firehose)
     assert r.doc.lstrip().startswith('<?xml version="1.0" encoding="UTF-8" ?>')
 
 
@@ -186,7 +185,7 @@ def test_wrong_sector_size_program_and_erase_nak(session):
 
 
 def test_wrong_geometry_package_fails_before_writing(session):
-    # EG25 with a 256 KiB-block chip fed a p2K_b128K package (field-data 1.4)
+    # EG25 with a 256 KiB-block chip fed a p2K_b128K package (docs/protocols.md, Firehose)
     sim, p, fh, _ = session(faults=["geometry:p2K_b256K"])
     r = fh.erase(13952, 0x240)
     assert not r.ack and r.attrs.get("rawmode") == "false"

@@ -47,7 +47,7 @@ def test_full_package_safe_order_boots_new_revision(sim_factory, mkpkg):
         before = read_efs2(fh)
         assert before.startswith(b"MFCAL1 EFS2 IMEI=866349045000013")
         order = ec.flash_package(fh, pkg, 2048)
-        # erase SBL first, program SBL last (field-data 1.2)
+        # erase SBL first, program SBL last (docs/protocols.md, NAND)
         assert order[0] == ("erase", 0) and order[-1] == ("program", 0)
         assert read_efs2(fh) == before      # the update XML keeps calibration
         st = reset_and_wait_normal(sim, fh)
@@ -102,7 +102,7 @@ def test_boot_pin_restores_original_with_calibration(sim_factory, mkpkg):
 
 
 def test_factory_xml_erases_calibration(sim_factory, mkpkg):
-    """The factory XML (peers.md B.6) erases EFS2: the calibration is gone."""
+    """The factory XML (docs/protocols.md, NAND) erases EFS2: the calibration is gone."""
     pkg = mkpkg("bg95-m3", NEW)
     steps = ec.package_steps(pkg, "factory")
     assert any(t == "erase" and a["start_sector"] == str(EFS2[0]) for t, a in steps)
@@ -115,10 +115,12 @@ def test_factory_xml_erases_calibration(sim_factory, mkpkg):
 
 def test_mkpkg_writes_the_real_eg25_rawprogram(tmp_path):
     """tools/mkpkg's EG25-G rawprogram holds the real package's elements in
-    the real order with the real attributes (fixtures/real/xml): hosts are
+    the real order with the real attributes (tests/fixtures/real/xml): hosts are
     tested on the order real packages use (programs of SBL, MIBIB, TZ before
     their erases, RPM programmed last)."""
     import re
+
+    import pytest
     import subprocess
     from simclient import tool
     fixtures = os.environ.get("MF_FIXTURES")

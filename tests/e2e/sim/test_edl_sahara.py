@@ -35,7 +35,7 @@ def test_diag_switch_reenumerates_as_9008(sim_factory):
     assert sim.attr(name + ":1.0", "bInterfaceProtocol").strip() == "ff"
     with Port(tty) as p:
         hello = ec.Sahara(p).hello()
-    # HELLO v2, compatible 1, max 0x400, mode 0 (peers.md B.1): literal bytes
+    # HELLO v2, compatible 1, max 0x400, mode 0 (docs/protocols.md, Sahara): literal bytes
     assert hello["raw"] == bytes.fromhex(
         "01000000" "30000000" "02000000" "01000000" "00040000" "00000000") + bytes(24)
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""Normal-mode AT engine of modemflash-sim: exact answers (field-data.md 4)."""
+"""Normal-mode AT engine of modemflash-sim: exact answers (docs/protocols.md, AT)."""
 import time
 
 import pytest

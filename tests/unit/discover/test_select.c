@@ -210,38 +210,6 @@ static void test_usb_node_and_paths(void **state)
 	assert_string_equal(out, "/proc");
 }
 
-static void test_models(void **state)
-{
-	const struct mf_model *m = mf_model_find("BG95-M3");
-
-	assert_non_null(m);
-	assert_string_equal(m->chip, "MDM9205");
-	assert_int_equal(m->msm_id, 0x001070E1);
-	assert_string_equal(m->programmer, "prog_firehose_nand_mdm9x05.elf");
-	assert_int_equal(m->page_size, 2048);
-	assert_int_equal(m->block_size, 128 * 1024);
-	assert_true(mf_model_is_calibration(m, "0:EFS2"));
-	assert_true(mf_model_is_calibration(m, "rawdata"));
-	assert_false(mf_model_is_calibration(m, "modem"));
-	assert_string_equal(mf_model_find("BG95-M6")->chip, "MDM9205");
-	assert_string_equal(mf_model_find("BG77")->chip, "MDM9205");
-	assert_string_equal(mf_model_find("BG96")->chip, "MDM9206");
-	assert_string_equal(mf_model_find("EG25-G")->chip, "MDM9x07");
-	assert_string_equal(mf_model_find("EC25")->programmer,
-			    "prog_nand_firehose_9x07.mbn");
-	assert_string_equal(mf_model_find("EG91")->chip, "MDM9x07");
-	m = mf_model_find("RM500Q-GL");
-	assert_string_equal(m->chip, "SDX55");
-	assert_int_equal(m->page_size, 4096);
-	assert_true(mf_model_is_calibration(m, "modemst1"));
-	assert_string_equal(mf_model_find("rm520n-gl")->programmer,
-			    "prog_firehose_sdx6x.elf");
-	assert_null(mf_model_find("XYZ"));
-	assert_null(mf_model_find(""));
-	assert_string_equal(mf_model_of_family("bg96")->name, "BG96");
-	assert_null(mf_model_of_family(NULL));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,7 +220,6 @@ int main(void)
 		cmocka_unit_test(test_holders),
 		cmocka_unit_test(test_node_access),
 		cmocka_unit_test(test_usb_node_and_paths),
-		cmocka_unit_test(test_models),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

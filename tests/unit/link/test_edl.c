@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * The transport for a device in EDL (link/edl.h): the choice, the
+ * The transport for a device in EDL (link/link.h): the choice, the
  * environment's override, waiting for a tty that binds late, and the
  * refusal when a forced tty does not exist. Ttys are pseudo-terminals.
  */
@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "link/edl.h"
+#include "link/link.h"
 
 static char pty_name[256];
 static unsigned refreshes;

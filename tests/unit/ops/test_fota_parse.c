@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * Pure parts of delta FOTA: the error table, the model table, the space
+ * Pure parts of delta FOTA: the error table, the space
  * margin and revision matching (URCs and answers: tests/unit/wire).
  */
 #include <errno.h>
@@ -37,27 +37,6 @@ static void test_error_table(void **state)
 	assert_false(fota_err_is_package(0));
 }
 
-static void test_model_table(void **state)
-{
-	const struct fota_model *m;
-
-	m = fota_model_find("EC25");
-	assert_non_null(m);
-	assert_string_equal(m->dir, "/data/ufs/");
-	assert_true(m->verified);
-	assert_string_equal(fota_model_find("EG25-G")->dir, "/data/ufs/");
-	assert_string_equal(fota_model_find("RM500Q-GL")->dir, "/cache/ufs/");
-	m = fota_model_find("BG95-M3");
-	assert_non_null(m);
-	assert_string_equal(m->dir, "/cache/ufs/");
-	assert_false(m->verified);
-	m = fota_model_find("BG96");
-	assert_string_equal(m->start, "1");
-	assert_string_equal(m->upload, "EUFS:/fota/update.zip");
-	assert_null(fota_model_find("EC200U"));
-	assert_null(fota_model_find(NULL));
-}
-
 static void test_space_margin(void **state)
 {
 	assert_int_equal(fota_space_needed(1000), 1000 + 65536);
@@ -68,7 +47,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_error_table),
-		cmocka_unit_test(test_model_table),
 		cmocka_unit_test(test_space_margin),
 	};
 

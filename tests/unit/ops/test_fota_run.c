@@ -88,7 +88,7 @@ struct env {
 
 enum head { H_GOOD, H_OTHER, H_FOREIGN, H_DAMAGED, H_NONE };
 
-/* A delta file as tools/mkdelta writes it (sim/delta.h), or another kind. */
+/* A delta file as tools/mkdelta writes it (wire/delta_msg.h), or another kind. */
 static void write_delta(struct env *e, enum head h, size_t payload)
 {
 	uint8_t hdr[160] = { 0 };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * src/pkg on the real EG25-G package files (shared/fixtures/real/xml) and
+ * src/pkg on the real EG25-G package files (tests/fixtures/real/xml) and
  * on hostile inputs built here.
  */
 #include <errno.h>
@@ -284,7 +284,7 @@ static void test_rules(void **state)
 	assert_int_equal(
 		pkg_ident_parse("BG95M3LAR02A03_01.014.01.014", &p.ident), 0);
 	p.has_ident = true;
-	p.chip = pkg_chip_from_file("prog_firehose_nand_mdm9x05.elf");
+	p.chip = dev_chip_from_file("prog_firehose_nand_mdm9x05.elf");
 	assert_non_null(p.chip);
 	assert_int_equal(p.chip->msm_ids[0], 0x001070E1);
 	p.geo.page_size = 2048;

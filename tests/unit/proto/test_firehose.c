@@ -19,7 +19,7 @@
 #define ACK	HEAD "<response value=\"ACK\" rawmode=\"false\" />\n</data>"
 #define ACK_RAW HEAD "<response value=\"ACK\" rawmode=\"true\" />\n</data>"
 #define NAK	HEAD "<response value=\"NAK\" />\n</data>"
-/* RM500Q configure ACK (field-data.md 1.4) */
+/* RM500Q configure ACK (docs/protocols.md, Firehose) */
 #define CFG_ACK                                                                \
 	HEAD "<response value=\"ACK\" MemoryName=\"nand\" "                    \
 	     "MinVersionSupported=\"1\" Version=\"1\" "                        \
@@ -94,7 +94,7 @@ static const struct fh_msg_attr *erase_attrs(char *start, size_t *n)
 	return a;
 }
 
-/* The RM500Q session of field-data.md 1.1 in small: logs, configure, 21
+/* The RM500Q session of docs/field-data.md in small: logs, configure, 21
  * erases, 20 programs, power reset and the link dropping afterwards. */
 static void test_rm500q_session(void **state)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * fh_read_checked: usb-vm.md finding 7 (a ttyUSB drops device->host bytes
+ * fh_read_checked: docs/usbvm.md finding 2 (a ttyUSB drops device->host bytes
  * when the reader falls behind). A short stream or a digest mismatch is
  * read again; a persistent one is "data lost", never a silently bad file.
  */

@@ -240,7 +240,7 @@ static void test_auth_failure_named(void **state)
 	fl_free(&f);
 }
 
-/* usb-vm.md: the echoed HELLO makes the device answer INVALID_CMD. */
+/* docs/usbvm.md: the echoed HELLO makes the device answer INVALID_CMD. */
 static void test_echo_desync_resyncs(void **state)
 {
 	struct fakelink f;
@@ -461,7 +461,7 @@ static const uint8_t rsm2[] = { 0x13, 0, 0, 0, 0x08, 0, 0, 0,
 				0x13, 0, 0, 0, 0x08, 0, 0, 0 };
 
 /*
- * usb-vm.md finding 6: a prober read the HELLO and its echo reached the
+ * docs/usbvm.md finding 1: a prober read the HELLO and its echo reached the
  * device. The HELLO never comes again by itself: RESET_STATE_MACHINE; the
  * device rejects echo + request with END_OF_IMAGE(INVALID_CMD) and
  * empties its buffer; the second request gets the HELLO.

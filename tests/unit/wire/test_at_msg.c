@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * AT line reader on the real answers of field-data.md 4 and the bytes of
- * the fwupd EG25-GC emulation (fixtures/real/usb).
+ * AT line reader on the real answers of docs/protocols.md, AT and the bytes of
+ * the fwupd EG25-GC emulation (tests/fixtures/real/usb).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -17,7 +17,7 @@
 #include "wire/at_msg.h"
 
 #ifndef MF_FIXTURES
-#define MF_FIXTURES "../shared/fixtures/real"
+#define MF_FIXTURES "tests/fixtures/real"
 #endif
 
 #define MAX_LINES 64

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * HDLC framing of DIAG: the frames real tools send (peers.md B.7,
- * field-data.md 1.1), the CRC check value, escaping and the incremental
- * decoder's error and recovery paths.
+ * HDLC framing of DIAG: the frames real tools send (docs/protocols.md, DIAG),
+ * the CRC check value, escaping and the incremental decoder's error and
+ * recovery paths.
  */
 #include <errno.h>
 #include <setjmp.h>

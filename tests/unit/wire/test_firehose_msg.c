@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * Firehose XML codec on the documents of real QFirehose sessions
- * (fixtures/real/logs, field-data.md 1.1 and 1.4).
+ * (tests/fixtures/real/logs, docs/protocols.md).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -127,7 +127,7 @@ static void test_read_configure_ack(void **state)
 	assert_null(fh_msg_event_attr(&ev, "TargetName"));
 }
 
-/* The device refuses 1 MiB and names its own maximum (peers.md B.5). */
+/* The device refuses 1 MiB and names its own maximum (docs/protocols.md). */
 static void test_read_configure_nak(void **state)
 {
 	static const char s[] = DOC(

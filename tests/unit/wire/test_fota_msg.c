@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * The lines of a module during delta FOTA: +QIND: "FOTA" URCs (texts as in
- * field-data.md 4) and the answers of AT+QFLDS, AT+QFUPL, AT+QFLST.
+ * docs/protocols.md, AT) and the answers of AT+QFLDS, AT+QFUPL, AT+QFLST.
  */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * Sahara packet codec on the bytes real devices send (peers.md B.1-B.3,
- * field-data.md 1.1/1.3, the QFirehose logs in fixtures/real/logs), round
- * trips of every command, every decode/encode error path, names and the
- * OEM PK hash trimming.
+ * Sahara packet codec on the bytes real devices send (docs/protocols.md,
+ * Sahara, the QFirehose log in tests/fixtures/real/logs), round trips of every
+ * command, every decode/encode error path, names and the OEM PK hash trimming.
  */
 #include <errno.h>
 #include <setjmp.h>
