@@ -70,3 +70,24 @@ clean:
 .PHONY: usbvm
 usbvm: deps build
 	bash tests/usbvm/run.sh $(BUILD)
+
+# Windows x86_64 (mingw-w64): libraries from Debian's source packages
+# (tools/windows/build-deps.sh, cached), then modemflash.exe in
+# build-win/dist/ and build-win/modemflash-win64.zip. Not part of `make test`.
+BUILD_WIN ?= build-win
+WIN_DEPS = gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev cmake dpkg-dev zip
+.PHONY: windows windows-deps
+windows-deps:
+	@$(MAKE) --no-print-directory deps DEPS="$(DEPS) $(WIN_DEPS)"
+
+windows: windows-deps
+	@prefix=$$(bash tools/windows/build-deps.sh) && \
+	if [ ! -f $(BUILD_WIN)/build.ninja ]; then \
+		PKG_CONFIG_LIBDIR=$$prefix/lib/pkgconfig meson setup $(BUILD_WIN) \
+			--cross-file tools/windows/mingw64.cross -Dtests=disabled $(MESON_OPTS); fi && \
+	PKG_CONFIG_LIBDIR=$$prefix/lib/pkgconfig nice -n 19 ninja -C $(BUILD_WIN) -j2 src/cli/modemflash.exe && \
+	rm -rf $(BUILD_WIN)/dist && mkdir -p $(BUILD_WIN)/dist && \
+	x86_64-w64-mingw32-strip -o $(BUILD_WIN)/dist/modemflash.exe $(BUILD_WIN)/src/cli/modemflash.exe && \
+	cp LICENSE $(BUILD_WIN)/dist/LICENSE.txt && cp $$prefix/VERSIONS $(BUILD_WIN)/dist/LIBRARIES.txt && \
+	rm -f $(BUILD_WIN)/modemflash-win64.zip && (cd $(BUILD_WIN)/dist && zip -q -r ../modemflash-win64.zip .) && \
+	ls -l $(BUILD_WIN)/dist $(BUILD_WIN)/modemflash-win64.zip
