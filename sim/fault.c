@@ -4,8 +4,8 @@
  * simulator"). Property faults (disusb, hwid, pkhash, geometry, badblock,
  * slow) hold for the life of the process; the others fire once. echo: the
  * first EDL port is a fresh ttyUSB still cooked (ECHO on) when the HELLO
- * arrives, so the line discipline echoes it to the device (usb-vm.md,
- * finding 6). noflow: the EDL port's device->host bytes are not flow
+ * arrives, so the line discipline echoes it to the device (docs/usbvm.md,
+ * finding 1). noflow: the EDL port's device->host bytes are not flow
  * controlled: what a reader lagging for more than a moment has no room for
  * is lost (finding 7); lose:read:BYTES loses one run of them, once.
  */

@@ -49,7 +49,7 @@ bool sim_fault_drop(struct sim *s, const char *phase, uint64_t bytes);
 /*
  * lose:read:BYTES, once: the device->host bytes from BYTES on (a run of
  * SIM_LOSE_SPAN) never reach the host, as a ttyUSB without flow control
- * drops what a lagging reader has no room for (usb-vm.md, finding 7). True
+ * drops what a lagging reader has no room for (docs/usbvm.md, finding 2). True
  * when the piece ending at bytes holds BYTES; *at is its offset.
  */
 #define SIM_LOSE_SPAN 4096u

@@ -215,13 +215,14 @@ static int write_rawprogram(struct pkg *k, bool factory)
 	fprintf(f, "  <!--NUM_PARTITION_SECTORS  = %llu-->\n",
 		(unsigned long long)total);
 	/*
-	 * The order of the real EG25-G packages (fixtures/real/xml/eg25g_*,
+	 * The order of the real EG25-G packages
+	 * (tests/fixtures/real/xml/eg25g_*,
 	 * rawprogram_nand_p2K_b128K_update.xml): the boot chain before RPM
 	 * (SBL, MIBIB, TZ) programmed first with no erase, RPM erased, every
 	 * later image erased then programmed, the boot chain's erases at the
 	 * end in reverse, RPM programmed last. Run literally it would erase
 	 * what it wrote first: hosts must order it themselves (QFirehose does,
-	 * field-data 1.2).
+	 * docs/protocols.md, NAND).
 	 */
 	rpm = part_index(k->p, "RPM");
 	for (size_t i = 0; i < rpm; i++)

@@ -193,7 +193,7 @@ static void cmd_configure(struct sim_edl *e, const struct fh_msg_event *ev)
 	snprintf(sup, sizeof(sup), "%u", MAX_PAYLOAD);
 	if (mp && (num(e, mp, &want) || !want))
 		want = MAX_PAYLOAD + 1;
-	/* the attributes in the real ACK's order (field-data 1.4) */
+	/* the attributes in the real ACK's order (docs/protocols.md) */
 	if (tx->target)
 		a[na++] = (struct fh_msg_attr){ "TargetName", tx->target };
 	a[na++] = (struct fh_msg_attr){ "MemoryName", tx->memory };

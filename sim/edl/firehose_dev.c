@@ -36,13 +36,14 @@ static const char *const functions[] = {
  * Per chip, what its programmer prints (first matching row; the last is
  * the default):
  *  SDX55: prog_firehose_sdx55.mbn of the RM500Q-GL log
- *         (fixtures/real/logs/rm500q_..._MCU_local.txt), build Apr 19 2020,
- *         bad block table lines [296]/[298]; the same build in the PCIe
- *         SDX55-class log is Dec 29 2020 (another package).
+ *         (tests/fixtures/real/logs/rm500q_..._MCU_local.txt), build
+ *         Apr 19 2020, bad block table lines [296]/[298]; the same build in
+ *         the PCIe SDX55-class log is Dec 29 2020 (another package).
  *  SDX24: prog_firehose_sdx24.mbn of the EM20-G log (em20g_..._remote.txt):
  *         build Apr 15 2019, [295]/[297].
- *  MDM9207 (9x07): field-data 1.4 (bkerler/edl#714, Biktorgj#29): the ACK
- *         carries TargetName="MSM9x07" MemoryName="NAND" and no Version.
+ *  MDM9207 (9x07): docs/protocols.md, Firehose (bkerler/edl#714,
+ *         Biktorgj#29): the ACK carries TargetName="MSM9x07"
+ *         MemoryName="NAND" and no Version.
  *         No public log of its start-up lines or build date: those of the
  *         SDX programmers are kept.
  *  MDM9205/9206 (9x05): no public log at all; the SDX55 texts.

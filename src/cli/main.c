@@ -6,69 +6,83 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/clock.h"
 #include "cli/cli.h"
+#include "cli/table.h"
 
 #define PROGRESS_INTERVAL_MS 200
 
-struct command {
-	const char *name;
-	int (*run)(struct cli *cli, int argc, char **argv);
-	const char *args;
-	const char *help;
-};
-
-static const struct command commands[] = {
-	{ "list", cmd_list, "",
-	  "every module: USB path, VID:PID, model, mode, its ports by role" },
-	{ "info", cmd_info, "",
-	  "model, revision, IMEI, USB state; in EDL: Sahara serial, HW ID, PK "
-	  "hash" },
-	{ "doctor", cmd_doctor, "[--port PATH]",
-	  "why can this module not be updated? each finding with the fix" },
-	{ "usb-enable", cmd_usb_enable, "--port PATH",
-	  "switch USB back on over the UART and restart the module" },
-	{ "inspect", cmd_inspect, "PKG [--for REV]",
-	  "validate a package; with --for or -d, the verdict for that module" },
-	{ "flash", cmd_flash, "PKG [options]",
-	  "the safe update: preflight, backup, flash, verify, post-check" },
-	{ "backup", cmd_backup, "[-o DIR] [PKG]",
-	  "read the module's partitions into a restorable package" },
-	{ "restore", cmd_restore, "DIR",
-	  "write a backup (or any package) back, also from EDL" },
-	{ "fota", cmd_fota, "FILE --port PATH",
-	  "delta firmware update over AT (UART or USB AT port)" },
-	{ "reset", cmd_reset, "", "restart the module" },
-};
-
-static void usage(FILE *f, const char *prog)
+/*
+ * Global options may come before or after the command (as with mmcli and
+ * fwupdmgr): move every one the table knows to the front, skipping the
+ * values of the command's own options, so getopt sees "GLOBALS CMD ARGS".
+ * Stops at "--". Returns the new argc; out has room for argc + 1.
+ */
+static int hoist_globals(int argc, char **argv, char **out)
 {
-	fprintf(f,
-		"Usage: %s [--sysroot DIR] [-d SEL] [--json] [--log FILE] "
-		"[-v|-q] COMMAND ...\n"
-		"Update the firmware of Qualcomm-based cellular modules, "
-		"safely.\n\n"
-		"Options:\n"
-		"  --sysroot DIR  read sys/bus/usb/devices and dev/ below DIR "
-		"(default /)\n"
-		"  -d SEL         select a module: USB path, IMEI, Sahara "
-		"serial or port path\n"
-		"  --json         JSON Lines on stdout: events, then one "
-		"result object\n"
-		"  --log FILE     write the full protocol trace to FILE\n"
-		"  -v, -q         more or less output (-vv traces every byte)\n"
-		"  -h, --help     this help;  -V, --version  the version\n\n"
-		"Commands:\n",
-		prog);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %-17s %s\n", commands[i].name,
-			commands[i].args, commands[i].help);
-	fprintf(f, "\nExit codes: 0 done, 1 failed, 2 usage, 3 refused by "
-		   "preflight,\n"
-		   "4 no module or port, 5 timed out, 6 verification mismatch, "
-		   "7 bad package.\n");
+	const struct cli_cmd *cmd = NULL;
+	int ng = 1, na = 0, i;
+	char **rest = out + argc; /* scratch: command words, copied back */
+
+	out[0] = argv[0];
+	for (i = 1; i < argc; i++) {
+		const char *w = argv[i];
+		const struct cli_opt *o;
+
+		if (!strcmp(w, "--")) {
+			while (i < argc)
+				rest[na++] = argv[i++];
+			break;
+		}
+		o = cli_match_opt(cli_global_opts, w);
+		/* inside a command, -h is the command's help: leave it */
+		if (o && cmd && o->shortopt == 'h')
+			o = NULL;
+		if (o) {
+			out[ng++] = argv[i];
+			if (o->arg && !strchr(w, '=') &&
+			    !(w[1] != '-' && w[2]) && i + 1 < argc)
+				out[ng++] = argv[++i];
+			continue;
+		}
+		if (!cmd && w[0] != '-') {
+			cmd = cli_find_cmd(w);
+			rest[na++] = argv[i];
+			if (!cmd) { /* unknown: leave the rest alone */
+				while (++i < argc)
+					rest[na++] = argv[i];
+				break;
+			}
+			continue;
+		}
+		rest[na++] = argv[i];
+		o = cmd ? cli_match_opt(cmd->opts, w) : NULL;
+		if (o && o->arg && !strchr(w, '=') && i + 1 < argc)
+			rest[na++] = argv[++i];
+	}
+	memmove(out + ng, rest, (size_t)na * sizeof(*out));
+	out[ng + na] = NULL;
+	return ng + na;
+}
+
+/* COMMAND -h/--help anywhere among the command's words (not a value). */
+static bool wants_help(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const struct cli_opt *o;
+
+		if (!strcmp(argv[i], "--"))
+			return false;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return true;
+		o = cli_match_opt(cmd->opts, argv[i]);
+		if (o && o->arg && !strchr(argv[i], '='))
+			i++;
+	}
+	return false;
 }
 
 static const char *level_name(enum mf_level level)
@@ -176,6 +190,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "sysroot", required_argument, NULL, 'S' },
+		{ "device", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "log", required_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -186,7 +201,15 @@ int main(int argc, char **argv)
 	};
 	struct cli cli = { .prog = "modemflash", .sysroot = "/" };
 	const char *log_path = NULL;
+	const struct cli_cmd *cmd;
+	struct stat st;
+	char **args = calloc((size_t)argc * 2 + 1, sizeof(*args));
 	int c, rc;
+
+	if (!args)
+		return 1;
+	argc = hoist_globals(argc, argv, args);
+	argv = args;
 
 	/* '+': stop at the command name; the command parses its own options */
 	while ((c = getopt_long(argc, argv, "+d:vqhV", opts, NULL)) != -1) {
@@ -210,18 +233,24 @@ int main(int argc, char **argv)
 			cli.verbosity = -1;
 			break;
 		case 'h':
-			usage(stdout, cli.prog);
+			cli_help_all(stdout, cli.prog);
 			return 0;
 		case 'V':
 			printf("modemflash %s\n", MF_VERSION);
 			return 0;
 		default:
-			usage(stderr, cli.prog);
+			cli_help_all(stderr, cli.prog);
 			return MF_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		usage(stderr, cli.prog);
+		cli_help_all(stderr, cli.prog);
+		return MF_USAGE;
+	}
+	if (stat(cli.sysroot, &st) || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "%s: --sysroot %s is not a directory\n",
+			cli.prog, cli.sysroot);
+		free(args);
 		return MF_USAGE;
 	}
 	if (log_path) {
@@ -240,24 +269,38 @@ int main(int argc, char **argv)
 			    : cli.verbosity >= 1	     ? MF_LOG_DEVICE
 							     : MF_LOG_INFO;
 
-	rc = -1;
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[optind], commands[i].name) != 0)
-			continue;
-		/* reset getopt for the command's own parsing */
-		argv += optind;
-		argc -= optind;
-		optind = 0;
-		rc = commands[i].run(&cli, argc, argv);
-		break;
-	}
-	if (rc < 0) {
+	argv += optind;
+	argc -= optind;
+	optind = 0; /* reset getopt for the command's own parsing */
+	cmd = cli_find_cmd(argv[0]);
+	if (!cmd) {
 		fprintf(stderr, "%s: unknown command '%s'\n", cli.prog,
-			argv[optind]);
-		usage(stderr, cli.prog);
+			argv[0]);
+		cli_help_all(stderr, cli.prog);
 		rc = MF_USAGE;
+	} else if (!cmd->run) { /* help [COMMAND] */
+		const struct cli_cmd *about =
+			argc > 1 ? cli_find_cmd(argv[1]) : NULL;
+
+		rc = 0;
+		if (argc > 2 || (argc > 1 && (!about || !about->run))) {
+			fprintf(stderr, "%s: no command '%s'\n", cli.prog,
+				argv[1]);
+			cli_help_all(stderr, cli.prog);
+			rc = MF_USAGE;
+		} else if (about) {
+			cli_help_cmd(stdout, cli.prog, about);
+		} else {
+			cli_help_all(stdout, cli.prog);
+		}
+	} else if (wants_help(cmd, argc, argv)) {
+		cli_help_cmd(stdout, cli.prog, cmd);
+		rc = 0;
+	} else {
+		rc = cmd->run(&cli, argc, argv);
 	}
 	if (cli.logf)
 		fclose(cli.logf);
+	free(args);
 	return rc;
 }

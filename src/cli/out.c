@@ -120,6 +120,6 @@ int cli_usage(struct cli *cli, const char *command, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help'.\n", cli->prog);
+	fprintf(stderr, "\nTry '%s %s --help'.\n", cli->prog, command);
 	return MF_USAGE;
 }

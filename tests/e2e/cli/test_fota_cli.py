@@ -39,4 +39,5 @@ def test_fota_damaged_header_is_bad_package(tmp_path):
 def test_fota_help(tmp_path):
     r = fota("fota", "--help")
     assert r.returncode == 0
-    assert "--port PATH" in r.stderr and "--url URL" in r.stderr
+    # help is the answer: on stdout, from the command table
+    assert "--port PATH" in r.stdout and "--url URL" in r.stdout

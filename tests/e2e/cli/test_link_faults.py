@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""The two fresh-ttyUSB findings of the VM (reference/usb-vm.md 6 and 7)
+"""The two fresh-ttyUSB findings of the VM (docs/usbvm.md findings 1 and 2)
 against the tool, as explicit simulator faults: --fault echo (the HELLO
 arrives while the tty is still cooked and is echoed to the device) and
 --fault lose:read:BYTES / noflow (device->host bytes dropped without flow

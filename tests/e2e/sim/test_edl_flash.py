@@ -115,7 +115,7 @@ def test_factory_xml_erases_calibration(sim_factory, mkpkg):
 
 def test_mkpkg_writes_the_real_eg25_rawprogram(tmp_path):
     """tools/mkpkg's EG25-G rawprogram holds the real package's elements in
-    the real order with the real attributes (fixtures/real/xml): hosts are
+    the real order with the real attributes (tests/fixtures/real/xml): hosts are
     tested on the order real packages use (programs of SBL, MIBIB, TZ before
     their erases, RPM programmed last)."""
     import re

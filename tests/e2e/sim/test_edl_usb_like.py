@@ -231,7 +231,7 @@ def test_client_that_never_touches_termios_works(sim_factory, mkpkg):
 
 def test_echo_fault_the_fresh_tty_echoes_the_hello(sim_factory):
     """--fault echo: the first EDL tty is cooked, ECHO on, when the HELLO
-    arrives (usb-vm.md finding 6). The device gets the line discipline's echo
+    arrives (docs/usbvm.md finding 1). The device gets the line discipline's echo
     (^A for 0x01, as n_tty writes control characters) and rejects it with
     END_OF_IMAGE(INVALID_CMD); the host, raw only after open, reads the HELLO
     as the canonical line discipline kept it, then that rejection."""
@@ -296,7 +296,7 @@ def slow_read_of(sim, prog, pages, pause):
 
 
 def test_noflow_fault_loses_what_a_lagging_reader_has_no_room_for(sim_factory, mkpkg):
-    """--fault noflow (usb-vm.md finding 7): a reader that takes 4 KiB every
+    """--fault noflow (docs/usbvm.md finding 2): a reader that takes 4 KiB every
     10 ms gets less than was read; without the fault it gets every byte."""
     prog = ec.programmer_of(mkpkg("bg95-m3", BG95_REV))
     pages = 256     # 512 KiB

@@ -76,7 +76,7 @@ static void test_sbl_anywhere(void **state)
 }
 
 /*
- * The real EG25-G update XML (fixtures/real/xml): program SBL, MIBIB, TZ;
+ * The real EG25-G update XML (tests/fixtures/real/xml): program SBL, MIBIB, TZ;
  * erase RPM; erase+program aboot ... system; erase TZ, MIBIB, SBL;
  * program RPM. MIBIB and TZ must be erased before they are programmed.
  */

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * Replays of real Firehose sessions against the simulated programmer: the
- * host's documents are taken from a real log (fixtures/real/logs), the
+ * host's documents are taken from a real log (tests/fixtures/real/logs), the
  * device's answers must be what the real module answered, element for
  * element (the <log> and <response> lines between one host command and the
  * next). And the EG25-G with 256 KiB blocks fed the erases of the real
- * p2K_b128K package (fixtures/real/xml, Biktorgj/quectel_eg25_recovery#29).
+ * p2K_b128K package (tests/fixtures/real/xml,
+ * Biktorgj/quectel_eg25_recovery#29).
  */
 #include <setjmp.h>
 #include <stdarg.h>
