@@ -266,6 +266,65 @@ static void at_cfun(struct sim_port *p, const char *rest)
 	s->cfun = (int)fun;
 }
 
+/*
+ * What ModemManager asks while it probes a port and builds its modem object
+ * (docs/modemmanager.md): a module with an unlocked test SIM (it says
+ * "+CPIN: READY" at boot), not registered, so MM lists it as "disabled"
+ * with its identity loaded. Forms as in 3GPP TS 27.007 and Quectel's AT
+ * manuals; the SIM's IMSI/ICCID are of the 3GPP test network (MCC 001).
+ * Returns false for a command this table does not know.
+ */
+static bool at_mm_probe(struct sim_port *p, const char *name, const char *rest)
+{
+	static const struct {
+		const char *name, *rest, *answer; /* answer NULL: bare OK */
+	} tab[] = {
+		{ "+CGMI", "", "Quectel" },
+		{ "+GMI", "", "Quectel" },
+		{ "+GCAP", "", "+GCAP: +CGSM" },
+		{ "+WS46", "=?", "+WS46: (12,22,25,28,29,30,31)" },
+		{ "+CREG", "?", "+CREG: 0,0" },
+		{ "+CGREG", "?", "+CGREG: 0,0" },
+		{ "+CEREG", "?", "+CEREG: 0,0" },
+		{ "+CREG", "=?", "+CREG: (0-2)" },
+		{ "+CGREG", "=?", "+CGREG: (0-2)" },
+		{ "+CEREG", "=?", "+CEREG: (0-2,4)" },
+		{ "+CNMI", "=?", "+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)" },
+		{ "+QFASTBOOT", "=?", NULL },
+		{ "+CSQ", "", "+CSQ: 99,99" },
+		{ "+COPS", "?", "+COPS: 0" },
+		{ "+CMEE", "?", "+CMEE: 1" },
+		{ "+CPIN", "?", "+CPIN: READY" },
+		{ "+CIMI", "", "001010000000013" },
+		{ "+CCID", "", "+CCID: 89001010000000000013" },
+		{ "+QCCID", "", "+QCCID: 89001010000000000013" },
+	};
+	size_t i;
+	long v;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		if (strcmp(name, tab[i].name) || strcmp(rest, tab[i].rest))
+			continue;
+		if (tab[i].answer)
+			sim_at_reply(p, "%s", tab[i].answer);
+		sim_at_ok(p);
+		return true;
+	}
+	if ((!strcmp(name, "+CGMM") || !strcmp(name, "+GMM")) && !*rest) {
+		sim_at_reply(p, "%s", p->s->prof->model);
+		sim_at_ok(p);
+		return true;
+	}
+	/* the +CxREG=N URC settings and AT+CMEE=N are accepted as set */
+	if ((!strcmp(name, "+CREG") || !strcmp(name, "+CGREG") ||
+	     !strcmp(name, "+CEREG") || !strcmp(name, "+CMEE")) &&
+	    rest[0] == '=' && parse_int(rest + 1, 0, 2, &v)) {
+		sim_at_ok(p);
+		return true;
+	}
+	return false;
+}
+
 static void at_ati(struct sim_port *p)
 {
 	char base[SIM_REV_MAX];
@@ -302,7 +361,8 @@ static void at_command(struct sim_port *p, char *line)
 	line += 2;
 	cmd_name(line, name, sizeof(name), &rest);
 	if (!*line || !strcmp(name, "Z") || !strcmp(name, "V1") ||
-	    !strcmp(name, "Q0") || !strcmp(name, "+CMEE")) {
+	    !strcmp(name, "Q0") || !strcmp(name, "X4") ||
+	    !strcmp(name, "&C1") || !strcmp(name, "&D2")) {
 		sim_at_ok(p);
 	} else if (!strcmp(name, "E0") || !strcmp(name, "E1") ||
 		   !strcmp(name, "E")) {
@@ -315,7 +375,7 @@ static void at_command(struct sim_port *p, char *line)
 		baseline(s, base, sizeof(base));
 		sim_at_reply(p, "%s", base);
 		sim_at_ok(p);
-	} else if (!strcmp(name, "+QGMR") && !*rest) {
+	} else if (!strcmp(name, "+QGMR") && (!*rest || !strcmp(rest, "?"))) {
 		sim_at_reply(p, "%s", s->revision);
 		sim_at_ok(p);
 	} else if ((!strcmp(name, "+CGSN") || !strcmp(name, "+GSN")) &&
@@ -344,7 +404,7 @@ static void at_command(struct sim_port *p, char *line)
 	} else if (!strcmp(name, "+QFLST") || !strcmp(name, "+QFDEL") ||
 		   !strcmp(name, "+QFLDS")) {
 		sim_at_ufs(p, name, rest);
-	} else {
+	} else if (!at_mm_probe(p, name, rest)) {
 		sim_at_error(p);
 	}
 }

@@ -155,6 +155,43 @@ done
 # lib64 loader path as the binaries name it
 mkdir -p "$stage/lib64"
 [ -e "$stage/lib64/ld-linux-x86-64.so.2" ] || cp -L /lib64/ld-linux-x86-64.so.2 "$stage/lib64/"
+# ModemManager beside the tool (docs/usbvm.md): Debian's modemmanager, udev
+# and their libraries, downloaded and unpacked once (never installed on the
+# host), with the host's dbus-daemon; without them the mm_* scenarios skip.
+mmroot=$out/mm/root
+if [ ! -x "$mmroot/usr/sbin/ModemManager" ] && [ -z "${USBVM_NO_MM:-}" ]; then
+	rm -rf "$out/mm" && mkdir -p "$out/mm/dl"
+	if (cd "$out/mm/dl" && apt-get download modemmanager libmm-glib0 udev libqmi-glib5 \
+		libmbim-glib4 libqrtr-glib0 libgudev-1.0-0 libpolkit-gobject-1-0 >/dev/null 2>&1); then
+		for d in "$out"/mm/dl/*.deb; do dpkg-deb -x "$d" "$mmroot"; done
+	else
+		say "ModemManager packages unavailable: the mm scenarios will skip"
+	fi
+	rm -rf "$out/mm/dl"
+fi
+if [ -x "$mmroot/usr/sbin/ModemManager" ] && command -v dbus-daemon >/dev/null; then
+	mmlib=$mmroot/usr/lib/x86_64-linux-gnu
+	mmbins="$mmroot/usr/sbin/ModemManager $mmroot/usr/bin/mmcli $mmroot/bin/udevadm $(command -v dbus-daemon)"
+	mkdir -p "$stage/usr/sbin" "$stage/lib/systemd" "$stage/lib/udev/rules.d" "$stage/etc/udev/rules.d" \
+		"$stage/usr/lib/x86_64-linux-gnu/ModemManager" "$stage/run/dbus"
+	cp "$mmroot/usr/sbin/ModemManager" "$stage/usr/sbin/"
+	cp "$mmroot/usr/bin/mmcli" "$mmroot/bin/udevadm" "$(command -v dbus-daemon)" "$stage/usr/bin/"
+	ln -sf /usr/bin/udevadm "$stage/lib/systemd/systemd-udevd"
+	cp "$mmlib"/ModemManager/*.so "$stage/usr/lib/x86_64-linux-gnu/ModemManager/"
+	# udev's own rules (device links, usb_id) and MM's port-type and filter rules, then ours
+	cp "$mmroot"/lib/udev/rules.d/50-udev-default.rules "$mmroot"/lib/udev/rules.d/60-serial.rules \
+		"$mmroot"/lib/udev/rules.d/*-mm-*.rules "$stage/lib/udev/rules.d/"
+	cp "$src/data/60-modemflash.rules" "$stage/lib/udev/rules.d/"
+	for f in $(LD_LIBRARY_PATH=$mmlib ldd $mmbins "$mmlib"/ModemManager/*.so 2>/dev/null |
+			awk '/=> \// { print $3 }' | sort -u); do
+		case $f in "$mmroot"/*) d=${f#"$mmroot"} ;; *) d=$f ;; esac
+		mkdir -p "$stage$(dirname "$d")"
+		cp -L "$f" "$stage$d"
+	done
+	printf 'root:x:0:0:root:/root:/bin/sh\nmessagebus:x:100:101::/run/dbus:/bin/false\n' > "$stage/etc/passwd"
+	printf 'root:x:0:\nmessagebus:x:101:\n' > "$stage/etc/group"
+	cp "$here/system-bus.conf" "$stage/usbvm/"
+fi
 cp "$here/init" "$stage/init"
 cp "$here"/scenarios.sh "$stage/usbvm/"
 chmod +x "$stage/init"

@@ -8,7 +8,8 @@
 
 USBVM_ALL="normal_enum at_ttyusb list info doctor
 	edl_switch edl_list edl_echo_race edl_desync_recover edl_info_usb reenum_normal
-	flash_tty flash_usb backup_restore_usb backup_tty_loss"
+	flash_tty flash_usb backup_restore_usb backup_tty_loss
+	mm_detect"
 SIM_ROOT=/run/sim
 SIM_STATE=/run/state
 SIM_PROFILE=ec25
@@ -339,6 +340,47 @@ sc_backup_tty_loss() {
 	digests /tmp/bk-tty > /tmp/bk-tty.md5
 	cmp -s /tmp/bk1.md5 /tmp/bk-tty.md5 || { diff /tmp/bk1.md5 /tmp/bk-tty.md5; fail "silently bad backup over ttyUSB"; }
 	ok "backup over ttyUSB matches the libusb backup ($(grep -c 'reading it again' /tmp/mf.out) chunks lost and read again)"
+}
+
+# --- ModemManager (Debian's, with udev and a system bus) --------------------
+
+# Started by the first mm_ scenario, after the others: MM would otherwise
+# probe every port those open by hand. Logs to /tmp/mm.log (--debug).
+mm_start() {
+	[ -x /usr/sbin/ModemManager ] || skip "no ModemManager in the image (packages unavailable on the host)"
+	pidof ModemManager > /dev/null && return 0
+	export PATH=$PATH:/usr/sbin
+	mkdir -p /run/dbus /run/udev /var
+	# clients look for the system bus under /var/run
+	[ -e /var/run ] || ln -s /run /var/run
+	export DBUS_SYSTEM_BUS_ADDRESS=unix:path=/run/dbus/system_bus_socket
+	dbus-daemon --config-file=/usbvm/system-bus.conf --fork --nopidfile > /tmp/dbus.log 2>&1 ||
+		{ cat /tmp/dbus.log; fail "dbus-daemon did not start"; }
+	wait_for 5 exists /run/dbus/system_bus_socket || fail "no system bus socket"
+	/lib/systemd/systemd-udevd --daemon > /tmp/udevd.log 2>&1 || fail "systemd-udevd did not start"
+	udevadm trigger --action=add --subsystem-match=usb --subsystem-match=tty
+	udevadm settle -t 20 || echo "note: udevadm settle timed out"
+	/usr/sbin/ModemManager --debug --log-level=DEBUG --log-timestamps > /tmp/mm.log 2>&1 &
+	wait_for 20 mm_on_bus || { tail -n 20 /tmp/mm.log; fail "ModemManager did not come up on the system bus"; }
+}
+mm_on_bus() { mmcli -L > /dev/null 2>&1; }
+mm_listed() { mmcli -L 2>/dev/null | grep -q '/Modem/'; }
+mm_log_tail() { tail -n "${1:-15}" /tmp/mm.log | sed 's/^/mm: /'; }
+
+# MM finds the simulated EC25 on the gadget as a modem, by its AT probing.
+sc_mm_detect() {
+	to_normal
+	mm_start
+	udevadm info /dev/ttyUSB0 | grep -q 'ID_MM_PORT_TYPE_QCDM=1' ||
+		echo "note: MM's port-type rules did not tag ttyUSB0"
+	wait_for 100 mm_listed || { mm_log_tail 25; fail "mmcli -L lists no modem after 100 s"; }
+	mmcli -L
+	mmcli -m any > /tmp/mm-modem.txt 2>&1 || { cat /tmp/mm-modem.txt; fail "mmcli -m any failed"; }
+	cat /tmp/mm-modem.txt
+	base=$(sim_revision | cut -d_ -f1)
+	grep -q "revision: $base" /tmp/mm-modem.txt || fail "mmcli -m any does not show revision '$base'"
+	grep -qi "quectel" /tmp/mm-modem.txt || fail "mmcli -m any does not name Quectel"
+	ok "MM lists the module, revision $base ($(grep -o "plugin: [^ ]*" /tmp/mm-modem.txt | head -n1))"
 }
 
 # --- runner ------------------------------------------------------------------
