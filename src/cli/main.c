@@ -234,31 +234,36 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			cli_help_all(stdout, cli.prog);
-			return 0;
+			rc = 0;
+			goto out;
 		case 'V':
 			printf("modemflash %s\n", MF_VERSION);
-			return 0;
+			rc = 0;
+			goto out;
 		default:
 			cli_help_all(stderr, cli.prog);
-			return MF_USAGE;
+			rc = MF_USAGE;
+			goto out;
 		}
 	}
 	if (optind >= argc) {
 		cli_help_all(stderr, cli.prog);
-		return MF_USAGE;
+		rc = MF_USAGE;
+		goto out;
 	}
 	if (stat(cli.sysroot, &st) || !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "%s: --sysroot %s is not a directory\n",
 			cli.prog, cli.sysroot);
-		free(args);
-		return MF_USAGE;
+		rc = MF_USAGE;
+		goto out;
 	}
 	if (log_path) {
 		cli.logf = fopen(log_path, "a");
 		if (!cli.logf) {
 			fprintf(stderr, "%s: cannot open log file %s\n",
 				cli.prog, log_path);
-			return MF_USAGE;
+			rc = MF_USAGE;
+			goto out;
 		}
 	}
 	cli.tty = isatty(STDERR_FILENO);
@@ -299,6 +304,7 @@ int main(int argc, char **argv)
 	} else {
 		rc = cmd->run(&cli, argc, argv);
 	}
+out:
 	if (cli.logf)
 		fclose(cli.logf);
 	free(args);
