@@ -86,6 +86,8 @@ static char *state_json(struct sim *s)
 	json_object *o = json_object_new_object(),
 		    *ports = json_object_new_array();
 	json_object *roles = json_object_new_object();
+	json_object *busy = json_object_new_object();
+	json_object *storage = json_object_new_object();
 	const struct sim_profile *pr = s->prof;
 	char buf[16];
 	size_t i;
@@ -135,6 +137,27 @@ static char *state_json(struct sim *s)
 		s->fota == FOTA_RUNNING	  ? "running"
 		: s->fota == FOTA_PENDING ? "pending"
 					  : "none");
+	/* the module's own time so far (0 in fast timing), by kind */
+	json_object_object_add(o, "busy_s",
+			       json_object_new_double(sim_busy_total(s)));
+	for (i = 0; i < SIM_BUSY_KINDS; i++)
+		json_object_object_add(
+			busy, sim_busy_name((enum sim_busy)i),
+			json_object_new_double(s->busy_ms[i] / 1000.0));
+	json_object_object_add(o, "busy", busy);
+	for (i = SIM_BUSY_ERASE; i <= SIM_BUSY_PROGRAM; i++) {
+		json_object *c = json_object_new_object();
+
+		json_object_object_add(
+			c, "commands",
+			json_object_new_int64((int64_t)s->count_cmds[i]));
+		json_object_object_add(
+			c, "bytes",
+			json_object_new_int64((int64_t)s->count_bytes[i]));
+		json_object_object_add(storage, sim_busy_name((enum sim_busy)i),
+				       c);
+	}
+	json_object_object_add(o, "storage", storage);
 	out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 	return out;

@@ -101,8 +101,9 @@ struct sim_port {
 	size_t *mlen;	 /* lengths of the queued messages after it */
 	size_t nmsg, mcap;
 	bool is_uart;
-	bool urc;  /* boot and FOTA URCs go here */
-	bool gone; /* link dropped: writes fail, input ignored */
+	bool urc;     /* boot and FOTA URCs go here */
+	bool gone;    /* link dropped: writes fail, input ignored */
+	bool stalled; /* the stall fault: the host's bytes are not read */
 	uint8_t *out;
 	size_t out_len, out_cap;
 	struct sim_at at;
@@ -142,6 +143,8 @@ enum sim_fota_phase {
 
 struct sim {
 	const struct sim_profile *prof;
+	/* prof as this instance runs it (its own Sahara serial, main.c) */
+	struct sim_profile own;
 	char root[SIM_PATH_MAX];
 	char state[SIM_PATH_MAX]; /* --state or a private dir */
 	bool state_private;
@@ -196,11 +199,15 @@ struct sim {
 	int lock_fd;
 	bool wrote_ready;
 	bool quit;
+	double busy_ms[SIM_BUSY_KINDS]; /* module time imposed, wall ms */
+	uint64_t count_cmds[SIM_BUSY_KINDS], count_bytes[SIM_BUSY_KINDS];
 };
 
 /* time */
 int64_t sim_now_ms(void);
-int sim_delay_ms(const struct sim *s, int real_ms);
+int sim_delay_ms(struct sim *s, enum sim_busy kind, int real_ms);
+const char *sim_busy_name(enum sim_busy kind);
+double sim_busy_total(const struct sim *s);
 
 /* timers (timer.c) */
 void sim_timer_add(struct sim *s, int delay_ms, sim_timer_fn fn, long arg);

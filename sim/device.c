@@ -273,14 +273,16 @@ void sim_power_on(struct sim *s)
 		if (rev[0])
 			snprintf(s->revision, sizeof(s->revision), "%s", rev);
 		s->rebooting = true;
-		sim_timer_add(s, sim_delay_ms(s, s->prof->reboot_ms),
-			      t_enum_normal, s->gen);
+		sim_timer_add(
+			s, sim_delay_ms(s, SIM_BUSY_BOOT, s->prof->reboot_ms),
+			t_enum_normal, s->gen);
 		break;
 	case SIM_BOOT_EDL:
 		s->mode = SIM_MODE_EDL;
 		s->rebooting = true;
-		sim_timer_add(s, sim_delay_ms(s, s->prof->edl_enum_ms),
-			      t_enum_edl, s->gen);
+		sim_timer_add(
+			s, sim_delay_ms(s, SIM_BUSY_ENUM, s->prof->edl_enum_ms),
+			t_enum_edl, s->gen);
 		break;
 	default:
 		s->mode = SIM_MODE_SILENT;
@@ -322,8 +324,9 @@ static void after_drain(struct sim *s, int next)
 		s->gen++;
 		s->mode = SIM_MODE_EDL;
 		s->rebooting = true;
-		sim_timer_add(s, sim_delay_ms(s, s->prof->edl_enum_ms),
-			      t_enum_edl, s->gen);
+		sim_timer_add(
+			s, sim_delay_ms(s, SIM_BUSY_ENUM, s->prof->edl_enum_ms),
+			t_enum_edl, s->gen);
 		break;
 	}
 }

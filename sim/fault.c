@@ -8,6 +8,8 @@
  * finding 1). noflow: the EDL port's device->host bytes are not flow
  * controlled: what a reader lagging for more than a moment has no room for
  * is lost (finding 7); lose:read:BYTES loses one run of them, once.
+ * stall:PHASE:BYTES: after BYTES of PHASE the device stops reading the
+ * port (a hung module: the host's writes fill the line and block).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -26,12 +28,36 @@ static const char *const drop_phases[] = {
 /* Phases whose device->host bytes can be lost (lose:PHASE:BYTES). */
 static const char *const lose_phases[] = { "read", NULL };
 
-/* Phases that can go mute once: the protocols and every Firehose command. */
+/* Phases after whose BYTES the device stops reading (stall:PHASE:BYTES). */
+static const char *const stall_phases[] = { "sahara", "program", NULL };
+
+/* The faults KIND:PHASE:BYTES and the phases each one knows. */
+static const struct {
+	const char *kind;
+	const char *const *phases;
+} at_bytes[] = {
+	{ "drop", drop_phases },
+	{ "lose", lose_phases },
+	{ "stall", stall_phases },
+};
+
+static const char *const *bytes_phases(const char *kind)
+{
+	for (size_t i = 0; i < sizeof(at_bytes) / sizeof(at_bytes[0]); i++)
+		if (!strcmp(at_bytes[i].kind, kind))
+			return at_bytes[i].phases;
+	return NULL;
+}
+
+/*
+ * Phases that can go mute once: the protocols, every Firehose command, and
+ * a FOTA update (it hangs at its first step: no URC after START).
+ */
 static const char *const silent_phases[] = {
 	"diag",	 "sahara",  "firehose",	      "configure",
 	"erase", "program", "read",	      "patch",
 	"power", "nop",	    "getstorageinfo", "getsha256digest",
-	NULL,
+	"fota",	 NULL,
 };
 
 static bool in_list(const char *const *list, const char *w)
@@ -55,9 +81,10 @@ static bool all_of(const char *str, int (*cls)(int), const char *extra)
 static int check_value(const char *kind, const char *arg, uint64_t *bytes,
 		       char *why, size_t cap)
 {
+	const char *const *phases = bytes_phases(kind);
 	char *end;
 
-	if (!strcmp(kind, "drop") || !strcmp(kind, "lose")) {
+	if (phases) {
 		const char *colon = strchr(arg, ':');
 		char phase[32];
 
@@ -65,9 +92,7 @@ static int check_value(const char *kind, const char *arg, uint64_t *bytes,
 			goto bad;
 		memcpy(phase, arg, (size_t)(colon - arg));
 		phase[colon - arg] = 0;
-		if (!in_list(!strcmp(kind, "lose") ? lose_phases : drop_phases,
-			     phase) ||
-		    !all_of(colon + 1, isdigit, ""))
+		if (!in_list(phases, phase) || !all_of(colon + 1, isdigit, ""))
 			goto bad;
 		errno = 0;
 		*bytes = strtoull(colon + 1, &end, 10);
@@ -166,7 +191,7 @@ int sim_fault_parse(struct sim *s, const char *spec, char *why, size_t cap)
 		snprintf(why, cap, "bad value in fault '%s'", spec);
 	if (err)
 		return err;
-	if (!strcmp(f->kind, "drop") || !strcmp(f->kind, "lose"))
+	if (bytes_phases(f->kind))
 		*strchr(f->arg, ':') = 0; /* arg = phase */
 	s->nfaults++;
 	return 0;
@@ -190,22 +215,33 @@ bool sim_fault_once(struct sim *s, const char *kind, const char *arg)
 	return false;
 }
 
-bool sim_fault_drop(struct sim *s, const char *phase, uint64_t bytes)
+static bool fault_at(struct sim *s, const char *kind, const char *phase,
+		     uint64_t bytes)
 {
 	size_t i;
 
 	for (i = 0; i < s->nfaults; i++) {
 		struct sim_fault *f = &s->faults[i];
 
-		if (f->spent || strcmp(f->kind, "drop") ||
+		if (f->spent || strcmp(f->kind, kind) ||
 		    strcmp(f->arg, phase) || bytes < f->bytes)
 			continue;
 		f->spent = true;
-		sim_debug(s, "fault drop:%s:%llu fires", phase,
+		sim_debug(s, "fault %s:%s:%llu fires", kind, phase,
 			  (unsigned long long)f->bytes);
 		return true;
 	}
 	return false;
+}
+
+bool sim_fault_drop(struct sim *s, const char *phase, uint64_t bytes)
+{
+	return fault_at(s, "drop", phase, bytes);
+}
+
+bool sim_fault_stall(struct sim *s, const char *phase, uint64_t bytes)
+{
+	return fault_at(s, "stall", phase, bytes);
 }
 
 bool sim_fault_lose(struct sim *s, const char *phase, uint64_t bytes,

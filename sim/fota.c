@@ -161,6 +161,10 @@ static void t_step(struct sim *s, long gen)
 {
 	if ((unsigned)gen != s->gen || s->fota != FOTA_RUNNING)
 		return;
+	if (sim_fault_once(s, "silent", "fota")) {
+		sim_debug(s, "fota: silent (fault): the update hangs\n");
+		return;
+	}
 	s->fota_pct += 10;
 	if (s->fota_pct > 100)
 		s->fota_pct = 100;
@@ -173,7 +177,8 @@ static void t_step(struct sim *s, long gen)
 		fota_finish(s, 0);
 		return;
 	}
-	sim_timer_add(s, sim_delay_ms(s, FOTA_STEP_MS), t_step, gen);
+	sim_timer_add(s, sim_delay_ms(s, SIM_BUSY_OTHER, FOTA_STEP_MS), t_step,
+		      gen);
 }
 
 /* Called once the module enumerated after the reboot QFOTADL asked for. */
@@ -193,7 +198,8 @@ void sim_fota_boot(struct sim *s)
 	}
 	s->fota = FOTA_RUNNING;
 	s->fota_resumed = false;
-	sim_timer_add(s, sim_delay_ms(s, FOTA_STEP_MS), t_step, s->gen);
+	sim_timer_add(s, sim_delay_ms(s, SIM_BUSY_OTHER, FOTA_STEP_MS), t_step,
+		      s->gen);
 }
 
 void sim_at_qfotadl(struct sim_port *p, const char *args)

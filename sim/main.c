@@ -37,7 +37,8 @@ static void usage(FILE *f)
 		   "lose:read:BYTES nak:CMD corrupt:CMD "
 		   "silent:PHASE hwid:0xID\n"
 		   "        pkhash:HEX geometry:pNK_bMK badblock:PAGE[,PAGE] "
-		   "slow:FACTOR\n");
+		   "slow:FACTOR\n"
+		   "        stall:sahara|program:BYTES\n");
 }
 
 static int die_usage2(const char *pre, const char *arg, const char *post)
@@ -169,11 +170,26 @@ static int parse_args(struct sim *s, int argc, char **argv)
 	if (usb_path) {
 		/* same port, the profile's buses: a USB3 module comes back on USB2 */
 		const char *tail = strchr(usb_path, '-');
+		const char *dflt = strchr(s->prof->usb_path, '-');
 
 		snprintf(s->edl_path, sizeof(s->edl_path), "%d%s",
 			 atoi(s->prof->edl_usb_path), tail);
 		snprintf(s->normal_path, sizeof(s->normal_path), "%d%s",
 			 atoi(s->prof->usb_path), tail);
+		/*
+		 * Another module of the same profile on another port is
+		 * another chip: its own Sahara serial (stable per port, so
+		 * --state restarts keep it), as hosts key claims by it.
+		 */
+		if (!dflt || strcmp(tail, dflt)) {
+			uint32_t h = 2166136261u;
+
+			for (const char *q = tail; *q; q++)
+				h = (h ^ (uint8_t)*q) * 16777619u;
+			s->own = *s->prof;
+			s->own.serial ^= (h & 0x00ffff00u) | 0x100u;
+			s->prof = &s->own;
+		}
 	} else {
 		snprintf(s->edl_path, sizeof(s->edl_path), "%s",
 			 s->prof->edl_usb_path);
@@ -355,7 +371,7 @@ static void loop(struct sim *s, int sfd)
 			/* the master never hangs up: our own slave fd holds it */
 			pfd[n++] = (struct pollfd){
 				.fd = p->master,
-				.events = POLLIN |
+				.events = (p->stalled ? 0 : POLLIN) |
 					  (sim_port_pending(p) ? POLLOUT : 0)
 			};
 			/* opens, closes and reads of the host, at once */
@@ -485,6 +501,16 @@ int main(int argc, char **argv)
 		write_ready(s->state);
 	sim_debug(s, "ready: %s, usb path %s", s->prof->name, s->normal_path);
 	loop(s, sfd);
+	/* the module's own time, so that a benchmark can subtract it */
+	fprintf(stderr,
+		"modemflash-sim: busy %.3f s (boot %.3f, enumerate %.3f, "
+		"erase %.3f, program %.3f, read %.3f, other %.3f)\n",
+		sim_busy_total(s), s->busy_ms[SIM_BUSY_BOOT] / 1000.0,
+		s->busy_ms[SIM_BUSY_ENUM] / 1000.0,
+		s->busy_ms[SIM_BUSY_ERASE] / 1000.0,
+		s->busy_ms[SIM_BUSY_PROGRAM] / 1000.0,
+		s->busy_ms[SIM_BUSY_READ] / 1000.0,
+		s->busy_ms[SIM_BUSY_OTHER] / 1000.0);
 	teardown(s);
 	close(sfd);
 	return 0;

@@ -401,8 +401,8 @@ static bool port_interrupted(const struct sim_port *p)
 {
 	const struct sim *s = p->s;
 
-	return p->gone || !p->opened || s->req_reset || s->req_off ||
-	       s->req_edl || s->req_drop;
+	return p->gone || p->stalled || !p->opened || s->req_reset ||
+	       s->req_off || s->req_edl || s->req_drop;
 }
 
 /*
@@ -420,6 +420,8 @@ void sim_port_input(struct sim_port *p)
 	ssize_t n;
 
 	port_push(p);
+	if (p->stalled)
+		return;
 	do {
 		n = read(p->master, buf, sizeof(buf));
 		if (n <= 0)
@@ -427,4 +429,11 @@ void sim_port_input(struct sim_port *p)
 		port_dispatch(p, buf, (size_t)n);
 		total += (size_t)n;
 	} while (total < PORT_READ_BURST && !port_interrupted(p));
+}
+
+void sim_port_stall(struct sim_port *p)
+{
+	sim_debug(p->s, "%s: the device stops reading (stall fault)\n",
+		  p->name);
+	p->stalled = true;
 }

@@ -33,6 +33,10 @@ int sim_port_write(struct sim_port *port, const void *buf, size_t len);
  * timeout_ms passed (-ETIMEDOUT); bounds memory of large transfers. */
 int sim_port_flush(struct sim_port *port, int timeout_ms);
 
+/* The device stops reading the port (the stall fault): the host's bytes
+ * stay in the line until it is full, and its writes block. */
+void sim_port_stall(struct sim_port *port);
+
 /*
  * Faults (--fault SPEC). One-shot faults fire once and are then spent.
  *  sim_fault_once(s, "nak", "program")      nak:program
@@ -46,6 +50,11 @@ int sim_port_flush(struct sim_port *port, int timeout_ms);
  */
 bool sim_fault_once(struct sim *s, const char *kind, const char *arg);
 bool sim_fault_drop(struct sim *s, const char *phase, uint64_t bytes);
+/*
+ * stall:PHASE:BYTES, once: true when bytes >= BYTES; the caller stops
+ * reading its port for good (sim_port_stall).
+ */
+bool sim_fault_stall(struct sim *s, const char *phase, uint64_t bytes);
 /*
  * lose:read:BYTES, once: the device->host bytes from BYTES on (a run of
  * SIM_LOSE_SPAN) never reach the host, as a ttyUSB without flow control
@@ -64,11 +73,44 @@ void sim_drop_link(struct sim *s);
 /*
  * Timing. sim_sleep() waits seconds of *real module time*: nothing in
  * --timing fast, seconds * time-scale (* slow factor) in --timing real.
- * sim_throughput_sleep() paces a transfer: bytes at bytes_per_s.
+ * sim_throughput_sleep() paces a transfer: bytes at bytes_per_s. Every
+ * wait is added to the module's busy time under its kind, which `state`
+ * and the exit line report, so that a benchmark can tell the host's dead
+ * time (total minus busy) from what the module itself needs.
  */
-void sim_sleep(struct sim *s, double seconds);
-void sim_throughput_sleep(struct sim *s, uint64_t bytes, double bytes_per_s);
+enum sim_busy {
+	SIM_BUSY_BOOT, /* boot to normal mode, programmer start-up */
+	SIM_BUSY_ENUM, /* re-enumeration into EDL */
+	SIM_BUSY_ERASE,
+	SIM_BUSY_PROGRAM,
+	SIM_BUSY_READ,
+	SIM_BUSY_OTHER, /* bad block scan, FOTA steps */
+	SIM_BUSY_KINDS
+};
+void sim_sleep(struct sim *s, enum sim_busy kind, double seconds);
+void sim_throughput_sleep(struct sim *s, enum sim_busy kind, uint64_t bytes,
+			  double bytes_per_s);
+/*
+ * The storage works while the link moves data: a paced operation keeps a
+ * clock (sim_pace_start), each piece adds its module time to the busy time
+ * and to the clock (sim_pace), and waits only until the clock is due, so
+ * that what the simulator spends meanwhile (sending the previous piece,
+ * receiving the next one, hashing) overlaps with the module's time as on
+ * a module with a read-ahead and a program buffer. Busy time is the
+ * module's time in full whatever overlaps it.
+ */
+struct sim_pace {
+	double due; /* monotonic seconds the storage is done by */
+};
+void sim_pace_start(struct sim_pace *p);
+void sim_pace(struct sim *s, struct sim_pace *p, enum sim_busy kind,
+	      uint64_t bytes, double bytes_per_s);
 bool sim_timing_real(const struct sim *s);
+
+/* What the host asked the storage to do over the simulator's life (erase
+ * and program: commands and bytes), reported by `state` so that tests can
+ * tell what a re-run wrote. */
+void sim_count(struct sim *s, enum sim_busy kind, uint64_t bytes);
 
 /* Requests from device code to the core, carried out after the handler
  * returns. */

@@ -77,6 +77,7 @@ struct sim_edl {
 	uint8_t *page;
 	uint32_t page_fill;
 	uint64_t raw_page, raw_left;
+	struct sim_pace raw_pace; /* the NAND programs while data arrives */
 	int raw_err;
 	uint64_t raw_err_page;
 	bool corrupt; /* garble the next response */

@@ -89,7 +89,7 @@ static void open_nand(struct sim_edl *e, bool erase)
 	}
 	e->nand_open = true;
 	/* bad block table scan, about 0.4 s on the real module */
-	sim_sleep(e->s, 0.4);
+	sim_sleep(e->s, SIM_BUSY_OTHER, 0.4);
 	fh_send_log(e, "INFO: %s bbt_size:100 blocks:800.", e->tx->bbt[0]);
 	fh_send_log(e, "INFO: %s bbt_size:100 blocks:800.", e->tx->bbt[1]);
 	(void)erase;
@@ -287,7 +287,8 @@ static void cmd_erase(struct sim_edl *e, const struct fh_msg_event *ev)
 		return;
 	}
 	e->erase_bytes += cnt * nand_page_size(n);
-	sim_sleep(e->s, 0.0016 * (double)(cnt / ppb));
+	sim_count(e->s, SIM_BUSY_ERASE, cnt * nand_page_size(n));
+	sim_sleep(e->s, SIM_BUSY_ERASE, 0.0016 * (double)(cnt / ppb));
 	ack(e);
 }
 
@@ -319,8 +320,10 @@ static void cmd_program(struct sim_edl *e, const struct fh_msg_event *ev)
 	}
 	e->raw_page = start;
 	e->raw_left = cnt * nand_page_size(fh_nand(e));
+	sim_count(e->s, SIM_BUSY_PROGRAM, e->raw_left);
 	e->page_fill = 0;
 	e->raw_err = 0;
+	sim_pace_start(&e->raw_pace);
 	fh_send_response(e, true, true, true, NULL, 0);
 	if (e->state == EDL_DEAD)
 		return;
@@ -390,8 +393,10 @@ void fh_dev_raw(struct sim_edl *e, const uint8_t *buf, size_t len, size_t *used)
 			*used = done;
 			return;
 		}
+		if (sim_fault_stall(e->s, "program", e->program_bytes))
+			sim_port_stall(e->port);
 	}
-	sim_throughput_sleep(e->s, done, PROGRAM_BPS);
+	sim_pace(e->s, &e->raw_pace, SIM_BUSY_PROGRAM, done, PROGRAM_BPS);
 	*used = done;
 	if (!e->raw_left)
 		raw_finish(e);
@@ -414,6 +419,7 @@ static void cmd_read(struct sim_edl *e, const struct fh_msg_event *ev)
 	uint64_t start, cnt;
 	uint8_t *buf;
 	const uint64_t chunk_pages = READ_PIECE / ps ? READ_PIECE / ps : 1;
+	struct sim_pace pace;
 
 	fh_send_log(e, "INFO: Calling handler for read");
 	open_nand(e, false);
@@ -428,6 +434,7 @@ static void cmd_read(struct sim_edl *e, const struct fh_msg_event *ev)
 		return;
 	}
 	fh_send_response(e, true, true, true, NULL, 0);
+	sim_pace_start(&pace);
 	for (uint64_t i = 0; i < cnt && e->state != EDL_DEAD;
 	     i += chunk_pages) {
 		uint64_t k = cnt - i < chunk_pages ? cnt - i : chunk_pages;
@@ -438,6 +445,9 @@ static void cmd_read(struct sim_edl *e, const struct fh_msg_event *ev)
 			free(buf);
 			return;
 		}
+		/* the piece leaves once the NAND has read it; the next one is
+		 * read while this one is on the link */
+		sim_pace(e->s, &pace, SIM_BUSY_READ, k * ps, READ_BPS);
 		/* lose:read:BYTES: a run of this piece never reaches the host */
 		if (sim_fault_lose(e->s, "read", e->read_bytes + len, &off)) {
 			at = (size_t)(off - e->read_bytes);
@@ -455,7 +465,6 @@ static void cmd_read(struct sim_edl *e, const struct fh_msg_event *ev)
 			return;
 		}
 		e->read_bytes += k * ps;
-		sim_throughput_sleep(e->s, k * ps, READ_BPS);
 		if (drop(e, "read", e->read_bytes))
 			break;
 	}
@@ -473,6 +482,7 @@ static void cmd_digest(struct sim_edl *e, const struct fh_msg_event *ev)
 	unsigned int dl = 0;
 	char hex[65];
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	struct sim_pace pace;
 
 	fh_send_log(e, "INFO: Calling handler for getsha256digest");
 	if (!page || !ctx || geometry_attrs(e, ev, &start, &cnt, false) ||
@@ -480,11 +490,14 @@ static void cmd_digest(struct sim_edl *e, const struct fh_msg_event *ev)
 		nak(e);
 		goto out;
 	}
+	sim_pace_start(&pace);
 	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
 	for (uint64_t i = 0; i < cnt; i++) {
 		nand_read(n, start + i, 1, page);
 		EVP_DigestUpdate(ctx, page, ps);
 	}
+	/* the programmer reads every page of the range from the NAND */
+	sim_pace(e->s, &pace, SIM_BUSY_READ, cnt * ps, READ_BPS);
 	EVP_DigestFinal_ex(ctx, md, &dl);
 	for (int i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02X", md[i]);

@@ -178,7 +178,7 @@ void fh_dev_start(struct sim_edl *e)
 		return;
 	}
 	/* the programmer boots: about a second in the real log */
-	sim_sleep(e->s, 1.0);
+	sim_sleep(e->s, SIM_BUSY_BOOT, 1.0);
 	/* twice, the second with a full stop: as in every real log */
 	fh_send_log(e, "INFO: Binary build date: %s", e->tx->build);
 	fh_send_log(e, "INFO: Binary build date: %s.", e->tx->build);

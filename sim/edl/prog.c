@@ -409,18 +409,29 @@ int sim_prog_build(const char *chip, uint32_t msm_id, const char *key_path,
 		if (!key)
 			break;
 		if (pass == 0) {
-			/* learn the signature length, then sign the final header */
-			siglen = sizeof(sig);
-			rc = sign(key, dlen, m, MBN_HDR + NPHDR * dlen, sig,
-				  &siglen);
-			if (rc)
-				goto sign_fail;
-			sig_size = (uint32_t)siglen;
+			/*
+			 * Learn the signature length, then sign the final
+			 * header. An ECDSA signature's DER length varies with
+			 * its random nonce (P-384: 104, 103 or 102 bytes with
+			 * 1/4, 1/2, 1/4, shorter ones rarely): aim at the
+			 * longest of a few, which one try in four or more
+			 * gives again; a rare short one taken as the aim
+			 * made one package in a few hundred fail.
+			 */
+			for (int tries = 0; tries < 8; tries++) {
+				siglen = sizeof(sig);
+				rc = sign(key, dlen, m, MBN_HDR + NPHDR * dlen,
+					  sig, &siglen);
+				if (rc)
+					goto sign_fail;
+				if (siglen > sig_size)
+					sig_size = (uint32_t)siglen;
+			}
 			cert_size = (uint32_t)der_len;
 			continue;
 		}
-		/* ECDSA lengths vary by a byte or two: sign until it fits */
-		for (int tries = 0; tries < 64; tries++) {
+		/* sign until the length is the one the header holds */
+		for (int tries = 0; tries < 1024; tries++) {
 			siglen = sizeof(sig);
 			rc = sign(key, dlen, m, MBN_HDR + NPHDR * dlen, sig,
 				  &siglen);

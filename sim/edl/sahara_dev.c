@@ -71,6 +71,9 @@ static void count(struct sim_edl *e, size_t n)
 			  (unsigned long long)e->sahara_bytes);
 		sim_drop_link(e->s);
 		edl_die(e);
+	} else if (e->state != EDL_DEAD &&
+		   sim_fault_stall(e->s, "sahara", e->sahara_bytes)) {
+		sim_port_stall(e->port);
 	}
 }
 

@@ -181,10 +181,11 @@ bool sim_fault_once(struct sim *s, const char *kind, const char *arg)
 	return true;
 }
 
-bool sim_fault_drop(struct sim *s, const char *phase, uint64_t bytes)
+static bool fault_at(struct sim *s, const char *kind, const char *phase,
+		     uint64_t bytes)
 {
 	char pre[64];
-	size_t l = (size_t)snprintf(pre, sizeof(pre), "drop:%s:", phase);
+	size_t l = (size_t)snprintf(pre, sizeof(pre), "%s:%s:", kind, phase);
 
 	for (int i = 0; i < 8 && s->faults[i]; i++)
 		if (!s->spent[i] && !strncmp(s->faults[i], pre, l) &&
@@ -193,6 +194,21 @@ bool sim_fault_drop(struct sim *s, const char *phase, uint64_t bytes)
 			return true;
 		}
 	return false;
+}
+
+bool sim_fault_drop(struct sim *s, const char *phase, uint64_t bytes)
+{
+	return fault_at(s, "drop", phase, bytes);
+}
+
+bool sim_fault_stall(struct sim *s, const char *phase, uint64_t bytes)
+{
+	return fault_at(s, "stall", phase, bytes);
+}
+
+void sim_port_stall(struct sim_port *port)
+{
+	((struct sim *)port)->stalled = true;
 }
 
 bool sim_fault_lose(struct sim *s, const char *phase, uint64_t bytes,
@@ -225,13 +241,33 @@ void sim_drop_link(struct sim *s)
 {
 	s->dropped = true;
 }
-void sim_sleep(struct sim *s, double seconds)
+void sim_sleep(struct sim *s, enum sim_busy kind, double seconds)
 {
+	(void)kind;
 	s->slept += seconds;
 }
-void sim_throughput_sleep(struct sim *s, uint64_t bytes, double bps)
+void sim_throughput_sleep(struct sim *s, enum sim_busy kind, uint64_t bytes,
+			  double bps)
 {
+	(void)kind;
 	s->slept += (double)bytes / bps;
+}
+void sim_pace_start(struct sim_pace *p)
+{
+	p->due = 0;
+}
+void sim_pace(struct sim *s, struct sim_pace *p, enum sim_busy kind,
+	      uint64_t bytes, double bps)
+{
+	(void)kind;
+	p->due += (double)bytes / bps;
+	s->slept += (double)bytes / bps;
+}
+void sim_count(struct sim *s, enum sim_busy kind, uint64_t bytes)
+{
+	(void)s;
+	(void)kind;
+	(void)bytes;
 }
 bool sim_timing_real(const struct sim *s)
 {

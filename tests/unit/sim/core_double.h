@@ -24,6 +24,7 @@ struct sim {
 	int requests[8];
 	size_t nrequests;
 	bool dropped;
+	bool stalled; /* sim_port_stall(): the device reads no more */
 	double slept;
 	/* sim_port_flush: calls, bytes written since the last one, the most
 	 * ever written between two, and what it returns (a stalled host) */
