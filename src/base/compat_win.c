@@ -16,6 +16,7 @@
 
 #include "base/win/fnmatch.h"
 #include "base/win/ftw.h"
+#include "base/win/sys/statvfs.h"
 
 #undef stat
 #undef fstat
@@ -34,13 +35,38 @@ static void from_crt(const struct _stat64 *c, struct mf_stat *st)
 	st->st_ctim.tv_sec = c->st_ctime;
 }
 
+/*
+ * st_dev and st_ino as POSIX means them, from the volume serial number
+ * and the file index: the CRT gives st_ino 0 and a drive number from
+ * _stat but the descriptor from _fstat, so "is the file at this path still
+ * the one I hold open" (ops/lock.c) could not be asked.
+ */
+static void identity(HANDLE h, struct mf_stat *st)
+{
+	BY_HANDLE_FILE_INFORMATION bi;
+
+	if (h == INVALID_HANDLE_VALUE || !GetFileInformationByHandle(h, &bi))
+		return;
+	st->st_dev = (dev_t)bi.dwVolumeSerialNumber;
+	st->st_ino = (((uint64_t)bi.nFileIndexHigh << 32) | bi.nFileIndexLow);
+}
+
 int mf_stat(const char *path, struct mf_stat *st)
 {
 	struct _stat64 c;
+	HANDLE h;
 
 	if (_stat64(path, &c))
 		return -1;
 	from_crt(&c, st);
+	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
+		return 0;
+	h = CreateFileA(path, 0,
+			FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+			NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+	identity(h, st);
+	if (h != INVALID_HANDLE_VALUE)
+		CloseHandle(h);
 	return 0;
 }
 
@@ -51,6 +77,8 @@ int mf_fstat(int fd, struct mf_stat *st)
 	if (_fstat64(fd, &c))
 		return -1;
 	from_crt(&c, st);
+	if (S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))
+		identity((HANDLE)_get_osfhandle(fd), st);
 	return 0;
 }
 
@@ -244,25 +272,106 @@ int fsync(int fd)
 	return _commit(fd);
 }
 
+#undef open
+
+int mf_win_open(const char *path, int flags, ...)
+{
+	va_list ap;
+	HANDLE h;
+	int mode, fd;
+
+	va_start(ap, flags);
+	mode = (flags & O_CREAT) ? va_arg(ap, int) : 0;
+	va_end(ap);
+	/* bytes as they are: never the CRT's CR LF text mode */
+	if (!(flags & O_DIRECTORY))
+		return _open(path, flags | (flags & _O_TEXT ? 0 : _O_BINARY),
+			     mode);
+	h = CreateFileA(path, GENERIC_READ,
+			FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+			NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+	if (h == INVALID_HANDLE_VALUE) {
+		errno = GetLastError() == ERROR_ACCESS_DENIED ? EACCES : ENOENT;
+		return -1;
+	}
+	if (!(GetFileAttributesA(path) & FILE_ATTRIBUTE_DIRECTORY)) {
+		CloseHandle(h);
+		errno = ENOTDIR;
+		return -1;
+	}
+	fd = _open_osfhandle((intptr_t)h, _O_RDONLY);
+	if (fd < 0) {
+		CloseHandle(h);
+		errno = EMFILE;
+	}
+	return fd;
+}
+
+/* "<the directory of dirfd>\rel" into out; -1 with errno set */
+static int at_path(int dirfd, const char *rel, char *out, size_t cap)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(dirfd);
+	char dir[MAX_PATH * 2];
+	const char *d = dir;
+	DWORD n;
+	int len;
+
+	if (h == INVALID_HANDLE_VALUE) {
+		errno = EBADF;
+		return -1;
+	}
+	n = GetFinalPathNameByHandleA(h, dir, sizeof(dir),
+				      FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+	if (!n || n >= sizeof(dir)) {
+		errno = EBADF;
+		return -1;
+	}
+	/* "\\?\C:\x" -> "C:\x"; a UNC path keeps its prefix */
+	if (!strncmp(d, "\\\\?\\", 4) && d[4] && d[5] == ':')
+		d += 4;
+	len = snprintf(out, cap, "%s\\%s", d, rel);
+	if (len < 0 || (size_t)len >= cap) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *p = out; *p; p++)
+		if (*p == '/')
+			*p = '\\';
+	return 0;
+}
+
 int openat(int dirfd, const char *path, int flags, ...)
 {
-	(void)dirfd, (void)path, (void)flags;
-	errno = EBADF;
-	return -1;
+	char full[MAX_PATH * 3];
+	va_list ap;
+	int mode;
+
+	va_start(ap, flags);
+	mode = (flags & O_CREAT) ? va_arg(ap, int) : 0;
+	va_end(ap);
+	if (at_path(dirfd, path, full, sizeof(full)) < 0)
+		return -1;
+	return mf_win_open(full, flags, mode);
 }
 
 int mkdirat(int dirfd, const char *path, mode_t mode)
 {
-	(void)dirfd, (void)path, (void)mode;
-	errno = EBADF;
-	return -1;
+	char full[MAX_PATH * 3];
+
+	(void)mode;
+	if (at_path(dirfd, path, full, sizeof(full)) < 0)
+		return -1;
+	return _mkdir(full);
 }
 
 int fstatat(int dirfd, const char *path, struct mf_stat *st, int flags)
 {
-	(void)dirfd, (void)path, (void)st, (void)flags;
-	errno = EBADF;
-	return -1;
+	char full[MAX_PATH * 3];
+
+	(void)flags; /* no symbolic links are made while extracting */
+	if (at_path(dirfd, path, full, sizeof(full)) < 0)
+		return -1;
+	return mf_stat(full, st);
 }
 
 /* no POSIX users: group and mode checks are for Linux device nodes */
@@ -393,3 +502,47 @@ int nftw(const char *dir,
 	return walk(path, sizeof(path), 0, fn, flags);
 }
 #endif
+
+int statvfs(const char *path, struct statvfs *vfs)
+{
+	ULARGE_INTEGER avail, total, free_all;
+
+	if (!GetDiskFreeSpaceExA(path, &avail, &total, &free_all)) {
+		errno = GetLastError() == ERROR_PATH_NOT_FOUND ||
+					GetLastError() == ERROR_FILE_NOT_FOUND
+				? ENOENT
+				: EIO;
+		return -1;
+	}
+	memset(vfs, 0, sizeof(*vfs));
+	vfs->f_bsize = vfs->f_frsize = 1;
+	vfs->f_blocks = total.QuadPart;
+	vfs->f_bfree = free_all.QuadPart;
+	vfs->f_bavail = avail.QuadPart;
+	return 0;
+}
+
+int kill(int pid, int sig)
+{
+	HANDLE h;
+	DWORD code = 0;
+	BOOL ok;
+
+	if (sig != 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, (DWORD)pid);
+	if (!h) {
+		/* a process of another user is there, only not ours to open */
+		errno = GetLastError() == ERROR_ACCESS_DENIED ? EPERM : ESRCH;
+		return -1;
+	}
+	ok = GetExitCodeProcess(h, &code);
+	CloseHandle(h);
+	if (ok && code != STILL_ACTIVE) {
+		errno = ESRCH;
+		return -1;
+	}
+	return 0;
+}

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <direct.h>
 #include <io.h>
 #include <stddef.h>
@@ -49,6 +50,9 @@
 #ifndef EREMOTEIO
 #define EREMOTEIO 200 /* the device answered with an error: not in mingw */
 #endif
+#ifndef EDQUOT
+#define EDQUOT 201 /* no disk quotas on Windows: never set, only compared */
+#endif
 
 /*
  * struct stat with the POSIX st_mtim the host layers read: "stat" names
@@ -56,7 +60,7 @@
  */
 struct mf_stat {
 	dev_t st_dev, st_rdev;
-	ino_t st_ino;
+	uint64_t st_ino; /* the file index: mingw's ino_t is 16 bits */
 	unsigned short st_mode;
 	short st_nlink;
 	short st_uid, st_gid;
@@ -103,13 +107,63 @@ char *mkdtemp(char *tmpl);
 char *strndup(const char *s, size_t n);
 int lstat(const char *path, struct mf_stat *st);
 int fsync(int fd);
-/* Directory file descriptors do not exist on Windows: these fail EBADF. */
+/*
+ * Directory file descriptors: open(dir, O_DIRECTORY) gives a CRT fd over a
+ * directory handle (which also keeps the directory from being renamed
+ * while it is open); the *at calls resolve the handle's path and join rel
+ * (already checked by the caller: relative, no "..") onto it. "open" is
+ * renamed as a whole word, so a struct member of that name is too,
+ * alike in every file of the build.
+ */
+int mf_win_open(const char *path, int flags, ...);
+#define open mf_win_open
 int openat(int dirfd, const char *path, int flags, ...);
 int mkdirat(int dirfd, const char *path, mode_t mode);
 int fstatat(int dirfd, const char *path, struct mf_stat *st, int flags);
 unsigned int getuid(void);
 unsigned int geteuid(void);
 int getgroups(int n, mf_gid_t *list);
+/* stdio's per-stream lock (the CRT's own) */
+#define flockfile   _lock_file
+#define funlockfile _unlock_file
+/* kill(pid, 0) alone: 0 while the process runs, else -1 with ESRCH */
+int kill(int pid, int sig);
+
+/*
+ * sigaction over the CRT's signal(): Ctrl-C arrives as SIGINT (on a
+ * thread of its own); the CRT resets the handler after one delivery, which
+ * the tool's handlers (set a flag, stop at the next safe point) allow.
+ */
+typedef unsigned long mf_sigset_t;
+struct sigaction {
+	void (*sa_handler)(int);
+	mf_sigset_t sa_mask;
+	int sa_flags;
+};
+#ifndef SA_RESTART
+#define SA_RESTART 0x10000000
+#endif
+static inline int sigemptyset(mf_sigset_t *set)
+{
+	*set = 0;
+	return 0;
+}
+static inline int sigaddset(mf_sigset_t *set, int sig)
+{
+	*set |= 1ul << (sig & 31);
+	return 0;
+}
+static inline int sigaction(int sig, const struct sigaction *sa,
+			    struct sigaction *old)
+{
+	void (*prev)(int) = signal(sig, sa ? sa->sa_handler : SIG_DFL);
+
+	if (old) {
+		memset(old, 0, sizeof(*old));
+		old->sa_handler = prev;
+	}
+	return prev == SIG_ERR ? -1 : 0;
+}
 
 /* POSIX mkdir takes a mode; Windows ACLs decide instead */
 static inline int mf_win_mkdir(const char *path, int mode)

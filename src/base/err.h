@@ -18,6 +18,9 @@ enum mf_status {
 	MF_TIMEOUT = 5,	    /* a device did not answer in time */
 	MF_MISMATCH = 6,    /* verification mismatch */
 	MF_BAD_PACKAGE = 7, /* malformed or hostile package */
+	/* stopped by a signal at a safe point (base/stop.h): 128 + signo */
+	MF_INTERRUPTED = 130, /* SIGINT */
+	MF_TERMINATED = 143,  /* SIGTERM */
 };
 
 #define MF_ERR_MSG_MAX	512

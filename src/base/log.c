@@ -25,6 +25,19 @@ void mf_progress(const struct mf_log *log, const char *stage, uint64_t done,
 	log->progress(log->ctx, stage, done, total);
 }
 
+void mf_waiting(const struct mf_log *log, const char *what, int64_t elapsed_ms,
+		int64_t timeout_ms)
+{
+	unsigned el = (unsigned)((elapsed_ms + 500) / 1000),
+		 to = (unsigned)((timeout_ms + 999) / 1000);
+
+	if (log && log->waiting)
+		log->waiting(log->ctx, what, el, to);
+	else
+		mf_log(log, MF_LOG_INFO, "waiting for %s: %u s of at most %u s",
+		       what, el, to);
+}
+
 void mf_log_hex(const struct mf_log *log, const char *dir, const void *buf,
 		size_t len)
 {
@@ -34,7 +47,9 @@ void mf_log_hex(const struct mf_log *log, const char *dir, const void *buf,
 	size_t n = len < 64 ? len : 64;
 	size_t off = 0;
 
-	if (!log || !log->emit || log->max_level < MF_LOG_TRACE)
+	enum mf_level level = len <= 64 ? MF_LOG_TRACE : MF_LOG_RAW;
+
+	if (!log || !log->emit || log->max_level < level)
 		return;
 	for (size_t i = 0; i < n; i++)
 		off += (size_t)snprintf(line + off, sizeof(line) - off, "%02x ",
@@ -42,5 +57,5 @@ void mf_log_hex(const struct mf_log *log, const char *dir, const void *buf,
 	if (len > n)
 		snprintf(line + off, sizeof(line) - off, "... (%zu bytes)",
 			 len);
-	mf_log(log, MF_LOG_TRACE, "%s %s", dir, line);
+	mf_log(log, level, "%s %s", dir, line);
 }
