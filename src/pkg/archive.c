@@ -101,10 +101,21 @@ static int too_big(uint64_t max, struct mf_err *err)
 	return -EFBIG;
 }
 
+static bool stopped(const struct pkg_limits *lim)
+{
+	return mf_stop_requested(lim->stop);
+}
+
+static int interrupted(const struct pkg_limits *lim, struct mf_err *err)
+{
+	return mf_stop_err(lim->stop, err, "the package's extraction");
+}
+
 static int write_entry(struct archive *a, struct archive_entry *e, int dirfd,
-		       char *rel, uint64_t *total, uint64_t max,
+		       char *rel, uint64_t *total, const struct pkg_limits *lim,
 		       struct mf_err *err)
 {
+	uint64_t max = lim->max_total;
 	char buf[65536];
 	la_ssize_t r;
 	int fd, rc = 0;
@@ -128,6 +139,10 @@ static int write_entry(struct archive *a, struct archive_entry *e, int dirfd,
 			rel);
 	/* sizes in headers can lie: the bound holds for the bytes produced */
 	while ((r = archive_read_data(a, buf, sizeof(buf))) > 0) {
+		if (stopped(lim)) {
+			rc = interrupted(lim, err);
+			break;
+		}
 		if ((uint64_t)r > max - *total) {
 			rc = too_big(max, err);
 			break;
@@ -182,6 +197,8 @@ static int extract_all(struct archive *a, int dirfd,
 	int r, rc;
 
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		if (stopped(lim))
+			return interrupted(lim, err);
 		if (++count > lim->max_entries)
 			return mf_err_set(err, MF_BAD_PACKAGE, -E2BIG,
 					  "archive has more than %u entries",
@@ -201,7 +218,7 @@ static int extract_all(struct archive *a, int dirfd,
 					"archive directory cannot be made");
 			continue;
 		}
-		rc = write_entry(a, e, dirfd, rel, &total, lim->max_total, err);
+		rc = write_entry(a, e, dirfd, rel, &total, lim, err);
 		if (rc)
 			return rc;
 	}
@@ -215,7 +232,8 @@ static int extract_all(struct archive *a, int dirfd,
 int pkg_extract(const char *archive, const char *parent, char **out,
 		const struct mf_log *log, struct mf_err *err)
 {
-	static const struct pkg_limits lim = { PKG_MAX_TOTAL, PKG_MAX_ENTRIES };
+	static const struct pkg_limits lim = { PKG_MAX_TOTAL, PKG_MAX_ENTRIES,
+					       NULL };
 
 	return pkg_extract_limited(archive, parent, &lim, out, log, err);
 }

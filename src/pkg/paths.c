@@ -16,9 +16,15 @@
 /* Collapse "." and ".." of an absolute path in place; -EPERM above "/". */
 static int normalize(char *p)
 {
-	char *out = p, *s = p, *seg;
+	char *out, *s, *seg;
 	size_t n;
 
+#ifdef _WIN32
+	/* "C:/pkg/..." (from realpath): the drive stays, the rest as below */
+	if (p[0] && p[1] == ':')
+		p += 2;
+#endif
+	out = s = p;
 	while (*s) {
 		while (*s == '/')
 			s++;

@@ -138,7 +138,11 @@ static int locate(struct pkg *pkg, const char *path, const struct pkg_opts *o,
 		return -ENOMEM;
 	if (!is_dir(path) && pkg_is_archive(path)) {
 		strip_ext(pkg->name);
-		rc = pkg_extract(path, o->tmpdir, &pkg->tmpdir, log, err);
+		struct pkg_limits lim = { PKG_MAX_TOTAL, PKG_MAX_ENTRIES,
+					  o->stop };
+
+		rc = pkg_extract_limited(path, o->tmpdir, &lim, &pkg->tmpdir,
+					 log, err);
 		if (rc)
 			return rc;
 		sub = single_subdir(pkg->tmpdir);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/stop.h"
 #include "base/log.h"
 #include "devices/devices.h"
 #include "pkg/ident.h"
@@ -32,6 +33,12 @@ struct pkg_opts {
 	bool no_md5;	      /* skip md5 checks */
 	const char *tmpdir;   /* extraction parent, default $TMPDIR or /tmp */
 	const char *revision; /* identity when the name does not carry it */
+	/*
+	 * The CLI's stop request (base/stop.h): archive extraction stops at
+	 * the next entry or 64 KiB, removes its directory and pkg_open()
+	 * fails with -EINTR (status 130/143). NULL: never stops.
+	 */
+	const mf_stop_flag *stop;
 };
 
 struct pkg_md5_entry {

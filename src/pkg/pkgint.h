@@ -15,6 +15,7 @@ int pkg_check_md5(struct pkg *pkg, struct mf_err *err);
 struct pkg_limits {
 	uint64_t max_total; /* bytes written in all */
 	unsigned max_entries;
+	const mf_stop_flag *stop; /* pkg_opts.stop, may be NULL */
 };
 int pkg_extract_limited(const char *archive, const char *parent,
 			const struct pkg_limits *lim, char **out,

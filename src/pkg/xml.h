@@ -73,6 +73,16 @@ struct pkg_cmd {
 	uint64_t file_size;
 	uint64_t file_sectors; /* ceil(file_size / sector_size) */
 	bool fits;
+	/*
+	 * SHA-256 of the image as it was when the md5 list was checked, in
+	 * the same pass as its md5: of the file (sha256_file) and of the file
+	 * padded with zeros to file_sectors (sha256_padded, what
+	 * getsha256digest over the image's sectors answers), so that verify
+	 * and resume need not read it again. Unset (has_sha256 false) for an
+	 * image the md5 list does not name.
+	 */
+	bool has_sha256;
+	uint8_t sha256_file[32], sha256_padded[32];
 };
 
 struct pkg_patch {

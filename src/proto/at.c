@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,13 +34,46 @@ void at_set_urc(struct at_port *p, at_urc_fn fn, void *ctx)
 	p->urc_ctx = ctx;
 }
 
-/* Next line before deadline; URCs are passed on unless keep_urc. */
-static int at_next_line(struct at_port *p, int64_t deadline,
+/*
+ * A wait for a line: until deadline, cut at report times (every
+ * MF_WAIT_REPORT_MS from t0): a slice that ends in silence says what it
+ * waits for ("the answer to AT+CFUN=1,1", "the URC +QIND:").
+ */
+struct at_wait {
+	int64_t t0, deadline, report;
+	int timeout_ms;
+	const char *what, *arg;
+};
+
+static void at_wait_init(struct at_wait *w, int timeout_ms, const char *what,
+			 const char *arg)
+{
+	w->t0 = mf_now_ms();
+	w->deadline = mf_deadline(timeout_ms);
+	w->report = w->t0 + MF_WAIT_REPORT_MS;
+	w->timeout_ms = timeout_ms;
+	w->what = what;
+	w->arg = arg;
+}
+
+static void at_wait_say(struct at_port *p, struct at_wait *w)
+{
+	char what[sizeof(p->link->name) + 200];
+
+	snprintf(what, sizeof(what), "%s%s on %s", w->what, w->arg,
+		 p->link->name);
+	mf_waiting(p->log, what, mf_now_ms() - w->t0, w->timeout_ms);
+	w->report += MF_WAIT_REPORT_MS;
+}
+
+/* Next line before the wait's deadline (URCs too: the callers sort). */
+static int at_next_line(struct at_port *p, struct at_wait *w,
 			struct at_msg_line *line)
 {
 	for (;;) {
 		size_t used = 0;
-		int ret;
+		int ret, due;
+		bool cut;
 
 		if (p->rx_off < p->rx_len) {
 			ret = at_msg_reader_feed(&p->rd, p->rx + p->rx_off,
@@ -53,10 +87,20 @@ static int at_next_line(struct at_port *p, int64_t deadline,
 				       "at: overlong line dropped");
 			continue;
 		}
-		ret = mf_remaining_ms(deadline);
+		ret = mf_remaining_ms(w->deadline);
 		if (ret == 0)
 			return -ETIMEDOUT;
-		ret = link_read(p->link, p->rx, sizeof(p->rx), ret);
+		due = mf_remaining_ms(w->report);
+		cut = ret < 0 || due < ret;
+		if (cut && due == 0) {
+			at_wait_say(p, w);
+			continue;
+		}
+		ret = link_read(p->link, p->rx, sizeof(p->rx), cut ? due : ret);
+		if (ret == -ETIMEDOUT && cut) {
+			at_wait_say(p, w);
+			continue;
+		}
 		if (ret < 0)
 			return ret;
 		p->rx_off = 0;
@@ -126,15 +170,16 @@ static int at_fail(struct at_port *p, const char *cmd, int ret,
 int at_cmd_finish(struct at_port *p, const char *cmd, int timeout_ms,
 		  struct at_reply *r)
 {
-	int64_t deadline = mf_deadline(timeout_ms);
+	struct at_wait w;
 	struct at_msg_line line;
 	int ret;
 
+	at_wait_init(&w, timeout_ms, "the answer to ", cmd);
 	memset(r, 0, sizeof(*r));
 	r->code = -1;
 
 	for (;;) {
-		ret = at_next_line(p, deadline, &line);
+		ret = at_next_line(p, &w, &line);
 		if (ret < 0)
 			return at_fail(p, cmd, ret, NULL);
 		if (line.type == AT_MSG_LINE_ECHO ||
@@ -225,14 +270,15 @@ int at_open(struct at_port *p, struct link *l, const struct mf_log *log,
 int at_wait_urc(struct at_port *p, const char *prefix, int timeout_ms,
 		char *out, size_t cap)
 {
-	int64_t deadline = mf_deadline(timeout_ms);
 	size_t plen = strlen(prefix);
+	struct at_wait w;
 	struct at_msg_line line;
 	int ret;
 
+	at_wait_init(&w, timeout_ms, "a URC ", prefix);
 	at_msg_reader_expect_echo(&p->rd, "");
 	for (;;) {
-		ret = at_next_line(p, deadline, &line);
+		ret = at_next_line(p, &w, &line);
 		if (ret < 0)
 			return ret;
 		if (!strncmp(line.text, prefix, plen)) {

@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "base/stop.h"
 #include "link/link.h"
 #include "wire/at_msg.h"
 
@@ -33,6 +34,7 @@ struct at_port {
 	void *urc_ctx;
 	int guard_ms;	    /* silence around "+++" (1000; tests shrink it) */
 	int ack_timeout_ms; /* QFUPL: wait per 'A' (default 5000) */
+	const mf_stop_flag *stop; /* QFUPL ends between blocks (-EINTR) */
 	const struct mf_log *log;
 	struct mf_err *err;
 };
@@ -79,6 +81,8 @@ void at_set_urc(struct at_port *p, at_urc_fn fn, void *ctx);
  *               out->code tell which; err names the command and the code),
  *   -ETIMEDOUT  no final result within timeout_ms,
  *   -ENODEV     the port vanished (e.g. after AT+CFUN=1,1).
+ * Every MF_WAIT_REPORT_MS of the wait still running is said on the log
+ * (mf_waiting: "the answer to CMD on PORT"), as is every at_wait_urc.
  */
 int at_cmd(struct at_port *p, const char *cmd, int timeout_ms,
 	   struct at_reply *out);

@@ -17,14 +17,17 @@
 
 #define QFUPL_BLOCK 1024
 
-static int qfupl_wait_ack(struct at_port *p)
+/* The 'A' after a block, said every MF_WAIT_REPORT_MS while it is due. */
+static int qfupl_wait_ack(struct at_port *p, uint64_t done)
 {
-	int64_t deadline = mf_deadline(p->ack_timeout_ms);
+	int64_t t0 = mf_now_ms(), deadline = mf_deadline(p->ack_timeout_ms);
+	int64_t report = t0 + MF_WAIT_REPORT_MS;
 
 	for (;;) {
 		size_t used = 0;
 		struct at_msg_line line;
-		int ret;
+		int ret, due;
+		bool cut;
 
 		if (p->rx_off < p->rx_len) {
 			ret = at_msg_reader_feed(&p->rd, p->rx + p->rx_off,
@@ -40,7 +43,23 @@ static int qfupl_wait_ack(struct at_port *p)
 		ret = mf_remaining_ms(deadline);
 		if (ret == 0)
 			return -ETIMEDOUT;
-		ret = link_read(p->link, p->rx, sizeof(p->rx), ret);
+		due = mf_remaining_ms(report);
+		cut = ret < 0 || due < ret;
+		ret = cut && !due ? -ETIMEDOUT
+				  : link_read(p->link, p->rx, sizeof(p->rx),
+					      cut ? due : ret);
+		if (ret == -ETIMEDOUT && cut) {
+			char what[sizeof(p->link->name) + 96];
+
+			snprintf(what, sizeof(what),
+				 "the module's acknowledgement of the upload "
+				 "(%" PRIu64 " bytes sent) on %s",
+				 done, p->link->name);
+			mf_waiting(p->log, what, mf_now_ms() - t0,
+				   p->ack_timeout_ms);
+			report += MF_WAIT_REPORT_MS;
+			continue;
+		}
 		if (ret < 0)
 			return ret;
 		p->rx_off = 0;
@@ -57,9 +76,13 @@ static int qfupl_send(struct at_port *p, int fd, uint64_t size,
 	while (done < size) {
 		size_t n = size - done > sizeof(buf) ? sizeof(buf)
 						     : (size_t)(size - done);
-		ssize_t r = read(fd, buf, n);
+		ssize_t r;
 		int ret;
 
+		/* between blocks: the caller deletes what arrived */
+		if (mf_stop_requested(p->stop))
+			return -EINTR;
+		r = read(fd, buf, n);
 		if (r != (ssize_t)n)
 			return -EIO;
 		at_msg_qfupl_sum_update(sum, buf, n);
@@ -68,7 +91,7 @@ static int qfupl_send(struct at_port *p, int fd, uint64_t size,
 			return ret;
 		done += n;
 		if (n == QFUPL_BLOCK) {
-			ret = qfupl_wait_ack(p);
+			ret = qfupl_wait_ack(p, done);
 			if (ret < 0)
 				return ret;
 		}

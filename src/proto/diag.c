@@ -6,6 +6,7 @@
 #include "proto/diag.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/bytes.h"
@@ -17,7 +18,9 @@ const uint8_t diag_build_id_frame[4] = { 0x7c, 0x93, 0x49, 0x7e };
 
 void diag_opts_default(struct diag_opts *o)
 {
-	o->drain_idle_ms = 200;
+	/* stale bytes already buffered are dropped; waiting for silence
+	 * is not needed, the replies are matched frame by frame */
+	o->drain_idle_ms = 0;
 	o->drain_max_ms = 2000;
 	o->reply_timeout_ms = 2000;
 	o->tries = 5;
@@ -163,12 +166,27 @@ int diag_switch_to_edl(struct link *l, const struct diag_opts *o,
 {
 	struct diag_opts def;
 	int ret = -ETIMEDOUT;
+	int64_t t0 = mf_now_ms(), report = t0 + MF_WAIT_REPORT_MS;
 
 	if (!o) {
 		diag_opts_default(&def);
 		o = &def;
 	}
 	for (int i = 0; i < o->tries; i++) {
+		/* tries of seconds each: said at the first one past a report */
+		if (i && mf_now_ms() >= report) {
+			char what[sizeof(l->name) + 64];
+
+			snprintf(what, sizeof(what),
+				 "the module's answer to the DIAG EDL switch "
+				 "on %s",
+				 l->name);
+			mf_waiting(log, what, mf_now_ms() - t0,
+				   (int64_t)o->tries *
+					   (o->drain_max_ms +
+					    2 * o->reply_timeout_ms));
+			report += MF_WAIT_REPORT_MS;
+		}
 		ret = diag_drain(l, o->drain_idle_ms, o->drain_max_ms);
 		if (ret < 0)
 			break;

@@ -19,7 +19,7 @@ extern const uint8_t diag_edl_frame[7];	     /* 4B 65 01 00 54 0F 7E */
 extern const uint8_t diag_build_id_frame[4]; /* 7C 93 49 7E */
 
 struct diag_opts {
-	int drain_idle_ms; /* silence that ends a drain (default 200) */
+	int drain_idle_ms; /* silence that ends a drain (default 0: what is buffered) */
 	int drain_max_ms; /* a chattering port is drained this long at most (2000) */
 	int reply_timeout_ms; /* per request (default 2000) */
 	int tries;	      /* EDL switch attempts (default 5) */

@@ -14,7 +14,7 @@
 
 #define FH_PAYLOAD_MIN 512
 #define FH_PAYLOAD_MAX (16u << 20)
-#define FH_SETTLE_MS   50 /* start-up: quiet time after the function list */
+#define FH_SETTLE_MS   1 /* start-up: quiet time after the function list */
 
 int fh_init(struct fh_session *s, struct link *l, const struct mf_log *log,
 	    struct mf_err *err)
@@ -33,11 +33,12 @@ int fh_init(struct fh_session *s, struct link *l, const struct mf_log *log,
 		.idle_ms = 1000,
 		.startup_max_ms = 10000,
 		.cmd_ms = 5000,
-		.erase_ms = 30000,
+		.erase_ms = 10000,
 		.program_ack_ms = 10000,
 		.data_ms = 10000,
-		.program_final_ms = 120000,
-		.digest_ms = 120000,
+		.program_final_ms = 30000,
+		.digest_ms = 10000,
+		.slow_bps = 1000000,
 	};
 	return 0;
 }
@@ -71,9 +72,20 @@ const char *fh_resp_attr(const struct fh_resp *r, const char *name)
 	return NULL;
 }
 
+int fh_scaled_ms(const struct fh_session *s, int base_ms, uint64_t bytes,
+		 unsigned factor)
+{
+	uint64_t bps = (uint64_t)(s->t.slow_bps ? s->t.slow_bps : 1000000) *
+		       (factor ? factor : 1);
+	uint64_t ms = (uint64_t)base_ms + bytes * 1000 / bps;
+
+	return ms > (1u << 30) ? (1 << 30) : (int)ms;
+}
+
 void fh_recent_logs(const struct fh_session *s, char *out, size_t cap)
 {
-	unsigned n = s->nlogs < FH_LOG_KEEP ? s->nlogs : FH_LOG_KEEP;
+	/* only what the device said since the command went out */
+	unsigned n = s->cmd_logs < FH_LOG_KEEP ? s->cmd_logs : FH_LOG_KEEP;
 	size_t len = 0;
 
 	if (cap)
@@ -208,6 +220,26 @@ static void fh_copy_resp(const struct fh_msg_event *ev, struct fh_resp *r)
 	}
 }
 
+/* The trace of a response as text (its bytes are hex only at -vv). */
+static void fh_trace_resp(struct fh_session *s, const struct fh_msg_event *ev)
+{
+	char line[512];
+	size_t off = 0;
+
+	if (!s->log || s->log->max_level < MF_LOG_TRACE)
+		return;
+	for (size_t i = 0; i < ev->nattrs && off < sizeof(line) - 1; i++) {
+		int n = snprintf(line + off, sizeof(line) - off, " %s=\"%s\"",
+				 ev->attrs[i].name, ev->attrs[i].value);
+
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+	line[off < sizeof(line) ? off : sizeof(line) - 1] = '\0';
+	mf_log(s->log, MF_LOG_TRACE, "firehose <- <response%s />", line);
+}
+
 /*
  * Read one whole document and handle its events. Returns 1 when it held
  * a response (copied to r, if r), 0 otherwise, or a negative error.
@@ -239,6 +271,7 @@ static int fh_next_doc(struct fh_session *s, int64_t deadline,
 		if (ev.type == FH_MSG_EV_LOG && ev.value) {
 			fh_record_log(s, ev.value);
 		} else if (ev.type == FH_MSG_EV_RESPONSE && !got) {
+			fh_trace_resp(s, &ev);
 			if (r)
 				fh_copy_resp(&ev, r);
 			got = 1;
@@ -247,13 +280,28 @@ static int fh_next_doc(struct fh_session *s, int64_t deadline,
 	return got;
 }
 
+/*
+ * The deadline is cut into MF_WAIT_REPORT_MS slices; each silent one is
+ * reported (what we wait for, how long, the limit). A document half read
+ * when a slice ends stays in the reader and is completed by the next.
+ */
 int fh_wait_response(struct fh_session *s, int timeout_ms, struct fh_resp *r)
 {
-	int64_t deadline = mf_deadline(timeout_ms);
+	int64_t t0 = mf_now_ms(), deadline = mf_deadline(timeout_ms);
+	int64_t report = t0 + MF_WAIT_REPORT_MS;
+	char what[64];
 
 	for (;;) {
-		int ret = fh_next_doc(s, deadline, r);
+		int64_t until = report < deadline ? report : deadline;
+		int ret = fh_next_doc(s, until, r);
 
+		if (ret == -ETIMEDOUT && until < deadline) {
+			snprintf(what, sizeof(what), "the answer to <%s>",
+				 s->cmd[0] ? s->cmd : "command");
+			mf_waiting(s->log, what, mf_now_ms() - t0, timeout_ms);
+			report += MF_WAIT_REPORT_MS;
+			continue;
+		}
 		if (ret != 0)
 			return ret < 0 ? ret : 0;
 	}
@@ -271,8 +319,41 @@ int fh_send(struct fh_session *s, const char *tag,
 		return -EMSGSIZE;
 	mf_log(s->log, MF_LOG_TRACE, "firehose -> %s", doc);
 	s->cmd_logs = 0;
+	snprintf(s->cmd, sizeof(s->cmd), "%s", tag);
 	n = link_write(s->link, doc, (size_t)n, s->t.cmd_ms);
 	return n < 0 ? n : 0;
+}
+
+/* A refusal's hint: what the refused command tells about the cause. */
+static const char *fh_nak_hint(const char *tag)
+{
+	static const struct {
+		const char *tag, *hint;
+	} hints[] = {
+		{ "configure", "the programmer does not take this storage or "
+			       "payload: check that it is the one made for "
+			       "this module's chip" },
+		{ "erase", "check that the package matches this module "
+			   "(geometry, chip)" },
+		{ "program", "check that the package matches this module "
+			     "(geometry, chip)" },
+		{ "patch", "check that the package matches this module "
+			   "(geometry, chip)" },
+		{ "read", "the programmer refused to read this range: check "
+			  "that it is the one made for this module, then run "
+			  "the same command again" },
+		{ "getsha256digest", "the programmer refused to hash this "
+				     "range: check that it is the one made "
+				     "for this module, then run the same "
+				     "command again" },
+		{ "power", "power-cycle the module" },
+	};
+
+	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+		if (!strcmp(hints[i].tag, tag))
+			return hints[i].hint;
+	return "power-cycle the module into EDL and retry; if it repeats, "
+	       "the programmer does not match the module";
 }
 
 int fh_fail(struct fh_session *s, const char *tag, int ret, int timeout_ms)
@@ -292,8 +373,8 @@ int fh_fail(struct fh_session *s, const char *tag, int ret, int timeout_ms)
 	case -ENODEV:
 		mf_err_set(s->err, MF_NO_DEVICE, ret,
 			   "Firehose: the device vanished during <%s>", tag);
-		mf_err_hint(s->err, "check the cable and power, then run "
-				    "`modemflash restore` from EDL");
+		mf_err_hint(s->err, "check the cable and power, then run the "
+				    "same command again");
 		break;
 	case -EBADMSG:
 		mf_err_set(s->err, MF_FAILED, ret,
@@ -305,8 +386,7 @@ int fh_fail(struct fh_session *s, const char *tag, int ret, int timeout_ms)
 		mf_err_set(s->err, MF_FAILED, ret,
 			   "Firehose: the device refused <%s> (NAK): %s", tag,
 			   logs[0] ? logs : "no log");
-		mf_err_hint(s->err, "check that the package matches this "
-				    "module (geometry, chip)");
+		mf_err_hint(s->err, "%s", fh_nak_hint(tag));
 		break;
 	default:
 		mf_err_set(s->err, MF_FAILED, ret, "Firehose: <%s> failed: %s",
@@ -487,10 +567,11 @@ int fh_configure(struct fh_session *s, const char *memory, size_t payload)
 					       ret == -EBADMSG ? -EBADMSG
 							       : -EREMOTEIO,
 					       s->t.cmd_ms);
+			/* the normal negotiation, not a failure */
 			mf_log(s->log, MF_LOG_INFO,
-			       "firehose: payload %zu refused, retrying with "
-			       "%zu",
-			       want, v);
+			       "firehose: the programmer takes payloads of "
+			       "%zu bytes (offered %zu)",
+			       v, want);
 			want = v;
 			continue;
 		}
@@ -518,12 +599,36 @@ int fh_configure(struct fh_session *s, const char *memory, size_t payload)
 	return fh_fail(s, "configure", -EREMOTEIO, s->t.cmd_ms);
 }
 
+/* Bytes of a range: num_partition_sectors * SECTOR_SIZE_IN_BYTES, or 0. */
+uint64_t fh_range_bytes(const struct fh_msg_attr *attrs, size_t n)
+{
+	const char *ss = fh_attrs_get(attrs, n, "SECTOR_SIZE_IN_BYTES");
+	const char *num = fh_attrs_get(attrs, n, "num_partition_sectors");
+	unsigned long long a, b;
+	char *end;
+
+	if (!ss || !num)
+		return 0;
+	errno = 0;
+	a = strtoull(ss, &end, 10);
+	if (errno || *end || a > 65536)
+		return 0;
+	b = strtoull(num, &end, 0);
+	if (errno || (*end && strcmp(end, ".")) || b > (1ull << 40))
+		return 0;
+	return (uint64_t)a * b;
+}
+
 int fh_erase(struct fh_session *s, const struct fh_msg_attr *attrs,
 	     size_t nattrs)
 {
 	struct fh_resp r;
 
-	return fh_command(s, "erase", attrs, nattrs, s->t.erase_ms, &r);
+	/* erase runs about 8 times faster than a read of the same range */
+	return fh_command(s, "erase", attrs, nattrs,
+			  fh_scaled_ms(s, s->t.erase_ms,
+				       fh_range_bytes(attrs, nattrs), 8),
+			  &r);
 }
 
 int fh_patch(struct fh_session *s, const struct fh_msg_attr *attrs,
@@ -546,6 +651,51 @@ int fh_nop(struct fh_session *s)
 	struct fh_resp r;
 
 	return fh_command(s, "nop", NULL, 0, s->t.cmd_ms, &r);
+}
+
+int fh_finish_raw(struct fh_session *s, uint64_t max_bytes, uint64_t *sent)
+{
+	uint8_t ff[FH_FINISH_BLOCK];
+	struct fh_resp r;
+	uint64_t n = 0;
+	int ret = -ETIMEDOUT;
+
+	*sent = 0;
+	memset(ff, 0xff, sizeof(ff));
+	while (n < max_bytes) {
+		int w = link_write(s->link, ff, sizeof(ff), s->t.cmd_ms);
+
+		if (w < 0)
+			return fh_fail(s, "program", w, s->t.cmd_ms);
+		n += (uint64_t)w;
+		/* a short look: the answer comes as soon as the range is full */
+		ret = fh_next_doc(s, mf_deadline(1), &r);
+		if (ret == -ENODEV)
+			return fh_fail(s, "program", ret, 0);
+		if (ret == 1)
+			break;
+	}
+	*sent = n;
+	if (ret != 1) {
+		/* the range may end just now: give the answer its time */
+		ret = fh_wait_response(s, s->t.cmd_ms, &r);
+		if (ret < 0)
+			return ret;
+	}
+	mf_log(s->log, MF_LOG_INFO,
+	       "firehose: the interrupted <program> ended (%s) after %llu "
+	       "erased (0xff) bytes",
+	       r.ack ? "ACK" : "NAK", (unsigned long long)n);
+	/* what came after the range's end was no document: let the
+	 * programmer say so, and take its answers out of the way */
+	for (;;) {
+		ret = fh_next_doc(s, mf_deadline(s->t.idle_ms), NULL);
+		if (ret == -ETIMEDOUT)
+			break;
+		if (ret == -ENODEV)
+			return fh_fail(s, "program", ret, 0);
+	}
+	return 0;
 }
 
 int fh_power(struct fh_session *s, const char *mode, unsigned delay_s)

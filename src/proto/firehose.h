@@ -38,16 +38,28 @@ struct fh_progress {
 
 typedef void fh_progress_fn(void *ctx, const struct fh_progress *p);
 
-/* Timeouts per command class, milliseconds. */
+/*
+ * Timeouts per command class, milliseconds. The commands whose work grows
+ * with the range (erase, the final ACK of a program, getsha256digest) wait
+ * their base plus the range's bytes at slow_bps: a digest over 64 KiB is
+ * due in seconds, one over 1 GiB may take minutes (fh_scaled_ms).
+ */
 struct fh_timeouts {
 	int idle_ms;	    /* start-up logs end after this silence (1000) */
 	int startup_max_ms; /* start-up drain at most (10000) */
 	int cmd_ms;   /* configure, nop, patch, getstorageinfo ... (5000) */
-	int erase_ms; /* erase ACK (30000) */
+	int erase_ms; /* erase ACK, base (10000) */
 	int program_ack_ms;   /* rawmode="true" ACK of program / read (10000) */
 	int data_ms;	      /* each raw chunk written or read (10000) */
-	int program_final_ms; /* final ACK after the data (120000) */
-	int digest_ms;	      /* getsha256digest (120000) */
+	int program_final_ms; /* final ACK after the data, base (10000) */
+	int digest_ms;	      /* getsha256digest, base (10000) */
+	/*
+	 * The slowest rate a programmer reads or hashes NAND at: half the
+	 * low end of the field's "2 to 4 MB/s" (docs/field-data.md), 1 MB/s:
+	 * a wait too long only waits (and says so), one too short aborts a
+	 * flash. Erase goes 8 times faster (21 erases in 2.6 s, field data).
+	 */
+	uint32_t slow_bps;
 };
 
 struct fh_session {
@@ -69,6 +81,7 @@ struct fh_session {
 	unsigned nlogs;	   /* total logs seen (ring index = nlogs % KEEP) */
 	unsigned cmd_logs; /* logs since the current command was sent */
 	char digest[65];   /* last "Digest <hex>" log, lower case */
+	char cmd[24];	   /* tag of the last command sent ("configure") */
 	char storage_json[1024]; /* last JSON storage_info log */
 	struct fh_timeouts t;
 	const struct mf_log *log;
@@ -134,6 +147,17 @@ int fh_program(struct fh_session *s, const struct fh_msg_attr *attrs,
 int fh_read(struct fh_session *s, const struct fh_msg_attr *attrs,
 	    size_t nattrs, int fd);
 
+/*
+ * What a caller sees of a <read>'s data as it arrives, besides the file:
+ * data() each piece once it is written to fd; attempt(n) before each try
+ * of fh_read_checked (n > 1: what the tries before it fed is void).
+ */
+struct fh_tap {
+	void (*data)(void *ctx, const uint8_t *buf, size_t len);
+	void (*attempt)(void *ctx, int n);
+	void *ctx;
+};
+
 /* <erase> with attrs as given (erase timeout class). */
 int fh_erase(struct fh_session *s, const struct fh_msg_attr *attrs,
 	     size_t nattrs);
@@ -158,13 +182,34 @@ int fh_sha256_digest(struct fh_session *s, const struct fh_msg_attr *attrs,
 int fh_nop(struct fh_session *s);
 
 /*
+ * A programmer that an earlier run left in the data phase of a <program>
+ * (killed while it wrote: SIGKILL, a crash, the host lost power) takes
+ * every byte as image data until the range is full, so a <nop/> goes
+ * unanswered. Send erased-NAND bytes (0xff: programming them changes
+ * nothing), FH_FINISH_BLOCK bytes at a time, until the
+ * programmer answers that <program> (ACK or NAK) or max_bytes went out,
+ * then drain what it says about the bytes past the range's end. The
+ * caller writes that range again. *sent: the bytes sent. Returns 0,
+ * -ETIMEDOUT (no answer), -ENODEV or a link error (err set on those).
+ */
+#define FH_FINISH_BLOCK 4096
+int fh_finish_raw(struct fh_session *s, uint64_t max_bytes, uint64_t *sent);
+
+/*
  * <power value=mode DelayInSeconds=delay_s/>, mode "reset" or "off".
  * The link dropping after the ACK (a read error) is normal and not
  * reported. Returns 0 on ACK.
  */
 int fh_power(struct fh_session *s, const char *mode, unsigned delay_s);
 
-/* The kept device logs, oldest first, joined with " | ". */
+/*
+ * The device logs of the command in flight (since it was sent; the last
+ * FH_LOG_KEEP), oldest first, joined with " | ": what an error quotes.
+ */
 void fh_recent_logs(const struct fh_session *s, char *out, size_t cap);
+
+/* base_ms plus bytes at t.slow_bps * factor (the timeout of a range). */
+int fh_scaled_ms(const struct fh_session *s, int base_ms, uint64_t bytes,
+		 unsigned factor);
 
 #endif

@@ -41,11 +41,20 @@ int fh_fail(struct fh_session *s, const char *tag, int ret, int timeout_ms);
 
 /* Raw bytes: push-back first, then the link; never reads past len. */
 int fh_read_raw(struct fh_session *s, uint8_t *buf, size_t len, int timeout_ms);
+/* fh_read(), and the SHA-256 of the data as it arrived (sum: 32 bytes, or
+ * NULL), so that a check against the device's digest need not read the
+ * file back; tap (NULL: none) sees the data too. */
+int fh_read_sha256(struct fh_session *s, const struct fh_msg_attr *attrs,
+		   size_t nattrs, int fd, uint8_t *sum,
+		   const struct fh_tap *tap);
 
 /* Value of attribute name in attrs, NULL when absent. */
 /* Report a data command's progress (fh_set_progress, or the log). */
 void fh_report_progress(struct fh_session *s, const char *what,
 			const char *label, uint64_t done, uint64_t total);
+
+/* num_partition_sectors * SECTOR_SIZE_IN_BYTES of attrs, 0 when unknown. */
+uint64_t fh_range_bytes(const struct fh_msg_attr *attrs, size_t n);
 
 const char *fh_attrs_get(const struct fh_msg_attr *attrs, size_t n,
 			 const char *name);

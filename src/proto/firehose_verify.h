@@ -16,10 +16,11 @@
  * is read again up to FH_READ_TRIES times with fd rewound. Then: -EILSEQ,
  * MF_MISMATCH, "data lost on the link" (a timeout that persists keeps its
  * own error). Over libusb, or without getsha256digest, it is fh_read().
+ * tap (NULL: none) sees the data of every try, each try announced.
  */
 #define FH_READ_TRIES 3
 
 int fh_read_checked(struct fh_session *s, const struct fh_msg_attr *attrs,
-		    size_t nattrs, int fd);
+		    size_t nattrs, int fd, const struct fh_tap *tap);
 
 #endif

@@ -59,6 +59,46 @@ static int sh_send_simple(struct sconv *c, uint32_t cmd)
 }
 
 /*
+ * len bytes within timeout_ms, in MF_WAIT_REPORT_MS slices: each one that
+ * ends in silence says what the host waits for (the device's next packet:
+ * a read request while the programmer is served, a HELLO ...).
+ */
+static int sh_read_waiting(struct sconv *c, uint8_t *buf, size_t len,
+			   int timeout_ms)
+{
+	int64_t t0 = mf_now_ms(), deadline = mf_deadline(timeout_ms);
+	int64_t report = t0 + MF_WAIT_REPORT_MS;
+	size_t got = 0;
+
+	while (got < len) {
+		int left = mf_remaining_ms(deadline);
+		int due = mf_remaining_ms(report);
+		bool cut = left < 0 || due < left;
+		int n;
+
+		if (left == 0)
+			return -ETIMEDOUT;
+		n = cut && due == 0 ? -ETIMEDOUT
+				    : link_read(c->l, buf + got, len - got,
+						cut ? due : left);
+		if (n == -ETIMEDOUT && cut) {
+			char what[sizeof(c->l->name) + 48];
+
+			snprintf(what, sizeof(what),
+				 "the device's next Sahara packet on %s",
+				 c->l->name);
+			mf_waiting(c->log, what, mf_now_ms() - t0, timeout_ms);
+			report += MF_WAIT_REPORT_MS;
+			continue;
+		}
+		if (n < 0)
+			return n;
+		got += (size_t)n;
+	}
+	return (int)len;
+}
+
+/*
  * Read one packet. Returns 0, SH_XML (hdr holds the first 8 bytes),
  * -EBADMSG for a header that is not a known packet (desync), or a link
  * error.
@@ -71,7 +111,7 @@ static int sh_recv(struct sconv *c, struct sahara_msg_pkt *pkt, uint8_t hdr[8],
 	size_t size;
 	int n;
 
-	n = link_read_exact(c->l, buf, SAHARA_MSG_HEADER_SIZE, timeout_ms);
+	n = sh_read_waiting(c, buf, SAHARA_MSG_HEADER_SIZE, timeout_ms);
 	if (n < 0)
 		return n;
 	memcpy(hdr, buf, SAHARA_MSG_HEADER_SIZE);
@@ -108,7 +148,7 @@ static int sh_scan_hello(struct sconv *c, uint8_t w[8], int64_t deadline)
 		if (left == 0)
 			return -ETIMEDOUT;
 		memmove(w, w + 1, 7);
-		n = link_read(c->l, w + 7, 1, left);
+		n = sh_read_waiting(c, w + 7, 1, left);
 		if (n < 0)
 			return n;
 	}

@@ -97,6 +97,42 @@ int sahara_identify(struct link *l, const struct sahara_opts *o,
 		    struct sahara_identity *id, const struct mf_log *log,
 		    struct mf_err *err);
 
+/*
+ * Who answers on an EDL port (sahara_probe.c): wait hello_ms for the boot
+ * ROM's HELLO (or for Firehose XML); on silence send a Firehose <nop/> and
+ * wait answer_ms; then up to tries RESET_STATE_MACHINE, ask_ms each; then
+ * 0xff padding for a programmer waiting for raw <program> data. The
+ * bytes that decided stay in the link (link_unread) for sahara_identify()
+ * or the Firehose session. Returns SAHARA_PROBE_SAHARA (a HELLO is
+ * pending), SAHARA_PROBE_FIREHOSE (a programmer runs), -ETIMEDOUT (nothing
+ * answers: err says that only a power-cycle helps), -ENODEV.
+ */
+struct sahara_probe_opts {
+	int hello_ms;  /* the device's own first word (5000) */
+	int answer_ms; /* a programmer's answer to <nop/> (1500) */
+	int ask_ms;    /* HELLO after each RESET_STATE_MACHINE (1000) */
+	int tries;     /* RESET_STATE_MACHINE requests (3) */
+	/*
+	 * Then, still silent: 0xff padding for a programmer stuck in the
+	 * raw data of an interrupted <program>, at most this long (8000; 0
+	 * never).
+	 */
+	int pad_ms;
+};
+
+enum { SAHARA_PROBE_SAHARA = 1, SAHARA_PROBE_FIREHOSE = 2 };
+
+void sahara_probe_opts_default(struct sahara_probe_opts *o);
+int sahara_probe(struct link *l, const struct sahara_probe_opts *o,
+		 const struct mf_log *log, struct mf_err *err);
+
+/*
+ * Sahara RESET: the boot ROM restarts the chip. Returns 0 on RESET_RESP
+ * or when the port vanishes (the restart began), -ETIMEDOUT, -EIO.
+ */
+int sahara_reset(struct link *l, int timeout_ms, const struct mf_log *log,
+		 struct mf_err *err);
+
 /* "0x001070e100000000" style hex of the HW ID; out >= 19 bytes. */
 void sahara_hwid_str(const struct sahara_identity *id, char *out, size_t cap);
 /* Lower-case hex of the PK hash; out >= 2 * pkhash_len + 1. */

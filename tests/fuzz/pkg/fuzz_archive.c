@@ -34,7 +34,7 @@ static void assert_empty(const char *dir)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct pkg_limits lim = { 16u << 20, 256 };
+	static const struct pkg_limits lim = { 16u << 20, 256, NULL };
 	struct mf_err err = { 0 };
 	char parent[] = "/tmp/mf-fuzz-archive-XXXXXX", path[64], *out = NULL;
 	int fd = memfd_create("fuzz-archive", MFD_CLOEXEC);

@@ -310,7 +310,7 @@ static void test_hostile(void **state)
 
 static void test_entries_bound(void **state)
 {
-	static const struct pkg_limits lim = { 1 << 20, 8 };
+	static const struct pkg_limits lim = { 1 << 20, 8, NULL };
 	struct ent e[PKG_MAX_ENTRIES + 1];
 	char names[PKG_MAX_ENTRIES + 1][12];
 	struct mf_err err = { 0 };
@@ -385,7 +385,7 @@ static void zip_lie(const char *path, uint32_t size)
  */
 static void bomb(struct dirs *d, bool lie, const char *msg)
 {
-	static const struct pkg_limits lim = { 1 << 20, 16 };
+	static const struct pkg_limits lim = { 1 << 20, 16, NULL };
 	struct ent e = { .name = "bomb.bin",
 			 .type = AE_IFREG,
 			 .zeros = 64u << 20 };
@@ -603,6 +603,42 @@ static void test_pkg_open_archive(void **state)
 	pkg_close(&folder);
 }
 
+/*
+ * A stop request (the CLI's SIGINT/SIGTERM flag) ends the extraction with
+ * -EINTR and no temp dir, before any pkg_close; an archive that extracts
+ * but is no package leaves none after the pkg_close of the error path.
+ */
+static void test_pkg_open_stopped_or_bad_cleans(void **state)
+{
+	static const struct ent e[] = { REG("p/readme.txt", "not a package") };
+	mf_stop_flag stop = SIGINT;
+	struct pkg_opts o = { 0 };
+	struct mf_err err = { 0 };
+	struct pkg arc;
+	struct dirs d;
+
+	setup_dirs(&d, "A08.zip");
+	pack_dir(A08, "EG25GGBR07A08M2G_30.006.30.006", d.arc, F_ZIP);
+	o.tmpdir = d.parent;
+	o.stop = &stop;
+	assert_int_equal(pkg_open(&arc, d.arc, &o, NULL, &err), -EINTR);
+	assert_non_null(strstr(err.msg, "interrupted (SIGINT)"));
+	assert_int_equal(err.status, MF_INTERRUPTED);
+	assert_null(arc.tmpdir);
+	assert_clean(&d);
+	pkg_close(&arc);
+	teardown_dirs(&d);
+
+	setup_dirs(&d, "nopkg.zip");
+	mkarc(d.arc, F_ZIP, e, 1);
+	o.stop = NULL;
+	memset(&err, 0, sizeof(err));
+	assert_true(pkg_open(&arc, d.arc, &o, NULL, &err) < 0);
+	pkg_close(&arc); /* every caller's error path */
+	assert_clean(&d);
+	teardown_dirs(&d);
+}
+
 /* A hostile archive through pkg_open: refused, temp dir gone. */
 static void test_pkg_open_hostile(void **state)
 {
@@ -641,6 +677,7 @@ int main(void)
 		cmocka_unit_test(test_long_names),
 		cmocka_unit_test(test_pkg_open_archive),
 		cmocka_unit_test(test_pkg_open_hostile),
+		cmocka_unit_test(test_pkg_open_stopped_or_bad_cleans),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

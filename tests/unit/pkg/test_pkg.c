@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
 
 #include "pkg/pkg.h"
 #include "pkg/rules.h"
@@ -24,10 +25,10 @@
 static uint8_t *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
-	uint8_t *b = malloc(1 << 20);
+	uint8_t *b = malloc(4 << 20);
 
 	assert_non_null(f);
-	*len = fread(b, 1, 1 << 20, f);
+	*len = fread(b, 1, 4 << 20, f);
 	fclose(f);
 	return b;
 }
@@ -159,6 +160,83 @@ static void test_md5(void **state)
 	assert_int_not_equal(pkg_md5_parse("FILE:\\x:ZZ\n", 11, &m, &err), 0);
 	pkg_md5_free(&m);
 	free(b);
+}
+
+/* SHA-256 of the file's bytes and then pad zero bytes. */
+static void sha_of(const char *path, uint64_t pad, uint8_t out[32])
+{
+	size_t len = 0;
+	uint8_t *b = slurp(path, &len), z = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	assert_non_null(ctx);
+	assert_true(EVP_DigestInit_ex(ctx, EVP_sha256(), NULL));
+	assert_true(EVP_DigestUpdate(ctx, b, len));
+	for (uint64_t i = 0; i < pad; i++)
+		assert_true(EVP_DigestUpdate(ctx, &z, 1));
+	assert_true(EVP_DigestFinal_ex(ctx, out, NULL));
+	EVP_MD_CTX_free(ctx);
+	free(b);
+}
+
+/* The md5 pass gives each listed image its SHA-256, with and without the
+ * zeros to its last sector (verify and resume read it from there). */
+static void test_md5_pass_sha256(void **state)
+{
+	const char *build = getenv("MF_BUILD_DIR");
+	char dir[] = "/tmp/mf-test-pkg-XXXXXX", cmd[2400], path[1100];
+	struct pkg_opts o = { 0 };
+	struct mf_err err = { 0 };
+	struct pkg pkg;
+	size_t hashed = 0, padded = 0;
+
+	(void)state;
+	if (!build) {
+		skip();
+		return;
+	}
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/pkg", dir);
+	/* a small package with a md5.txt, images of odd sizes included */
+	snprintf(cmd, sizeof(cmd),
+		 "'%s/tools/mkpkg' --profile bg95-m3 --revision "
+		 "BG95M3LAR02A03_01.014.01.014 -o '%s' >/dev/null",
+		 build, path);
+	assert_int_equal(system(cmd), 0);
+	/* one image that ends inside its last sector: padded on the module */
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && printf tail >>update/tz.mbn && "
+		 "h=$(md5sum update/tz.mbn | cut -c1-32) && "
+		 "sed -i \"s/tz.mbn:[0-9A-Fa-f]*/tz.mbn:$h/\" md5.txt",
+		 path);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(pkg_open(&pkg, path, &o, NULL, &err), 0);
+	for (size_t i = 0; i < pkg.ncmds; i++) {
+		const struct pkg_cmd *c = &pkg.cmds[i];
+		uint8_t want[32];
+
+		if (c->op != PKG_OP_PROGRAM || !c->present)
+			continue;
+		assert_true(c->has_sha256);
+		hashed++;
+		padded += c->file_sectors * c->sector_size > c->file_size;
+		sha_of(c->path, 0, want);
+		assert_memory_equal(c->sha256_file, want, 32);
+		sha_of(c->path, c->file_sectors * c->sector_size - c->file_size,
+		       want);
+		assert_memory_equal(c->sha256_padded, want, 32);
+	}
+	assert_true(hashed > 0);
+	assert_int_equal(padded, 1);
+	pkg_close(&pkg);
+	/* --no-md5: nothing hashed ahead, verify hashes the file itself */
+	o.no_md5 = true;
+	assert_int_equal(pkg_open(&pkg, path, &o, NULL, &err), 0);
+	for (size_t i = 0; i < pkg.ncmds; i++)
+		assert_false(pkg.cmds[i].has_sha256);
+	pkg_close(&pkg);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
 }
 
 static void test_rawprogram(void **state)
@@ -357,6 +435,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_mibib),
 		cmocka_unit_test(test_md5),
+		cmocka_unit_test(test_md5_pass_sha256),
 		cmocka_unit_test(test_rawprogram),
 		cmocka_unit_test(test_geometry_and_paths),
 		cmocka_unit_test(test_prog_bounds),

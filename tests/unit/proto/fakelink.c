@@ -5,6 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
+
+/* A read with nothing scripted: at once, or after its timeout (timed). */
+static int fl_nothing(const struct fakelink *f, int timeout_ms)
+{
+	if (f->timed && timeout_ms > 0)
+		mf_sleep_ms(timeout_ms);
+	return -ETIMEDOUT;
+}
+
 static int fl_read(struct link *l, void *buf, size_t len, int timeout_ms)
 {
 	struct fakelink *f = (struct fakelink *)l;
@@ -14,11 +24,24 @@ static int fl_read(struct link *l, void *buf, size_t len, int timeout_ms)
 	if (f->gone)
 		return -ENODEV;
 	if (f->cur >= f->nsteps)
-		return -ETIMEDOUT;
+		return fl_nothing(f, timeout_ms);
 	s = &f->steps[f->cur];
 	if (s->kind == FL_TIMEOUT) {
 		f->cur++;
-		return -ETIMEDOUT;
+		return fl_nothing(f, timeout_ms);
+	}
+	if (s->kind == FL_SILENCE) {
+		/* a read that never times out waits the silence out */
+		if (timeout_ms >= 0 && (size_t)timeout_ms <= s->len) {
+			mf_sleep_ms(timeout_ms);
+			s->len -= (size_t)timeout_ms;
+			if (!s->len)
+				f->cur++;
+			return -ETIMEDOUT;
+		}
+		mf_sleep_ms((int)s->len);
+		f->cur++;
+		return fl_read(l, buf, len, timeout_ms - (int)s->len);
 	}
 	if (s->kind == FL_DISCONNECT) {
 		f->gone = true;
@@ -46,12 +69,15 @@ static int fl_write(struct link *l, const void *buf, size_t len, int timeout_ms)
 		return f->write_err;
 	if (f->gone)
 		return -ENODEV;
-	if (f->wlen + len > f->wcap) {
-		f->wcap = (f->wlen + len) * 2 + 4096;
+	f->wlen += len;
+	if (f->wkeep && f->wkept + len > f->wkeep)
+		return (int)len; /* counted, not kept */
+	if (f->wkept + len > f->wcap) {
+		f->wcap = (f->wkept + len) * 2 + 4096;
 		f->w = realloc(f->w, f->wcap);
 	}
-	memcpy(f->w + f->wlen, buf, len);
-	f->wlen += len;
+	memcpy(f->w + f->wkept, buf, len);
+	f->wkept += len;
 	return (int)len;
 }
 
@@ -114,9 +140,15 @@ void fl_disconnect(struct fakelink *f)
 	fl_add(f, FL_DISCONNECT, NULL, 0);
 }
 
+void fl_silence(struct fakelink *f, int ms)
+{
+	fl_add(f, FL_SILENCE, NULL, 0);
+	f->steps[f->nsteps - 1].len = (size_t)ms;
+}
+
 bool fl_wrote(const struct fakelink *f, const void *buf, size_t len)
 {
-	return f->wlen >= len && memmem(f->w, f->wlen, buf, len) != NULL;
+	return f->wkept >= len && memmem(f->w, f->wkept, buf, len) != NULL;
 }
 
 bool fl_wrote_str(const struct fakelink *f, const char *s)

@@ -626,6 +626,72 @@ static void test_patch_host_file_skipped(void **state)
 	fl_free(&f);
 }
 
+/* A programmer killed mid-<program> (SIGKILL): it answers once the range
+ * is full; what went past its end is NAKed and drained. */
+static void test_finish_raw_until_answer(void **state)
+{
+	uint8_t ff[FH_FINISH_BLOCK];
+	struct fakelink f;
+	struct fh_session s;
+	struct mf_err err = { 0 };
+	uint64_t sent = 0;
+
+	memset(ff, 0xff, sizeof(ff));
+	fl_init(&f);
+	fl_timeout(&f);
+	fl_timeout(&f);
+	fl_str(&f, ACK);
+	fl_str(&f, LOG("ERROR: XML not formed correctly"));
+	fl_str(&f, NAK);
+	session(&s, &f, &err);
+	assert_int_equal(fh_finish_raw(&s, 1u << 20, &sent), 0);
+	assert_int_equal(sent, 3 * FH_FINISH_BLOCK);
+	assert_int_equal(f.wlen, 3 * FH_FINISH_BLOCK);
+	assert_memory_equal(f.w + 2 * FH_FINISH_BLOCK, ff, FH_FINISH_BLOCK);
+	assert_true(fl_done(&f));
+	fh_close(&s);
+	fl_free(&f);
+	(void)state;
+}
+
+/* Nothing answers: it stops after max_bytes (rounded up to a block). */
+static void test_finish_raw_no_answer(void **state)
+{
+	struct fakelink f;
+	struct fh_session s;
+	struct mf_err err = { 0 };
+	uint64_t sent = 0;
+
+	fl_init(&f);
+	session(&s, &f, &err);
+	s.t.cmd_ms = 50;
+	assert_int_equal(fh_finish_raw(&s, 5 * FH_FINISH_BLOCK - 1, &sent),
+			 -ETIMEDOUT);
+	assert_int_equal(sent, 5 * FH_FINISH_BLOCK);
+	fh_close(&s);
+	fl_free(&f);
+	(void)state;
+}
+
+/* The link fails: the error names the interrupted command. */
+static void test_finish_raw_link_gone(void **state)
+{
+	struct fakelink f;
+	struct fh_session s;
+	struct mf_err err = { 0 };
+	uint64_t sent = 1;
+
+	fl_init(&f);
+	f.write_err = -ENODEV;
+	session(&s, &f, &err);
+	assert_int_equal(fh_finish_raw(&s, 1u << 20, &sent), -ENODEV);
+	assert_int_equal(sent, 0);
+	assert_non_null(strstr(err.msg, "program"));
+	fh_close(&s);
+	fl_free(&f);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -647,6 +713,9 @@ int main(void)
 		cmocka_unit_test(test_storage_info_missing),
 		cmocka_unit_test(test_single_line_functions),
 		cmocka_unit_test(test_open_pre_bytes_and_nop),
+		cmocka_unit_test(test_finish_raw_until_answer),
+		cmocka_unit_test(test_finish_raw_no_answer),
+		cmocka_unit_test(test_finish_raw_link_gone),
 		cmocka_unit_test(test_open_silent),
 		cmocka_unit_test(test_patch_host_file_skipped),
 	};

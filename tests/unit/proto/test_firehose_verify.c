@@ -116,7 +116,7 @@ static void test_short_stream_read_again(void **state)
 	read_answer(&f, LEN);
 	digest_answer(&f, true);
 	session(&s, &f, &err);
-	assert_int_equal(fh_read_checked(&s, attrs, 4, fd), 0);
+	assert_int_equal(fh_read_checked(&s, attrs, 4, fd, NULL), 0);
 	assert_int_equal(err.status, MF_OK);
 	check_file(fd);
 	assert_true(fl_wrote_str(&f, "getsha256digest"));
@@ -141,7 +141,7 @@ static void test_mismatch_read_again(void **state)
 	read_answer(&f, LEN);
 	digest_answer(&f, true);
 	session(&s, &f, &err);
-	assert_int_equal(fh_read_checked(&s, attrs, 4, fd), 0);
+	assert_int_equal(fh_read_checked(&s, attrs, 4, fd, NULL), 0);
 	check_file(fd);
 	fh_close(&s);
 	close(fd);
@@ -163,7 +163,7 @@ static void test_persistent_loss_named(void **state)
 		digest_answer(&f, false);
 	}
 	session(&s, &f, &err);
-	assert_int_equal(fh_read_checked(&s, attrs, 4, fd), -EILSEQ);
+	assert_int_equal(fh_read_checked(&s, attrs, 4, fd, NULL), -EILSEQ);
 	assert_int_equal(err.status, MF_MISMATCH);
 	assert_non_null(strstr(err.msg, "data lost"));
 	assert_non_null(strstr(err.msg, "640+2"));
@@ -187,7 +187,7 @@ static void test_persistent_short_named(void **state)
 		fl_timeout(&f);
 	}
 	session(&s, &f, &err);
-	assert_int_equal(fh_read_checked(&s, attrs, 4, fd), -EILSEQ);
+	assert_int_equal(fh_read_checked(&s, attrs, 4, fd, NULL), -EILSEQ);
 	assert_non_null(strstr(err.msg, "data lost"));
 	assert_non_null(strstr(err.msg, "ran short"));
 	fh_close(&s);
@@ -207,7 +207,7 @@ static void test_usb_link_plain_read(void **state)
 	f.link.kind = LINK_USB;
 	read_answer(&f, LEN);
 	session(&s, &f, &err);
-	assert_int_equal(fh_read_checked(&s, attrs, 4, fd), 0);
+	assert_int_equal(fh_read_checked(&s, attrs, 4, fd, NULL), 0);
 	check_file(fd);
 	assert_false(fl_wrote_str(&f, "getsha256digest"));
 	fh_close(&s);

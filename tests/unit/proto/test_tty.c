@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "base/clock.h"
 #include "link/link.h"
 
 static int mkpty(char *name, int *slave)
@@ -119,6 +120,58 @@ static void test_missing_and_not_a_tty(void **state)
 	assert_non_null(strstr(err.msg, "not a serial port"));
 }
 
+struct waits {
+	int n;
+	unsigned elapsed, timeout;
+	char what[400];
+};
+
+static void on_wait(void *ctx, const char *what, unsigned elapsed_s,
+		    unsigned timeout_s)
+{
+	struct waits *w = ctx;
+
+	w->n++;
+	w->elapsed = elapsed_s;
+	w->timeout = timeout_s;
+	snprintf(w->what, sizeof(w->what), "%s", what);
+}
+
+/*
+ * A device that stops reading: the line fills and the write waits for
+ * room. It says so after MF_WAIT_REPORT_MS (the port, how far it got) and
+ * still gives up at its own deadline.
+ */
+static void test_write_stall_is_reported(void **state)
+{
+	char name[256];
+	int s, m = mkpty(name, &s);
+	struct waits w = { 0 };
+	struct mf_log log = { .waiting = on_wait, .ctx = &w };
+	struct mf_err err = { 0 };
+	struct link *l = link_tty_open(name, &log, &err);
+	size_t len = 4u << 20; /* far more than a pty holds */
+	uint8_t *big = calloc(1, len);
+	int64_t t0;
+
+	assert_non_null(l);
+	assert_non_null(big);
+	t0 = mf_now_ms();
+	assert_int_equal(link_write(l, big, len, 4500), -ETIMEDOUT);
+	assert_true(mf_now_ms() - t0 >= 4500);
+	assert_true(mf_now_ms() - t0 < 5500);
+	assert_int_equal(w.n, 1);
+	assert_int_equal(w.elapsed, MF_WAIT_REPORT_MS / 1000);
+	assert_int_equal(w.timeout, 5);
+	assert_non_null(strstr(w.what, name));
+	assert_non_null(strstr(w.what, "to take our bytes"));
+	assert_non_null(strstr(w.what, " of 4194304 written"));
+	free(big);
+	link_close(l);
+	close(s);
+	close(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +179,7 @@ int main(void)
 		cmocka_unit_test(test_lock_holder_named),
 		cmocka_unit_test(test_vanished_node),
 		cmocka_unit_test(test_missing_and_not_a_tty),
+		cmocka_unit_test(test_write_stall_is_reported),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
