@@ -78,6 +78,15 @@ struct mf_scan {
 int mf_discover_scan(const char *sysroot, struct mf_scan *out,
 		     const struct mf_log *log, struct mf_err *err);
 
+/*
+ * Add one USB device as a host's enumeration found it (the sysfs walk,
+ * SetupAPI on Windows): a module by the device table, a UART adapter, or
+ * nothing. mf_scan_sort() then orders the scan by USB path.
+ */
+void mf_scan_add(struct mf_scan *s, const struct mf_usb_dev *d,
+		 const struct mf_log *log);
+void mf_scan_sort(struct mf_scan *s);
+
 /* Classify one device (used by the scan; exposed for tests). */
 const struct dev_usb *mf_usb_id_match(const struct mf_usb_dev *dev);
 enum mf_mode mf_usb_mode(const struct dev_usb *id,
@@ -94,6 +103,14 @@ const struct mf_port *mf_adapter_port(const struct mf_adapter *a);
  * changes when a USB3 module comes back as USB2 in EDL; the chain does not.
  */
 const char *mf_usb_chain(const char *usbpath);
+
+/*
+ * The physical position of a USB device, stable across re-enumeration:
+ * "<host controller>+<chain>" ("0000:00:14.0+1.4"), or the chain alone
+ * when the controller is unknown (discover/phys.c). Safe as a file name.
+ */
+void mf_usb_phys_key(const char *sysroot, const char *usbpath, char *out,
+		     size_t cap);
 
 /* Which port path (dev or tty name) belongs to an adapter/module. */
 const struct mf_adapter *mf_scan_adapter_by_port(const struct mf_scan *s,
@@ -121,10 +138,25 @@ enum mf_sel_kind mf_select_kind(const char *sel);
 int mf_select(const struct mf_scan *s, const char *sel, struct mf_err *err);
 
 /*
+ * A change in the device tree under sysroot (discover/watch.c): a wait
+ * that ends when a USB device or a device node comes or goes, instead of
+ * a fixed sleep between scans. Without any event source (no inotify,
+ * Windows) a wait is a poll of at most 10 ms. mf_watch_wait() returns 1
+ * on a change, 0 at the timeout (timeout_ms < 0: none), or -errno.
+ */
+struct mf_watch;
+struct mf_watch *mf_watch_open(const char *sysroot);
+bool mf_watch_has_events(const struct mf_watch *w);
+int mf_watch_wait(struct mf_watch *w, int timeout_ms);
+void mf_watch_close(struct mf_watch *w);
+
+/*
  * Wait for the module that was at usbpath to come back after a
  * re-enumeration: a device on the same port chain (any bus), with mode
  * want (MF_MODE_UNKNOWN: any), that is not the old instance (old_busnum,
- * old_devnum; pass 0 to accept any). Polls every poll_ms. Returns 0 with
+ * old_devnum; pass 0 to accept any). Rescans at each change of the tree
+ * (mf_watch), and every poll_ms (default 100) in case a change was
+ * missed; with no event source, every 10 ms. Returns 0 with
  * *out filled, -ETIMEDOUT (MF_TIMEOUT) or a scan error.
  */
 struct mf_follow {

@@ -12,6 +12,7 @@
 
 #include "base/clock.h"
 #include "discover/discover.h"
+#include "discover/ids_win.h"
 
 const struct mf_port *mf_module_port(const struct mf_module *m,
 				     enum mf_role role)
@@ -33,7 +34,11 @@ const struct mf_port *mf_adapter_port(const struct mf_adapter *a)
 const char *mf_usb_chain(const char *usbpath)
 {
 	const char *dash = usbpath ? strchr(usbpath, '-') : NULL;
+	const char *root = usbpath ? strstr(usbpath, "#USBROOT(") : NULL;
 
+	/* a Windows location path: the hub ports after the root hub */
+	if (root && strchr(root + 1, '#'))
+		return strchr(root + 1, '#') + 1;
 	return dash ? dash + 1 : "";
 }
 
@@ -97,7 +102,8 @@ enum mf_sel_kind mf_select_kind(const char *sel)
 	    strlen(sel) > 2 &&
 	    strspn(sel + 2, "0123456789abcdefABCDEF") == strlen(sel + 2))
 		return MF_SEL_SERIAL;
-	if (strchr(sel, '/') || !strncmp(sel, "tty", 3))
+	if (strchr(sel, '/') || !strncmp(sel, "tty", 3) ||
+	    mf_win_is_com_name(sel))
 		return MF_SEL_PORT;
 	return MF_SEL_USB;
 }
@@ -185,14 +191,22 @@ int mf_follow(const char *sysroot, const struct mf_follow *f,
 	      struct mf_module *out, const struct mf_log *log,
 	      struct mf_err *err)
 {
-	int64_t deadline = mf_deadline(f->timeout_ms);
+	int64_t t0 = mf_now_ms(), deadline = mf_deadline(f->timeout_ms);
+	int64_t next = t0 + MF_WAIT_REPORT_MS;
 	int poll = f->poll_ms > 0 ? f->poll_ms : 100;
+	char what[96];
+	struct mf_watch *w;
 	struct mf_scan *s;
-	int rc;
+	int rc, left;
 
 	s = malloc(sizeof(*s));
-	if (!s)
+	/* watching before the first scan: no change can fall in between */
+	w = mf_watch_open(sysroot);
+	if (!s || !w) {
+		free(s);
+		mf_watch_close(w);
 		return mf_err_set(err, MF_FAILED, -ENOMEM, "out of memory");
+	}
 	for (;;) {
 		rc = mf_discover_scan(sysroot, s, log, err);
 		if (rc < 0)
@@ -208,9 +222,20 @@ int mf_follow(const char *sysroot, const struct mf_follow *f,
 				goto out;
 			}
 		}
-		if (!mf_remaining_ms(deadline))
+		left = mf_remaining_ms(deadline);
+		if (!left)
 			break;
-		mf_sleep_ms(poll);
+		if (mf_now_ms() >= next) { /* a long re-enumeration says so */
+			snprintf(what, sizeof(what),
+				 "the module on USB port chain %s (%s mode)",
+				 mf_usb_chain(f->usbpath),
+				 f->want == MF_MODE_UNKNOWN
+					 ? "any"
+					 : mf_mode_name(f->want));
+			mf_waiting(log, what, mf_now_ms() - t0, f->timeout_ms);
+			next = mf_now_ms() + MF_WAIT_REPORT_MS;
+		}
+		mf_watch_wait(w, left < 0 || left > poll ? poll : left);
 	}
 	rc = mf_err_set(err, MF_TIMEOUT, -ETIMEDOUT,
 			"the module did not come back on USB port chain %s "
@@ -222,6 +247,7 @@ int mf_follow(const char *sysroot, const struct mf_follow *f,
 	mf_err_hint(err, "run 'modemflash list' and 'modemflash doctor'; check "
 			 "the cable and power");
 out:
+	mf_watch_close(w);
 	free(s);
 	return rc;
 }

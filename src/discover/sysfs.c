@@ -16,6 +16,9 @@
 
 #include "discover/discover.h"
 #include "discover/join.h"
+#ifdef _WIN32
+#include "discover/scan_win.h"
+#endif
 
 void mf_sysroot_path(const char *sysroot, const char *abs, char *out,
 		     size_t cap)
@@ -323,8 +326,8 @@ static void assign_roles(struct mf_module *m)
 	}
 }
 
-static void add_device(struct mf_scan *s, const struct mf_usb_dev *d,
-		       const struct mf_log *log)
+void mf_scan_add(struct mf_scan *s, const struct mf_usb_dev *d,
+		 const struct mf_log *log)
 {
 	const struct dev_adapter *aid = dev_adapter_find(d->vid, d->pid);
 	const struct dev_usb *id;
@@ -367,6 +370,12 @@ static int cmp_adapter(const void *a, const void *b)
 		      ((const struct mf_adapter *)b)->usb.path);
 }
 
+void mf_scan_sort(struct mf_scan *s)
+{
+	qsort(s->modules, s->nmodules, sizeof(s->modules[0]), cmp_module);
+	qsort(s->adapters, s->nadapters, sizeof(s->adapters[0]), cmp_adapter);
+}
+
 int mf_discover_scan(const char *sysroot, struct mf_scan *out,
 		     const struct mf_log *log, struct mf_err *err)
 {
@@ -375,6 +384,11 @@ int mf_discover_scan(const char *sysroot, struct mf_scan *out,
 	struct dirent *e;
 	DIR *dir;
 
+#ifdef _WIN32
+	/* the machine itself: SetupAPI (discover/scan_win.c) */
+	if (!sysroot || !strcmp(sysroot, "/") || !strcmp(sysroot, "\\"))
+		return mf_win_scan(out, log, err);
+#endif
 	memset(out, 0, sizeof(*out));
 	snprintf(out->sysroot, sizeof(out->sysroot), "%s",
 		 sysroot ? sysroot : "/");
@@ -400,13 +414,14 @@ int mf_discover_scan(const char *sysroot, struct mf_scan *out,
 			continue;
 		if (read_device(sysroot, devdir, e->d_name, d) < 0)
 			continue;
-		add_device(out, d, log);
+		mf_scan_add(out, d, log);
 	}
 	free(d);
 	closedir(dir);
-	qsort(out->modules, out->nmodules, sizeof(out->modules[0]), cmp_module);
-	qsort(out->adapters, out->nadapters, sizeof(out->adapters[0]),
-	      cmp_adapter);
+	mf_scan_sort(out);
+#ifdef _WIN32
+	mf_win_sysroot_map(sysroot, out);
+#endif
 	mf_log(log, MF_LOG_TRACE, "%s: %zu module(s), %zu adapter(s)", base,
 	       out->nmodules, out->nadapters);
 	return 0;

@@ -8,8 +8,8 @@
  *
  * The port is raw 8N1 (no flow control, no XON/XOFF, no error
  * replacement). I/O is overlapped so that every read and write has a
- * deadline: a read waits for the first byte (COMMTIMEOUTS make ReadFile
- * return as soon as one came, or after a slice), a write that does not
+ * deadline: a read takes what the driver has queued, else waits for
+ * EV_RXCHAR in short slices until the deadline; a write that does not
  * finish in time is cancelled and reported as -ETIMEDOUT.
  */
 #include "link/link.h"
@@ -23,13 +23,14 @@
 
 #include "base/clock.h"
 
-/* ReadFile returns after this without a byte: then the deadline is checked */
-#define COM_SLICE_MS 250
+/* the longest wait for EV_RXCHAR before the queue is looked at again */
+#define COM_SLICE_MS 50
 
 struct com_link {
 	struct link link; /* first: the ops receive &link */
 	HANDLE h;
-	HANDLE ev; /* manual-reset event of the overlapped calls */
+	HANDLE ev;  /* manual-reset event of the overlapped calls */
+	DWORD last; /* the Windows error behind the last failure, for the log */
 };
 
 static struct com_link *to_com(struct link *l)
@@ -56,6 +57,21 @@ static int com_errno(DWORD e)
 	}
 }
 
+static int com_fail(struct com_link *c, DWORD e)
+{
+	c->last = e;
+	return com_errno(e);
+}
+
+/* What the log says when a read or write fails. */
+static int com_logged(struct link *l, const char *what, int ret)
+{
+	mf_log(l->log, MF_LOG_TRACE, "%s: %s failed: %s (Windows error %lu)",
+	       l->name, what, strerror(-ret),
+	       (unsigned long)((struct com_link *)l)->last);
+	return ret;
+}
+
 /*
  * One overlapped call: wait for it until the deadline; past it, cancel
  * and take what had already moved (a cancelled read may have bytes).
@@ -69,10 +85,10 @@ static int com_wait(struct com_link *c, OVERLAPPED *ov, BOOL ok,
 	if (ok)
 		return GetOverlappedResult(c->h, ov, n, FALSE)
 			       ? 0
-			       : com_errno(GetLastError());
+			       : com_fail(c, GetLastError());
 	e = GetLastError();
 	if (e != ERROR_IO_PENDING)
-		return com_errno(e);
+		return com_fail(c, e);
 	left = mf_remaining_ms(deadline);
 	w = WaitForSingleObject(c->ev, left < 0 ? INFINITE : (DWORD)left);
 	if (w != WAIT_OBJECT_0)
@@ -81,34 +97,89 @@ static int com_wait(struct com_link *c, OVERLAPPED *ov, BOOL ok,
 		e = GetLastError();
 		if (e == ERROR_OPERATION_ABORTED)
 			return *n ? 0 : -ETIMEDOUT;
-		return com_errno(e);
+		return com_fail(c, e);
 	}
 	return 0;
+}
+
+/*
+ * Bytes waiting in the driver's queue, or -errno. A read of at most that
+ * many completes at once, on Windows and under Wine alike (Wine leaves an
+ * overlapped serial read pending past its COMMTIMEOUTS until CancelIo).
+ */
+static int com_queued(struct com_link *c)
+{
+	COMSTAT st;
+	DWORD errs;
+
+	if (!ClearCommError(c->h, &errs, &st))
+		return com_fail(c, GetLastError());
+	return st.cbInQue > 65536 ? 65536 : (int)st.cbInQue;
+}
+
+/*
+ * Wait for EV_RXCHAR at most slice_ms. A byte that came between
+ * com_queued() and here may not raise the event: the slice bounds what
+ * that costs.
+ */
+static int com_wait_rx(struct com_link *c, int slice_ms)
+{
+	OVERLAPPED ov = { .hEvent = c->ev };
+	DWORD mask = 0, n = 0;
+	int64_t until = mf_deadline(slice_ms);
+	int ret;
+
+	ResetEvent(c->ev);
+	ret = com_wait(c, &ov, WaitCommEvent(c->h, &mask, &ov), until, &n);
+	/*
+	 * ERROR_INVALID_PARAMETER: the wait cancelled a moment ago is still
+	 * winding down (Wine says so until its wait thread has seen the
+	 * cancel): look at the queue again shortly.
+	 */
+	if (ret < 0 && c->last == ERROR_INVALID_PARAMETER) {
+		c->last = 0;
+		mf_sleep_ms(1);
+		return 0;
+	}
+	return ret == -ETIMEDOUT ? 0 : ret;
 }
 
 static int com_read(struct link *l, void *buf, size_t len, int timeout_ms)
 {
 	struct com_link *c = to_com(l);
 	int64_t deadline = mf_deadline(timeout_ms);
-	DWORD want = len > 65536 ? 65536 : (DWORD)len;
 
 	for (;;) {
 		OVERLAPPED ov = { .hEvent = c->ev };
 		DWORD n = 0;
-		int ret;
+		int q = com_queued(c), ret, left;
 
-		ResetEvent(c->ev);
-		ret = com_wait(c, &ov, ReadFile(c->h, buf, want, &n, &ov),
-			       deadline, &n);
-		if (ret < 0)
-			return ret;
-		if (n > 0) {
-			mf_log_hex(l->log, "<-", buf, n);
-			return (int)n;
+		if (q < 0)
+			return com_logged(l, "ClearCommError", q);
+		if (q > 0) {
+			DWORD want = len < (size_t)q ? (DWORD)len : (DWORD)q;
+
+			ResetEvent(c->ev);
+			ret = com_wait(c, &ov,
+				       ReadFile(c->h, buf, want, &n, &ov),
+				       deadline, &n);
+			if (ret < 0 && ret != -ETIMEDOUT)
+				return com_logged(l, "ReadFile", ret);
+			if (ret < 0)
+				return ret;
+			if (n > 0) {
+				mf_log_hex(l->log, "<-", buf, n);
+				return (int)n;
+			}
 		}
-		/* a slice passed without a byte */
-		if (mf_remaining_ms(deadline) == 0)
+		left = mf_remaining_ms(deadline);
+		if (left == 0)
 			return -ETIMEDOUT;
+		ret = com_wait_rx(c, left < 0 || left > COM_SLICE_MS
+					     ? COM_SLICE_MS
+					     : left);
+		if (ret < 0)
+			return com_logged(l, "WaitCommEvent", ret);
 	}
 }
 
@@ -131,6 +202,8 @@ static int com_write(struct link *l, const void *buf, size_t len,
 		ret = com_wait(c, &ov,
 			       WriteFile(c->h, p + done, chunk, &n, &ov),
 			       deadline, &n);
+		if (ret < 0 && ret != -ETIMEDOUT)
+			return com_logged(l, "WriteFile", ret);
 		if (ret < 0)
 			return ret;
 		done += n;
@@ -162,7 +235,7 @@ static int com_make_raw(HANDLE h)
 {
 	DCB dcb = { .DCBlength = sizeof(dcb) };
 	COMMTIMEOUTS to = {
-		/* return at once when a byte is there, else after a slice */
+		/* ReadFile asks only for what is queued: it returns at once */
 		.ReadIntervalTimeout = MAXDWORD,
 		.ReadTotalTimeoutMultiplier = MAXDWORD,
 		.ReadTotalTimeoutConstant = COM_SLICE_MS,
@@ -186,14 +259,16 @@ static int com_make_raw(HANDLE h)
 	dcb.fErrorChar = FALSE;
 	dcb.fNull = FALSE;
 	dcb.fAbortOnError = FALSE;
-	if (!SetCommState(h, &dcb) || !SetCommTimeouts(h, &to))
+	if (!SetCommState(h, &dcb) || !SetCommTimeouts(h, &to) ||
+	    !SetCommMask(h, EV_RXCHAR))
 		return -ENOTTY;
 	/*
-	 * Abort whatever another program left pending, but keep the input
+	 * Abort a write another program left pending, but keep the input
 	 * queue: an EDL device sends its Sahara HELLO once, when the port
-	 * opens (as link/tty.c keeps it).
+	 * opens (as link/tty.c keeps it). Not PURGE_RXABORT: Wine maps it to
+	 * tcflush(TCIFLUSH), which drops that HELLO.
 	 */
-	PurgeComm(h, PURGE_TXABORT | PURGE_RXABORT);
+	PurgeComm(h, PURGE_TXABORT);
 	return 0;
 }
 
@@ -244,7 +319,7 @@ struct link *link_tty_open(const char *path, const struct mf_log *log,
 	}
 	ret = com_make_raw(h);
 	if (ret < 0) {
-		mf_err_set(err, MF_FAILED, ret, "%s is not a serial port",
+		mf_err_set(err, MF_NO_DEVICE, ret, "%s is not a serial port",
 			   path);
 		goto out_close;
 	}

@@ -45,18 +45,48 @@ enum link_edl_kind link_edl_choose(const struct link_edl_dev *d,
 	return LINK_EDL_TTY;
 }
 
+/* link/ sees no device tree events: the node is polled, 10 ms apart */
+#define LINK_EDL_POLL_MS 10
+
+/* A poll for the tty still running: said every MF_WAIT_REPORT_MS. */
+struct edl_wait {
+	int64_t t0, report;
+	int wait_ms;
+};
+
+static void edl_wait_init(struct edl_wait *w, int wait_ms)
+{
+	w->t0 = mf_now_ms();
+	w->report = w->t0 + MF_WAIT_REPORT_MS;
+	w->wait_ms = wait_ms;
+}
+
+static void edl_wait_due(struct edl_wait *w, const struct mf_log *log,
+			 const char *what)
+{
+	if (mf_now_ms() < w->report)
+		return;
+	mf_waiting(log, what, mf_now_ms() - w->t0, w->wait_ms);
+	w->report += MF_WAIT_REPORT_MS;
+}
+
 static struct link *open_tty(const char *dev, int wait_ms,
 			     const struct mf_log *log, struct mf_err *err)
 {
 	int64_t until = mf_deadline(wait_ms);
+	struct edl_wait w;
 	struct link *l;
+	char what[300];
 
+	edl_wait_init(&w, wait_ms);
+	snprintf(what, sizeof(what), "%s to open (the EDL port's tty)", dev);
 	/* the tty node can lag behind the USB device by a moment */
 	for (;;) {
 		l = link_tty_open(dev, log, err);
 		if (l || !mf_remaining_ms(until))
 			break;
-		mf_sleep_ms(100);
+		edl_wait_due(&w, log, what);
+		mf_sleep_ms(LINK_EDL_POLL_MS);
 	}
 	if (l)
 		mf_err_clear(err);
@@ -68,18 +98,26 @@ static struct link *open_tty(const char *dev, int wait_ms,
  * later). When libusb cannot reach the device, wait for the tty rather
  * than fail. True when it came.
  */
-static bool wait_for_tty(struct link_edl_dev *d, int wait_ms)
+static bool wait_for_tty(struct link_edl_dev *d, int wait_ms,
+			 const struct mf_log *log)
 {
 	int64_t until = mf_deadline(wait_ms);
+	struct edl_wait w;
+	char what[300];
 
 	if (!d->refresh)
 		return false;
+	edl_wait_init(&w, wait_ms);
+	snprintf(what, sizeof(what),
+		 "the tty of the EDL device at %s (the driver binding it)",
+		 d->usbpath);
 	for (;;) {
 		if (d->refresh(d) && d->tty[0])
 			return true;
 		if (mf_remaining_ms(until) <= 0)
 			return false;
-		mf_sleep_ms(100);
+		edl_wait_due(&w, log, what);
+		mf_sleep_ms(LINK_EDL_POLL_MS);
 	}
 }
 
@@ -91,7 +129,7 @@ struct link *link_edl_open(struct link_edl_dev *d, int wait_ms,
 	struct link *l;
 
 	if (k == LINK_EDL_USB && !d->tty[0] && forced == LINK_EDL_AUTO &&
-	    !usb_accessible(d) && wait_for_tty(d, wait_ms))
+	    !usb_accessible(d) && wait_for_tty(d, wait_ms, log))
 		k = LINK_EDL_TTY;
 
 	if (k == LINK_EDL_TTY && !d->tty[0]) {

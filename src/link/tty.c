@@ -104,18 +104,24 @@ static int tty_read(struct link *l, void *buf, size_t len, int timeout_ms)
 	}
 }
 
+/*
+ * A device that stops reading fills the line's buffer and the write
+ * waits for room, up to timeout_ms: in MF_WAIT_REPORT_MS slices, each one
+ * that ends still blocked said on the link's log (mf_waiting).
+ */
 static int tty_write(struct link *l, const void *buf, size_t len,
 		     int timeout_ms)
 {
 	struct tty_link *t = to_tty(l);
-	int64_t deadline = mf_deadline(timeout_ms);
+	int64_t t0 = mf_now_ms(), deadline = mf_deadline(timeout_ms);
+	int64_t report = t0 + MF_WAIT_REPORT_MS;
 	const uint8_t *p = buf;
 	size_t done = 0;
 
 	mf_log_hex(l->log, "->", buf, len);
 	while (done < len) {
 		ssize_t n = write(t->fd, p + done, len - done);
-		int ret;
+		int ret, left, due;
 
 		if (n > 0) {
 			done += (size_t)n;
@@ -125,7 +131,25 @@ static int tty_write(struct link *l, const void *buf, size_t len,
 			continue;
 		if (n < 0 && errno != EAGAIN)
 			return tty_errno(errno);
-		ret = tty_poll(t, POLLOUT, mf_remaining_ms(deadline));
+		left = mf_remaining_ms(deadline);
+		due = mf_remaining_ms(report);
+		if (left < 0 || due < left) {
+			ret = due ? tty_poll(t, POLLOUT, due) : -ETIMEDOUT;
+			if (ret == -ETIMEDOUT) {
+				char what[sizeof(t->path) + 128];
+
+				snprintf(what, sizeof(what),
+					 "%s to take our bytes (%zu of %zu "
+					 "written; the module reads nothing)",
+					 t->path, done, len);
+				mf_waiting(l->log, what, mf_now_ms() - t0,
+					   timeout_ms);
+				report += MF_WAIT_REPORT_MS;
+				continue;
+			}
+		} else {
+			ret = tty_poll(t, POLLOUT, left);
+		}
 		if (ret < 0)
 			return ret;
 	}
@@ -280,9 +304,10 @@ static int tty_open_fail(const char *path, int e, struct mf_err *err)
 	if (e == EACCES || e == EPERM) {
 		mf_err_set(err, MF_FAILED, -EACCES,
 			   "permission denied opening %s", path);
-		mf_err_hint(err, "add your user to the dialout group (sudo "
+		/* the same story as doctor's (README "Permissions") */
+		mf_err_hint(err, "serial ports belong to group dialout: sudo "
 				 "usermod -aG dialout $USER, then log in "
-				 "again) or install the modemflash udev rule");
+				 "again (modemflash doctor checks every port)");
 		return -EACCES;
 	}
 	if (e == ENOENT || e == ENXIO || e == ENODEV) {
@@ -320,8 +345,9 @@ struct link *link_tty_open(const char *path, const struct mf_log *log,
 	/* raw at once, before the line discipline can echo anything */
 	ret = tty_make_raw(fd);
 	if (ret < 0) {
-		mf_err_set(err, MF_FAILED, ret, "%s is not a serial port: %s",
-			   path, strerror(-ret));
+		/* not a port at all: "no port found", exit 4 everywhere */
+		mf_err_set(err, MF_NO_DEVICE, ret,
+			   "%s is not a serial port: %s", path, strerror(-ret));
 		goto out_close;
 	}
 	t = calloc(1, sizeof(*t));

@@ -138,6 +138,49 @@ static int usb_read(struct link *l, void *buf, size_t len, int timeout_ms)
 	return got;
 }
 
+/*
+ * One bulk OUT transfer of up to USB_CHUNK bytes within timeout_ms, in
+ * slices of MF_WAIT_REPORT_MS: a device that takes nothing is said on the
+ * link's log (mf_waiting) while the deadline holds; what a timed-out slice
+ * did take (whole packets) is not sent again.
+ */
+static int usb_out_chunk(struct usb_link *u, const uint8_t *p, size_t c,
+			 int timeout_ms, size_t before, size_t len)
+{
+	int64_t t0 = mf_now_ms(), deadline = mf_deadline(timeout_ms);
+	size_t done = 0;
+
+	while (done < c) {
+		int left = timeout_ms < 0 ? MF_WAIT_REPORT_MS
+					  : mf_remaining_ms(deadline);
+		int slice = left > MF_WAIT_REPORT_MS ? MF_WAIT_REPORT_MS : left;
+		int n = 0, r;
+
+		if (timeout_ms >= 0 && left <= 0)
+			return -ETIMEDOUT;
+		r = libusb_bulk_transfer(u->h, u->ep_out, (uint8_t *)p + done,
+					 (int)(c - done), &n,
+					 usb_timeout(slice));
+		done += n > 0 ? (size_t)n : 0;
+		if (r == LIBUSB_ERROR_TIMEOUT && done < c) {
+			char what[160];
+
+			if (timeout_ms >= 0 && mf_remaining_ms(deadline) <= 0)
+				return -ETIMEDOUT;
+			snprintf(what, sizeof(what),
+				 "the USB device to take our bytes (%zu of %zu "
+				 "written; the module reads nothing)",
+				 before + done, len);
+			mf_waiting(u->link.log, what, mf_now_ms() - t0,
+				   timeout_ms);
+			continue;
+		}
+		if (r < 0 && r != LIBUSB_ERROR_TIMEOUT)
+			return usb_errno(r);
+	}
+	return 0;
+}
+
 static int usb_write(struct link *l, const void *buf, size_t len,
 		     int timeout_ms)
 {
@@ -150,12 +193,10 @@ static int usb_write(struct link *l, const void *buf, size_t len,
 	while (done < len) {
 		size_t c = len - done > USB_CHUNK ? USB_CHUNK : len - done;
 
-		n = 0;
-		r = libusb_bulk_transfer(u->h, u->ep_out, (uint8_t *)p + done,
-					 (int)c, &n, usb_timeout(timeout_ms));
+		r = usb_out_chunk(u, p + done, c, timeout_ms, done, len);
 		if (r < 0)
-			return usb_errno(r);
-		done += (size_t)n;
+			return r;
+		done += c;
 	}
 	/* Firehose ZlpAwareHost: end a packet-aligned transfer with a ZLP */
 	if (l->zlp && l->max_packet && len % l->max_packet == 0) {
@@ -328,8 +369,10 @@ static int usb_open_dev(struct usb_link *u, const char *usbpath,
 			   usb_errno(r), "cannot open USB device %s: %s",
 			   usbpath, libusb_error_name(r));
 		if (r == LIBUSB_ERROR_ACCESS)
-			mf_err_hint(err, "install the modemflash udev rule or "
-					 "run as root");
+			mf_err_hint(err,
+				    "the EDL USB device needs the udev "
+				    "rule 60-modemflash.rules and group "
+				    "plugdev (modemflash doctor says how)");
 		return usb_errno(r);
 	}
 	return usb_claim(u, usbpath, err);

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "base/clock.h"
 #include "discover/discover.h"
 #include "tree.h"
 
@@ -117,6 +118,47 @@ static void test_follow_usb3_to_usb2(void **state)
 	tree_rm(root);
 }
 
+/* The wait is for a change in the tree, not a sleep: with a rescan
+ * interval longer than the whole timeout, only the new device's event can
+ * end it in time. */
+static void test_follow_wakes_on_tree_change(void **state)
+{
+	struct mf_follow f = { .usbpath = "2-1.4",
+			       .want = MF_MODE_EDL,
+			       .old_busnum = 2,
+			       .old_devnum = 3,
+			       .timeout_ms = 3000,
+			       .poll_ms = 60000 };
+	struct mf_err err = { 0 };
+	struct mf_module m;
+	char *root = tree_new();
+	struct mf_watch *w;
+	int64_t t0;
+	pid_t child;
+	int status;
+
+	tree_add(root, &bg95);
+	w = mf_watch_open(root);
+	assert_true(mf_watch_has_events(w));
+	assert_int_equal(mf_watch_wait(w, 0), 0); /* nothing changed yet */
+	mf_watch_close(w);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		usleep(100 * 1000);
+		tree_del(root, "2-1.4");
+		tree_add(root, &edl);
+		_exit(0);
+	}
+	t0 = mf_now_ms();
+	assert_int_equal(mf_follow(root, &f, &m, NULL, &err), 0);
+	/* a sleeping follow would only rescan at its 3 s deadline */
+	assert_true(mf_now_ms() - t0 < 2000);
+	waitpid(child, &status, 0);
+	assert_string_equal(m.usb.path, "1-1.4");
+	tree_rm(root);
+}
+
 static void test_follow_ignores_old_instance_and_times_out(void **state)
 {
 	struct mf_follow f = { .usbpath = "2-1.4",
@@ -215,6 +257,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_follow_usb3_to_usb2),
+		cmocka_unit_test(test_follow_wakes_on_tree_change),
 		cmocka_unit_test(
 			test_follow_ignores_old_instance_and_times_out),
 		cmocka_unit_test(test_holders),

@@ -130,12 +130,54 @@ static void test_forced_tty_missing(void **state)
 	unsetenv("MODEMFLASH_EDL_LINK");
 }
 
+static bool never_tty(struct link_edl_dev *d)
+{
+	(void)d;
+	refreshes++;
+	return false;
+}
+
+static unsigned said, said_elapsed, said_timeout;
+static char said_what[300];
+
+static void on_wait(void *ctx, const char *what, unsigned elapsed_s,
+		    unsigned timeout_s)
+{
+	(void)ctx;
+	said++;
+	said_elapsed = elapsed_s;
+	said_timeout = timeout_s;
+	snprintf(said_what, sizeof(said_what), "%s", what);
+}
+
+/* No driver binds the tty: the wait for it says so after 4 s, then ends. */
+static void test_wait_for_tty_is_reported(void **state)
+{
+	struct link_edl_dev d;
+	struct mf_err err = { 0 };
+	struct mf_log log = { .waiting = on_wait };
+
+	unsetenv("MODEMFLASH_EDL_LINK");
+	dev_init(&d, "/tmp/root", "");
+	d.refresh = never_tty;
+	refreshes = 0;
+	said = 0;
+	assert_null(link_edl_open(&d, 4500, &log, &err));
+	assert_true(refreshes > 100); /* polled all along */
+	assert_int_equal(said, 1);
+	assert_int_equal(said_elapsed, 4);
+	assert_int_equal(said_timeout, 5);
+	assert_string_equal(said_what, "the tty of the EDL device at 1-1.4 "
+				       "(the driver binding it)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_choose),
 		cmocka_unit_test(test_from_env),
 		cmocka_unit_test(test_open_tty),
+		cmocka_unit_test(test_wait_for_tty_is_reported),
 		cmocka_unit_test(test_open_waits_for_tty),
 		cmocka_unit_test(test_forced_tty_missing),
 	};
