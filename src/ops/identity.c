@@ -104,30 +104,76 @@ static int read_qgmr(const struct mf_module *m, char *rev, size_t cap,
 	return rc;
 }
 
+/* Waits are cut into slices this long so that a stop is seen at once. */
+#define WAIT_SLICE_MS 500
+
 int ident_wait_normal(const char *sysroot, const char *usbpath, int timeout_ms,
 		      struct mf_module *out, char *rev, size_t cap,
 		      const struct mf_log *log, struct mf_err *err)
 {
+	return ident_wait_normal_stop(sysroot, usbpath, timeout_ms, NULL, out,
+				      rev, cap, log, err);
+}
+
+int ident_wait_normal_stop(const char *sysroot, const char *usbpath,
+			   int timeout_ms, const mf_stop_flag *stop,
+			   struct mf_module *out, char *rev, size_t cap,
+			   const struct mf_log *log, struct mf_err *err)
+{
 	int64_t until = mf_deadline(timeout_ms);
+	/* the boot takes a while: said every MF_WAIT_REPORT_MS */
+	int64_t t0 = mf_now_ms(), report = t0 + MF_WAIT_REPORT_MS;
+	char what[128];
 	struct mf_follow f = { 0 };
+	struct mf_watch *w;
 	struct mf_err tmp;
 	int rc;
 
 	f.usbpath = usbpath;
 	f.want = MF_MODE_NORMAL;
-	f.poll_ms = 200;
+	f.poll_ms = 100; /* a safety rescan: mf_follow waits for tree events */
+	/* open before the first look: a port that comes later wakes the retry */
+	w = mf_watch_open(sysroot);
 	/* a booting module may answer AT only after a moment: retry */
 	do {
+		int left = mf_remaining_ms(until);
+
+		if (mf_stop_requested(stop)) {
+			mf_watch_close(w);
+			return mf_stop_err(stop, err,
+					   "the post-check (the module is "
+					   "restarting)");
+		}
 		mf_err_clear(&tmp);
-		f.timeout_ms = mf_remaining_ms(until);
+		f.timeout_ms = stop && left > WAIT_SLICE_MS ? WAIT_SLICE_MS
+			       : left > MF_WAIT_REPORT_MS   ? MF_WAIT_REPORT_MS
+							    : left;
 		rc = mf_follow(sysroot, &f, out, log, &tmp);
+		if (rc == -ETIMEDOUT && mf_remaining_ms(until) > 0) {
+			if (mf_now_ms() >= report) {
+				snprintf(what, sizeof(what),
+					 "the module to come back in normal "
+					 "mode at %s",
+					 usbpath);
+				mf_waiting(log, what, mf_now_ms() - t0,
+					   timeout_ms);
+				report += MF_WAIT_REPORT_MS;
+			}
+			continue;
+		}
 		if (rc)
 			break;
 		rc = read_qgmr(out, rev, cap, log, &tmp);
-		if (!rc)
+		if (!rc) {
+			mf_watch_close(w);
 			return 0;
-		mf_sleep_ms(300);
+		}
+		/* the AT read waited for its answer already; a quick failure
+		 * (the AT port not there yet) is retried when the tree
+		 * changes, or after 10 ms */
+		mf_watch_wait(w, 10);
 	} while (mf_remaining_ms(until) > 0);
+	mf_watch_close(w);
 	if (rc == -ETIMEDOUT || !mf_remaining_ms(until))
 		return mf_err_set(err, MF_TIMEOUT, -ETIMEDOUT,
 				  "the module did not come back in normal mode "

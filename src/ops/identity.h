@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/stop.h"
 #include "base/log.h"
 #include "discover/discover.h"
 #include "pkg/rules.h"
@@ -48,6 +49,11 @@ void ident_to_rules(const struct mod_ident *id, const char *model_hint,
 int ident_wait_normal(const char *sysroot, const char *usbpath, int timeout_ms,
 		      struct mf_module *out, char *rev, size_t cap,
 		      const struct mf_log *log, struct mf_err *err);
+/* The same, ending with -EINTR (err filled) when stop is requested. */
+int ident_wait_normal_stop(const char *sysroot, const char *usbpath,
+			   int timeout_ms, const mf_stop_flag *stop,
+			   struct mf_module *out, char *rev, size_t cap,
+			   const struct mf_log *log, struct mf_err *err);
 
 /* Fill id->rules_rev from id->at (done by ident_normal). */
 void ident_rules_revision(struct mod_ident *id, const struct mf_log *log);

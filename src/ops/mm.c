@@ -393,9 +393,13 @@ int mf_mm_inhibit(struct mf_mm *mm, const char *uid, struct mf_err *err)
 			   "ModemManager manages this module and refused to "
 			   "leave it alone for the update: %s",
 			   e.message ? e.message : "not authorized");
-		mf_err_hint(err, "run modemflash with sudo, or let your user "
-				 "have org.freedesktop.ModemManager1.Control "
-				 "in polkit, or " STOP_MM " for the update");
+		mf_err_hint(
+			err,
+			"run modemflash with sudo, or join group "
+			"plugdev (modemflash's polkit rule, "
+			"50-modemflash.rules, gives it "
+			"org.freedesktop.ModemManager1.Control), or " STOP_MM
+			" for the update");
 		r = -EACCES;
 	} else {
 		mf_err_set(err, MF_FAILED, r < 0 ? r : -EIO,

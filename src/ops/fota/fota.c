@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "ops/lock.h"
 #include "ops/select.h"
 
 /* The tap keeps the last upload count so that a failure can say how far. */
@@ -37,6 +38,16 @@ static void tap_progress(void *ctx, const char *stage, uint64_t done,
 	if (!strcmp(stage, "upload"))
 		r->up_done = done;
 	mf_progress(r->log, stage, done, total);
+}
+
+/* A wait still running: to the caller's funnel as it came. */
+static void tap_waiting(void *ctx, const char *what, unsigned elapsed_s,
+			unsigned timeout_s)
+{
+	struct fota_run *r = ctx;
+
+	mf_waiting(r->log, what, (int64_t)elapsed_s * 1000,
+		   (int64_t)timeout_s * 1000);
 }
 
 static int ms_or(int v, int def)
@@ -75,7 +86,8 @@ static int open_delta(struct fota_run *r)
 	r->fd = open(r->o->file, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0 || fstat(r->fd, &st) < 0) {
 		rc = -errno;
-		mf_err_set(r->err, MF_FAILED, rc,
+		/* the delta is the package of a FOTA: missing is exit 7 */
+		mf_err_set(r->err, MF_BAD_PACKAGE, rc,
 			   "cannot read the delta %s: %s", r->o->file,
 			   strerror(-rc));
 		return rc;
@@ -88,7 +100,7 @@ static int open_delta(struct fota_run *r)
 	r->size = (uint64_t)st.st_size;
 	n = pread(r->fd, head, sizeof(head), 0);
 	if (n < 0)
-		return mf_err_set(r->err, MF_FAILED, -errno,
+		return mf_err_set(r->err, MF_BAD_PACKAGE, -errno,
 				  "cannot read the delta %s", r->o->file);
 	rc = delta_msg_parse(head, (size_t)n, r->size, &r->delta);
 	if (rc < 0)
@@ -204,7 +216,10 @@ static int check_opts(const struct fota_opts *o, struct mf_err *err)
 	return 0;
 }
 
-/* The module a USB AT port belongs to, kept away from ModemManager. */
+/*
+ * The module a USB AT port belongs to: claimed (ops/lock.h) and kept away
+ * from ModemManager; a UART that belongs to no module: the port claimed.
+ */
 static int hold_mm(struct fota_run *r)
 {
 	const struct mf_module *m;
@@ -216,9 +231,25 @@ static int hold_mm(struct fota_run *r)
 	s = ops_scan(r->o->sysroot, r->log, r->err);
 	mf_err_clear(r->err); /* no scan: no module to hold, go on */
 	m = s ? mf_scan_module_by_port(s, r->o->port) : NULL;
-	rc = m ? mf_mm_hold(r->o->sysroot, m, NULL, &r->mm, r->log, r->err) : 0;
+	rc = m ? mf_lock_module(r->o->sysroot, m->usb.path, "fota", &r->lock,
+				r->err)
+	       : mf_lock_port(r->o->sysroot, r->o->port, "fota", &r->lock,
+			      r->err);
+	if (!rc && m)
+		rc = mf_mm_hold(r->o->sysroot, m, NULL, &r->mm, r->log, r->err);
 	free(s);
 	return rc;
+}
+
+/* A safe point: -EINTR (err filled) when asked to stop. */
+static int stop_here(struct fota_run *r, const char *where)
+{
+	if (!mf_stop_requested(r->o->stop))
+		return 0;
+	mf_stop_err(r->o->stop, r->err, where);
+	mf_err_hint(r->err, "the firmware is unchanged; run the same command "
+			    "again to continue");
+	return -EINTR;
 }
 
 static int run_steps(struct fota_run *r)
@@ -249,6 +280,9 @@ static int run_steps(struct fota_run *r)
 	if (rc < 0)
 		return rc;
 	if (r->o->file) {
+		rc = stop_here(r, "the check, before the upload");
+		if (rc < 0)
+			return rc;
 		rc = fota_prepare_ufs(r);
 		if (rc < 0)
 			return rc;
@@ -256,6 +290,10 @@ static int run_steps(struct fota_run *r)
 		if (rc < 0)
 			return rc;
 	}
+	/* AT+QFOTADL is the point of no return: the module goes on alone */
+	rc = stop_here(r, "the upload, before the update starts");
+	if (rc < 0)
+		return rc;
 	rc = fota_start(r);
 	if (rc < 0)
 		return rc;
@@ -281,6 +319,7 @@ int fota_run(const struct fota_opts *opts, const struct mf_log *log,
 	r.log = log;
 	r.tap.emit = tap_emit;
 	r.tap.progress = tap_progress;
+	r.tap.waiting = tap_waiting;
 	r.tap.ctx = &r;
 	r.tap.max_level = log ? log->max_level : MF_LOG_ERROR;
 	r.err = err;
@@ -291,11 +330,14 @@ int fota_run(const struct fota_opts *opts, const struct mf_log *log,
 	r.reopen_ms = ms_or(opts->reopen_ms, FOTA_REOPEN_MS);
 	r.urc_ms = ms_or(opts->urc_ms, FOTA_MSG_URC_MS);
 	r.deadline = mf_deadline(ms_or(opts->total_ms, FOTA_TOTAL_MS));
+	r.t0_ms = mf_now_ms();
 
 	rc = run_steps(&r);
+	fota_stage_close(&r, rc == 0);
 	fota_port_close(&r);
 	if (r.fd >= 0)
 		close(r.fd);
 	mf_mm_release(r.mm);
+	mf_lock_release(r.lock);
 	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "base/stop.h"
 #include "link/link.h"
 #include "wire/fota_msg.h"
 
@@ -48,7 +49,8 @@ uint64_t fota_space_needed(uint64_t size);
 /* ---- the operation (fota.c, fota_upload.c, fota_follow.c) ---- */
 
 enum fota_event_kind {
-	FOTA_EV_STAGE,	   /* text: stage name */
+	FOTA_EV_STAGE,	   /* text: stage name; start_ms */
+	FOTA_EV_STAGE_END, /* text: stage name; start_ms, end_ms, bytes, ok */
 	FOTA_EV_URC,	   /* urc, text: the raw line */
 	FOTA_EV_PORT_GONE, /* text: port path (module rebooting) */
 	FOTA_EV_PORT_BACK, /* text: port path */
@@ -64,6 +66,11 @@ struct fota_event {
 	enum fota_event_kind kind;
 	const char *text;
 	const struct fota_msg_urc *urc;
+	/* stages: milliseconds since the run began (monotonic); the bytes
+	 * sent to the module in the stage; ended without an error */
+	int64_t start_ms, end_ms;
+	uint64_t bytes;
+	bool ok;
 };
 
 struct fota_opts {
@@ -90,6 +97,12 @@ struct fota_opts {
 	 * UART, which MM does not probe, belongs to no module.
 	 */
 	const char *sysroot;
+	/*
+	 * SIGINT/SIGTERM (base/stop.h), NULL: none. Safe points: before the
+	 * upload, between its blocks (the partial file is deleted), before
+	 * AT+QFOTADL, and at each report while the module updates itself.
+	 */
+	const mf_stop_flag *stop;
 };
 
 struct fota_result {

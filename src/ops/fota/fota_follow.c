@@ -13,7 +13,7 @@
 #include "base/clock.h"
 
 /* After END,0 the module restarts into the new image; poll it this often. */
-#define FOTA_VERIFY_POLL_MS 1000
+#define FOTA_VERIFY_POLL_MS 10
 
 int fota_start(struct fota_run *r)
 {
@@ -165,6 +165,14 @@ int fota_follow(struct fota_run *r)
 
 	fota_stage(r, "update");
 	for (;;) {
+		if (mf_stop_requested(r->o->stop)) {
+			mf_stop_err(r->o->stop, r->err, "the update");
+			mf_err_hint(r->err,
+				    "the module goes on updating by itself and "
+				    "restarts; do not power it off; check the "
+				    "result with: modemflash info");
+			return -EINTR;
+		}
 		if (!r->link) {
 			rc = fota_port_reopen(r, false);
 			if (rc < 0)
@@ -241,7 +249,8 @@ static int verify_once(struct fota_run *r, char *rev, size_t cap)
 
 int fota_verify(struct fota_run *r)
 {
-	int64_t dl = mf_deadline(r->reopen_ms);
+	int64_t t0 = mf_now_ms(), dl = mf_deadline(r->reopen_ms);
+	int64_t report = t0 + MF_WAIT_REPORT_MS;
 	char rev[FOTA_REV_MAX];
 	int rc, verdict;
 
@@ -270,8 +279,15 @@ int fota_verify(struct fota_run *r)
 			return -ETIMEDOUT;
 		}
 		/* a vanished port is waited for by the reopen itself */
-		if (rc != -ENODEV)
+		if (rc != -ENODEV && rc != -ETIMEDOUT)
 			mf_sleep_ms(FOTA_VERIFY_POLL_MS);
+		if (mf_now_ms() >= report) {
+			mf_waiting(r->log,
+				   "the module to answer AT+QGMR after the "
+				   "update",
+				   mf_now_ms() - t0, r->reopen_ms);
+			report += MF_WAIT_REPORT_MS;
+		}
 	}
 	mf_log(r->log, MF_LOG_INFO, "the module now runs %s", r->res->to);
 	return 0;

@@ -21,7 +21,7 @@
 /* seconds the module waits for upload data (AT+QFUPL <timeout>) */
 #define FOTA_QFUPL_TIMEOUT_S 60
 /* between attempts to open a port that vanished */
-#define FOTA_REOPEN_POLL_MS 200
+#define FOTA_REOPEN_POLL_MS 10
 /* the AT handshake: tries of "AT", each waiting this long for OK */
 #define FOTA_SYNC_TRIES 3
 #define FOTA_SYNC_MS	1000
@@ -50,12 +50,19 @@ struct fota_run {
 	bool rebooted;	       /* port gone or RDY seen after END */
 	char last[128];	       /* last FOTA URC, for messages */
 	struct mf_mm_hold *mm; /* ModemManager kept off, or NULL */
+	struct mf_lock *lock;  /* the claim on the module or port */
+	int64_t t0_ms;	       /* the run began (monotonic) */
+	char stage[24];	       /* the stage running, "" none */
+	int64_t stage_ms;      /* it began, since t0_ms */
 };
 
 /* Events (fota_events.c). */
 void fota_emit(struct fota_run *r, enum fota_event_kind kind, const char *text,
 	       const struct fota_msg_urc *urc);
+/* The stage running ends (told once), a new one begins (told). */
 void fota_stage(struct fota_run *r, const char *stage);
+/* End the stage running, if any (ok: no error). */
+void fota_stage_close(struct fota_run *r, bool ok);
 /*
  * A sign of a restart: the port vanished (vanished true), or a boot report
  * ("RDY", "START", "CONTINUE"). A UART stays open across restarts, so only

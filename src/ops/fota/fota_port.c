@@ -37,6 +37,7 @@ static void bind(struct fota_run *r)
 	at_init(&r->at, r->link, &r->tap, &r->scratch);
 	at_set_urc(&r->at, urc_cb, r);
 	r->at.ack_timeout_ms = r->ack_ms;
+	r->at.stop = r->o->stop;
 }
 
 /*
@@ -100,14 +101,19 @@ void fota_port_close(struct fota_run *r)
 	r->link = NULL;
 }
 
+/* The port back within wait_ms; every MF_WAIT_REPORT_MS said so. */
 static int wait_for_port(struct fota_run *r, int wait_ms)
 {
-	int64_t dl = mf_deadline(wait_ms);
+	int64_t t0 = mf_now_ms(), dl = mf_deadline(wait_ms);
+	int64_t report = t0 + MF_WAIT_REPORT_MS;
+	char what[300];
 	struct mf_err e;
 
 	if (mf_remaining_ms(r->deadline) >= 0 &&
 	    mf_remaining_ms(r->deadline) < mf_remaining_ms(dl))
 		dl = r->deadline;
+	snprintf(what, sizeof(what), "%s to come back after the restart",
+		 r->o->port);
 	for (;;) {
 		mf_err_clear(&e);
 		r->link = open_link(r, &e);
@@ -115,6 +121,11 @@ static int wait_for_port(struct fota_run *r, int wait_ms)
 			return 0;
 		if (mf_remaining_ms(dl) == 0)
 			break;
+		if (mf_now_ms() >= report) {
+			mf_waiting(r->log, what, mf_now_ms() - t0,
+				   dl < 0 ? -1 : dl - t0);
+			report += MF_WAIT_REPORT_MS;
+		}
 		mf_sleep_ms(FOTA_REOPEN_POLL_MS);
 	}
 	mf_err_set(

@@ -218,6 +218,18 @@ int fota_upload(struct fota_run *r)
 	 * The AT layer's words, before cleanup talks again: the sizes or the
 	 * module's code; a timeout or a vanished port is said already.
 	 */
+	if (rc == -EINTR) {
+		clean = cleanup_partial(r, rc);
+		mf_stop_err(r->o->stop, r->err, "the upload");
+		mf_err_hint(
+			r->err, "%s; run the same command again to continue",
+			clean ? "the partial file was deleted, the firmware "
+				"is unchanged"
+			      : "the firmware is unchanged (a partial file "
+				"may remain on the module: the re-run "
+				"replaces it)");
+		return rc;
+	}
 	detail[0] = '\0';
 	if (rc != -ETIMEDOUT && rc != -ENODEV)
 		snprintf(detail, sizeof(detail), "%s", r->scratch.msg);

@@ -10,16 +10,40 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "link/link.h"
 #include "ops/at_open.h"
+#include "ops/lock.h"
 #include "ops/mm.h"
 #include "ops/query/doctor.h"
 #include "ops/select.h"
+#include "proto/sahara.h"
+#ifdef _WIN32
+#include "ops/query/doctor_win.h"
+#endif
 
-#define UDEV_RULES "data/60-modemflash.rules"
-#define UDEV_GROUP "plugdev"
+#ifdef _WIN32
+#define MF_WIN 1 /* Linux driver fixes do not apply */
+#else
+#define MF_WIN 0
+#endif
+
+static bool port_present(const char *path)
+{
+#ifdef _WIN32
+	return doctor_win_port_present(path);
+#else
+	return access(path, F_OK) == 0;
+#endif
+}
+
+/* where meson install puts the rule (meson.build: udevrulesdir) */
+#ifndef MF_UDEV_RULES
+#define MF_UDEV_RULES "/usr/lib/udev/rules.d/60-modemflash.rules"
+#endif
 
 /* One run: the report being filled and what the checks learnt. */
 struct doctor {
@@ -29,6 +53,8 @@ struct doctor {
 	struct mf_scan *scan;
 	const char *port;	     /* --port as given */
 	char port_path[MF_PATH_MAX]; /* resolved below the sysroot */
+	/* a permission finding said once per kind: ttys, the EDL USB node */
+	bool denied_tty, denied_usb;
 	/* what the UART said */
 	bool uart_answers;
 	char uart_model[32];
@@ -196,7 +222,14 @@ static void open_mm(struct doctor *d)
 	}
 }
 
-static void check_access(struct doctor *d, const char *node, const char *what)
+/*
+ * One permission story (README "Permissions"): serial ports stay in the
+ * kernel's group dialout; the EDL USB device (libusb) gets group plugdev
+ * from the installed udev rule; on a desktop the rule's uaccess tag gives
+ * the logged-in user both. Said once per kind, not once per port.
+ */
+static void check_access(struct doctor *d, const char *node, const char *what,
+			 bool usb)
 {
 	gid_t groups[64];
 	int ng = getgroups(64, groups);
@@ -206,15 +239,51 @@ static void check_access(struct doctor *d, const char *node, const char *what)
 	if (mf_node_access(node, geteuid(), groups, ng < 0 ? 0 : (size_t)ng,
 			   &st) != -EACCES)
 		return;
+	if (usb ? d->denied_usb : d->denied_tty)
+		return;
+	*(usb ? &d->denied_usb : &d->denied_tty) = true;
 	f = add(d, "permission", "error");
 	SET(f->message, "permission denied on %s (%s)", node, what);
 	SET(f->evidence, "mode %04o, owner %d, group %d; you are uid %d",
 	    (unsigned)(st.st_mode & 07777), (int)st.st_uid, (int)st.st_gid,
 	    (int)geteuid());
-	SET(f->fix,
-	    "sudo install -m 644 " UDEV_RULES " /etc/udev/rules.d/ && "
-	    "sudo udevadm control --reload && sudo udevadm trigger; then sudo "
-	    "usermod -aG " UDEV_GROUP " $USER and log in again");
+	if (usb)
+		SET(f->fix,
+		    "install the udev rule " MF_UDEV_RULES
+		    " (meson install does; from a source tree: sudo install "
+		    "-m 644 data/60-modemflash.rules /etc/udev/rules.d/), run "
+		    "sudo udevadm control --reload && sudo udevadm trigger, "
+		    "then sudo usermod -aG plugdev $USER and log in again");
+	else
+		SET(f->fix,
+		    "sudo usermod -aG dialout $USER and log in again (serial "
+		    "ports belong to group dialout; on a desktop the udev "
+		    "rule " MF_UDEV_RULES
+		    " also gives the logged-in user access)");
+}
+
+static void check_edl_answer(struct doctor *d, const struct mf_module *m);
+
+/*
+ * Another run holds the module (ops/lock.h): say who, and probe nothing
+ * (a probe of its EDL port between the switch and that run's open would
+ * take the module from it). true: held.
+ */
+static bool check_claim(struct doctor *d, const struct mf_module *m)
+{
+	struct doctor_finding *f;
+	struct mf_lock_who w;
+
+	if (!mf_lock_holder(d->sysroot, m->usb.path, &w))
+		return false;
+	f = add(d, "in-use", "warning");
+	SET(f->message, "another modemflash (pid %ld) is updating %s (%s)",
+	    w.pid, w.module[0] ? w.module : m->usb.path,
+	    w.command[0] ? w.command : "?");
+	SET(f->evidence, "its claim on %s is held; nothing was probed",
+	    m->usb.path);
+	SET(f->fix, "wait until it ends, then run modemflash doctor again");
+	return true;
 }
 
 static void check_module(struct doctor *d, const struct mf_module *m)
@@ -224,9 +293,22 @@ static void check_module(struct doctor *d, const struct mf_module *m)
 	char node[MF_PATH_MAX + 32];
 	bool tty = false;
 
+	if (check_claim(d, m))
+		return;
+
+#ifdef _WIN32
+	/* the ports come from vendor drivers there: say which one */
+	struct doctor_finding wf;
+
+	if (doctor_win_driver(m, &wf)) {
+		f = add(d, wf.id, wf.severity);
+		*f = wf;
+	}
+#endif
 	for (size_t i = 0; i < m->usb.nports; i++)
 		tty |= m->usb.ports[i].tty[0] != '\0';
-	if (m->mode == MF_MODE_NORMAL && m->id && !tty && m->usb.nports) {
+	if (!MF_WIN && m->mode == MF_MODE_NORMAL && m->id && !tty &&
+	    m->usb.nports) {
 		f = add(d, "no-tty", "error");
 		SET(f->message,
 		    "%s (%04x:%04x, %s) is on USB but none of its "
@@ -257,8 +339,10 @@ static void check_module(struct doctor *d, const struct mf_module *m)
 		}
 		mf_usb_node(d->sysroot, &m->usb, node, sizeof(node));
 		if (access(node, F_OK) == 0)
-			check_access(d, node, "the EDL USB device");
+			check_access(d, node, "the EDL USB device", true);
 	}
+	if (m->mode == MF_MODE_EDL)
+		check_edl_answer(d, m);
 	for (size_t i = 0; i < m->usb.nports; i++) {
 		p = &m->usb.ports[i];
 		if (!p->dev[0] ||
@@ -266,7 +350,70 @@ static void check_module(struct doctor *d, const struct mf_module *m)
 		     p->role != MF_ROLE_SAHARA))
 			continue;
 		check_holders(d, p->dev, m);
-		check_access(d, p->dev, mf_role_name(p->role));
+		check_access(d, p->dev, mf_role_name(p->role), false);
+	}
+}
+
+/*
+ * A module in EDL: who answers on its Sahara port (sahara_probe). A
+ * programmer that an interrupted run left running answers Firehose only,
+ * and every command expecting the boot ROM fails on it until it restarts;
+ * a port where nothing answers needs a power-cycle. Not asked while
+ * somebody holds the port: a run may be talking to the module.
+ */
+static void check_edl_answer(struct doctor *d, const struct mf_module *m)
+{
+	const struct mf_port *p = mf_module_port(m, MF_ROLE_SAHARA);
+	struct sahara_probe_opts o;
+	struct mf_err err = { 0 };
+	struct doctor_finding *f;
+	struct link_edl_dev dev;
+	struct mf_holder h[1];
+	struct mf_lock *lock = NULL;
+	struct link *l;
+	int rc;
+
+	if (p && p->dev[0] && mf_port_holders(d->sysroot, p->dev, h, 1) > 0)
+		return; /* check_holders says who */
+	/* another run's module is not asked anything (ops/lock.h) */
+	if (mf_lock_module(d->sysroot, m->usb.path, "doctor", &lock, &err))
+		return;
+	mf_module_edl_dev(d->sysroot, m, &dev);
+	l = link_edl_open(&dev, 2000, d->log, &err);
+	if (!l) {
+		mf_lock_release(lock);
+		return; /* permissions and holders say why */
+	}
+	sahara_probe_opts_default(&o);
+	o.hello_ms = 1000;
+	rc = sahara_probe(l, &o, d->log, &err);
+	link_close(l);
+	mf_lock_release(lock);
+	if (rc == SAHARA_PROBE_FIREHOSE) {
+		f = add(d, "edl-firehose", "error");
+		SET(f->message,
+		    "the module at %s is stuck in EDL with a Firehose "
+		    "programmer running (a flash, backup or restore stopped "
+		    "after the programmer upload)",
+		    m->usb.path);
+		SET(f->evidence,
+		    "no Sahara HELLO on %s; the programmer answered <nop/>",
+		    p && p->dev[0] ? p->dev : m->usb.path);
+		SET(f->fix,
+		    "modemflash -d %s reset (restarts it through Firehose, "
+		    "no power-cycle needed), or finish the update: "
+		    "modemflash -d %s flash PKG",
+		    m->usb.path, m->usb.path);
+	} else if (rc == -ETIMEDOUT) {
+		f = add(d, "edl-silent", "error");
+		SET(f->message, "the module at %s is in EDL but %s",
+		    m->usb.path, "answers neither Sahara nor Firehose");
+		SET(f->evidence, "%s", err.msg);
+		SET(f->fix,
+		    "only a power-cycle helps: power-cycle the module (or "
+		    "pull the BOOT pin and power it on), then run modemflash "
+		    "-d %s doctor again",
+		    m->usb.path);
 	}
 }
 
@@ -300,6 +447,18 @@ static void check_edl(struct doctor *d)
 	    edl->usb.path, edl->usb.path);
 }
 
+/* --port names something no AT conversation can happen on. */
+static void not_a_port(struct doctor *d, const char *what)
+{
+	struct doctor_finding *f = add(d, "not-a-port", "error");
+
+	SET(f->message, "%s is not a serial port: it is %s", d->port, what);
+	SET(f->evidence, "%s", d->port_path);
+	SET(f->fix,
+	    "give the UART's device node, e.g. --port /dev/ttyUSB0 or "
+	    "--port /dev/ttyS0; 'modemflash list' shows the module ports");
+}
+
 /* What the UART (or any --port) says. */
 static void probe_port(struct doctor *d)
 {
@@ -312,6 +471,11 @@ static void probe_port(struct doctor *d)
 	if (ops_at_open(d->port_path, &at, d->log, &err) < 0) {
 		if (err.code == -EBUSY || err.code == -EACCES)
 			return; /* holders and permissions say why */
+		if (err.code == -ENOTTY || err.code == -EINVAL) {
+			not_a_port(d, "a character device without a serial "
+				      "line (no terminal settings)");
+			return;
+		}
 		mf_log(d->log, MF_LOG_INFO, "%s: %s", d->port, err.msg);
 		return;
 	}
@@ -342,8 +506,9 @@ static void check_port(struct doctor *d)
 	const struct mf_module *m =
 		mf_scan_module_by_port(d->scan, d->port_path);
 	struct doctor_finding *f;
+	struct stat st;
 
-	if (access(d->port_path, F_OK) != 0) {
+	if (!port_present(d->port_path)) {
 		f = add(d, "no-port", "error");
 		SET(f->message, "%s does not exist", d->port);
 		SET(f->evidence, "%s: %s", d->port_path, strerror(errno));
@@ -352,8 +517,15 @@ static void check_port(struct doctor *d)
 		    "the ports present");
 		return;
 	}
+	/* a COM port (Windows) is no file to stat */
+	if (!MF_WIN && stat(d->port_path, &st) == 0 && !S_ISCHR(st.st_mode)) {
+		not_a_port(d, S_ISDIR(st.st_mode)   ? "a directory"
+			      : S_ISREG(st.st_mode) ? "a regular file"
+						    : "not a device node");
+		return;
+	}
 	check_holders(d, d->port_path, m);
-	check_access(d, d->port_path, "the port given with --port");
+	check_access(d, d->port_path, "the port given with --port", false);
 	if (a) {
 		f = add(d, "uart-adapter", "warning");
 		SET(f->message,
@@ -462,13 +634,19 @@ static int wait_module(const char *sysroot, int timeout_ms,
 		       struct mf_module *out, const struct mf_log *log,
 		       struct mf_err *err)
 {
-	int64_t deadline = mf_deadline(timeout_ms);
+	int64_t t0 = mf_now_ms(), deadline = mf_deadline(timeout_ms);
+	int64_t report = t0 + MF_WAIT_REPORT_MS;
+	/* rescan when the tree changes (at least every 100 ms) */
+	struct mf_watch *w = mf_watch_open(sysroot);
 	struct mf_scan *s;
+	int left;
 
 	do {
 		s = ops_scan(sysroot, log, err);
-		if (!s)
+		if (!s) {
+			mf_watch_close(w);
 			return err->code;
+		}
 		for (size_t i = 0; i < s->nmodules; i++) {
 			const struct mf_module *m = &s->modules[i];
 			const struct mf_port *at =
@@ -477,12 +655,23 @@ static int wait_module(const char *sysroot, int timeout_ms,
 			if (m->mode == MF_MODE_NORMAL && at && at->dev[0]) {
 				*out = *m;
 				free(s);
+				mf_watch_close(w);
 				return 0;
 			}
 		}
 		free(s);
-		mf_sleep_ms(200);
+		if (mf_now_ms() >= report) {
+			mf_waiting(log,
+				   "a module in normal mode with DIAG and AT "
+				   "ports (USB switched on)",
+				   mf_now_ms() - t0, timeout_ms);
+			report += MF_WAIT_REPORT_MS;
+		}
+		left = mf_remaining_ms(deadline);
+		if (left)
+			mf_watch_wait(w, left < 0 || left > 100 ? 100 : left);
 	} while (mf_remaining_ms(deadline));
+	mf_watch_close(w);
 	mf_err_set(err, MF_TIMEOUT, -ETIMEDOUT,
 		   "USB was switched on, but no "
 		   "module enumerated within %d s",
@@ -497,8 +686,8 @@ static int wait_module(const char *sysroot, int timeout_ms,
  * AT port of a module MM manages, MM is kept off that port for the run.
  */
 static int hold_port(const char *sysroot, const char *path,
-		     struct mf_mm_hold **mm, const struct mf_log *log,
-		     struct mf_err *err)
+		     struct mf_mm_hold **mm, struct mf_lock **lock,
+		     const struct mf_log *log, struct mf_err *err)
 {
 	const struct mf_module *m;
 	const char *ports[2] = { NULL };
@@ -513,7 +702,10 @@ static int hold_port(const char *sysroot, const char *path,
 			ports[0] = m->usb.ports[i].tty;
 	if (m && !ports[0]) /* named as /dev/ttyUSBn */
 		ports[0] = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	if (m)
+	/* the claim (ops/lock.h): never in the middle of another run */
+	rc = m ? mf_lock_module(sysroot, m->usb.path, "usb-enable", lock, err)
+	       : mf_lock_port(sysroot, path, "usb-enable", lock, err);
+	if (!rc && m)
 		rc = mf_mm_hold(sysroot, m, ports, mm, log, err);
 	free(s);
 	return rc;
@@ -524,6 +716,7 @@ int usb_enable_run(const char *sysroot, const char *port, int timeout_ms,
 		   struct mf_err *err)
 {
 	struct mf_mm_hold *mm = NULL;
+	struct mf_lock *lock = NULL;
 	char path[MF_PATH_MAX];
 	struct at_reply r;
 	struct at_port at;
@@ -531,17 +724,21 @@ int usb_enable_run(const char *sysroot, const char *port, int timeout_ms,
 
 	memset(out, 0, sizeof(*out));
 	ops_port_path(sysroot, port, path, sizeof(path));
-	rc = hold_port(sysroot, path, &mm, log, err);
-	if (rc < 0)
+	rc = hold_port(sysroot, path, &mm, &lock, log, err);
+	if (rc < 0) {
+		mf_lock_release(lock);
 		return rc;
+	}
 	if (ops_at_open(path, &at, log, err) < 0) {
 		mf_mm_release(mm);
+		mf_lock_release(lock);
 		return err->code ? err->code : -EIO;
 	}
 	rc = at_cmd(&at, "AT+QCFGEXT=\"disusb\",0", AT_DEFAULT_TIMEOUT_MS, &r);
 	if (rc < 0) {
 		ops_at_close(&at);
 		mf_mm_release(mm);
+		mf_lock_release(lock);
 		mf_err_hint(
 			err,
 			"this module may not have AT+QCFGEXT=\"disusb\" "
@@ -555,6 +752,7 @@ int usb_enable_run(const char *sysroot, const char *port, int timeout_ms,
 	ops_at_close(&at);
 	/* MM may take the module back now: it comes back with USB on */
 	mf_mm_release(mm);
+	mf_lock_release(lock);
 	if (rc < 0 && rc != -ENODEV && rc != -ETIMEDOUT)
 		return rc;
 	mf_err_clear(err);

@@ -93,6 +93,7 @@ static int info_edl(const char *sysroot, const struct mf_module *m,
 		    struct mf_err *err)
 {
 	struct sahara_identity id = { 0 };
+	struct sahara_probe_opts po;
 	struct link_edl_dev d;
 	struct sahara_opts o;
 	struct link *l;
@@ -102,8 +103,19 @@ static int info_edl(const char *sysroot, const struct mf_module *m,
 	l = link_edl_open(&d, 5000, log, err);
 	if (!l)
 		return err->code ? err->code : -EIO;
+	sahara_probe_opts_default(&po);
+	po.hello_ms = 1500; /* found in EDL: a HELLO would be waiting */
+	rc = sahara_probe(l, &po, log, err);
+	if (rc == SAHARA_PROBE_FIREHOSE) {
+		/* no Sahara identity without a restart (reset frees it) */
+		link_close(l);
+		r->edl = true;
+		r->firehose_running = true;
+		return 0;
+	}
 	sahara_opts_default(&o);
-	rc = sahara_identify(l, &o, &id, log, err);
+	if (rc > 0)
+		rc = sahara_identify(l, &o, &id, log, err);
 	link_close(l);
 	if (rc < 0)
 		return rc;
@@ -165,6 +177,7 @@ int info_run(const char *sysroot, const char *sel, struct info_report *r,
 {
 	const struct mf_module *m = &r->module;
 	struct mf_mm_hold *mm = NULL;
+	struct mf_lock *lock;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -173,9 +186,18 @@ int info_run(const char *sysroot, const char *sel, struct info_report *r,
 	if (rc < 0)
 		return rc;
 	r->found = true;
+	rc = mf_lock_module(sysroot, m->usb.path, "info", &lock, err);
+	if (rc == -EBUSY && mf_lock_holder(sysroot, m->usb.path, &r->holder)) {
+		mf_err_clear(err);
+		r->busy = true;
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
 	rc = hold_mm(sysroot, m, &mm, log, err);
 	if (rc >= 0)
 		rc = info_mode(sysroot, m, r, log, err);
 	mf_mm_release(mm);
+	mf_lock_release(lock);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "discover/discover.h"
+#include "ops/lock.h"
 
 /*
  * info: the identity of one module. Normal mode: ATI, AT+QGMR, AT+CGSN and
@@ -19,6 +20,9 @@
 struct info_report {
 	bool found; /* module holds the selected module */
 	struct mf_module module;
+	/* another run holds the module (ops/lock.h): nothing was sent */
+	bool busy;
+	struct mf_lock_who holder;
 	/* normal mode */
 	bool normal;
 	char manufacturer[32];
@@ -34,6 +38,8 @@ struct info_report {
 	/* EDL */
 	bool edl;
 	bool cmd_mode; /* false: the boot ROM refused command mode */
+	/* a Firehose programmer an earlier run left running: no identity */
+	bool firehose_running;
 	bool have_serial, have_hwid;
 	uint32_t serial, msm_id;
 	char hwid[32];	   /* "0x..." as sahara_hwid_str */
@@ -44,7 +50,10 @@ struct info_report {
 /*
  * Find the module sel names (or the only one) under sysroot and read its
  * identity. Returns 0 or a negative errno with err filled; r->found says
- * whether r->module is set (also on failure after the pick).
+ * whether r->module is set (also on failure after the pick). A module
+ * that another run holds is not asked anything: r->busy and r->holder
+ * say who holds it (0). Otherwise info holds it while it asks, so that a
+ * flash starting meanwhile waits for nothing and is refused.
  */
 int info_run(const char *sysroot, const char *sel, struct info_report *r,
 	     const struct mf_log *log, struct mf_err *err);

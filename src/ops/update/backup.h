@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/stop.h"
 #include "base/log.h"
 #include "ops/identity.h"
 #include "ops/update/plan.h"
@@ -40,7 +41,8 @@ struct backup_src {
 	const char *programmer; /* path of the programmer in use */
 	uint32_t page_size;	/* NAND page = Firehose sector */
 	uint32_t pages_per_block;
-	char geometry[24]; /* "p2K_b128K" (rawprogram name) */
+	char geometry[24];	  /* "p2K_b128K" (rawprogram name) */
+	const mf_stop_flag *stop; /* checked between reads, NULL never */
 };
 
 /* The source as a package describes it. */
@@ -50,15 +52,116 @@ int backup_src_geo(struct backup_src *s, const char *programmer,
 		   uint32_t page_size, uint32_t block_size);
 
 /*
- * Read parts through an open Firehose session into dir (which must not
- * exist; unless exact, a suffix is added to a taken name), with src's
- * programmer and geometry. Progress: stage "backup".
+ * Where a backup goes, claimed before the module is touched (so that a
+ * bad destination is said before the EDL switch): a folder that does not
+ * exist is written as "<dir>.partial" and renamed when complete; one that
+ * exists and is empty is written in place, manifest.json last. Either way
+ * a folder is a backup only when its manifest.json is there.
+ */
+struct backup_dest {
+	char dir[1024];	 /* the backup's final folder */
+	char work[1100]; /* where the files are written now */
+	bool in_place;	 /* dir existed (empty): work == dir */
+	bool exact;	 /* the user's folder (-o), else <base>/<key>/<time> */
+	bool claimed;
+};
+
+/*
+ * Claim dir (unless exact, "-2", "-3" ... are tried on a taken name):
+ * parents made, a "<dir>.partial" left by a run that is gone removed,
+ * writability proven by creating. The host's errno is named (EROFS,
+ * EACCES, ENOSPC ...); a folder that exists and is not empty is refused.
+ * MF_FAILED (exit 1) with err filled, or 0.
+ */
+int backup_dest_claim(struct backup_dest *d, const char *dir, bool exact,
+		      struct mf_err *err);
+
+/*
+ * Enough room in the claimed folder for need bytes (partition sizes as
+ * read, before trimming, plus the programmer)? -ENOSPC with both numbers
+ * in err when not.
+ */
+int backup_dest_space(const struct backup_dest *d, uint64_t need, size_t nparts,
+		      struct mf_err *err);
+
+/* Remove what the claim and an unfinished backup_read made. */
+void backup_dest_abandon(struct backup_dest *d);
+
+/* Bytes a backup of parts takes before trimming, programmer included. */
+uint64_t backup_need_bytes(const struct backup_src *src,
+			   const struct plan_part *parts, size_t nparts);
+
+/*
+ * Read parts through an open Firehose session into the claimed d, with
+ * src's programmer and geometry. Progress: stage "backup". On success the
+ * backup is complete in d->dir; on failure d is left to
+ * backup_dest_abandon (err names a host error as such: ENOSPC, EROFS).
  */
 int backup_read(struct fh_session *fh, const struct backup_src *src,
 		const struct mod_ident *id, const char *usbpath,
-		const struct plan_part *parts, size_t nparts, char *dir,
-		size_t dircap, bool exact, struct backup_info *info,
+		const struct plan_part *parts, size_t nparts,
+		struct backup_dest *d, struct backup_info *info,
 		const struct mf_log *log, struct mf_err *err);
+
+/*
+ * A flash marks its backup just before the first erase and clears the
+ * mark when the module runs the new firmware (backup_find.c).
+ */
+int backup_mark_flashing(const char *dir, const char *package);
+void backup_mark_done(const char *dir);
+
+/*
+ * The newest complete backup, still marked, of the module id describes
+ * (Sahara serial, HW ID, PK hash, matched to each manifest) that holds
+ * every one of parts: in exact when given, else under base (NULL: the
+ * XDG default) at <base>/<key>/<time>. 0 with out set, or -ENOENT.
+ */
+int backup_find_pending(const char *base, const char *exact,
+			const struct mod_ident *id,
+			const struct plan_part *parts, size_t n, char *out,
+			size_t cap);
+
+/*
+ * A "<dir>.partial" is never a backup: one whose writer is gone (its pid
+ * no longer runs) is removed. drop: that one (true when removed); sweep:
+ * every one under base (NULL: the XDG default), <base>/<key>/.
+ */
+bool backup_partial_drop(const char *partial);
+/* dir is an unfinished backup (".partial", or its writer's mark inside). */
+bool backup_is_partial(const char *dir);
+void backup_sweep_partials(const char *base);
+
+/*
+ * The same, for a module whose programmer already ran (no Sahara
+ * identity): matched by the device's SHA-256 of the backup's non-empty
+ * calibration images over an open session (page_size: its sector).
+ */
+int backup_find_pending_fh(struct fh_session *fh, uint32_t page_size,
+			   const char *base, const char *exact,
+			   const struct plan_part *parts, size_t n, char *out,
+			   size_t cap);
+
+/*
+ * restore of a backup: is it this module's? Its manifest's IMEI against
+ * AT (normal mode), its Sahara serial against EDL's. SAME; UNKNOWN while
+ * nothing compares and more may be learnt (!final); FOREIGN when another
+ * module's and allowed (--allow-foreign-backup: said in the log);
+ * REFUSED (err filled, MF_REFUSED) otherwise.
+ */
+enum backup_owner {
+	BACKUP_OWNER_SAME,
+	BACKUP_OWNER_UNKNOWN,
+	BACKUP_OWNER_FOREIGN,
+	BACKUP_OWNER_REFUSED,
+};
+enum backup_owner backup_owner_check(const struct backup_info *b,
+				     const struct mod_ident *id, bool final,
+				     bool allow_foreign,
+				     const struct mf_log *log,
+				     struct mf_err *err);
+
+/* True for an errno of the host's file system (not of the module). */
+bool backup_host_errno(int rc);
 
 /* Read dir/manifest.json (untrusted: every field checked). */
 int backup_manifest_read(const char *dir, struct backup_info *info,

@@ -2,9 +2,11 @@
 #ifndef MF_OPS_FLASH_INT_H
 #define MF_OPS_FLASH_INT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/log.h"
+#include "ops/update/flash.h"
 #include "pkg/pkg.h"
 #include "proto/firehose.h"
 
@@ -27,6 +29,28 @@ void stage_progress_begin(struct stage_progress *s, struct fh_session *fh,
 			  uint64_t total);
 void stage_progress_end(struct stage_progress *s);
 
+/*
+ * A stage that tells its own progress image by image (verify, resume):
+ * the per-command bars of its read-backs are held back until the end, so
+ * that a person sees one bar for the stage. End with stage_progress_end.
+ */
+void stage_progress_quiet(struct stage_progress *s, struct fh_session *fh);
+
+/*
+ * Enter stage name: the one before it ends (ok), the new one starts; both
+ * are told to r->events and kept in r->stages. r->stage follows.
+ */
+void flash_stage_enter(struct flash_report *r, const char *name);
+/* End the running stage, if any (ok: no error). */
+void flash_stage_close(struct flash_report *r, bool ok);
+
+/*
+ * The entry of partition name (NULL: "?") in r->parts, added when new;
+ * NULL when the table is full.
+ */
+struct flash_part_stat *flash_part_get(struct flash_report *r,
+				       const char *name);
+
 /* Lowercase hex of n bytes into out (>= 2n+1). */
 void hex_str(const uint8_t *b, size_t n, char *out);
 
@@ -42,5 +66,7 @@ size_t flash_cmd_attrs(const struct pkg_cmd *c, struct fh_msg_attr *a,
 
 /* Bytes of every present image to program: the progress total. */
 uint64_t flash_program_total(const struct pkg *pkg);
+/* The same without the lines skip[] marks (NULL: none). */
+uint64_t flash_program_total_some(const struct pkg *pkg, const bool *skip);
 
 #endif

@@ -3,9 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "discover/discover.h"
 #include "ops/update/progcache.h"
 #include "ops/update/edl.h"
 #include "ops/update/flash.h"
+#include "ops/lock.h"
 #include "ops/mm.h"
 #include "ops/at_open.h"
 #include "ops/select.h"
@@ -31,6 +33,35 @@ static int reset_normal(const struct mf_module *m, const struct mf_log *log,
 	return rc;
 }
 
+/*
+ * The answer to <power value="reset"/> was garbled or missing: the module
+ * decides. It reset if it left the bus and came back (a new device number
+ * on its port chain, in any mode) within the time of a reboot.
+ */
+#define RESET_SEEN_MS 20000
+
+static int reset_seen(const char *sysroot, const struct mf_module *m, int rc,
+		      const struct mf_log *log, struct mf_err *err)
+{
+	struct mf_follow f = { 0 };
+	struct mf_module back;
+	struct mf_err tmp = { 0 };
+	char said[MF_ERR_MSG_MAX];
+
+	snprintf(said, sizeof(said), "%s", err->msg);
+	f.usbpath = m->usb.path;
+	f.want = MF_MODE_UNKNOWN;
+	f.old_busnum = m->usb.busnum;
+	f.old_devnum = m->usb.devnum;
+	f.timeout_ms = RESET_SEEN_MS;
+	if (mf_follow(sysroot, &f, &back, log, &tmp))
+		return rc; /* not seen: the error stands */
+	mf_log(log, MF_LOG_WARN, "%s, but the module restarted (now %s): done",
+	       said, mf_mode_name(back.mode));
+	mf_err_clear(err);
+	return 0;
+}
+
 static int reset_edl(const char *sysroot, const struct mf_module *m,
 		     const char *programmer, const struct mf_log *log,
 		     struct mf_err *err)
@@ -50,15 +81,10 @@ static int reset_edl(const char *sysroot, const struct mf_module *m,
 		programmer = cached;
 	}
 	if (!rc && !e.firehose_running && !programmer) {
-		rc = mf_err_set(err, MF_USAGE, -EINVAL,
-				"module %s waits in Sahara: a Firehose reset "
-				"needs its programmer",
-				m->usb.path);
-		mf_err_hint(err,
-			    "add the package or the programmer: modemflash -d "
-			    "%s reset PKG, or reset --programmer FILE (or "
-			    "power-cycle the module)",
-			    m->usb.path);
+		/* no programmer for a Firehose reset: the boot ROM's own */
+		rc = edl_reset_sahara(&e);
+		edl_close(&e);
+		return rc;
 	}
 	if (!rc)
 		rc = edl_firehose(&e, programmer, "nand");
@@ -68,6 +94,8 @@ static int reset_edl(const char *sysroot, const struct mf_module *m,
 		rc = fh_power(&e.fh, "reset", 1);
 	}
 	edl_close(&e);
+	if (rc == -EBADMSG || rc == -ETIMEDOUT)
+		rc = reset_seen(sysroot, m, rc, log, err);
 	return rc;
 }
 
@@ -103,19 +131,24 @@ int flash_reset(const char *sysroot, const char *sel, const char *package,
 		const struct mf_log *log, struct mf_err *err)
 {
 	struct mf_mm_hold *mm = NULL;
+	struct mf_lock *lock;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
 	rc = ops_find_module(sysroot, sel, m, log, err);
 	if (rc < 0) {
 		m->usb.path[0] = '\0';
-		return rc;
+		return flash_lock_absent(sysroot, sel, rc, err);
 	}
-	/* MM holds the AT port; it takes the module back after the restart */
-	rc = mf_mm_hold(sysroot, m, NULL, &mm, log, err);
+	/* a restart in the middle of another run's flash would break it */
+	rc = mf_lock_module(sysroot, m->usb.path, "reset", &lock, err);
 	if (rc)
 		return rc;
-	rc = reset_module(sysroot, m, package, programmer, log, err);
+	/* MM holds the AT port; it takes the module back after the restart */
+	rc = mf_mm_hold(sysroot, m, NULL, &mm, log, err);
+	if (!rc)
+		rc = reset_module(sysroot, m, package, programmer, log, err);
 	mf_mm_release(mm);
+	mf_lock_release(lock);
 	return rc;
 }

@@ -6,7 +6,51 @@
 
 #include <openssl/evp.h>
 
+#include "base/clock.h"
 #include "ops/update/flash_int.h"
+
+static uint64_t moved(const struct flash_report *r)
+{
+	return r->bytes_written + r->bytes_read;
+}
+
+static void tell_stage(const struct flash_report *r,
+		       const struct flash_stage *s)
+{
+	if (r->events && r->events->stage)
+		r->events->stage(r->events->ctx, r->usb_path, s);
+}
+
+void flash_stage_close(struct flash_report *r, bool ok)
+{
+	struct flash_stage *s;
+
+	if (!r->nstages || r->stages[r->nstages - 1].end_ms >= 0)
+		return;
+	s = &r->stages[r->nstages - 1];
+	s->end_ms = mf_now_ms() - r->t0_ms;
+	/* bytes held the counter at the start until now */
+	s->bytes = moved(r) - s->bytes;
+	s->ok = ok;
+	tell_stage(r, s);
+}
+
+void flash_stage_enter(struct flash_report *r, const char *name)
+{
+	struct flash_stage *s;
+
+	snprintf(r->stage, sizeof(r->stage), "%s", name);
+	flash_stage_close(r, true);
+	if (r->nstages == FLASH_MAX_STAGES)
+		return; /* more stages than any run has: keep the first ones */
+	s = &r->stages[r->nstages++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->start_ms = mf_now_ms() - r->t0_ms;
+	s->end_ms = -1;
+	s->bytes = moved(r);
+	tell_stage(r, s);
+}
 
 static void stage_progress_cb(void *ctx, const struct fh_progress *p)
 {
@@ -27,6 +71,21 @@ void stage_progress_begin(struct stage_progress *s, struct fh_session *fh,
 	s->saved = fh->progress;
 	s->saved_ctx = fh->progress_ctx;
 	fh_set_progress(fh, stage_progress_cb, s);
+}
+
+static void progress_none(void *ctx, const struct fh_progress *p)
+{
+	(void)ctx;
+	(void)p;
+}
+
+void stage_progress_quiet(struct stage_progress *s, struct fh_session *fh)
+{
+	memset(s, 0, sizeof(*s));
+	s->fh = fh;
+	s->saved = fh->progress;
+	s->saved_ctx = fh->progress_ctx;
+	fh_set_progress(fh, progress_none, NULL);
 }
 
 void stage_progress_end(struct stage_progress *s)
@@ -77,4 +136,22 @@ int sha256_fd(int fd, uint64_t len, uint64_t pad_to, uint8_t out[32])
 out:
 	EVP_MD_CTX_free(md);
 	return rc;
+}
+
+struct flash_part_stat *flash_part_get(struct flash_report *r, const char *name)
+{
+	struct flash_part_stat *p;
+
+	if (!name)
+		name = "?";
+	for (size_t i = 0; i < r->nparts; i++)
+		if (!strcmp(r->parts[i].name, name))
+			return &r->parts[i];
+	if (r->nparts == FLASH_MAX_PARTS)
+		return NULL;
+	p = &r->parts[r->nparts++];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->equal = true; /* until one of its images differs */
+	return p;
 }

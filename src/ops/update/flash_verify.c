@@ -37,36 +37,51 @@ static int readback_one(struct fh_session *fh, const struct pkg_cmd *c,
 	return rc;
 }
 
-static int verify_one(struct fh_session *fh, const struct pkg *pkg,
-		      const struct pkg_cmd *c, bool digest,
-		      const struct mf_log *log, struct mf_err *err)
+int flash_image_digests(struct fh_session *fh, const struct pkg_cmd *c,
+			bool digest, uint8_t want[32], uint8_t got[32],
+			struct mf_err *err)
 {
 	struct fh_msg_attr a[PKG_MAX_ATTRS];
 	size_t na = flash_cmd_attrs(c, a, PKG_MAX_ATTRS);
-	const char *part = pkg_cmd_partition(pkg, c);
-	uint8_t want[32], got[32];
-	char num[24], hw[65], hg[65];
 	uint64_t pad = c->file_sectors * (c->sector_size ? c->sector_size : 1);
+	char num[24];
 	int fd, rc;
 
-	fd = open(c->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return mf_err_set(err, MF_BAD_PACKAGE, -errno, "cannot open %s",
-				  c->path);
-	rc = sha256_fd(fd, c->file_size, digest ? pad : c->file_size, want);
-	close(fd);
-	if (rc)
-		return mf_err_set(err, MF_FAILED, rc, "cannot read %s",
-				  c->path);
-	if (digest) {
-		snprintf(num, sizeof(num), "%" PRIu64, c->file_sectors);
-		for (size_t i = 0; i < na; i++)
-			if (!strcmp(a[i].name, "num_partition_sectors"))
-				a[i].value = num;
-		rc = fh_sha256_digest(fh, a, na, got);
+	if (c->has_sha256) {
+		/* hashed with its md5 when the package was opened */
+		memcpy(want, digest ? c->sha256_padded : c->sha256_file, 32);
 	} else {
-		rc = readback_one(fh, c, a, na, got, err);
+		fd = open(c->path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return mf_err_set(err, MF_BAD_PACKAGE, -errno,
+					  "cannot open %s", c->path);
+		rc = sha256_fd(fd, c->file_size, digest ? pad : c->file_size,
+			       want);
+		close(fd);
+		if (rc)
+			return mf_err_set(err, MF_FAILED, rc, "cannot read %s",
+					  c->path);
 	}
+	if (!digest)
+		return readback_one(fh, c, a, na, got, err);
+	snprintf(num, sizeof(num), "%" PRIu64, c->file_sectors);
+	for (size_t i = 0; i < na; i++)
+		if (!strcmp(a[i].name, "num_partition_sectors"))
+			a[i].value = num;
+	return fh_sha256_digest(fh, a, na, got);
+}
+
+static int verify_one(struct fh_session *fh, const struct pkg *pkg,
+		      const struct pkg_cmd *c, bool digest,
+		      struct flash_report *r, const struct mf_log *log,
+		      struct mf_err *err)
+{
+	const char *part = pkg_cmd_partition(pkg, c);
+	uint8_t want[32], got[32];
+	char hw[65], hg[65];
+	int rc;
+
+	rc = flash_image_digests(fh, c, digest, want, got, err);
 	if (rc)
 		return rc;
 	if (memcmp(want, got, 32)) {
@@ -81,6 +96,10 @@ static int verify_one(struct fh_session *fh, const struct pkg *pkg,
 		return -EBADMSG;
 	}
 	mf_log(log, MF_LOG_INFO, "verified %s", part ? part : c->filename);
+	/* a partition this run programmed: its row says verified */
+	for (size_t i = 0; i < r->nparts; i++)
+		if (!strcmp(r->parts[i].name, part ? part : "?"))
+			r->parts[i].verified = true;
 	return 0;
 }
 
@@ -90,6 +109,7 @@ int flash_verify(struct fh_session *fh, const struct pkg *pkg,
 {
 	bool digest = fh_supports(fh, "getsha256digest");
 	uint64_t total = flash_program_total(pkg), done = 0;
+	struct stage_progress quiet;
 	int rc = 0;
 
 	if (how == FLASH_VERIFY_NONE || (how == FLASH_VERIFY_AUTO && !digest)) {
@@ -106,7 +126,7 @@ int flash_verify(struct fh_session *fh, const struct pkg *pkg,
 			"the programmer does not support getsha256digest");
 	if (how == FLASH_VERIFY_READBACK)
 		digest = false;
-	snprintf(r->stage, sizeof(r->stage), "verify");
+	flash_stage_enter(r, "verify");
 	snprintf(r->verified, sizeof(r->verified), "%s",
 		 digest ? "digest" : "readback");
 	for (size_t i = 0; i < pkg->ncmds && !rc; i++) {
@@ -114,7 +134,9 @@ int flash_verify(struct fh_session *fh, const struct pkg *pkg,
 
 		if (c->op != PKG_OP_PROGRAM || !c->present || !c->file_size)
 			continue;
-		rc = verify_one(fh, pkg, c, digest, log, err);
+		/* one bar for the stage: a read-back's own is held back */
+		stage_progress_quiet(&quiet, fh);
+		rc = verify_one(fh, pkg, c, digest, r, log, err);
 		if (rc == -EREMOTEIO && digest && how == FLASH_VERIFY_AUTO) {
 			/* a programmer that lists it but refuses it: read back */
 			mf_log(log, MF_LOG_WARN,
@@ -124,8 +146,9 @@ int flash_verify(struct fh_session *fh, const struct pkg *pkg,
 			mf_err_clear(err);
 			digest = false;
 			snprintf(r->verified, sizeof(r->verified), "readback");
-			rc = verify_one(fh, pkg, c, digest, log, err);
+			rc = verify_one(fh, pkg, c, digest, r, log, err);
 		}
+		stage_progress_end(&quiet);
 		done += c->file_size;
 		mf_progress(log, "verify", done, total);
 	}

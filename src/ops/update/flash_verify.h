@@ -17,4 +17,14 @@ int flash_verify(struct fh_session *fh, const struct pkg *pkg,
 		 enum flash_verify how, struct flash_report *r,
 		 const struct mf_log *log, struct mf_err *err);
 
+/*
+ * The SHA-256 of c's image as the package has it (want) and as the module
+ * holds it (got): by getsha256digest over the image's sectors when digest,
+ * else by reading them back. 0 or a negative errno with err filled
+ * (-EREMOTEIO: the programmer refused the digest).
+ */
+int flash_image_digests(struct fh_session *fh, const struct pkg_cmd *c,
+			bool digest, uint8_t want[32], uint8_t got[32],
+			struct mf_err *err);
+
 #endif

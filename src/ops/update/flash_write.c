@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "ops/update/flash_int.h"
 #include "ops/update/flash_write.h"
 #include "ops/update/plan.h"
@@ -31,10 +33,16 @@ size_t flash_cmd_attrs(const struct pkg_cmd *c, struct fh_msg_attr *a,
 
 uint64_t flash_program_total(const struct pkg *pkg)
 {
+	return flash_program_total_some(pkg, NULL);
+}
+
+uint64_t flash_program_total_some(const struct pkg *pkg, const bool *skip)
+{
 	uint64_t t = 0;
 
 	for (size_t i = 0; i < pkg->ncmds; i++)
-		if (pkg->cmds[i].op == PKG_OP_PROGRAM && pkg->cmds[i].present)
+		if (pkg->cmds[i].op == PKG_OP_PROGRAM && pkg->cmds[i].present &&
+		    (!skip || !skip[i]))
 			t += pkg->cmds[i].file_size;
 	return t;
 }
@@ -54,6 +62,139 @@ static int program_one(struct fh_session *fh, const struct pkg_cmd *c,
 	return rc;
 }
 
+/*
+ * What can be known before the first erase is known before it (SBL goes
+ * first and is written last): every image is still there, readable to its
+ * last byte and of the size the package was opened with, and the
+ * programmer takes the commands the plan sends.
+ */
+static int check_first(struct fh_session *fh, const struct pkg *pkg,
+		       struct mf_err *err)
+{
+	static const char *const need[] = { "erase", "program" };
+	uint8_t last;
+
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (!fh_supports(fh, need[i]))
+			return mf_err_set(err, MF_FAILED, -ENOTSUP,
+					  "the programmer does not list <%s>: "
+					  "nothing was written",
+					  need[i]);
+	for (size_t i = 0; i < pkg->ncmds; i++) {
+		const struct pkg_cmd *c = &pkg->cmds[i];
+		struct stat st = { 0 };
+		int fd, e = 0;
+
+		if (c->op != PKG_OP_PROGRAM || !c->present || !c->file_size)
+			continue;
+		errno = 0;
+		fd = open(c->path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) ||
+		    (uint64_t)st.st_size != c->file_size ||
+		    pread(fd, &last, 1, (off_t)c->file_size - 1) != 1)
+			e = errno ? errno : EIO;
+		if (fd >= 0)
+			close(fd);
+		if (e || (uint64_t)st.st_size != c->file_size) {
+			mf_err_set(err, MF_BAD_PACKAGE, -(e ? e : EIO),
+				   "%s changed or became unreadable since the "
+				   "package was opened (%s): nothing was "
+				   "written",
+				   c->path, e ? strerror(e) : "size differs");
+			mf_err_hint(err, "keep the package in place while "
+					 "flashing and run the command again");
+			return -(e ? e : EIO);
+		}
+	}
+	return 0;
+}
+
+/* The package's erase of the range a program line starts at, or NULL. */
+static const struct pkg_cmd *erase_of(const struct pkg *pkg,
+				      const struct pkg_cmd *c)
+{
+	if (c->start.kind != PKG_V_NUM)
+		return NULL;
+	for (size_t i = 0; i < pkg->ncmds; i++) {
+		const struct pkg_cmd *e = &pkg->cmds[i];
+
+		if (e->op == PKG_OP_ERASE && e->start.kind == PKG_V_NUM &&
+		    e->start_sector == c->start_sector && !e->whole_disk)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * The device refused the same partition twice, its range erased in
+ * between: not the link, not a passing state of the programmer, but the
+ * NAND (no good block left for the image, a block that fails every
+ * program). A re-run would do the same: the error says so.
+ */
+static int persistent(const char *part, struct flash_report *r,
+		      struct mf_err *err)
+{
+	char said[MF_ERR_MSG_MAX];
+	/* the device's own words say whether its NAND is the cause */
+	bool nand = strstr(err->msg, "block") || strstr(err->msg, "page");
+
+	snprintf(said, sizeof(said), "%s", err->msg);
+	mf_err_clear(err);
+	r->persistent = true;
+	mf_err_set(err, MF_FAILED, -EREMOTEIO,
+		   "the module cannot store %s: the programmer refused it "
+		   "twice, with the partition erased in between (%.300s)",
+		   part, said);
+	if (nand)
+		mf_err_hint(err, "this is the module's flash memory (too many "
+				 "bad blocks for this image), not the link: a "
+				 "re-run will not help");
+	else
+		mf_err_hint(err, "the programmer refuses this image every "
+				 "time, a re-run will not help: check that "
+				 "the package matches this module (geometry, "
+				 "chip)");
+	return -EREMOTEIO;
+}
+
+/*
+ * A program the device refused (NAK) is tried once more on its erased
+ * range: a block that failed is marked bad by the programmer and skipped
+ * the second time. A second refusal is persistent().
+ */
+static int program_retry(struct fh_session *fh, const struct pkg *pkg,
+			 const struct pkg_cmd *c, struct fh_msg_attr *a,
+			 size_t na, struct flash_report *r,
+			 const struct mf_log *log, struct mf_err *err)
+{
+	const struct pkg_cmd *e = erase_of(pkg, c);
+	const char *part = pkg_cmd_partition(pkg, c);
+	struct fh_msg_attr ea[PKG_MAX_ATTRS];
+	int rc;
+
+	if (!part)
+		part = c->filename ? c->filename : "the image";
+	if (!e)
+		return -EREMOTEIO; /* no range to erase: the NAK stands */
+	mf_log(log, MF_LOG_WARN, "%s; erasing %s and programming it once more",
+	       err->msg, part);
+	mf_err_clear(err);
+	rc = fh_erase(fh, ea, flash_cmd_attrs(e, ea, PKG_MAX_ATTRS));
+	if (!rc)
+		rc = program_one(fh, c, a, na, err);
+	if (rc != -EREMOTEIO)
+		return rc;
+	rc = persistent(part, r, err);
+	if (!r->restoring || plan_is_sbl(part))
+		return rc;
+	/* the error stays in err for flash_write()'s end; SBL still comes */
+	mf_log(log, MF_LOG_ERROR,
+	       "%s; restoring the other partitions and SBL, so that the "
+	       "module boots whatever it can hold",
+	       err->msg);
+	return 0;
+}
+
 static int run_line(struct fh_session *fh, const struct pkg *pkg,
 		    const struct pkg_cmd *c, struct stage_progress *sp,
 		    struct flash_report *r, const struct mf_log *log,
@@ -62,6 +203,8 @@ static int run_line(struct fh_session *fh, const struct pkg *pkg,
 	const char *part = pkg_cmd_partition(pkg, c);
 	struct fh_msg_attr a[PKG_MAX_ATTRS];
 	size_t na = flash_cmd_attrs(c, a, PKG_MAX_ATTRS);
+	struct flash_part_stat *ps;
+	int64_t t0;
 	int rc;
 
 	if (c->op == PKG_OP_ERASE) {
@@ -76,10 +219,19 @@ static int run_line(struct fh_session *fh, const struct pkg *pkg,
 	       part ? part : "?", c->file_size);
 	snprintf(r->stage, sizeof(r->stage), "program");
 	r->wrote = true;
+	t0 = mf_now_ms();
 	rc = program_one(fh, c, a, na, err);
+	if (rc == -EREMOTEIO)
+		rc = program_retry(fh, pkg, c, a, na, r, log, err);
 	if (!rc) {
 		sp->base += c->file_size;
 		r->bytes_written += c->file_size;
+		/* the closing table: bytes and time of each partition */
+		ps = flash_part_get(r, part);
+		if (ps) {
+			ps->bytes += c->file_size;
+			ps->ms += mf_now_ms() - t0;
+		}
 	}
 	return rc;
 }
@@ -115,39 +267,84 @@ static int run_patches(struct fh_session *fh, const struct pkg *pkg,
 	return 0;
 }
 
-int flash_write(struct fh_session *fh, const struct pkg *pkg,
-		struct flash_report *r, const struct mf_log *log,
-		struct mf_err *err)
+/* Between two lines: 0 goes on, -EINTR stops (err filled). */
+static int safe_point(const mf_stop_flag *stop, size_t k, bool *warned,
+		      const struct mf_log *log, struct mf_err *err)
 {
-	struct plan_item *items = calloc(pkg->ncmds + 1, sizeof(*items));
+	if (!mf_stop_requested(stop))
+		return 0;
+	if (!k)
+		return mf_stop_err(stop, err,
+				   "the write, before the first erase");
+	if (mf_stop_hard(stop))
+		return mf_stop_err(stop, err,
+				   "the write (stopped between two commands)");
+	if (!*warned)
+		mf_log(log, MF_LOG_WARN,
+		       "stopping once the write is complete and verified: the "
+		       "boot loader stays erased until it is programmed at the "
+		       "end (signal again to stop at the next command; the "
+		       "module then boots into EDL)");
+	*warned = true;
+	return 0;
+}
+
+int flash_write(struct fh_session *fh, const struct pkg *pkg,
+		const mf_stop_flag *stop, struct flash_report *r,
+		const struct mf_log *log, struct mf_err *err)
+{
+	return flash_write_some(fh, pkg, NULL, stop, r, log, err);
+}
+
+int flash_write_some(struct fh_session *fh, const struct pkg *pkg,
+		     const bool *skip, const mf_stop_flag *stop,
+		     struct flash_report *r, const struct mf_log *log,
+		     struct mf_err *err)
+{
 	size_t *order = calloc(pkg->ncmds + 1, sizeof(*order));
 	bool nand = !strcasecmp(fh->memory[0] ? fh->memory : "nand", "nand");
 	struct stage_progress sp;
+	bool warned = false;
 	size_t n;
+	long nord;
 	int rc = 0;
 
-	if (!items || !order) {
+	if (!order) {
 		rc = mf_err_set(err, MF_FAILED, -ENOMEM, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < pkg->ncmds; i++) {
-		items[i].op = pkg->cmds[i].op;
-		items[i].sbl =
-			plan_is_sbl(pkg_cmd_partition(pkg, &pkg->cmds[i]));
-		items[i].has_start = pkg->cmds[i].start.kind == PKG_V_NUM;
-		items[i].start = pkg->cmds[i].start_sector;
+	rc = check_first(fh, pkg, err);
+	if (rc)
+		goto out;
+	nord = plan_pkg_order(pkg, nand, order);
+	if (nord < 0) {
+		rc = mf_err_set(err, MF_FAILED, -ENOMEM, "out of memory");
+		goto out;
 	}
-	n = plan_order(items, pkg->ncmds, nand, order);
-	stage_progress_begin(&sp, fh, log, "program", flash_program_total(pkg));
-	for (size_t k = 0; k < n && !rc; k++)
-		rc = run_line(fh, pkg, &pkg->cmds[order[k]], &sp, r, log, err);
+	n = (size_t)nord;
+	stage_progress_begin(&sp, fh, log, "program",
+			     flash_program_total_some(pkg, skip));
+	for (size_t k = 0; k < n && !rc; k++) {
+		if (skip && skip[order[k]])
+			continue; /* resume: already on the module */
+		/* "before the first erase" means nothing written yet */
+		rc = safe_point(stop, r->wrote, &warned, log, err);
+		if (!rc)
+			rc = run_line(fh, pkg, &pkg->cmds[order[k]], &sp, r,
+				      log, err);
+	}
 	stage_progress_end(&sp);
-	if (!rc) {
-		snprintf(r->stage, sizeof(r->stage), "patch");
+	if (!rc && pkg->npatches && (!skip || r->wrote)) {
+		flash_stage_enter(r, "patch");
 		rc = run_patches(fh, pkg, log);
 	}
 out:
-	free(items);
 	free(order);
+	/* a restore that went on past a refused partition still failed */
+	if (!rc && r->persistent)
+		rc = err->code ? err->code
+			       : mf_err_set(err, MF_FAILED, -EREMOTEIO,
+					    "the module refused a partition "
+					    "for good (see above)");
 	return rc;
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,4 +125,23 @@ size_t plan_backup_parts(const struct pkg *pkg, struct plan_part *out,
 	}
 	qsort(out, n, sizeof(out[0]), by_start);
 	return n;
+}
+
+long plan_pkg_order(const struct pkg *pkg, bool nand, size_t *order)
+{
+	struct plan_item *items = calloc(pkg->ncmds + 1, sizeof(*items));
+	size_t n;
+
+	if (!items)
+		return -ENOMEM;
+	for (size_t i = 0; i < pkg->ncmds; i++) {
+		items[i].op = pkg->cmds[i].op;
+		items[i].sbl =
+			plan_is_sbl(pkg_cmd_partition(pkg, &pkg->cmds[i]));
+		items[i].has_start = pkg->cmds[i].start.kind == PKG_V_NUM;
+		items[i].start = pkg->cmds[i].start_sector;
+	}
+	n = plan_order(items, pkg->ncmds, nand, order);
+	free(items);
+	return (long)n;
 }

@@ -37,6 +37,13 @@ bool plan_is_sbl(const char *name);
 size_t plan_order(const struct plan_item *items, size_t n, bool nand,
 		  size_t *order);
 
+/*
+ * plan_order over a package's lines: order (room for pkg->ncmds) gets the
+ * indices into pkg->cmds in the order they are sent. Returns the count, or
+ * -ENOMEM.
+ */
+long plan_pkg_order(const struct pkg *pkg, bool nand, size_t *order);
+
 /* One partition to read for a backup, in Firehose sectors (NAND pages). */
 struct plan_part {
 	char name[24];

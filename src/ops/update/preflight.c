@@ -142,33 +142,3 @@ int preflight_check(struct preflight *p, struct pkg_module *pm,
 	preflight_eval(p, pm, log);
 	return preflight_refusal(p, waiting_in_edl, err);
 }
-
-int preflight_module_facts(const char *sysroot, const char *sel,
-			   struct mod_ident *id, struct pkg_module *pm,
-			   const struct mf_log *log, struct mf_err *err)
-{
-	struct mf_module m;
-	int rc;
-
-	rc = ops_find_module(sysroot, sel, &m, log, err);
-	if (rc < 0)
-		return rc;
-	if (m.mode != MF_MODE_NORMAL) {
-		rc = mf_err_set(err, MF_FAILED, -EAGAIN,
-				"module %s is not in normal mode: inspect -d "
-				"reads its identity over AT",
-				m.usb.path);
-		mf_err_hint(err, "give its revision with --for REVISION; flash "
-				 "reads the identity in EDL itself");
-		return rc;
-	}
-	rc = ident_normal(&m, id, log, err);
-	if (rc)
-		return rc;
-	ident_to_rules(id, m.model ? m.model->name : NULL, pm);
-	mf_log(log, MF_LOG_INFO,
-	       "module %s: %s; chip, PK hash and NAND geometry are "
-	       "checked by flash in EDL",
-	       m.usb.path, pm->revision ? pm->revision : "revision unknown");
-	return 0;
-}

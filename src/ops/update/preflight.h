@@ -57,13 +57,4 @@ int preflight_check(struct preflight *p, struct pkg_module *pm,
 		    bool waiting_in_edl, const struct mf_log *log,
 		    struct mf_err *err);
 
-/*
- * inspect -d: the facts of the module sel names, read over AT in normal
- * mode (chip, PK hash and geometry need EDL: flash checks them there).
- * pm's strings point into id. Returns 0 or a negative errno, err filled.
- */
-int preflight_module_facts(const char *sysroot, const char *sel,
-			   struct mod_ident *id, struct pkg_module *pm,
-			   const struct mf_log *log, struct mf_err *err);
-
 #endif

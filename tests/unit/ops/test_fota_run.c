@@ -22,11 +22,28 @@
 struct capture {
 	char warn[4096];
 	char stages[256];
+	char ended[256];   /* FOTA_EV_STAGE_END texts, in order */
+	bool last_ok;	   /* the last stage_end's ok */
+	uint64_t up_bytes; /* the upload stage's bytes */
 	int urcs;
 	int gone, back;
 	char restarts[128]; /* FOTA_EV_RESTART texts */
 	uint64_t up_done, up_total;
+	int waits; /* waiting reports */
+	unsigned wait_elapsed, wait_timeout;
+	char wait_for[256];
 };
+
+static void cap_waiting(void *ctx, const char *what, unsigned elapsed_s,
+			unsigned timeout_s)
+{
+	struct capture *c = ctx;
+
+	c->waits++;
+	c->wait_elapsed = elapsed_s;
+	c->wait_timeout = timeout_s;
+	snprintf(c->wait_for, sizeof(c->wait_for), "%s", what);
+}
 
 static void cap_emit(void *ctx, enum mf_level level, const char *msg)
 {
@@ -58,6 +75,15 @@ static void cap_event(void *ctx, const struct fota_event *ev)
 		strncat(c->stages, ev->text,
 			sizeof(c->stages) - strlen(c->stages) - 2);
 		strcat(c->stages, " ");
+		break;
+	case FOTA_EV_STAGE_END:
+		assert_true(ev->end_ms >= ev->start_ms);
+		strncat(c->ended, ev->text,
+			sizeof(c->ended) - strlen(c->ended) - 2);
+		strcat(c->ended, " ");
+		c->last_ok = ev->ok;
+		if (!strcmp(ev->text, "upload"))
+			c->up_bytes = ev->bytes;
 		break;
 	case FOTA_EV_URC:
 		c->urcs++;
@@ -133,6 +159,7 @@ static struct env *setup_env(enum head head, size_t payload)
 	fake_module_init(&e->m);
 	e->log.emit = cap_emit;
 	e->log.progress = cap_progress;
+	e->log.waiting = cap_waiting;
 	e->log.ctx = &e->cap;
 	e->log.max_level = MF_LOG_TRACE;
 	e->o.port = "/dev/ttyS0";
@@ -183,6 +210,10 @@ static void test_success_across_restarts(void **state)
 	assert_string_equal(
 		e->cap.stages,
 		"identify preflight space upload start update verify ");
+	/* every stage ends, once, in order; the upload counts the delta */
+	assert_string_equal(e->cap.ended, e->cap.stages);
+	assert_true(e->cap.last_ok);
+	assert_int_equal(e->cap.up_bytes, e->res.bytes);
 	assert_true(e->cap.urcs >= 5);
 	assert_int_equal(e->cap.gone, 2);
 	assert_int_equal(e->cap.back, 2);
@@ -330,6 +361,63 @@ static void test_uart_goes_quiet_mid_upload(void **state)
 	done(e);
 }
 
+/* The port never comes back after AT+QFOTADL's restart: said every 4 s. */
+static struct link *open_once(const char *path, const struct mf_log *log,
+			      struct mf_err *err, void *ctx)
+{
+	struct fake_module *m = ctx;
+
+	if (m->n_qfotadl)
+		return NULL; /* gone for good after the restart */
+	return fake_module_open(path, log, err, ctx);
+}
+
+static void test_port_that_never_comes_back_is_waited_for_in_view(void **s)
+{
+	struct env *e = setup_env(GOOD, 3000);
+
+	(void)s;
+	e->o.open = open_once;
+	e->o.reopen_ms = 4500;
+	assert_int_equal(run(e), -ETIMEDOUT);
+	assert_int_equal(e->err.status, MF_TIMEOUT);
+	assert_non_null(strstr(e->err.msg, "did not come back within 4 s"));
+	assert_int_equal(e->cap.waits, 1);
+	assert_int_equal(e->cap.wait_elapsed, 4);
+	assert_int_equal(e->cap.wait_timeout, 5);
+	assert_string_equal(e->cap.wait_for,
+			    "/dev/ttyS0 to come back after the restart");
+	done(e);
+}
+
+/* Back after the update, but its AT port says nothing: said every 4 s. */
+static struct link *open_mute_after(const char *path, const struct mf_log *log,
+				    struct mf_err *err, void *ctx)
+{
+	struct fake_module *m = ctx;
+
+	if (!strcmp(m->rev, m->target))
+		m->mute = true; /* the new firmware came up deaf */
+	return fake_module_open(path, log, err, ctx);
+}
+
+static void test_mute_after_update_is_waited_for_in_view(void **s)
+{
+	struct env *e = setup_env(GOOD, 3000);
+
+	(void)s;
+	e->o.open = open_mute_after;
+	e->o.reopen_ms = 4500;
+	assert_int_equal(run(e), -ETIMEDOUT);
+	assert_int_equal(e->err.status, MF_TIMEOUT);
+	assert_non_null(strstr(e->err.msg, "did not answer AT+QGMR after"));
+	assert_true(e->cap.waits >= 1);
+	assert_string_equal(e->cap.wait_for,
+			    "the module to answer AT+QGMR after the update");
+	assert_int_equal(e->cap.wait_timeout, 5);
+	done(e);
+}
+
 static void test_power_lost_while_updating_resumes(void **state)
 {
 	struct env *e = setup_env(GOOD, 3000);
@@ -471,6 +559,9 @@ int main(void)
 		cmocka_unit_test(test_checksum_mismatch_cleans_up),
 		cmocka_unit_test(test_drop_mid_upload_then_rerun),
 		cmocka_unit_test(test_uart_goes_quiet_mid_upload),
+		cmocka_unit_test(
+			test_port_that_never_comes_back_is_waited_for_in_view),
+		cmocka_unit_test(test_mute_after_update_is_waited_for_in_view),
 		cmocka_unit_test(test_power_lost_while_updating_resumes),
 		cmocka_unit_test(test_uart_restarts_seen_in_boot_reports),
 		cmocka_unit_test(test_url_download_error),
