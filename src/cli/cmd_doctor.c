@@ -66,7 +66,7 @@ static int parse_port(struct cli *cli, const char *cmd, int argc, char **argv,
 	*port = NULL;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'p')
-			return cli_usage(cli, cmd, "unknown option");
+			return cli_bad_option(cli, cmd, argv);
 		*port = optarg;
 	}
 	if (optind < argc)
@@ -126,6 +126,9 @@ int cmd_usb_enable(struct cli *cli, int argc, char **argv)
 	cli_say(cli, "the module enumerated on USB:");
 	cli_say_module(cli, &r.module);
 	res = json_object_new_object();
+	json_object_object_add(res, "usb_path",
+			       json_object_new_string(r.module.usb.path));
+	json_object_object_add(res, "device", cli_module_json(&r.module));
 	json_object_object_add(res, "module", cli_module_json(&r.module));
 	return cli_result(cli, "usb-enable", res, 0);
 }

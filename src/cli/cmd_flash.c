@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_flash.h"
+#include "cli/dry_run.h"
 
 enum {
 	OPT_DOWNGRADE = 256,
@@ -26,6 +27,8 @@ enum {
 	OPT_BOOT_TIMEOUT,
 	OPT_BACKUP_BASE,
 	OPT_PROGRAMMER,
+	OPT_DRY_RUN,
+	OPT_FOREIGN,
 };
 
 static const struct option flash_longopts[] = {
@@ -40,6 +43,8 @@ static const struct option flash_longopts[] = {
 	{ "boot-timeout", required_argument, NULL, OPT_BOOT_TIMEOUT },
 	{ "backup-dir", required_argument, NULL, OPT_BACKUP_BASE },
 	{ "programmer", required_argument, NULL, OPT_PROGRAMMER },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "allow-foreign-backup", no_argument, NULL, OPT_FOREIGN },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -48,17 +53,19 @@ static const struct option flash_longopts[] = {
 int flash_usage(struct cli *cli, const char *cmd, const char *fmt, ...)
 {
 	char msg[512];
-	json_object *res;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	cli_usage(cli, cmd, "%s", msg);
-	res = json_object_new_object();
-	json_object_object_add(res, "error", json_object_new_string(msg));
-	json_object_object_add(res, "hint", json_object_new_string(""));
-	return cli_result(cli, cmd, res, MF_USAGE);
+	return cli_usage(cli, cmd, "%s", msg);
+}
+
+/* The run's stage events, rendered by the CLI (ops never prints). */
+static void on_stage(void *ctx, const char *module, const struct flash_stage *s)
+{
+	cli_stage(ctx, module, s->name, s->start_ms, s->end_ms, s->bytes,
+		  s->ok);
 }
 
 static int parse_verify(const char *s, enum flash_verify *v)
@@ -81,13 +88,21 @@ static int parse_verify(const char *s, enum flash_verify *v)
 	return -EINVAL;
 }
 
+void flash_args_init(struct cli *cli, struct flash_args *a)
+{
+	flash_opts_default(&a->o);
+	a->o.sysroot = cli->sysroot;
+	a->o.events.stage = on_stage;
+	a->o.events.ctx = cli;
+	a->o.stop = cli->stop;
+}
+
 int flash_parse(struct cli *cli, const char *cmd, int argc, char **argv,
 		struct flash_args *a)
 {
 	int c;
 
-	flash_opts_default(&a->o);
-	a->o.sysroot = cli->sysroot;
+	flash_args_init(cli, a);
 	while ((c = getopt_long(argc, argv, "o:h", flash_longopts, NULL)) !=
 	       -1) {
 		switch (c) {
@@ -121,6 +136,12 @@ int flash_parse(struct cli *cli, const char *cmd, int argc, char **argv,
 		case OPT_PROGRAMMER:
 			a->o.programmer = optarg;
 			break;
+		case OPT_DRY_RUN:
+			a->o.dry_run = true;
+			break;
+		case OPT_FOREIGN:
+			a->o.allow_foreign = true;
+			break;
 		case OPT_VERIFY:
 			if (parse_verify(optarg, &a->o.verify))
 				return flash_usage(
@@ -137,7 +158,7 @@ int flash_parse(struct cli *cli, const char *cmd, int argc, char **argv,
 					"--boot-timeout takes seconds");
 			break;
 		default:
-			return flash_usage(cli, cmd, "unknown option");
+			return cli_bad_option(cli, cmd, argv);
 		}
 	}
 	if (optind < argc)
@@ -145,13 +166,44 @@ int flash_parse(struct cli *cli, const char *cmd, int argc, char **argv,
 	if (optind < argc)
 		return flash_usage(cli, cmd, "unexpected argument '%s'",
 				   argv[optind]);
+	if (a->o.dry_run && strcmp(cmd, "flash") && strcmp(cmd, "restore"))
+		return flash_usage(cli, cmd,
+				   "--dry-run is for flash and restore");
 	if (a->o.programmer && strcmp(cmd, "backup") && strcmp(cmd, "reset"))
 		return flash_usage(
 			cli, cmd,
 			"--programmer is for backup and reset; %s uses "
 			"the package's programmer",
 			cmd);
+	if (a->o.allow_foreign && strcmp(cmd, "restore"))
+		return flash_usage(cli, cmd,
+				   "--allow-foreign-backup is for restore");
 	return 0;
+}
+
+/* Every stage with its times and bytes: what benchmarks read. */
+static json_object *stages_json(const struct flash_report *r)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < r->nstages; i++) {
+		const struct flash_stage *s = &r->stages[i];
+		json_object *j = json_object_new_object();
+		int64_t end = s->end_ms < 0 ? s->start_ms : s->end_ms;
+
+		json_object_object_add(j, "stage",
+				       json_object_new_string(s->name));
+		json_object_object_add(j, "start_ms",
+				       json_object_new_int64(s->start_ms));
+		json_object_object_add(j, "end_ms", json_object_new_int64(end));
+		json_object_object_add(
+			j, "ms", json_object_new_int64(end - s->start_ms));
+		json_object_object_add(
+			j, "bytes", json_object_new_int64((int64_t)s->bytes));
+		json_object_object_add(j, "ok", json_object_new_boolean(s->ok));
+		json_object_array_add(a, j);
+	}
+	return a;
 }
 
 json_object *flash_report_json(const struct flash_report *r)
@@ -160,7 +212,8 @@ json_object *flash_report_json(const struct flash_report *r)
 	json_object *f = json_object_new_array();
 
 #define S(k, v) json_object_object_add(o, k, json_object_new_string(v))
-	S("module", r->usb_path);
+	S("usb_path", r->usb_path);
+	S("module", r->usb_path); /* alias of usb_path (docs/json.md) */
 	S("model", r->model);
 	S("imei", r->imei);
 	S("serial", r->serial);
@@ -170,6 +223,8 @@ json_object *flash_report_json(const struct flash_report *r)
 	S("backup", r->backup);
 	S("stage", r->stage);
 	S("verified", r->verified[0] ? r->verified : "none");
+	if (r->left[0]) /* stopped by a signal (--all: one per module) */
+		S("module_state", r->left);
 #undef S
 	json_object_object_add(o, "started_in_edl",
 			       json_object_new_boolean(r->started_in_edl));
@@ -206,6 +261,13 @@ json_object *flash_report_json(const struct flash_report *r)
 		json_object_array_add(f, j);
 	}
 	json_object_object_add(o, "findings", f);
+	json_object_object_add(o, "stages", stages_json(r));
+	json_object_object_add(o, "partitions", flash_parts_json(r, false));
+	if (r->dry_run) {
+		json_object_object_add(o, "dry_run",
+				       json_object_new_boolean(1));
+		json_object_object_add(o, "plan", flash_plan_json(&r->plan));
+	}
 	return o;
 }
 
@@ -217,25 +279,54 @@ void flash_say_report(struct cli *cli, const char *cmd,
 
 	if (rc)
 		return;
-	if (r->up_to_date)
-		cli_say(cli,
-			"%s: %s already runs %s: nothing to do, nothing "
-			"written",
-			r->usb_path, r->model[0] ? r->model : "the module",
-			r->before);
+	if (r->dry_run && !r->up_to_date)
+		flash_say_plan(cli, cmd, r);
+	else if (r->up_to_date)
+		cli_say_ok(cli,
+			   "%s: %s already runs %s: nothing to do, nothing "
+			   "written",
+			   r->usb_path, r->model[0] ? r->model : "the module",
+			   r->before);
+	else if (!strcmp(cmd, "verify"))
+		cli_say_ok(cli,
+			   "%s: the module holds %s: %zu partitions equal (by "
+			   "%s, %.1f s), nothing written",
+			   r->usb_path,
+			   r->package_rev[0] ? r->package_rev : "the package",
+			   r->nparts, r->verified[0] ? r->verified : "digest",
+			   s);
 	else if (!strcmp(cmd, "backup"))
-		cli_say(cli, "%s: backup of %s in %s (%.1f s)", r->usb_path,
-			r->before[0] ? r->before : "the module", r->backup, s);
+		cli_say_ok(cli, "%s: backup of %s in %s (%.1f s)", r->usb_path,
+			   r->before[0] ? r->before : "the module", r->backup,
+			   s);
 	else
-		cli_say(cli,
-			"%s: %s %s%s%s, now running %s (%.1f s, verified: "
-			"%s)%s%s",
-			r->usb_path,
-			!strcmp(cmd, "restore") ? "restored" : "updated",
-			r->before[0] ? r->before : "from EDL", " -> ",
-			r->package_rev, r->after, s,
-			r->verified[0] ? r->verified : "none",
-			r->backup[0] ? "; backup: " : "", r->backup);
+		cli_say_ok(cli,
+			   "%s: %s %s%s%s, now running %s (%.1f s, verified: "
+			   "%s)%s%s",
+			   r->usb_path,
+			   !strcmp(cmd, "restore") ? "restored" : "updated",
+			   r->before[0] ? r->before : "from EDL", " -> ",
+			   r->package_rev, r->after, s,
+			   r->verified[0] ? r->verified : "none",
+			   r->backup[0] ? "; backup: " : "", r->backup);
+}
+
+/* Stopped by a signal: where the module is and the command that goes on. */
+static void flash_say_stopped(struct cli *cli, const struct flash_report *r,
+			      int code, json_object *res)
+{
+	char cont[2048];
+
+	cli_continue_cmd(cli, r->usb_path, cont, sizeof(cont));
+	fprintf(stderr, "%s: %s is %s\ncontinue with: %s\n", cli->prog,
+		r->usb_path, r->left[0] ? r->left : "where it was", cont);
+	json_object_object_add(res, "interrupted",
+			       json_object_new_string(code == MF_TERMINATED
+							      ? "SIGTERM"
+							      : "SIGINT"));
+	json_object_object_add(res, "module_state",
+			       json_object_new_string(r->left));
+	json_object_object_add(res, "continue", json_object_new_string(cont));
 }
 
 /* Failure: the error and hint like cli_fail, the report in the result. */
@@ -245,10 +336,27 @@ int flash_finish(struct cli *cli, const char *cmd, const struct flash_report *r,
 	json_object *res = flash_report_json(r);
 	int code = 0;
 
-	if (rc) {
+	if (!strcmp(cmd, "verify")) {
+		json_object *d = json_object_new_array();
+
+		for (size_t i = 0; i < r->nparts; i++)
+			if (!r->parts[i].equal)
+				json_object_array_add(
+					d, json_object_new_string(
+						   r->parts[i].name));
+		json_object_object_add(res, "partitions",
+				       flash_parts_json(r, true));
+		json_object_object_add(res, "differ", d);
+	}
+
+	if (rc)
 		code = err->status == MF_OK ? MF_FAILED : (int)err->status;
-		fprintf(stderr, "%s: %s: %s\n", cli->prog, cmd,
-			err->msg[0] ? err->msg : "failed");
+	/* the closing table, before the one-line result (or the mismatch) */
+	if (!rc || (code == MF_MISMATCH && !strcmp(cmd, "verify")))
+		flash_say_parts(cli, cmd, r);
+	if (rc) {
+		cli_error_line(cli, "%s: %s: %s", cli->prog, cmd,
+			       err->msg[0] ? err->msg : "failed");
 		if (err->hint[0])
 			fprintf(stderr, "hint: %s\n", err->hint);
 		if (cli->logf)
@@ -259,6 +367,8 @@ int flash_finish(struct cli *cli, const char *cmd, const struct flash_report *r,
 		json_object_object_add(res, "hint",
 				       json_object_new_string(err->hint));
 	}
+	if (rc && (code == MF_INTERRUPTED || code == MF_TERMINATED))
+		flash_say_stopped(cli, r, code, res);
 	flash_say_report(cli, cmd, r, rc);
 	return cli_result(cli, cmd, res, code);
 }

@@ -26,6 +26,13 @@ int flash_parse(struct cli *cli, const char *cmd, int argc, char **argv,
 int flash_run_one(struct cli *cli, const char *cmd, struct flash_args *a);
 
 json_object *flash_report_json(const struct flash_report *r);
+/* r->parts as JSON: flash (seconds, rate, verified) or verify (equal). */
+json_object *flash_parts_json(const struct flash_report *r, bool compare);
+/* The closing table of r->parts (nothing with -q or no partitions). */
+void flash_say_parts(struct cli *cli, const char *cmd,
+		     const struct flash_report *r);
+/* The defaults of a run from cli (sysroot, stage events, stop flag). */
+void flash_args_init(struct cli *cli, struct flash_args *a);
 void flash_say_report(struct cli *cli, const char *cmd,
 		      const struct flash_report *r, int rc);
 int flash_finish(struct cli *cli, const char *cmd, const struct flash_report *r,

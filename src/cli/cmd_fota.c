@@ -35,16 +35,49 @@ static void fota_usage_text(struct cli *cli)
 		cli->prog, cli->prog);
 }
 
+/* The events' context: the CLI and the port the run is on. */
+struct fota_cli {
+	struct cli *cli;
+	const char *port;
+};
+
+/* stage and stage_end, as flash has them, with the port for a module */
+static void stage_event(struct fota_cli *fc, const struct fota_event *ev,
+			json_object *f)
+{
+	int64_t ms = ev->end_ms - ev->start_ms;
+
+	json_object_object_add(f, "stage", json_object_new_string(ev->text));
+	json_object_object_add(f, "port", json_object_new_string(fc->port));
+	json_object_object_add(f, "start_ms",
+			       json_object_new_int64(ev->start_ms));
+	if (ev->kind == FOTA_EV_STAGE) {
+		cli_event(fc->cli, "stage", f);
+		return;
+	}
+	json_object_object_add(f, "end_ms", json_object_new_int64(ev->end_ms));
+	json_object_object_add(f, "ms", json_object_new_int64(ms));
+	json_object_object_add(f, "bytes",
+			       json_object_new_int64((int64_t)ev->bytes));
+	json_object_object_add(
+		f, "rate",
+		json_object_new_int64(ms > 0 ? (int64_t)((double)ev->bytes *
+							 1000.0 / (double)ms)
+					     : 0));
+	json_object_object_add(f, "ok", json_object_new_boolean(ev->ok));
+	cli_event(fc->cli, "stage_end", f);
+}
+
 static void on_event(void *ctx, const struct fota_event *ev)
 {
-	struct cli *cli = ctx;
+	struct fota_cli *fc = ctx;
+	struct cli *cli = fc->cli;
 	json_object *f = json_object_new_object();
 
 	switch (ev->kind) {
 	case FOTA_EV_STAGE:
-		json_object_object_add(f, "stage",
-				       json_object_new_string(ev->text));
-		cli_event(cli, "stage", f);
+	case FOTA_EV_STAGE_END:
+		stage_event(fc, ev, f);
 		return;
 	case FOTA_EV_URC:
 		json_object_object_add(f, "urc",
@@ -86,6 +119,11 @@ static json_object *result_json(const struct fota_result *res)
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "model", json_object_new_string(res->model));
+	/* the names flash uses; from/to are kept as aliases (docs/json.md) */
+	json_object_object_add(o, "before", json_object_new_string(res->from));
+	json_object_object_add(o, "after", json_object_new_string(res->to));
+	json_object_object_add(o, "package_revision",
+			       json_object_new_string(res->expected));
 	json_object_object_add(o, "from", json_object_new_string(res->from));
 	json_object_object_add(o, "to", json_object_new_string(res->to));
 	json_object_object_add(o, "expected",
@@ -170,7 +208,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 			fota_usage_text(cli);
 			return -1; /* help shown: nothing else to do */
 		default:
-			return cli_usage(cli, "fota", "unknown option");
+			return cli_bad_option(cli, "fota", argv);
 		}
 		if (ms && !(*ms = parse_secs(optarg)))
 			return cli_usage(cli, "fota",
@@ -194,6 +232,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv,
 int cmd_fota(struct cli *cli, int argc, char **argv)
 {
 	struct fota_opts o = { 0 };
+	struct fota_cli fc = { cli, NULL };
 	struct fota_result res;
 	struct mf_err err = { 0 };
 	int rc;
@@ -201,13 +240,23 @@ int cmd_fota(struct cli *cli, int argc, char **argv)
 	rc = parse_opts(cli, argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
+	fc.port = o.port;
 	o.on_event = on_event;
-	o.ctx = cli;
+	o.ctx = &fc;
 	o.sysroot = cli->sysroot;
+	o.stop = cli->stop;
 	rc = fota_run(&o, &cli->log, &res, &err);
+	if (rc < 0 &&
+	    (err.status == MF_INTERRUPTED || err.status == MF_TERMINATED)) {
+		char cont[2048];
+
+		cli_continue_cmd(cli, NULL, cont, sizeof(cont));
+		fprintf(stderr, "%s: fota: continue with: %s\n", cli->prog,
+			cont);
+	}
 	if (rc < 0)
 		return cli_fail(cli, "fota", &err);
-	cli_say(cli, "%s updated: %s -> %s",
-		res.model[0] ? res.model : "module", res.from, res.to);
+	cli_say_ok(cli, "%s updated: %s -> %s",
+		   res.model[0] ? res.model : "module", res.from, res.to);
 	return cli_result(cli, "fota", result_json(&res), 0);
 }

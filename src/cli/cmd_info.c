@@ -44,6 +44,16 @@ static void say_edl(struct cli *cli, const struct info_report *r,
 {
 	char buf[16];
 
+	json_object_object_add(res, "firehose_running",
+			       json_object_new_boolean(r->firehose_running));
+	if (r->firehose_running) {
+		cli_say(cli,
+			"firehose:  a programmer an earlier run uploaded is "
+			"still running (no Sahara identity until it restarts)");
+		cli_say(cli, "free it:   modemflash -d %s reset",
+			r->module.usb.path);
+		return;
+	}
 	if (!r->cmd_mode) {
 		cli_say(cli,
 			"the boot ROM refused Sahara command mode: no serial,"
@@ -61,6 +71,25 @@ static void say_edl(struct cli *cli, const struct info_report *r,
 	add_str(res, "pk_hash", r->pk_hash);
 	json_object_object_add(res, "sahara_version",
 			       json_object_new_int((int)r->sahara_version));
+}
+
+/* Another run holds the module: who, and that nothing was asked. */
+static void say_busy(struct cli *cli, const struct info_report *r,
+		     json_object *res)
+{
+	const struct mf_lock_who *w = &r->holder;
+	json_object *b = json_object_new_object();
+
+	cli_say(cli,
+		"in use:    another modemflash (pid %ld) is updating %s (%s); "
+		"not asked, to leave it alone",
+		w->pid, w->module[0] ? w->module : r->module.usb.path,
+		w->command[0] ? w->command : "?");
+	json_object_object_add(b, "pid", json_object_new_int64(w->pid));
+	add_str(b, "module", w->module);
+	add_str(b, "command", w->command);
+	add_str(b, "serial", w->serial);
+	json_object_object_add(res, "busy", b);
 }
 
 int cmd_info(struct cli *cli, int argc, char **argv)
@@ -82,6 +111,8 @@ int cmd_info(struct cli *cli, int argc, char **argv)
 	if (rc < 0)
 		return cli_fail(cli, "info", &err);
 	res = json_object_new_object();
+	if (r.busy)
+		say_busy(cli, &r, res);
 	mj = cli_module_json(m);
 	json_object_object_add(res, "usb_path",
 			       json_object_new_string(m->usb.path));
@@ -89,7 +120,8 @@ int cmd_info(struct cli *cli, int argc, char **argv)
 			       json_object_new_string(mf_mode_name(m->mode)));
 	if (json_object_object_get_ex(mj, "ports", &v))
 		json_object_object_add(res, "ports", json_object_get(v));
-	json_object_object_add(res, "module", mj);
+	json_object_object_add(res, "device", json_object_get(mj));
+	json_object_object_add(res, "module", mj); /* alias of device */
 	if (r.normal)
 		say_normal(cli, &r, res);
 	else if (r.edl)

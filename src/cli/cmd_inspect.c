@@ -14,7 +14,7 @@
 
 #include "base/hex.h"
 #include "cli/cli.h"
-#include "ops/update/preflight.h"
+#include "ops/query/inspect.h"
 #include "pkg/pkg.h"
 #include "pkg/rules.h"
 
@@ -244,14 +244,12 @@ static json_object *verdict_json(struct cli *cli, const struct pkg_verdict *v)
 	return o;
 }
 
-static int report(struct cli *cli, struct pkg *p, struct inspect_args *ia)
+static int report(struct cli *cli, struct inspect_report *r)
 {
 	json_object *res = json_object_new_object();
-	struct pkg_verdict v;
-	struct preflight pf;
+	struct pkg *p = &r->pkg;
 	json_object *w = json_object_new_array();
 	size_t i;
-	int code = 0;
 
 	cli_say(cli, "package: %s (%s%s)",
 		p->has_ident ? p->ident.revision : p->name,
@@ -283,21 +281,13 @@ static int report(struct cli *cli, struct pkg *p, struct inspect_args *ia)
 		cli_note(cli, "warning: %s", p->warn[i]);
 	}
 	json_object_object_add(res, "warnings", w);
-	if (ia->have_module) {
-		/* the same verdict flash reaches (preflight.h) */
-		preflight_init(&pf, p, &ia->allow, false, p->factory, &v);
-		pf.say_overrides = false; /* verdict_json says each one */
-		preflight_eval(&pf, &ia->mod, &cli->log);
-		json_object_object_add(res, "verdict", verdict_json(cli, &v));
-		if (v.kind == PKG_VERDICT_REFUSED)
-			code = MF_REFUSED;
-	}
-	if (!code && p->absent) {
+	if (r->have_module)
+		json_object_object_add(res, "verdict",
+				       verdict_json(cli, &r->verdict));
+	if (r->status == MF_BAD_PACKAGE)
 		cli_say(cli, "incomplete: %zu image(s) of the plan are absent",
 			p->absent);
-		code = MF_BAD_PACKAGE;
-	}
-	return cli_result(cli, "inspect", res, code);
+	return cli_result(cli, "inspect", res, (int)r->status);
 }
 
 static int geometry_arg(const char *s, struct pkg_module *m)
@@ -410,7 +400,7 @@ static int parse_args(struct cli *cli, int argc, char **argv,
 			ia->opts.no_md5 = true;
 			break;
 		default:
-			return cli_usage(cli, "inspect", "unknown option");
+			return cli_bad_option(cli, "inspect", argv);
 		}
 	}
 	if (optind + 1 != argc)
@@ -421,48 +411,33 @@ static int parse_args(struct cli *cli, int argc, char **argv,
 	return 0;
 }
 
-/* -d SEL: the module's own facts (over AT); facts given by hand win. */
-static int module_from_select(struct cli *cli, struct inspect_args *ia,
-			      struct mod_ident *id, struct mf_err *err)
-{
-	struct pkg_module dev;
-	int rc;
-
-	rc = preflight_module_facts(cli->sysroot, cli->select, id, &dev,
-				    &cli->log, err);
-	if (rc)
-		return rc;
-	if (!ia->mod.revision)
-		ia->mod.revision = dev.revision;
-	if (!ia->mod.model)
-		ia->mod.model = dev.model;
-	if (ia->mod.variant < 0)
-		ia->mod.variant = dev.variant;
-	ia->have_module = true;
-	return 0;
-}
-
 int cmd_inspect(struct cli *cli, int argc, char **argv)
 {
-	struct mod_ident id;
 	struct inspect_args ia = { 0 };
+	struct inspect_report r;
 	struct mf_err err = { 0 };
-	struct pkg p;
 	const char *path = NULL;
 	int rc;
 
 	rc = parse_args(cli, argc, argv, &ia, &path);
 	if (rc)
 		return rc;
-	memset(&id, 0, sizeof(id));
-	if (cli->select && module_from_select(cli, &ia, &id, &err) < 0)
-		return cli_fail(cli, "inspect", &err);
-	rc = pkg_open(&p, path, &ia.opts, &cli->log, &err);
-	if (rc) {
-		pkg_close(&p);
+	ia.opts.stop = cli->stop; /* an archive's extraction stops on it */
+	struct inspect_opts o = {
+		.sysroot = cli->sysroot,
+		.select = cli->select,
+		.path = path,
+		.pkg = ia.opts,
+		.allow = ia.allow,
+		.mod = ia.mod,
+		.have_module = ia.have_module,
+	};
+	rc = inspect_run(&o, &r, &cli->log, &err);
+	if (rc < 0) {
+		inspect_close(&r);
 		return cli_fail(cli, "inspect", &err);
 	}
-	rc = report(cli, &p, &ia);
-	pkg_close(&p);
+	rc = report(cli, &r);
+	inspect_close(&r);
 	return rc;
 }

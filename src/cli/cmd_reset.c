@@ -25,7 +25,9 @@ int cmd_reset(struct cli *cli, int argc, char **argv)
 	cli_say(cli, "%s: restarting (%s)", m.usb.path,
 		m.mode == MF_MODE_EDL ? "Firehose power reset" : "AT+CFUN=1,1");
 	res = json_object_new_object();
-	json_object_object_add(res, "module",
+	json_object_object_add(res, "usb_path",
+			       json_object_new_string(m.usb.path));
+	json_object_object_add(res, "module", /* alias of usb_path */
 			       json_object_new_string(m.usb.path));
 	json_object_object_add(res, "mode",
 			       json_object_new_string(mf_mode_name(m.mode)));

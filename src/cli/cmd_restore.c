@@ -16,7 +16,8 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
 		return rc;
 	if (!a.o.package)
 		return flash_usage(cli, "restore", "which backup? restore DIR");
+	/* a backup is not backed up again; a package is, unless --no-backup
+	 * (ops/update/flash.c) */
 	a.o.mode = FLASH_MODE_RESTORE;
-	a.o.no_backup = true;
 	return flash_run_one(cli, "restore", &a);
 }

@@ -51,6 +51,12 @@ json_object *cli_module_json(const struct mf_module *m)
 	json_object *roles = json_object_new_object();
 
 	usb_json(o, &m->usb);
+	/* the USB id says a family ("BG95-M3/BG77"); "model" is its old name,
+	 * kept as an alias (docs/json.md): elsewhere a model is what ATI says */
+	json_object_object_add(
+		o, "family",
+		json_object_new_string(m->id ? m->id->models
+					     : "unknown Quectel device"));
 	json_object_object_add(
 		o, "model",
 		json_object_new_string(m->id ? m->id->models

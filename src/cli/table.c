@@ -6,6 +6,32 @@
 
 #include "cli/table.h"
 
+const struct cli_exit cli_exits[] = {
+	{ 0, "ok", "done" },
+	{ 1, "failed", "failed (host errors such as a full disk included)" },
+	{ 2, "usage", "usage: a bad command line, an argument file missing" },
+	{ 3, "refused",
+	  "refused by preflight: incompatible or unsafe without the override "
+	  "the message names" },
+	{ 4, "no-device", "no module or port found (or the path is no port)" },
+	{ 5, "timeout", "timed out: the module did not answer in time" },
+	{ 6, "mismatch", "verification mismatch" },
+	{ 7, "bad-package",
+	  "bad package: a package, backup or delta missing, unreadable or "
+	  "malformed" },
+	{ 130, "interrupted",
+	  "interrupted by SIGINT (143: SIGTERM); the module is left where the "
+	  "next run continues" },
+	{ 0, NULL, NULL },
+};
+
+const struct cli_choice cli_choices[] = {
+	{ "verify", "auto digest readback none" },
+	{ "variant", "standard quecopen" },
+	{ "geometry", "p2K_b128K p4K_b256K" },
+	{ NULL, NULL },
+};
+
 const struct cli_opt cli_global_opts[] = {
 	{ "sysroot", 0, "DIR",
 	  "read sys/bus/usb/devices and dev/ below DIR (must exist)", "/" },
@@ -14,8 +40,12 @@ const struct cli_opt cli_global_opts[] = {
 	  "the only module" },
 	{ "json", 0, NULL,
 	  "JSON Lines on stdout: events, then one result object", NULL },
-	{ "log", 0, "FILE", "append the full protocol trace to FILE", NULL },
-	{ "verbose", 'v', NULL, "more output; -vv traces every byte", NULL },
+	{ "log", 0, "FILE",
+	  "append the protocol trace to FILE (bulk data as sizes and SHA-256; "
+	  "-vv: as hex)",
+	  NULL },
+	{ "verbose", 'v', NULL,
+	  "every step, not one line per stage; -vv traces every byte", NULL },
 	{ "quiet", 'q', NULL, "errors only", NULL },
 	{ "help", 'h', NULL, "this help, or the command's", NULL },
 	{ "version", 'V', NULL, "print the version", NULL },
@@ -46,12 +76,20 @@ static const struct cli_opt flash_opts[] = {
 	{ "verify", 0, "HOW",
 	  "how to check what was written: auto, digest, readback or none",
 	  "auto" },
-	{ "all", 0, NULL, "every module found, one after the other", NULL },
+	{ "all", 0, NULL, "every module found, in parallel", NULL },
 	{ "boot-timeout", 0, "SEC", "wait this long for the module to boot",
 	  "90" },
 	{ "programmer", 0, "FILE",
 	  "Firehose programmer (backup and reset only)",
 	  "the package's, else the cached one" },
+	{ "dry-run", 0, NULL,
+	  "flash, restore: identify, judge and print the plan; send nothing "
+	  "else",
+	  NULL },
+	{ "allow-foreign-backup", 0, NULL,
+	  "restore only: accept a backup read from another module (judged "
+	  "as a package)",
+	  NULL },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
@@ -92,6 +130,13 @@ static const struct cli_opt fota_opts[] = {
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
+static const struct cli_opt verify_opts[] = {
+	{ "factory", 0, NULL, "compare with the package's factory XML", NULL },
+	{ "boot-timeout", 0, "SEC", "wait this long for the module to boot",
+	  "90" },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
 static const struct cli_opt reset_opts[] = {
 	{ "programmer", 0, "FILE", "Firehose programmer for a module in EDL",
 	  "the cached one" },
@@ -126,6 +171,10 @@ const struct cli_cmd cli_cmds[] = {
 	{ "fota", cmd_fota, "FILE --port PATH",
 	  "delta firmware update over AT (UART or USB AT port)", fota_opts },
 	{ "reset", cmd_reset, "", "restart the module", reset_opts },
+	{ "verify", cmd_verify, "PKG",
+	  "compare the module's partitions with a package by digest, "
+	  "writing nothing (exit 6: some differ)",
+	  verify_opts },
 	{ "help", NULL, "[COMMAND]", "this help, or a command's", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
@@ -181,7 +230,9 @@ static void print_exit_codes(FILE *f)
 	fprintf(f, "\nExit codes: 0 done, 1 failed, 2 usage, 3 refused by "
 		   "preflight,\n"
 		   "4 no module or port, 5 timed out, 6 verification mismatch, "
-		   "7 bad package.\n");
+		   "7 bad package,\n"
+		   "130/143 stopped by SIGINT/SIGTERM where a re-run "
+		   "continues.\n");
 }
 
 void cli_help_all(FILE *f, const char *prog)

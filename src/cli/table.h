@@ -21,6 +21,14 @@ struct cli_opt {
 	const char *def; /* default, NULL: none worth naming */
 };
 
+/* Options whose value is one of a few words (completion, man page). */
+struct cli_choice {
+	const char *opt;   /* long name */
+	const char *words; /* space-separated */
+};
+
+extern const struct cli_choice cli_choices[]; /* ends with opt NULL */
+
 struct cli_cmd {
 	const char *name;
 	int (*run)(struct cli *cli, int argc, char **argv);
@@ -29,6 +37,14 @@ struct cli_cmd {
 	const struct cli_opt *opts; /* NULL-terminated by name, or NULL */
 };
 
+/* The exit codes of DESIGN.md, for help, man page and JSON "code". */
+struct cli_exit {
+	int code;
+	const char *name; /* the JSON "code" */
+	const char *meaning;
+};
+
+extern const struct cli_exit cli_exits[]; /* ends with name NULL */
 extern const struct cli_opt cli_global_opts[];
 extern const struct cli_cmd cli_cmds[];
 
