@@ -10,7 +10,9 @@
 #
 # Environment: USBVM_KERNEL (pinned linux-image-*-amd64 package, falls back
 # to the current one), USBVM_SCENARIOS (space-separated subset),
-# USBVM_TIMEOUT (seconds for the whole VM run, default 300).
+# USBVM_TIMEOUT (seconds for the whole VM run, default 1200: the scenarios
+# take 9-10 minutes on an idle 2-core machine under TCG, and each has its own
+# timeout inside the VM).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -128,11 +130,12 @@ fi
 # usr_data and system (about 450 MiB) neither fit the VM's RAM nor take
 # seconds under TCG. Their copy of the package keeps the boot chain (SBL,
 # partition table, TZ, RPM, aboot); calibration (EFS2, RAWDATA) is read anyway.
-small_package() {	# $1 package -> $2 the same without the big images
-	local xml sec
+small_package() {	# $1 package -> $2 the same without the big images [$3: keep the modem image]
+	local xml sec big='NON-HLOS|boot\.img|recovery\.ubi|usrdata|sysfs'
+	[ -n "${3:-}" ] && big='boot\.img|recovery\.ubi|usrdata|sysfs'
 	cp -a "$1" "$2"
 	xml=$(ls "$2"/update/firehose/rawprogram_*_update.xml)
-	sec=$(grep -E 'filename="[^"]*(NON-HLOS|boot\.img|recovery\.ubi|usrdata|sysfs)' "$xml" |
+	sec=$(grep -E "filename=\"[^\"]*($big)" "$xml" |
 		sed -n 's/.*start_sector="\([0-9]*\)".*/\1/p')
 	for n in $sec; do
 		grep -v "start_sector=\"$n\"" "$xml" > "$xml.tmp" && mv "$xml.tmp" "$xml"
@@ -146,7 +149,7 @@ small_package() {	# $1 package -> $2 the same without the big images
 # 4. initramfs, part 2 (every run): the project's programs, their libraries, the rig
 stage=$out/stage-proj
 rm -rf "$stage" && mkdir -p "$stage/usr/bin" "$stage/usbvm"
-bins="$build/src/cli/modemflash $build/sim/modemflash-sim $build/sim/gadget/modemflash-sim-usb $build/tools/mkpkg"
+bins="$build/src/cli/modemflash $build/sim/modemflash-sim $build/sim/gadget/modemflash-sim-usb $build/tools/mkpkg $build/tools/mkdelta"
 for b in $bins; do cp "$b" "$stage/usr/bin/"; done
 for f in $(ldd $bins 2>/dev/null | awk '/=> \// { print $3 } /^\t\/.*ld-linux/ { print $1 }' | sort -u); do
 	mkdir -p "$stage$(dirname "$f")"
@@ -155,14 +158,16 @@ done
 # lib64 loader path as the binaries name it
 mkdir -p "$stage/lib64"
 [ -e "$stage/lib64/ld-linux-x86-64.so.2" ] || cp -L /lib64/ld-linux-x86-64.so.2 "$stage/lib64/"
-# ModemManager beside the tool (docs/usbvm.md): Debian's modemmanager, udev
-# and their libraries, downloaded and unpacked once (never installed on the
-# host), with the host's dbus-daemon; without them the mm_* scenarios skip.
+# ModemManager beside the tool (docs/usbvm.md): Debian's modemmanager, udev,
+# polkitd and their libraries, downloaded and unpacked once (never installed
+# on the host), with the host's dbus-daemon; without them the mm_* scenarios skip.
 mmroot=$out/mm/root
-if [ ! -x "$mmroot/usr/sbin/ModemManager" ] && [ -z "${USBVM_NO_MM:-}" ]; then
+if { [ ! -x "$mmroot/usr/sbin/ModemManager" ] || [ ! -x "$mmroot/usr/lib/polkit-1/polkitd" ]; } &&
+	[ -z "${USBVM_NO_MM:-}" ]; then
 	rm -rf "$out/mm" && mkdir -p "$out/mm/dl"
 	if (cd "$out/mm/dl" && apt-get download modemmanager libmm-glib0 udev libqmi-glib5 \
-		libmbim-glib4 libqrtr-glib0 libgudev-1.0-0 libpolkit-gobject-1-0 >/dev/null 2>&1); then
+		libmbim-glib4 libqrtr-glib0 libgudev-1.0-0 libpolkit-gobject-1-0 \
+		polkitd libduktape207 >/dev/null 2>&1); then
 		for d in "$out"/mm/dl/*.deb; do dpkg-deb -x "$d" "$mmroot"; done
 	else
 		say "ModemManager packages unavailable: the mm scenarios will skip"
@@ -171,7 +176,8 @@ if [ ! -x "$mmroot/usr/sbin/ModemManager" ] && [ -z "${USBVM_NO_MM:-}" ]; then
 fi
 if [ -x "$mmroot/usr/sbin/ModemManager" ] && command -v dbus-daemon >/dev/null; then
 	mmlib=$mmroot/usr/lib/x86_64-linux-gnu
-	mmbins="$mmroot/usr/sbin/ModemManager $mmroot/usr/bin/mmcli $mmroot/bin/udevadm $(command -v dbus-daemon)"
+	mmbins="$mmroot/usr/sbin/ModemManager $mmroot/usr/bin/mmcli $mmroot/bin/udevadm $(command -v dbus-daemon)
+		$mmroot/usr/lib/polkit-1/polkitd"
 	mkdir -p "$stage/usr/sbin" "$stage/lib/systemd" "$stage/lib/udev/rules.d" "$stage/etc/udev/rules.d" \
 		"$stage/usr/lib/x86_64-linux-gnu/ModemManager" "$stage/run/dbus"
 	cp "$mmroot/usr/sbin/ModemManager" "$stage/usr/sbin/"
@@ -188,9 +194,21 @@ if [ -x "$mmroot/usr/sbin/ModemManager" ] && command -v dbus-daemon >/dev/null; 
 		mkdir -p "$stage$(dirname "$d")"
 		cp -L "$f" "$stage$d"
 	done
-	printf 'root:x:0:0:root:/root:/bin/sh\nmessagebus:x:100:101::/run/dbus:/bin/false\n' > "$stage/etc/passwd"
-	printf 'root:x:0:\nmessagebus:x:101:\n' > "$stage/etc/group"
+	# polkit, as Debian ships it: MM's actions, the default rules, polkitd
+	# (it drops to its own user); the scenarios add and remove local rules
+	mkdir -p "$stage/usr/lib/polkit-1" "$stage/usr/share/polkit-1/actions" \
+		"$stage/usr/share/polkit-1/rules.d" "$stage/etc/polkit-1/rules.d"
+	cp "$mmroot/usr/lib/polkit-1/polkitd" "$stage/usr/lib/polkit-1/"
+	cp "$mmroot"/usr/share/polkit-1/actions/*.policy "$stage/usr/share/polkit-1/actions/"
+	cp "$mmroot"/usr/share/polkit-1/rules.d/*.rules "$stage/usr/share/polkit-1/rules.d/"
+	# mfuser: a user without sudo, in dialout (the ttys, data/60-modemflash.rules) and plugdev (the EDL device)
+	printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'messagebus:x:100:101::/run/dbus:/bin/false' \
+		'polkitd:x:102:102::/nonexistent:/bin/false' 'mfuser:x:1000:1000::/tmp/mfuser:/bin/sh' > "$stage/etc/passwd"
+	printf '%s\n' 'root:x:0:' 'dialout:x:20:mfuser' 'plugdev:x:46:mfuser' 'messagebus:x:101:' \
+		'polkitd:x:102:' 'mfuser:x:1000:' > "$stage/etc/group"
 	cp "$here/system-bus.conf" "$stage/usbvm/"
+	# the polkit rule modemflash installs (mm_fota and mm_user_flash put it in place)
+	cp "$src/data/50-modemflash.rules" "$stage/usbvm/"
 fi
 cp "$here/init" "$stage/init"
 cp "$here"/scenarios.sh "$stage/usbvm/"
@@ -207,6 +225,26 @@ if "$build/tools/mkpkg" --profile ec25 --revision "$pkgrev" -o "$stage/usbvm/pkg
 		echo "$pkg2rev" > "$stage/usbvm/pkg2.revision"
 		small_package "$stage/usbvm/pkg2" "$stage/usbvm/pkg-bk"
 	fi
+	# the flash with ModemManager running: another baseline, so that MM's
+	# Revision (AT+CGMR, the part before "_") changes too
+	pkg3rev=${USBVM_PKG3_REVISION:-EC25EFAR06A03M4G_01.001.01.001}
+	if "$build/tools/mkpkg" --profile ec25 --revision "$pkg3rev" -o "$stage/usbvm/pkg3" >/dev/null 2>&1; then
+		echo "$pkg3rev" > "$stage/usbvm/pkg3.revision"
+	fi
+	# mm_sigkill's (killed while it writes, then run again) and, newer
+	# still, mm_user_flash's (with a backup: a small copy, but with the
+	# modem image, which holds the revision the post-check looks for)
+	pkg4rev=${USBVM_PKG4_REVISION:-EC25EFAR06A07M4G_01.001.01.001}
+	if "$build/tools/mkpkg" --profile ec25 --revision "$pkg4rev" -o "$stage/usbvm/pkg4" >/dev/null 2>&1; then
+		echo "$pkg4rev" > "$stage/usbvm/pkg4.revision"
+	fi
+	pkg5rev=${USBVM_PKG5_REVISION:-EC25EFAR06A08M4G_01.001.01.001}
+	rm -rf "$out/pkg5-full"
+	if "$build/tools/mkpkg" --profile ec25 --revision "$pkg5rev" -o "$out/pkg5-full" >/dev/null 2>&1; then
+		small_package "$out/pkg5-full" "$stage/usbvm/pkg5" keep-modem
+		echo "$pkg5rev" > "$stage/usbvm/pkg5.revision"
+	fi
+	rm -rf "$out/pkg5-full"
 else
 	rm -rf "$stage/usbvm/pkg"
 	say "mkpkg failed: the flash scenarios will skip"
@@ -221,7 +259,7 @@ say "setup done in $setup_s s"
 log=$out/console.log
 tb=$(date +%s.%N)
 set +e
-timeout "${USBVM_TIMEOUT:-300}" qemu-system-x86_64 -accel tcg -M pc -m 1024 -smp 2 \
+timeout "${USBVM_TIMEOUT:-1200}" qemu-system-x86_64 -accel tcg -M pc -m 1024 -smp 2 \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$kdir/vmlinux" -initrd "$out/initramfs.cpio.gz" \
 	-append "console=ttyS0 quiet panic=-1" < /dev/null > "$log" 2>&1
@@ -229,7 +267,7 @@ qrc=$?
 set -e
 tr -d '\r' < "$log" > "$log.txt"
 boot_s=$(elapsed "$tb")
-if [ $qrc -ne 0 ] && ! grep -q '^USBVM-BOOT' "$log.txt"; then
+if [ $qrc -ne 0 ] && ! grep -q 'USBVM-BOOT' "$log.txt"; then
 	sed -n 1,20p "$log.txt"
 	[ $qrc -eq 124 ] && { say "FAIL: VM timed out before /init"; echo "0 passed, 1 failed"; exit 1; }
 	skip "QEMU could not run (exit $qrc)"

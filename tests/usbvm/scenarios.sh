@@ -9,7 +9,8 @@
 USBVM_ALL="normal_enum at_ttyusb list info doctor
 	edl_switch edl_list edl_echo_race edl_desync_recover edl_info_usb reenum_normal
 	flash_tty flash_usb backup_restore_usb backup_tty_loss
-	mm_detect"
+	mm_detect mm_flash mm_fail_release mm_killed mm_refused mm_fota
+	mm_sigkill mm_user_flash"
 SIM_ROOT=/run/sim
 SIM_STATE=/run/state
 SIM_PROFILE=ec25
@@ -17,6 +18,7 @@ D=/sys/bus/usb/devices
 PKG=/usbvm/pkg
 PKG2=/usbvm/pkg2
 SC_TIMEOUT=120
+SC_TIMEOUT_LONG=300	# three runs in one, or a flash then MM probing anew
 
 fail() {
 	[ -s /tmp/mf.trace ] && tail -n 12 /tmp/mf.trace | sed 's/^/trace: /'
@@ -357,10 +359,22 @@ mm_start() {
 	dbus-daemon --config-file=/usbvm/system-bus.conf --fork --nopidfile > /tmp/dbus.log 2>&1 ||
 		{ cat /tmp/dbus.log; fail "dbus-daemon did not start"; }
 	wait_for 5 exists /run/dbus/system_bus_socket || fail "no system bus socket"
+	# polkit before MM: MM asks it about every InhibitDevice (Debian's
+	# build, "strict"); polkitd drops to its own user, so /run is open
+	if [ -x /usr/lib/polkit-1/polkitd ]; then
+		: > /tmp/polkitd.log
+		/usr/lib/polkit-1/polkitd > /tmp/polkitd.log 2>&1 &
+		wait_for 10 grep -q 'Acquired the name' /tmp/polkitd.log ||
+			{ cat /tmp/polkitd.log; fail "polkitd did not come up on the system bus"; }
+	fi
 	/lib/systemd/systemd-udevd --daemon > /tmp/udevd.log 2>&1 || fail "systemd-udevd did not start"
 	udevadm trigger --action=add --subsystem-match=usb --subsystem-match=tty
 	udevadm settle -t 20 || echo "note: udevadm settle timed out"
-	/usr/sbin/ModemManager --debug --log-level=DEBUG --log-timestamps > /tmp/mm.log 2>&1 &
+	# a log file: without one MM logs to syslog, and with no syslogd
+	# (LOG_CONS) every debug line goes to the serial console, which costs
+	# seconds per probe under TCG
+	/usr/sbin/ModemManager --debug --log-level=DEBUG --log-timestamps --log-file=/tmp/mm.log \
+		> /tmp/mm.err 2>&1 &
 	wait_for 20 mm_on_bus || { tail -n 20 /tmp/mm.log; fail "ModemManager did not come up on the system bus"; }
 }
 mm_on_bus() { mmcli -L > /dev/null 2>&1; }
@@ -370,6 +384,9 @@ mm_log_tail() { tail -n "${1:-15}" /tmp/mm.log | sed 's/^/mm: /'; }
 # MM finds the simulated EC25 on the gadget as a modem, by its AT probing.
 sc_mm_detect() {
 	to_normal
+	# all mm_ scenarios run on a quarter of the module's real times: FOTA
+	# needs them (sim_retime), and a restart with MM running costs a probe
+	sim_real
 	mm_start
 	udevadm info /dev/ttyUSB0 | grep -q 'ID_MM_PORT_TYPE_QCDM=1' ||
 		echo "note: MM's port-type rules did not tag ttyUSB0"
@@ -383,14 +400,339 @@ sc_mm_detect() {
 	ok "MM lists the module, revision $base ($(grep -o "plugin: [^ ]*" /tmp/mm-modem.txt | head -n1))"
 }
 
+# Flash and fota with MM running: modemflash must inhibit the module through
+# MM (InhibitDevice, checked by polkitd) before its first byte, hold it
+# across the EDL switch and every re-enumeration, release it at the end or
+# on failure, and MM must then find the module again with the new revision.
+# MM's debug log shows every AT command it sends ("-->"): none may appear
+# while the inhibition is held.
+mm_mark() { wc -l < /tmp/mm.log; }
+now() { cut -d' ' -f1 /proc/uptime; }
+dt() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }'; }
+mm_since() { tail -n +$(($1 + 1)) /tmp/mm.log; }
+mm_uid1() { mmcli -m any 2>/dev/null | sed -n 's/.*device: \(\/sys\/[^ ]*\).*/\1/p' | head -n1; }
+mm_has_uid() { [ -n "$(mm_uid1)" ]; }
+mm_uid() {	# the modem's Device property (what InhibitDevice takes); never empty
+	wait_for 20 mm_has_uid || { echo "FAIL: mmcli -m any shows no device uid" >&2; echo /nonexistent; return; }
+	mm_uid1
+}
+mm_rev() { mmcli -m any 2>/dev/null | sed -n 's/.*firmware revision: \([^ ]*\).*/\1/p' | head -n1; }
+mm_ready() {	# MM lists the module with revision $1 (the part before "_")
+	to_normal
+	mm_start
+	wait_for 120 mm_has_rev "$1" || {
+		mm_log_tail 20
+		mmcli -m any
+		fail "MM does not list the module with revision '$1' (found '$(mm_rev)')"
+	}
+}
+mm_has_rev() { mm_listed && [ "$(mm_rev)" = "$1" ]; }
+base_of() { echo "${1%%_*}"; }
+
+# The inhibition as MM logged it between mark $1 and now: set up for uid $2,
+# torn down afterwards (by the call, or MM seeing the caller leave), and no
+# AT command from MM in between (no port fight, no probe of the EDL port).
+mm_check_hold() {
+	mm_since "$1" > /tmp/mm-window.log
+	on=$(grep -n "device inhibition setup for uid '$2'" /tmp/mm-window.log | head -n1 | cut -d: -f1)
+	off=$(grep -n "device inhibition teardown for uid '$2'" /tmp/mm-window.log | head -n1 | cut -d: -f1)
+	[ -n "$on" ] || { tail -n 20 /tmp/mm-window.log; fail "MM logged no inhibition of '$2'"; }
+	[ -n "$off" ] && [ "$off" -gt "$on" ] || { tail -n 20 /tmp/mm-window.log; fail "MM logged no release of '$2'"; }
+	sed -n "${on},${off}p" /tmp/mm-window.log > /tmp/mm-held.log
+	if grep -q -- "-->" /tmp/mm-held.log; then
+		grep -- "-->" /tmp/mm-held.log | head -n 5
+		fail "MM sent AT commands while the module was inhibited"
+	fi
+	held_lines=$((off - on))
+}
+
+# The tool's side: the inhibition is in its trace before the first byte it
+# sends to the module, and it says so once.
+mf_check_first() {
+	first=$(grep -n 'trace: -> ' /tmp/mf.trace | head -n1 | cut -d: -f1)
+	inh=$(grep -n 'ModemManager leaves .* alone until the end of this run' /tmp/mf.trace | head -n1 | cut -d: -f1)
+	[ -n "$inh" ] || fail "the trace does not say that ModemManager was inhibited"
+	[ -n "$first" ] && [ "$inh" -lt "$first" ] || fail "the inhibition came after the first byte to the module"
+}
+
+sc_mm_flash() {
+	[ -d /usbvm/pkg3 ] || skip "no package (mkpkg failed on the host)"
+	want=$(cat /usbvm/pkg3.revision)
+	mm_ready "$(base_of "$(sim_revision)")"
+	uid=$(mm_uid)
+	[ -n "$uid" ] || fail "mmcli -m any shows no device uid"
+	mark=$(mm_mark)
+	t=$(now)
+	mf flash --no-backup /usbvm/pkg3 || { mm_log_tail 20; fail "flash with MM running exited $rc"; }
+	tool=$(dt $t)
+	t=$(now)
+	grep -Eqi "busy|ModemManager .*(refused|did not)" /tmp/mf.out && fail "the flash met MM on the port"
+	flash_check /usbvm/pkg3
+	mf_check_first
+	wait_for 120 mm_has_rev "$(base_of "$want")" || {
+		mm_log_tail 20
+		fail "MM did not pick the module up again with revision '$(base_of "$want")' (found '$(mm_rev)')"
+	}
+	back=$(dt $t)
+	mm_check_hold "$mark" "$uid"
+	grep -c "while inhibited" /tmp/mm-held.log | sed 's/^/ports MM saw come and go while inhibited: /'
+	ok "inhibited before the first byte, held through EDL (no AT from MM); flash ${tool}s, MM lists $(mm_rev) ${back}s later"
+}
+
+# SIGTERM in the middle of a fota: the inhibition must end, by the tool's
+# own release on the signal or, were it to die without one, by MM seeing
+# its bus connection close ("owner disappeared from bus"). The module
+# finishes the update on its own; MM then finds it with the delta's revision.
+sc_mm_killed() {
+	sim_real
+	from=$(sim_revision)
+	to=EC25EFAR06A05M4G_01.001.01.001
+	mkdelta --profile $SIM_PROFILE --from "$from" --to "$to" -o /tmp/delta-k.bin > /dev/null ||
+		fail "mkdelta failed"
+	mm_ready "$(base_of "$from")"
+	uid=$(mm_uid)
+	mark=$(mm_mark)
+	echo "+ modemflash fota /tmp/delta-k.bin --port /dev/ttyUSB2 (SIGTERM once the update runs)"
+	modemflash fota /tmp/delta-k.bin --port /dev/ttyUSB2 > /tmp/mf.out 2>&1 &
+	pid=$!
+	wait_for 60 grep -q "update started" /tmp/mf.out || { kill $pid; cat /tmp/mf.out; fail "the update did not start"; }
+	kill -TERM $pid
+	wait $pid
+	rc=$?
+	cat /tmp/mf.out
+	echo "(exit $rc)"
+	[ $rc = 143 ] || fail "the tool did not die of SIGTERM (exit $rc)"
+	# the tool's handler releases it (teardown by the call); without one the
+	# kernel closes the socket and MM sees the caller leave the bus
+	wait_for 60 mm_since_has "$mark" "device inhibition teardown for uid '$uid'" || {
+		mm_since "$mark" | grep -E 'inhibit|teardown' | sed 's/^/mm: /'
+		fail "MM did not end the inhibition of '$uid' when the tool died"
+	}
+	wait_for 60 sim_at "$to" || fail "the module did not finish the update ('$(sim_revision)')"
+	wait_for 120 mm_has_rev "$(base_of "$to")" || { mm_log_tail 20; fail "MM did not pick the module up again"; }
+	mm_check_hold "$mark" "$uid"
+	how="by the tool's call"
+	mm_since_has "$mark" "(owner disappeared from bus)" && how="MM saw the tool leave the bus"
+	ok "SIGTERM mid-update: released ($how), MM took the module back ($(mm_rev))"
+}
+mm_since_has() { mm_since "$1" | grep -qF "$2"; }
+sim_at() { [ "$(sim_revision)" = "$1" ]; }
+
+# A failure after the inhibition (a downgrade, refused once the module's
+# revision is read): released all the same, MM takes the module back.
+sc_mm_fail_release() {
+	[ -d $PKG ] || skip "no package (mkpkg failed on the host)"
+	rev=$(sim_revision)
+	mm_ready "$(base_of "$rev")"
+	uid=$(mm_uid)
+	mark=$(mm_mark)
+	mf flash --no-backup $PKG && fail "a downgrade with MM running was not refused"
+	[ "$(sim_revision)" = "$rev" ] || fail "the module changed to '$(sim_revision)'"
+	wait_for 60 mm_has_rev "$(base_of "$rev")" || { mm_log_tail 20; fail "MM did not take the module back"; }
+	mm_check_hold "$mark" "$uid"
+	ok "exit $rc, inhibition released, MM lists the module again"
+}
+
+# A user polkit does not let inhibit MM (no sudo, no rule): one sentence
+# with the fix, nothing sent to the module, MM keeps it.
+as_user() {	# COMMAND...: as mfuser, the tool's trace in /tmp/mf.trace
+	mkdir -p /tmp/mfuser && chown mfuser:mfuser /tmp/mfuser
+	rm -f /tmp/mf.trace
+	echo "+ (mfuser) $*"
+	su -s /bin/sh mfuser -c "HOME=/tmp/mfuser $*" > /tmp/mf.out 2>&1
+	rc=$?
+	cat /tmp/mf.out
+	echo "(exit $rc)"
+	return $rc
+}
+sc_mm_refused() {
+	[ -d /usbvm/pkg3 ] || skip "no package (mkpkg failed on the host)"
+	rev=$(sim_revision)
+	mm_ready "$(base_of "$rev")"
+	rm -f /etc/polkit-1/rules.d/50-modemflash.rules
+	mark=$(mm_mark)
+	as_user modemflash --log /tmp/mf.trace flash --no-backup /usbvm/pkg3 && fail "the flash went ahead without the inhibition"
+	[ $rc = 1 ] || fail "exit $rc, not 1"
+	grep -q "refused to leave it alone" /tmp/mf.out || fail "no sentence saying MM refused"
+	grep -q "ModemManager1.Control" /tmp/mf.out || fail "the hint does not name the polkit action"
+	[ "$(grep -Ec 'error|: flash:' /tmp/mf.out)" = 1 ] || fail "not one sentence"
+	grep -q '^hint: .*sudo' /tmp/mf.out || fail "no hint with the fix"
+	grep -Eqi "busy|resource" /tmp/mf.out && fail "the tool went on to the port"
+	[ -s /tmp/mf.trace ] && grep -q 'trace: -> ' /tmp/mf.trace && fail "the tool sent bytes to the module"
+	[ "$(sim_mode)" = normal ] && [ "$(sim_revision)" = "$rev" ] || fail "the module changed"
+	mm_since "$mark" | grep -q "device inhibition setup" && fail "MM inhibited the module all the same"
+	mm_listed || fail "MM lost the module"
+	ok "nothing sent, MM keeps the module; the tool said: $(grep -m1 -o 'refused to leave it alone[^:]*: .*' /tmp/mf.out | cut -c1-110)"
+}
+
+# fota over the USB AT port MM uses as its primary, as a user without sudo
+# with the fix the hint names: the polkit rule modemflash installs
+# (data/50-modemflash.rules: plugdev, the group the udev rule gives the EDL
+# device to, gets ModemManager1.Control). Held through both
+# restarts (QFOTADL's, then the end of the update), the tool follows the
+# URCs to the END, MM reports the delta's revision.
+sc_mm_fota() {
+	sim_real
+	from=$(sim_revision)
+	to=EC25EFAR06A06M4G_01.001.01.001
+	mkdelta --profile $SIM_PROFILE --from "$from" --to "$to" -o /tmp/delta.bin > /dev/null ||
+		fail "mkdelta failed"
+	chmod 644 /tmp/delta.bin
+	mm_ready "$(base_of "$from")"
+	uid=$(mm_uid)
+	mmcli -m any | grep -q "ttyUSB2 (at)" || echo "note: MM does not list ttyUSB2 as an AT port"
+	polkit_rule
+	ls -l /dev/ttyUSB2
+	mark=$(mm_mark)
+	t=$(now)
+	as_user modemflash --log /tmp/mf.trace fota /tmp/delta.bin --port /dev/ttyUSB2 --timeout 90 ||
+		{ mm_log_tail 20; fail "fota as mfuser with the polkit rule exited $rc"; }
+	tool=$(dt $t)
+	t=$(now)
+	[ "$(sim_revision)" = "$to" ] || fail "simulator reports '$(sim_revision)', the delta is to '$to'"
+	grep -q '"FOTA","END",0' /tmp/mf.out || fail "the tool did not follow the update to its END report"
+	mf_check_first
+	wait_for 120 mm_has_rev "$(base_of "$to")" ||
+		{ mm_log_tail 20; fail "MM did not pick the module up again with '$(base_of "$to")' (found '$(mm_rev)')"; }
+	back=$(dt $t)
+	mm_check_hold "$mark" "$uid"
+	ok "mfuser with the rule: inhibited through both restarts (no AT from MM); fota ${tool}s, MM lists $(mm_rev) ${back}s later"
+}
+
+# The shipped polkit rule in place (polkitd reads its rules directory anew).
+polkit_rule() {
+	[ -s /usbvm/50-modemflash.rules ] || fail "no data/50-modemflash.rules in the image"
+	cmp -s /usbvm/50-modemflash.rules /etc/polkit-1/rules.d/50-modemflash.rules && return 0
+	cp /usbvm/50-modemflash.rules /etc/polkit-1/rules.d/
+	wait_for 10 grep -q 'executing 2 rules' /tmp/polkitd.log ||
+		echo "note: polkitd did not say it reloaded its rules"
+}
+
+# SIGKILL while the tool writes (after the EDL switch): no handler runs, so
+# the inhibition can only end by MM seeing the tool's bus connection close;
+# the flock on the module goes with the process. The module stays in EDL,
+# partly written; MM must leave the EDL device alone (ID_MM_DEVICE_IGNORE
+# from data/60-modemflash.rules); the same command run again finishes the
+# update and MM lists the new revision.
+sc_mm_sigkill() {
+	[ -d /usbvm/pkg4 ] || skip "no package (mkpkg failed on the host)"
+	want=$(cat /usbvm/pkg4.revision)
+	sim_real
+	from=$(sim_revision)
+	mm_ready "$(base_of "$from")"
+	uid=$(mm_uid)
+	mark=$(mm_mark)
+	rm -f /tmp/mf.trace
+	echo "+ modemflash flash --no-backup /usbvm/pkg4 (SIGKILL once it writes)"
+	modemflash --log /tmp/mf.trace flash --no-backup /usbvm/pkg4 > /tmp/mf.out 2>&1 &
+	pid=$!
+	wait_for 120 grep -q '<program ' /tmp/mf.trace ||
+		{ kill -KILL $pid; cat /tmp/mf.out; fail "the tool did not start writing"; }
+	kill -KILL $pid
+	wait $pid
+	rc=$?
+	cat /tmp/mf.out
+	echo "(exit $rc)"
+	[ $rc = 137 ] || fail "the tool did not die of SIGKILL (exit $rc)"
+	wrote=$(grep -c '<program ' /tmp/mf.trace)
+	echo "killed after $wrote <program> commands; module: $(vidpid), simulator mode '$(sim_mode)', revision '$(sim_revision)'"
+	wait_for 30 mm_since_has "$mark" "device inhibition teardown for uid '$uid'" || {
+		mm_since "$mark" | grep -E 'inhibit|teardown' | sed 's/^/mm: /'
+		fail "MM kept the inhibition of '$uid' after the tool was killed"
+	}
+	mm_since_has "$mark" "(owner disappeared from bus)" ||
+		fail "the teardown was not MM seeing the tool leave the bus"
+	gone=$(mm_mark)
+	is_dev 05c6:9008 || fail "the module left EDL by itself ('$(vidpid)', mode '$(sim_mode)')"
+	[ "$(sim_revision)" = "$want" ] && fail "the simulator already reports the new revision"
+	udevadm info /sys/bus/usb/devices/1-1 | grep -q 'ID_MM_DEVICE_IGNORE=1' ||
+		fail "the EDL device is not tagged ID_MM_DEVICE_IGNORE"
+	ttys=$(ls -d $D/1-1:1.0/ttyUSB* 2>/dev/null | wc -l)
+	[ -e /dev/ttyUSB0 ] && [ "$ttys" -gt 0 ] &&
+		{ udevadm info /dev/ttyUSB0 | grep -q 'ID_MM_DEVICE_IGNORE=1' || fail "the EDL tty is not tagged ID_MM_DEVICE_IGNORE"; }
+	# MM, free again, must not take the EDL device: no modem, no AT command
+	usleep 8000000
+	mm_listed && { mmcli -L; fail "MM lists a modem while the module is in EDL"; }
+	if mm_since "$gone" | grep -q -- "-->"; then
+		mm_since "$gone" | grep -- "-->" | head -n 5
+		fail "MM sent commands to the EDL device"
+	fi
+	# the user runs the same command again
+	mf flash --no-backup /usbvm/pkg4 || { mm_log_tail 20; fail "the re-run exited $rc"; }
+	how="no programmer left waiting"
+	grep -q "padding sent, the programmer answered" /tmp/mf.trace && how="the EDL probe ended the <program>"
+	grep -q "interrupted <program> ended" /tmp/mf.trace && how="the programmer's ACK was left unread; configure ended the <program>"
+	echo "re-run: $how"
+	flash_check /usbvm/pkg4
+	wait_for 120 mm_has_rev "$(base_of "$want")" ||
+		{ mm_log_tail 20; fail "MM did not pick the module up again with '$(base_of "$want")' (found '$(mm_rev)')"; }
+	ok "killed after $wrote <program>s: MM dropped the inhibition (owner left the bus), left the EDL device alone ($ttys tty); re-run: $how; MM lists $(mm_rev)"
+}
+
+# The whole safe update (preflight, backup, flash, verify, post-check) as
+# mfuser, a user without sudo in dialout (the ttys) and plugdev (the EDL
+# device, data/60-modemflash.rules), with the shipped polkit rule: the tool
+# inhibits MM (polkit allows it), flashes and releases it.
+sc_mm_user_flash() {
+	[ -d /usbvm/pkg5 ] || skip "no package (mkpkg failed on the host)"
+	want=$(cat /usbvm/pkg5.revision)
+	sim_real
+	mm_ready "$(base_of "$(sim_revision)")"
+	uid=$(mm_uid)
+	polkit_rule
+	chmod -R a+rX /usbvm/pkg5
+	ls -l /dev/ttyUSB0 /dev/ttyUSB2
+	mark=$(mm_mark)
+	t=$(now)
+	as_user modemflash --log /tmp/mf.trace flash /usbvm/pkg5 ||
+		{ mm_log_tail 20; fail "flash as mfuser with the polkit rule exited $rc"; }
+	tool=$(dt $t)
+	t=$(now)
+	grep -Eqi "refused|busy|permission denied" /tmp/mf.out && fail "the flash met a refusal on the way"
+	flash_check /usbvm/pkg5
+	mf_check_first
+	bk=$(find /tmp/mfuser -name '*.xml' -path '*backups*' 2>/dev/null | head -n1)
+	[ -n "$bk" ] || fail "no backup under mfuser's XDG data directory"
+	[ "$(stat -c %U "$bk")" = mfuser ] || fail "the backup belongs to '$(stat -c %U "$bk")'"
+	grep -qi "post-check" /tmp/mf.out /tmp/mf.trace || fail "no post-check in the output"
+	wait_for 120 mm_has_rev "$(base_of "$want")" ||
+		{ mm_log_tail 20; fail "MM did not pick the module up again with '$(base_of "$want")' (found '$(mm_rev)')"; }
+	back=$(dt $t)
+	mm_check_hold "$mark" "$uid"
+	mm_since "$mark" | grep -q "(owner disappeared from bus)" && fail "released by leaving the bus, not by the call"
+	ok "mfuser with the shipped rule: inhibited, backup + flash + post-check ${tool}s, released by the call; MM lists $(mm_rev) ${back}s later"
+}
+
 # --- runner ------------------------------------------------------------------
 
-usbvm_start_sim() {
+usbvm_start_sim() {	# [SIMULATOR OPTIONS...] (default: --timing fast)
 	mkdir -p $SIM_ROOT $SIM_STATE
 	modemflash-sim --root $SIM_ROOT --state $SIM_STATE --profile $SIM_PROFILE \
-		--timing fast --verbose > /tmp/sim.log 2>&1 &
-	modemflash-sim-usb --root $SIM_ROOT --verbose > /tmp/bridge.log 2>&1 &
+		${*:---timing fast} --verbose >> /tmp/sim.log 2>&1 &
+	echo $! > /run/sim.pid
+	echo "${*:---timing fast}" > /run/sim.opts
+	modemflash-sim-usb --root $SIM_ROOT --verbose >> /tmp/bridge.log 2>&1 &
+	echo $! > /run/bridge.pid
 }
+
+# The same module (its NAND in $SIM_STATE) with other timing: the module is
+# unplugged and plugged again. Fast timing runs a whole FOTA (START ..
+# END and the second restart) in no time, before the host has even
+# enumerated the first restart; scaled real timing gives it seconds.
+sim_retime() {	# SIMULATOR OPTIONS...
+	rev=$(sim_revision)
+	[ -n "$rev" ] || fail "no revision from the simulator"
+	kill "$(cat /run/bridge.pid)" "$(cat /run/sim.pid)" 2>/dev/null
+	wait_for 10 gone_pid "$(cat /run/sim.pid)" || fail "the simulator does not stop"
+	wait_for 10 gone_pid "$(cat /run/bridge.pid)" || fail "the gadget does not stop"
+	rm -f $SIM_STATE/control
+	usbvm_start_sim --revision "$rev" "$@"
+	wait_for 10 exists $SIM_STATE/control || fail "no simulator control socket after the restart"
+	wait_normal 60
+}
+gone_pid() { ! kill -0 "$1" 2>/dev/null; }
+# FOTA: a quarter of the module's real times (5 s restarts, 2.5 s update)
+sim_real() { grep -q real /run/sim.opts || sim_retime --timing real --time-scale 0.25; }
 
 usbvm_main() {
 	sel=$(cat /usbvm/select 2>/dev/null)
@@ -402,7 +744,9 @@ usbvm_main() {
 	passes=0
 	for s in $sel; do
 		t0=$(cut -d' ' -f1 /proc/uptime)
-		timeout $SC_TIMEOUT sh -c ". /usbvm/scenarios.sh; sc_$s" > /tmp/sc-$s.log 2>&1
+		to=$SC_TIMEOUT
+		case $s in mm_* | backup_restore_usb) to=$SC_TIMEOUT_LONG ;; esac
+		timeout $to sh -c ". /usbvm/scenarios.sh; sc_$s" > /tmp/sc-$s.log 2>&1
 		rc=$?
 		t1=$(cut -d' ' -f1 /proc/uptime)
 		dt=$(awk -v a=$t0 -v b=$t1 'BEGIN { printf "%.1f", b - a }')
@@ -415,7 +759,12 @@ usbvm_main() {
 			;;
 		77) echo "USBVM-SCENARIO: $s SKIP ${dt}s ($why)" ;;
 		*)
-			[ $rc = 143 ] && why="timed out after ${SC_TIMEOUT}s"
+			if [ $rc = 143 ]; then
+				why="timed out after ${to}s"
+				# the tool's output is only shown when it exits
+				tail -n 15 /tmp/mf.out 2>/dev/null | sed "s/^/USBVM-LOG: $s tool | /"
+				tail -n 15 /tmp/mf.trace 2>/dev/null | sed "s/^/USBVM-LOG: $s trace | /"
+			fi
 			echo "USBVM-SCENARIO: $s FAIL ${dt}s (${why:-exit $rc})"
 			fails=$((fails + 1))
 			tail -n 25 /tmp/sc-$s.log | sed "s/^/USBVM-LOG: $s | /"

@@ -11,6 +11,14 @@ import time
 
 import pytest
 
+import jsoncheck
+
+jsoncheck.install()
+
+
+def pytest_terminal_summary(terminalreporter):
+    jsoncheck.summary(terminalreporter)
+
 BUILD = os.environ.get("MF_BUILD_DIR", "build")
 MF = os.path.join(BUILD, "src", "cli", "modemflash")
 SIM = os.path.join(BUILD, "sim", "modemflash-sim")

@@ -29,7 +29,8 @@ def mkpkg(tmp, profile, rev, variant=None, size=None):
         cmd += ["--variant", variant]
     if size:
         cmd += ["--size", str(size)]
-    subprocess.run(cmd, check=True, capture_output=True)
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    assert r.returncode == 0, f"mkpkg exit {r.returncode}: {r.stderr}"
     return out
 
 
@@ -121,3 +122,9 @@ def backups(xdg):
 def read_part(path, name):
     with open(os.path.join(path, name + ".bin"), "rb") as f:
         return f.read()
+
+
+def run_v(root, *args, **kw):
+    """run() with -v: the info lines (stage detail, resume and backup
+    decisions) that a plain run keeps off stderr."""
+    return run(root, "-v", *args, **kw)

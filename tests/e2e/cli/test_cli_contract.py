@@ -17,7 +17,7 @@ def test_help_lists_every_command():
     r = run("--help")
     assert r.returncode == 0
     for cmd in ("list", "info", "doctor", "usb-enable", "inspect", "flash",
-                "backup", "restore", "fota", "reset"):
+                "backup", "restore", "fota", "reset", "verify"):
         assert f"  {cmd} " in r.stdout
 
 

@@ -25,13 +25,15 @@ def lines_of(p, command, code):
     if code:
         assert res["error"]
     for e in lines[:-1]:
-        assert e["event"] in ("progress", "log"), e
+        assert e["event"] in ("progress", "log", "stage", "stage_end"), e
         if e["event"] == "progress":
             assert isinstance(e["stage"], str) and e["stage"]
             assert isinstance(e["done"], int) and isinstance(e["total"], int)
             assert 0 <= e["done"] <= max(e["total"], e["done"])
-        else:
+        elif e["event"] == "log":
             assert e["level"] and "message" in e
+        else:
+            assert e["stage"] and e["module"]
     return res, lines
 
 
@@ -69,7 +71,8 @@ def test_every_command_ends_with_one_result(tmp_path):
             if l.get("event") == "progress":
                 assert l["done"] >= last.get(l["stage"], 0)
                 last[l["stage"]] = l["done"]
-        prog = [l for l in lines if l.get("stage") == "program"]
+        prog = [l for l in lines if l.get("stage") == "program"
+                and l["event"] == "progress"]
         assert prog[-1]["done"] == prog[-1]["total"] == res["bytes_written"]
 
         # up to date: still one result

@@ -45,7 +45,8 @@ def verify_events(events):
 def test_verify_modes_succeed(tmp_path, sim, how):
     pkg = mkpkg(tmp_path, "bg95-m3", NEW)
     s = sim()
-    p = flash(tmp_path, pkg, f"--verify={how}")
+    # -v: the per-partition lines are detail (one line per stage without)
+    p = flash(tmp_path, pkg, f"--verify={how}", "-v")
     assert p.returncode == 0, p.stderr
     res, events = result(p)
     assert res["verified"] == how and res["after"] == NEW

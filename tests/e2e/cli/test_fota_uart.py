@@ -129,6 +129,15 @@ def test_fota_json_events(sim, tmp_path):
     stages = [e["stage"] for e in evs if e.get("event") == "stage"]
     assert stages == ["identify", "preflight", "space", "upload", "start",
                       "update", "verify"]
+    # each stage ends, as flash's do: in order, before the next begins
+    told = [(e["event"], e["stage"]) for e in evs
+            if e.get("event") in ("stage", "stage_end")]
+    assert told == [(k, s) for s in stages for k in ("stage", "stage_end")]
+    ends = {e["stage"]: e for e in evs if e.get("event") == "stage_end"}
+    assert all(e["ok"] and e["port"] == sim.port for e in ends.values())
+    assert all(e["ms"] == e["end_ms"] - e["start_ms"] for e in ends.values())
+    assert ends["upload"]["bytes"] == os.path.getsize(delta)
+    assert ends["identify"]["bytes"] == 0
     up = [e for e in evs if e.get("event") == "progress" and e["stage"] == "upload"]
     assert up and up[-1]["done"] == up[-1]["total"] == os.path.getsize(delta)
     urcs = [e for e in evs if e.get("event") == "urc"]
@@ -151,3 +160,6 @@ def test_fota_json_refusal(sim, tmp_path):
     final = json_lines(r.stdout)[-1]
     assert final["ok"] is False and final["exit"] == 3
     assert "01.012" in final["error"] and "--force" in final["hint"]
+    # the stage that refused ends, not ok
+    ends = [e for e in json_lines(r.stdout) if e.get("event") == "stage_end"]
+    assert ends and ends[-1]["stage"] == "preflight" and not ends[-1]["ok"]

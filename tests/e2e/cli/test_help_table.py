@@ -11,7 +11,7 @@ import pytest
 
 SRC = os.environ.get("MF_SOURCE_DIR", ".")
 COMMANDS = ["list", "info", "doctor", "usb-enable", "inspect", "flash",
-            "backup", "restore", "fota", "reset"]
+            "backup", "restore", "fota", "reset", "verify"]
 # Options of other programs quoted in hints (mmcli, udevadm), not ours.
 FOREIGN = ("mmcli", "udevadm", "<!")
 

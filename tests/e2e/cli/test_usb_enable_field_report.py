@@ -68,3 +68,21 @@ def test_usb_enable_needs_port(mf, tmp_path):
 def test_usb_enable_port_absent(mf, tmp_path):
     r = mf("usb-enable", "--port", "/dev/ttyUSB9", sysroot=tmp_path)
     assert r.returncode != 0
+
+
+def test_usb_enable_module_that_never_enumerates_is_waited_for(mf, sim):
+    """USB switched on, but the cable's data lines are cut (unplugged):
+    the wait for the module on USB says what it waits for every 4 s and
+    ends at MODEMFLASH_ENUM_TIMEOUT_S with the timeout exit code."""
+    s = sim(profile="bg95-m3", uart="ftdi", faults=["disusb"])
+    port = adapter_port(mf, s.root)
+    assert s.control("unplug") == "ok"
+    r = mf("--json", "usb-enable", "--port", port, sysroot=s.root,
+           env={"MODEMFLASH_ENUM_TIMEOUT_S": "6"})
+    lines = json_lines(r.stdout)
+    assert r.returncode == 5, r.stdout[-2000:]
+    assert "no module enumerated within 6 s" in lines[-1]["error"]
+    waits = [l for l in lines if l.get("event") == "waiting"]
+    assert [w["elapsed"] for w in waits] == [4], waits
+    assert waits[0]["timeout"] == 6
+    assert "a module in normal mode" in waits[0]["for"], waits

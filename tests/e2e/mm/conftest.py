@@ -15,6 +15,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "cli"))
 
 from flash_sim import MF, built  # noqa: E402
+import jsoncheck  # noqa: E402
+
+jsoncheck.install()
+
+
+def pytest_terminal_summary(terminalreporter):
+    jsoncheck.summary(terminalreporter)
 
 FAKE_MM = os.path.join(HERE, "fake_mm.py")
 PY = "/usr/bin/python3"

@@ -64,7 +64,7 @@ def test_flash_inhibits_once_across_edl(tmp_path, bus, mod):
     pkg = mkpkg(tmp_path, "bg95-m3", NEW)
     mod()
     bus.start_mm([modem(tmp_path / "root")], sim_control=ctl(tmp_path))
-    p = run_mf(tmp_path / "root", "flash", pkg, env=bus.env(),
+    p = run_mf(tmp_path / "root", "flash", pkg, "-v", env=bus.env(),
                xdg=tmp_path / "xdg")
     assert p.returncode == 0, p.stderr
     on, rel = one_hold(bus, tmp_path / "root")
@@ -171,6 +171,10 @@ def test_refused_inhibit_is_one_sentence(tmp_path, bus, mod, mode, words):
     res, _ = result(p)
     assert words in res["error"], res
     assert "systemctl stop ModemManager" in res["hint"], res
+    if mode == "unauthorized":
+        # the fix as shipped: the polkit rule and the group it names
+        assert "plugdev" in res["hint"] and "50-modemflash.rules" in res["hint"], res
+        assert "ModemManager1.Control" in res["hint"], res
     errs = [l for l in p.stderr.splitlines() if "error" in l or ": flash:" in l]
     assert len(errs) == 1, p.stderr
     # nothing was sent: no backup, the module untouched
@@ -185,7 +189,7 @@ def test_inhibited_by_another_client_goes_on(tmp_path, bus, mod):
     pkg = mkpkg(tmp_path, "bg95-m3", NEW)
     mod()
     bus.start_mm([modem(tmp_path / "root")], mode="busy")
-    p = run_mf(tmp_path / "root", "flash", "--no-backup", pkg,
+    p = run_mf(tmp_path / "root", "flash", "--no-backup", pkg, "-v",
                env=bus.env(), xdg=tmp_path / "xdg")
     assert p.returncode == 0, p.stderr
     assert "another program inhibits it" in p.stderr

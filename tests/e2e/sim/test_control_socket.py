@@ -104,3 +104,32 @@ def test_real_timing_keeps_control_responsive(sim_factory):
     st = s.wait_gone(timeout=3)
     assert st["rebooting"] is True and s.ctl("boot-pin off") == "ok"
     s.wait_usb(vid="2c7c", timeout=5)
+
+
+def test_busy_time_zero_in_fast_timing(sim):
+    st = sim.state()
+    assert st["busy_s"] == 0
+    assert set(st["busy"]) == {"boot", "enumerate", "erase", "program", "read", "other"}
+    assert all(v == 0 for v in st["busy"].values())
+
+
+def test_busy_time_sums_the_timing_model(sim_factory):
+    # real timing at 1/100: boot 20 s -> 0.2 s, EDL enumeration 3 s -> 0.03 s
+    s = sim_factory(timing="real", time_scale=0.01)
+    st = s.state()
+    assert abs(st["busy"]["boot"] - 0.2) < 0.002
+    assert st["busy"]["enumerate"] == 0
+    assert s.ctl("boot-pin on") == "ok"
+    s.wait_usb(vid="2c7c")
+    assert s.ctl("power-cycle") == "ok"
+    s.wait_usb(vid="05c6")
+    st = s.state()
+    assert abs(st["busy"]["enumerate"] - 0.03) < 0.002
+    assert abs(st["busy_s"] - sum(st["busy"].values())) < 1e-6
+    proc = s.proc
+    s.proc.send_signal(15)
+    proc.wait(10)
+    err = proc.stderr.read().decode()
+    assert "modemflash-sim: busy " in err and "enumerate 0.03" in err
+    s.proc = None
+    proc.stderr.close()

@@ -25,7 +25,9 @@ def firehose(sim, pkg, tty):
 
 
 def read_efs2(fh):
-    r0, data, r = fh.read(EFS2[0], EFS2[1])
+    # 12.5 MB through a pty to Python: seconds alone, more beside the
+    # fault sweep's simulators (once 1.2 MB/s); a check of content, not speed
+    r0, data, r = fh.read(EFS2[0], EFS2[1], timeout=60)
     assert r0.ack and r.ack
     return data
 

@@ -175,7 +175,7 @@ def test_sigint_also_cleans_up(tmp_path):
     "bogus", "drop:diag", "drop:nowhere:5", "drop:diag:x", "silent:nowhere", "hwid:1234",
     "hwid:0xZZ", "pkhash:abcd", "geometry:p4K", "geometry:4K_b256K", "badblock:", "badblock:1,,2",
     "slow:0", "slow:fast", "nak:", "disusb:1", "echo:1", "noflow:2", "lose:erase:100",
-    "lose:read", "lose:read:x",
+    "lose:read", "lose:read:x", "stall:erase:1", "stall:sahara", "stall:sahara:x",
 ])
 def test_bad_fault_spec_exits_2(tmp_path, spec):
     r = subprocess.run([SIM_BIN, "--root", str(tmp_path), "--fault", spec],
@@ -189,6 +189,7 @@ def test_bad_fault_spec_exits_2(tmp_path, spec):
     "disusb", "drop:program:4096", "drop:fota-upload:100", "nak:program", "corrupt:configure",
     "silent:sahara", "hwid:0x000480E1", "pkhash:" + "ab" * 32, "pkhash:" + "cd" * 48,
     "geometry:p4K_b256K", "badblock:64,128", "slow:2.5", "echo", "noflow", "lose:read:4096",
+    "stall:sahara:4096", "stall:program:100000", "silent:fota",
 ])
 def test_good_fault_specs_start(sim_factory, spec):
     s = sim_factory(faults=[spec])
