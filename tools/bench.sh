@@ -7,7 +7,23 @@
 #     raw throughput of a pty pair moving the same bytes with the same
 #     chunking (64 KiB writes, 16 KiB reads) measured between the flashes;
 #  2. peak RSS of modemflash and of the simulator, for 64 MiB and 1 GiB;
-#  3. --all with 4 modules against 1.
+#  3. --all with 4 modules against 1 (wall time, and the CPU seconds
+#     of all processes, which a shared machine does not inflate);
+#  4. the fixed cost of a whole command: a 1 MiB package end to end, and
+#     the 64 MiB one minus its program stage;
+#  5. --timing real (time-scale 1, bg95-m3, backup on): the host's dead
+#     time, total minus the simulator's own busy time (state busy_s);
+#  6. resume: a flash cut at half its program bytes (drop fault), then the
+#     re-run against half of an uncut run's program stage.
+# MF_BENCH_REAL=0 skips 5 (it takes about 30 s), MF_BENCH_RESUME=0 skips 6.
+# MF_BENCH_SMOKE=1 (the meson test of suite "bench"): every part once, at
+# small sizes (4 MiB, no 1 GiB run), 5 at time-scale 0.05 without the
+# backup: it shows that the bench still runs and prints its numbers, not
+# what they are.
+# MF_BENCH_SMOKE=1 (the meson test of suite "bench"): every part once, at
+# small sizes (4 MiB, no 1 GiB run), 5 at time-scale 0.05 without the
+# backup; it shows that the bench still runs and prints its numbers, not
+# what they are.
 # Medians are printed (the machine may be shared); every sample is in the
 # table above them.
 set -euo pipefail
@@ -15,9 +31,17 @@ BUILD=${1:-build}
 PROFILE=${MF_BENCH_PROFILE:-bg95-m3-big}	# a modem partition that takes 1 GiB
 REV=BG95M3LAR02A03_01.014.01.014
 OLD=BG95M3LAR02A03_01.009.01.009
+SMOKE=${MF_BENCH_SMOKE:-0}
+if [ "$SMOKE" != 0 ]; then
+	: "${MF_BENCH_SIZE:=$((4 * 1024 * 1024))}" "${MF_BENCH_BIG:=0}" "${MF_BENCH_RUNS:=1}"
+	: "${MF_BENCH_REAL_SCALE:=0.05}" "${MF_BENCH_REAL_BACKUP:=0}"
+fi
 SIZE=${MF_BENCH_SIZE:-$((64 * 1024 * 1024))}
 BIG=${MF_BENCH_BIG:-$((1024 * 1024 * 1024))}	# 0: skip the 1 GiB run
 RUNS=${MF_BENCH_RUNS:-3}
+REAL_SCALE=${MF_BENCH_REAL_SCALE:-1}
+REAL_BACKUP=${MF_BENCH_REAL_BACKUP:-1}
+MIB=$((SIZE >> 20))
 work=$(mktemp -d "${TMPDIR:-/tmp}/modemflash-bench.XXXXXX")
 pids=()
 cleanup() {
@@ -26,13 +50,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_sim() {	# root state usb-path
-	mkdir -p "$1" "$2"
-	"$BUILD/sim/modemflash-sim" --root "$1" --state "$2" --profile "$PROFILE" \
-		--revision "$OLD" --usb-path "$3" --timing fast >"$2/log" 2>&1 &
+start_sim() {	# root state usb-path [sim args...]
+	local r=$1 st=$2 up=$3
+	shift 3
+	mkdir -p "$r" "$st"
+	"$BUILD/sim/modemflash-sim" --root "$r" --state "$st" --profile "$PROFILE" \
+		--revision "$OLD" --usb-path "$up" --timing fast "$@" >"$st/log" 2>&1 &
 	pids+=($!)
-	for _ in $(seq 200); do [ -e "$2/control" ] && [ -e "$1/ready" ] && break; sleep 0.05; done
+	for _ in $(seq 200); do [ -e "$st/control" ] && [ -e "$r/ready" ] && break; sleep 0.05; done
 	sleep 0.2
+}
+sim_ctl() {	# state-dir command -> the answer line
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(sys.argv[2].encode() + b"\n")
+print(s.makefile().readline().strip())' "$1/control" "$2"
+}
+cpu_s() {	# pid -> user+system CPU seconds so far (of the process only)
+	awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"
 }
 stop_sims() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
@@ -48,10 +82,13 @@ flash_once() {	# tag package
 	local r="$work/r-$1" s="$work/s-$1" sp
 	start_sim "$r" "$s" 1-1.4
 	sp=${pids[-1]}
-	/usr/bin/time -f %M -o "$work/rss-$1" "$BUILD/src/cli/modemflash" --sysroot "$r" --json \
-		flash "$2" --no-backup --verify=none 2>"$work/err-$1" |
-		python3 -u -c 'import sys, time
-for l in sys.stdin: print("%.6f %s" % (time.monotonic(), l.rstrip()))' >"$work/out-$1"
+	# the time-stamper starts the flash itself: a reader that comes up
+	# late on a loaded machine would stamp every line at once
+	python3 -u -c 'import subprocess, sys, time
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, text=True)
+for l in p.stdout: print("%.6f %s" % (time.monotonic(), l.rstrip()))
+p.wait()' /usr/bin/time -f %M -o "$work/rss-$1" "$BUILD/src/cli/modemflash" --sysroot "$r" --json \
+		flash "$2" --no-backup --verify=none 2>"$work/err-$1" >"$work/out-$1"
 	python3 - "$work/out-$1" "$(cat "$work/rss-$1")" "$(sim_hwm "$sp")" <<'PY'
 import json, sys
 rows = [(float(l.split(" ", 1)[0]), json.loads(l.split(" ", 1)[1])) for l in open(sys.argv[1])]
@@ -103,14 +140,16 @@ print("%.1f" % (n / (time.monotonic() - t) / 1e6))
 PY
 }
 
-med() { python3 -c 'import statistics, sys; print("%.3f" % statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
-mbs() { python3 -c 'import sys; print("%.1f" % (float(sys.argv[1]) / float(sys.argv[2]) / 1e6))' "$@"; }
+# awk, not python: these run dozens of times, and start in a millisecond
+med() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {
+	printf "%.3f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+mbs() { awk -v b="$1" -v s="$2" 'BEGIN {printf "%.1f\n", b / s / 1e6}'; }
 
 "$BUILD/tools/mkpkg" --profile "$PROFILE" --revision "$REV" --size "$SIZE" -o "$work/pkg" >/dev/null
 image=$(stat -c %s "$work/pkg/update/NON-HLOS.ubi")
 
 # 1. throughput, RUNS flashes with a raw pty measure after each
-echo "64 MiB package ($image bytes of modem image), $RUNS runs:"
+echo "$MIB MiB package ($image bytes of modem image), $RUNS runs:"
 printf '  %-4s %10s %10s %10s %10s\n' run modem_MB/s stage_MB/s whole_MB/s raw_MB/s
 ms=(); ps=(); ws=(); raws=(); hr=(); sr=()
 for i in $(seq "$RUNS"); do
@@ -121,12 +160,13 @@ for i in $(seq "$RUNS"); do
 		"$(mbs "$bytes" "$w")" "$raw"
 done
 m=$(med "${ms[@]}"); p=$(med "${ps[@]}"); w=$(med "${ws[@]}"); raw=$(printf %.1f "$(med "${raws[@]}")")
+w64=$w; p64=$p
 echo "median: modem image $(mbs "$image" "$m") MB/s (${m}s), program stage $(mbs "$bytes" "$p") MB/s (${p}s)," \
 	"whole command $(mbs "$bytes" "$w") MB/s (${w}s); raw pty ${raw} MB/s"
 python3 -c 'import sys; i, b, m, p, w, r = map(float, sys.argv[1:]); r *= 1e6
 print("ratio to raw pty: modem image %.2f, program stage %.2f, whole command %.2f" % (i / m / r, b / p / r, b / w / r))' \
 	"$image" "$bytes" "$m" "$p" "$w" "$raw"
-echo "peak RSS (64 MiB): modemflash $(med "${hr[@]}" | cut -d. -f1) KiB, simulator $(med "${sr[@]}" | cut -d. -f1) KiB"
+echo "peak RSS ($MIB MiB): modemflash $(med "${hr[@]}" | cut -d. -f1) KiB, simulator $(med "${sr[@]}" | cut -d. -f1) KiB"
 
 # 2. 1 GiB: peak RSS whatever the image size
 if [ "$BIG" -gt 0 ]; then
@@ -142,16 +182,80 @@ fi
 alls() {	# count -> seconds
 	local i root="$work/all$1"
 	for i in $(seq "$1"); do start_sim "$root" "$work/all$1-s$i" "1-1.$((i + 1))"; done
-	local t0 t1
+	local t0 t1 simcpu=0 p
 	t0=$(now)
-	mf --sysroot "$root" flash --all "$work/pkg" --no-backup --verify=none >"$work/all$1.out" 2>&1 ||
+	/usr/bin/time -f "%U %S" -o "$work/all$1.cpu" "$BUILD/src/cli/modemflash" --sysroot "$root" \
+		flash --all "$work/pkg" --no-backup --verify=none >"$work/all$1.out" 2>&1 ||
 		{ cat "$work/all$1.out" >&2; exit 1; }
 	t1=$(now)
+	for p in "${pids[@]}"; do simcpu=$(echo "$simcpu + $(cpu_s "$p")" | bc); done
 	stop_sims
 	rm -rf "$root" "$work"/all"$1"-s*
-	echo "$t1 - $t0" | bc
+	echo "$(echo "$t1 - $t0" | bc) $(awk -v s="$simcpu" '{printf "%.2f", $1 + $2 + s}' "$work/all$1.cpu")"
 }
-ones=(); fours=()
-for i in $(seq "$RUNS"); do ones+=("$(alls 1)"); fours+=("$(alls 4)"); done
+ones=(); fours=(); onec=(); fourc=()
+for i in $(seq "$RUNS"); do
+	read -r w c < <(alls 1); ones+=("$w"); onec+=("$c")
+	read -r w c < <(alls 4); fours+=("$w"); fourc+=("$c")
+done
 one=$(med "${ones[@]}"); four=$(med "${fours[@]}")
 echo "--all: 1 module ${one}s, 4 modules ${four}s (medians of $RUNS; $(nproc) CPUs), ratio $(echo "scale=2; $four / $one" | bc)"
+echo "--all CPU seconds (modemflash + simulators): 1 module $(med "${onec[@]}"), 4 modules $(med "${fourc[@]}")"
+
+# 4. fixed cost: a 1 MiB package end to end, and 64 MiB minus its program stage
+"$BUILD/tools/mkpkg" --profile "$PROFILE" --revision "$REV" --size $((1024 * 1024)) -o "$work/pkg1" >/dev/null
+smalls=()
+for i in $(seq "$RUNS"); do
+	read -r m p bytes w h s < <(flash_once "small$i" "$work/pkg1")
+	smalls+=("$w")
+done
+echo "fixed cost: 1 MiB package, whole command $(med "${smalls[@]}")s (median of $RUNS);" \
+	"$MIB MiB whole command minus its program stage $(echo "$w64 - $p64" | bc)s"
+
+# 5. --timing real: the host's dead time = total - the simulator's busy time
+if [ "${MF_BENCH_REAL:-1}" != 0 ]; then
+	"$BUILD/tools/mkpkg" --profile bg95-m3 --revision "$REV" -o "$work/pkg-real" >/dev/null
+	PROFILE=bg95-m3 start_sim "$work/real-r" "$work/real-s" 1-1.4 --timing real --time-scale "$REAL_SCALE"
+	bk=(--backup-dir "$work/real-backup")
+	[ "$REAL_BACKUP" != 0 ] || bk=(--no-backup)
+	for _ in $(seq 600); do	# the first boot takes the module's 20 s
+		sim_ctl "$work/real-s" state | grep -q '"mode":"normal".*"rebooting":false' && break
+		sleep 0.1
+	done
+	b0=$(sim_ctl "$work/real-s" state | python3 -c 'import json, sys; print(json.load(sys.stdin)["busy_s"])')
+	t0=$(now)
+	mf --sysroot "$work/real-r" flash "$work/pkg-real" "${bk[@]}" \
+		>"$work/real.out" 2>&1 || { cat "$work/real.out" >&2; exit 1; }
+	t1=$(now)
+	sim_ctl "$work/real-s" state | python3 -c 'import json, sys
+st = json.load(sys.stdin); t, b0 = float(sys.argv[1]), float(sys.argv[2]); b = st["busy_s"] - b0
+print("--timing real (bg95-m3, time-scale %s, %s, post-check): total %.2fs, module busy %.2fs, host dead time %.2fs"
+      % (sys.argv[3], sys.argv[4], t, b, t - b))' \
+		"$(echo "$t1 - $t0" | bc)" "$b0" "$REAL_SCALE" "$([ "$REAL_BACKUP" != 0 ] && echo backup || echo no backup)"
+	stop_sims
+fi
+
+# 6. resume: cut at half the program bytes, re-run; against an uncut run
+if [ "${MF_BENCH_RESUME:-1}" != 0 ]; then
+	rsize=${MF_BENCH_RESUME_SIZE:-$BIG}
+	[ "$rsize" -gt 0 ] || rsize=$SIZE
+	rm -rf "$work/pkg-res"
+	"$BUILD/tools/mkpkg" --profile "$PROFILE" --revision "$REV" --size "$rsize" -o "$work/pkg-res" >/dev/null
+	read -r m full_p bytes full_w h s < <(flash_once resfull "$work/pkg-res")
+	start_sim "$work/res-r" "$work/res-s" 1-1.4 --fault "drop:program:$((bytes / 2))"
+	if mf --sysroot "$work/res-r" flash "$work/pkg-res" --no-backup --verify=none >"$work/res1.out" 2>&1; then
+		echo "bench: the cut flash did not fail" >&2; exit 1
+	fi
+	sim_ctl "$work/res-s" power-cycle >/dev/null
+	sleep 0.5
+	t0=$(now)
+	mf --sysroot "$work/res-r" flash "$work/pkg-res" --no-backup --verify=none >"$work/res2.out" 2>&1 ||
+		{ cat "$work/res2.out" >&2; exit 1; }
+	t1=$(now)
+	stop_sims
+	python3 -c 'import sys; t, p, w = map(float, sys.argv[1:4]); print(
+    "resume (%d MiB cut at half): re-run %.2fs; uncut run %.2fs, its program stage %.2fs;"
+    " target (uncut minus half its program stage, + 1 s) %.2fs" % (int(sys.argv[4]) >> 20, t, w, p, w - p / 2 + 1))' \
+		"$(echo "$t1 - $t0" | bc)" "$full_p" "$full_w" "$rsize"
+	rm -rf "$work/pkg-res"
+fi

@@ -79,9 +79,9 @@ static int write_blob(struct pkg *k, const char *rel, const void *b, size_t n)
 	if (!f)
 		return -errno;
 	if (fwrite(b, 1, n, f) != n)
-		rc = -EIO;
-	if (fclose(f))
-		rc = -EIO;
+		rc = errno ? -errno : -EIO;
+	if (fclose(f) && !rc)
+		rc = errno ? -errno : -EIO;
 	return rc;
 }
 
@@ -107,12 +107,12 @@ static int write_content(struct pkg *k, const char *rel,
 			continue;
 		sim_content_fill(c, off, buf, l);
 		if (pwrite(fd, buf, l, (off_t)off) != (ssize_t)l)
-			rc = -EIO;
+			rc = errno ? -errno : -EIO;
 	}
 	if (!rc && ftruncate(fd, (off_t)c->total))
 		rc = -errno;
-	if (close(fd))
-		rc = -EIO;
+	if (close(fd) && !rc)
+		rc = -errno;
 	return rc;
 }
 
@@ -252,7 +252,7 @@ static int write_rawprogram(struct pkg *k, bool factory)
 		xml_line(f, k, "program", &k->p->parts[rpm],
 			 file_attr(k, &k->p->parts[rpm], file, sizeof(file)));
 	fprintf(f, "</data>\n");
-	return fclose(f) ? -EIO : 0;
+	return fclose(f) ? -errno : 0;
 }
 
 static int write_patch(struct pkg *k)
@@ -287,7 +287,7 @@ static int write_patch(struct pkg *k)
 		"partition sector.\"/>\n",
 		k->p->page_size, k->geo);
 	fprintf(f, "</patches>\n");
-	return fclose(f) ? -EIO : 0;
+	return fclose(f) ? -errno : 0;
 }
 
 static int write_partition_xml(struct pkg *k)
@@ -328,7 +328,7 @@ static int write_partition_xml(struct pkg *k)
 		fprintf(f, "\t\t</partition>\n");
 	}
 	fprintf(f, "\t</partitions>\n</nandboot>\n");
-	return fclose(f) ? -EIO : 0;
+	return fclose(f) ? -errno : 0;
 }
 
 static int write_contents(struct pkg *k)
@@ -357,7 +357,7 @@ static int write_contents(struct pkg *k)
 		"       <file_name>partition_nand.xml</file_name>\n        "
 		"<file_path>update/</file_path>\n      </partition_file>\n");
 	fprintf(f, "    </build>\n  </builds_flat>\n</contents>\n");
-	return fclose(f) ? -EIO : 0;
+	return fclose(f) ? -errno : 0;
 }
 
 static int write_programmer(struct pkg *k, const char *root, bool unsigned_)
@@ -405,10 +405,12 @@ static int md5_file(const char *path, char out[33])
 	size_t r;
 
 	if (!f || !ctx) {
+		int e = f ? ENOMEM : errno;
+
 		if (f)
 			fclose(f);
 		EVP_MD_CTX_free(ctx);
-		return -EIO;
+		return -e;
 	}
 	EVP_DigestInit_ex(ctx, EVP_md5(), NULL);
 	while ((r = fread(buf, 1, sizeof(buf), f)) > 0)
@@ -439,9 +441,11 @@ static int write_md5(struct pkg *k)
 	fprintf(f, "VERSION:1.0\r\nFILE:START\r\n");
 	for (size_t i = 0; i < k->nfiles; i++) {
 		snprintf(path, sizeof(path), "%s/%s", k->dir, k->files[i]);
-		if (md5_file(path, md5)) {
+		int rc = md5_file(path, md5);
+
+		if (rc) {
 			fclose(f);
-			return -EIO;
+			return rc;
 		}
 		fprintf(f, "FILE:\\");
 		for (const char *c = k->files[i]; *c; c++)
@@ -449,7 +453,7 @@ static int write_md5(struct pkg *k)
 		fprintf(f, ":%s\r\n", md5);
 	}
 	fprintf(f, "FILE:END\r\n");
-	return fclose(f) ? -EIO : 0;
+	return fclose(f) ? -errno : 0;
 }
 
 static int mkdirs(const char *dir)
@@ -493,7 +497,7 @@ static int build(struct pkg *k, const char *root, bool unsigned_)
 	int rc = mkdirs(k->dir);
 
 	if (rc)
-		return die("cannot create %s", k->dir);
+		return die("cannot create %s: %s", k->dir, strerror(-rc));
 	nand_geometry_name(k->p->page_size, k->p->pages_per_block, k->geo,
 			   sizeof(k->geo));
 	mibib = malloc(cap);
@@ -522,7 +526,8 @@ static int build(struct pkg *k, const char *root, bool unsigned_)
 	if (!rc)
 		rc = write_md5(k);
 	if (rc)
-		return die("cannot write the package in %s", k->dir);
+		return die("cannot write the package in %s: %s", k->dir,
+			   strerror(-rc));
 	return 0;
 }
 

@@ -28,7 +28,7 @@ die() { log "$*"; exit 1; }
 
 need_tools() {
 	local missing=""
-	for t in $HOST-gcc $HOST-ar $HOST-windres cmake make perl dpkg-source; do
+	for t in $HOST-gcc $HOST-ar $HOST-windres cmake ninja make perl dpkg-source; do
 		command -v "$t" >/dev/null || missing="$missing $t"
 	done
 	[ -z "$missing" ] || die "missing tools:$missing (make windows-deps installs them)"
@@ -109,14 +109,14 @@ cmake_build() {
 	shift
 	rm -rf "$s/build-mingw"
 	mkdir "$s/build-mingw" && cd "$s/build-mingw"
-	cmake "$s" -DCMAKE_SYSTEM_NAME=Windows -DCMAKE_C_COMPILER=$HOST-gcc \
+	cmake -G Ninja "$s" -DCMAKE_SYSTEM_NAME=Windows -DCMAKE_C_COMPILER=$HOST-gcc \
 		-DCMAKE_RC_COMPILER=$HOST-windres -DCMAKE_FIND_ROOT_PATH="/usr/$HOST;$PREFIX" \
 		-DCMAKE_FIND_ROOT_PATH_MODE_PROGRAM=NEVER -DCMAKE_FIND_ROOT_PATH_MODE_LIBRARY=ONLY \
 		-DCMAKE_FIND_ROOT_PATH_MODE_INCLUDE=ONLY \
 		-DCMAKE_INSTALL_PREFIX="$PREFIX" -DCMAKE_BUILD_TYPE=Release "$@"
 	[ -z "${CMAKE_POST:-}" ] || $CMAKE_POST
-	$NICE make -j"$JOBS"
-	make install
+	$NICE ninja -j"$JOBS"
+	ninja install
 }
 
 # Debian's patches test "#if XML_DTD == 1" as autotools defines it; CMake's
@@ -140,15 +140,21 @@ build_json_c() {
 		-DBUILD_APPS=OFF -DDISABLE_WERROR=ON -DENABLE_THREADING=OFF
 }
 
+OPENSSL_OFF="no-aria no-bf no-blake2 no-camellia no-cast no-chacha no-cmac no-cms
+	no-comp no-ct no-des no-dh no-dsa no-ec2m no-gost no-idea no-md4 no-mdc2 no-ocb
+	no-ocsp no-poly1305 no-rc2 no-rc4 no-rmd160 no-scrypt no-seed no-siphash no-siv
+	no-sm2 no-sm3 no-sm4 no-srp no-ts no-whirlpool no-async no-sock no-ui-console
+	no-legacy"
+
 build_openssl() {
 	local s=$1
 	cd "$s"
 	make distclean >/dev/null 2>&1 || true
 	# libcrypto only, static, nothing loaded at run time (no engines, modules, DSO)
+	# and none of the ciphers and protocols modemflash never uses: it needs
+	# digests (MD5, SHA-256/384) and X.509 parsing (RSA and EC keys)
 	./Configure mingw64 --cross-compile-prefix=$HOST- --prefix="$PREFIX" --libdir=lib \
-		no-shared no-tests no-engine no-module no-dso no-docs 2>/dev/null ||
-		./Configure mingw64 --cross-compile-prefix=$HOST- --prefix="$PREFIX" --libdir=lib \
-			no-shared no-tests no-engine no-module no-dso
+		no-shared no-tests no-engine no-module no-dso $OPENSSL_OFF
 	$NICE make -j"$JOBS" build_generated
 	$NICE make -j"$JOBS" libcrypto.a libcrypto.pc
 	mkdir -p "$PREFIX/include" "$PREFIX/lib/pkgconfig"
@@ -167,7 +173,7 @@ build_libarchive() {
 	local s=$1 v
 	rm -rf "$s/build-mingw"
 	mkdir "$s/build-mingw" && cd "$s/build-mingw"
-	cmake "$s" -DCMAKE_SYSTEM_NAME=Windows -DCMAKE_C_COMPILER=$HOST-gcc \
+	cmake -G Ninja "$s" -DCMAKE_SYSTEM_NAME=Windows -DCMAKE_C_COMPILER=$HOST-gcc \
 		-DCMAKE_RC_COMPILER=$HOST-windres -DCMAKE_FIND_ROOT_PATH="/usr/$HOST;$PREFIX" \
 		-DCMAKE_FIND_ROOT_PATH_MODE_PROGRAM=NEVER -DCMAKE_FIND_ROOT_PATH_MODE_LIBRARY=ONLY \
 		-DCMAKE_FIND_ROOT_PATH_MODE_INCLUDE=ONLY \
@@ -180,7 +186,7 @@ build_libarchive() {
 		-DENABLE_CPIO=OFF -DENABLE_CAT=OFF -DENABLE_XATTR=OFF -DENABLE_ACL=OFF \
 		-DENABLE_ICONV=OFF -DENABLE_TEST=OFF -DENABLE_WERROR=OFF -DPOSIX_REGEX_LIB=NONE \
 		-DCMAKE_CROSSCOMPILING_EMULATOR=/bin/false
-	$NICE make -j"$JOBS" archive_static
+	$NICE ninja -j"$JOBS" archive_static
 	mkdir -p "$PREFIX/include" "$PREFIX/lib/pkgconfig"
 	cp "$s/libarchive/archive.h" "$s/libarchive/archive_entry.h" "$PREFIX/include/"
 	cp libarchive/libarchive_static.a "$PREFIX/lib/libarchive.a"
@@ -212,6 +218,8 @@ main() {
 		DIR[$p]=$SRC_DIR
 		key="$key $p=$SRC_VER"
 	done
+	# this script is the recipe: a change of it builds a new prefix
+	key="$key $(sha256sum "$0" | cut -c1-16)"
 	PREFIX="$CACHE/prefix-$(echo "$key" | sha256sum | cut -c1-12)"
 	mkdir -p "$PREFIX/.stamps"
 	export PKG_CONFIG_LIBDIR="$PREFIX/lib/pkgconfig"
