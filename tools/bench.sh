@@ -18,10 +18,6 @@
 # MF_BENCH_REAL=0 skips 5 (it takes about 30 s), MF_BENCH_RESUME=0 skips 6.
 # MF_BENCH_SMOKE=1 (the meson test of suite "bench"): every part once, at
 # small sizes (4 MiB, no 1 GiB run), 5 at time-scale 0.05 without the
-# backup: it shows that the bench still runs and prints its numbers, not
-# what they are.
-# MF_BENCH_SMOKE=1 (the meson test of suite "bench"): every part once, at
-# small sizes (4 MiB, no 1 GiB run), 5 at time-scale 0.05 without the
 # backup; it shows that the bench still runs and prints its numbers, not
 # what they are.
 # Medians are printed (the machine may be shared); every sample is in the

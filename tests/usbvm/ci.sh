@@ -17,9 +17,11 @@ if [ "$rc" -eq 77 ]; then
 	exit 0
 fi
 if [ "$rc" -ne 0 ]; then
+	first=$(grep -E '^USBVM-SCENARIO: [^ ]* FAIL' "$BUILD/usbvm/console.log.txt" 2>/dev/null)
 	echo "usbvm: failed once; running it again"
 	bash tests/usbvm/run.sh "$BUILD"
 	rc=$?
+	[ -n "$first" ] && echo "$first" | sed 's/^USBVM-SCENARIO: /usbvm: the first run failed: /'
 	[ "$rc" -eq 77 ] && rc=0
 fi
 exit "$rc"

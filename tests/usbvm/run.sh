@@ -285,5 +285,7 @@ if [ -z "$result" ]; then
 	tail -n 25 "$log.txt"
 	fail=$((fail + 1))
 fi
+# the failures again beside the tally, where a log's tail shows them
+grep -E '^USBVM-SCENARIO: [^ ]* FAIL' "$log.txt" | sed 's/^USBVM-SCENARIO: /usbvm: failed: /' || true
 echo "$pass passed, $fail failed, $skipn skipped"
 [ "$fail" -eq 0 ] && [ "$result" = PASS ]
