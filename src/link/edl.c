@@ -121,12 +121,74 @@ static bool wait_for_tty(struct link_edl_dev *d, int wait_ms,
 	}
 }
 
+/*
+ * udev still working on the device: it runs, and has not yet written its
+ * database entry (/run/udev/data/cMAJ:MIN, written once the rules ran,
+ * the MODE and GROUP of ours included). Before that the node may still
+ * be root's 0600 although the rule will open it to the user.
+ */
+static bool udev_pending(const struct link_edl_dev *d)
+{
+	char path[LINK_EDL_PATH_MAX + 96], dev[32] = "";
+	FILE *f;
+
+	if (strcmp(d->sysroot, "/") != 0 || access("/run/udev/control", F_OK))
+		return false;
+	snprintf(path, sizeof(path), "/sys/bus/usb/devices/%s/dev", d->usbpath);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(dev, sizeof(dev), f))
+		dev[0] = '\0';
+	fclose(f);
+	dev[strcspn(dev, "\n")] = '\0';
+	if (!dev[0])
+		return false;
+	snprintf(path, sizeof(path), "/run/udev/data/c%s", dev);
+	return access(path, F_OK) != 0;
+}
+
+/* at most this long for udev, of the caller's wait */
+#define LINK_EDL_UDEV_MS 5000
+
+/*
+ * A device just enumerated that libusb cannot open yet: let udev finish
+ * (its rule may give the user the node) before the choice falls to the
+ * tty, which loses data when the host is loaded.
+ */
+static void wait_for_udev(const struct link_edl_dev *d, int wait_ms,
+			  const struct mf_log *log)
+{
+	int64_t until = mf_deadline(
+		wait_ms < LINK_EDL_UDEV_MS ? wait_ms : LINK_EDL_UDEV_MS);
+	struct edl_wait w;
+	char what[160];
+
+	if (usb_accessible(d) || !udev_pending(d))
+		return;
+	edl_wait_init(&w, wait_ms);
+	snprintf(what, sizeof(what), "udev to set up the EDL device at %s",
+		 d->usbpath);
+	while (mf_remaining_ms(until) > 0 && !usb_accessible(d) &&
+	       udev_pending(d)) {
+		edl_wait_due(&w, log, what);
+		mf_sleep_ms(LINK_EDL_POLL_MS);
+	}
+	mf_log(log, MF_LOG_TRACE, "%s: udev %s after %lld ms", d->usbpath,
+	       udev_pending(d) ? "still busy" : "done",
+	       (long long)(mf_now_ms() - w.t0));
+}
+
 struct link *link_edl_open(struct link_edl_dev *d, int wait_ms,
 			   const struct mf_log *log, struct mf_err *err)
 {
 	enum link_edl_kind forced = link_edl_from_env();
-	enum link_edl_kind k = link_edl_choose(d, forced);
+	enum link_edl_kind k;
 	struct link *l;
+
+	if (forced == LINK_EDL_AUTO)
+		wait_for_udev(d, wait_ms, log);
+	k = link_edl_choose(d, forced);
 
 	if (k == LINK_EDL_USB && !d->tty[0] && forced == LINK_EDL_AUTO &&
 	    !usb_accessible(d) && wait_for_tty(d, wait_ms, log))

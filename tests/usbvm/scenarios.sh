@@ -689,6 +689,10 @@ sc_mm_user_flash() {
 	tool=$(dt $t)
 	t=$(now)
 	grep -Eqi "refused|busy|permission denied" /tmp/mf.out && fail "the flash met a refusal on the way"
+	# the rule opens the EDL device to plugdev: libusb, not the tty, even
+	# when the tool looks before udev has run the rule
+	grep -q "EDL over libusb" /tmp/mf.trace || fail "mfuser (plugdev) got the tty link, not libusb"
+	udev=$(grep -o "udev [a-z ]* after [0-9]* ms" /tmp/mf.trace | head -n1)
 	flash_check /usbvm/pkg5
 	mf_check_first
 	bk=$(find /tmp/mfuser -name '*.xml' -path '*backups*' 2>/dev/null | head -n1)
@@ -700,7 +704,7 @@ sc_mm_user_flash() {
 	back=$(dt $t)
 	mm_check_hold "$mark" "$uid"
 	mm_since "$mark" | grep -q "(owner disappeared from bus)" && fail "released by leaving the bus, not by the call"
-	ok "mfuser with the shipped rule: inhibited, backup + flash + post-check ${tool}s, released by the call; MM lists $(mm_rev) ${back}s later"
+	ok "mfuser with the shipped rule: inhibited, libusb${udev:+ ($udev)}, backup + flash + post-check ${tool}s, released by the call; MM lists $(mm_rev) ${back}s later"
 }
 
 # --- runner ------------------------------------------------------------------
