@@ -66,6 +66,12 @@ int br_gadget_up(const struct br_opts *o, const struct br_dev *d,
 void br_gadget_down(const struct br_opts *o, struct br_gadget *g);
 
 /* pump.c: runs in the child; returns only on a fatal setup error */
+/*
+ * The length of the first bulk IN transfer in buf[0..n): one Firehose
+ * document, or the bytes up to the next one (split.c). n when no boundary.
+ */
+size_t br_transfer_len(const uint8_t *buf, size_t n);
+
 int br_pump_run(const struct br_opts *o, const struct br_dev *d, int ready_fd);
 
 void br_log(const struct br_opts *o, const char *fmt, ...)

@@ -109,27 +109,35 @@ static ssize_t read_gather(int fd, uint8_t *buf, size_t cap)
 }
 
 /*
- * pty -> bulk IN. A write to a disabled endpoint fails (ESHUTDOWN) or waits
- * for the host to configure us again; the bytes are kept and retried, as a
- * device keeps its FIFO across a bus reset.
+ * pty -> bulk IN, one transfer per Firehose document (br_transfer_len):
+ * what the pty merged is sent in the pieces a device would send, the rest
+ * kept for the next transfer. A write to a disabled endpoint fails
+ * (ESHUTDOWN) or waits for the host to configure us again; the bytes are
+ * kept and retried, as a device keeps its FIFO across a bus reset.
  */
 static void *pump_in(void *arg)
 {
 	struct fn *f = arg;
 	uint8_t *buf = malloc(CHUNK);
 	int err, last = 0;
-	ssize_t n;
+	size_t have = 0, n;
+	ssize_t got;
 
 	if (!buf)
 		return NULL;
 	for (;;) {
-		n = read_gather(f->pty, buf, CHUNK);
-		if (n <= 0) {
-			/* EIO: the simulator closed its side (re-enumerating) */
-			nap(RETRY_MS * 5);
-			continue;
+		if (!have) {
+			got = read_gather(f->pty, buf, CHUNK);
+			if (got <= 0) {
+				/* EIO: the simulator closed its side
+				 * (re-enumerating) */
+				nap(RETRY_MS * 5);
+				continue;
+			}
+			have = (size_t)got;
 		}
-		while ((err = write_all(f->ep_in, buf, (size_t)n))) {
+		n = br_transfer_len(buf, have);
+		while ((err = write_all(f->ep_in, buf, n))) {
 			if (f->o->verbose && err != last)
 				br_log(f->o, "%s: to host: %s (kept, retrying)",
 				       f->dir, strerror(-err));
@@ -143,8 +151,10 @@ static void *pump_in(void *arg)
 			while (write(f->ep_in, buf, 0) < 0 && errno == EINTR)
 				;
 		if (f->o->verbose && f->to_host == 0)
-			br_log(f->o, "%s: first %zd bytes to host", f->dir, n);
+			br_log(f->o, "%s: first %zu bytes to host", f->dir, n);
 		f->to_host += (uint64_t)n;
+		memmove(buf, buf + n, have - n);
+		have -= n;
 	}
 	return NULL;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * Unit tests of the gadget bridge's pure parts: the FunctionFS descriptor
- * blobs (literal bytes) and the tree scan (hand-built trees: settled,
+ * blobs (literal bytes), where IN transfers end, and the tree scan (hand-built trees: settled,
  * half-built, FTDI only, hostile attributes). The USB side itself runs
  * in the usbvm rig (tests/usbvm).
  */
@@ -301,6 +301,71 @@ static void test_scan_hostile(void **state)
 	assert_int_equal(scan(t, &d), 1);
 }
 
+/* the length of each transfer br_transfer_len cuts from s, in order */
+static void cuts(const char *s, size_t n, const size_t *want, size_t nwant)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t i = 0, len;
+
+	while (n) {
+		assert_true(i < nwant);
+		len = br_transfer_len(p, n);
+		assert_int_equal(len, want[i]);
+		p += len;
+		n -= len;
+		i++;
+	}
+	assert_int_equal(i, nwant);
+}
+
+#define LOG "<?xml version=\"1.0\" ?>\n<data>\n<log value=\"x\" />\n</data>"
+#define RESP                                                                   \
+	"<?xml version=\"1.0\" ?>\n<data>\n<response value=\"ACK\" "           \
+	"/>\n</data>"
+
+/* a <log> and the <response> the pty merged: two transfers, as from a device */
+static void test_split_documents(void **state)
+{
+	const char s[] = LOG "\n" RESP;
+	const size_t want[] = { sizeof(LOG), sizeof(RESP) - 1 };
+
+	(void)state;
+	cuts(s, sizeof(s) - 1, want, 2);
+}
+
+/* a response with rawmode, the raw sectors, the final response: three */
+static void test_split_raw_between(void **state)
+{
+	char s[512];
+	size_t n = 0;
+
+	(void)state;
+	memcpy(s + n, RESP "\r\n", sizeof(RESP) + 1);
+	n += sizeof(RESP) + 1;
+	memset(s + n, 0xa5, 200); /* data with a '<' in it, not a document */
+	s[n + 10] = '<';
+	n += 200;
+	memcpy(s + n, RESP, sizeof(RESP) - 1);
+	n += sizeof(RESP) - 1;
+	const size_t want[] = { sizeof(RESP) + 1, 200, sizeof(RESP) - 1 };
+	cuts(s, n, want, 3);
+}
+
+/* no boundary: AT text, a Sahara packet, a document cut short: all of it */
+static void test_split_none(void **state)
+{
+	const char at[] = "\r\nOK\r\n", part[] = "<?xml version=\"1.0\" ?><da";
+	const uint8_t hello[] = { 0x01, 0, 0, 0, 0x30, 0, 0, 0 };
+
+	(void)state;
+	assert_int_equal(br_transfer_len((const uint8_t *)at, 6), 6);
+	assert_int_equal(br_transfer_len(hello, sizeof(hello)), sizeof(hello));
+	assert_int_equal(
+		br_transfer_len((const uint8_t *)part, sizeof(part) - 1),
+		sizeof(part) - 1);
+	assert_int_equal(br_transfer_len((const uint8_t *)"<", 1), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +374,9 @@ int main(void)
 		cmocka_unit_test(test_desc_no_tty_no_endpoints),
 		cmocka_unit_test(test_desc_too_small),
 		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_split_documents),
+		cmocka_unit_test(test_split_raw_between),
+		cmocka_unit_test(test_split_none),
 		cmocka_unit_test_setup_teardown(test_scan_empty, tree_setup,
 						tree_teardown),
 		cmocka_unit_test_setup_teardown(test_scan_edl, tree_setup,
