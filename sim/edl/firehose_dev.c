@@ -213,6 +213,18 @@ void fh_dev_input(struct sim_edl *e, const uint8_t *buf, size_t len)
 			       fh_msg_reader_next(e->fh, &ev))
 				if (ev.type == FH_MSG_EV_COMMAND)
 					fh_dev_command(e, &ev);
+			/*
+			 * The line end some hosts put after </data> (qdl's
+			 * libxml2 does) came with the document, in its
+			 * transfer: the host cannot have sent raw data before
+			 * it read the ACK just sent, so it is not data.
+			 */
+			while (e->state == EDL_FH_RAW && len &&
+			       (*buf == '\n' || *buf == '\r')) {
+				buf++;
+				len--;
+				e->xml_bytes++;
+			}
 		} else if (rc < 0) {
 			fh_send_log(e, "ERROR: XML not formed correctly (%d)",
 				    rc);

@@ -354,6 +354,53 @@ static void firehose_configure(void **state)
 	double_free(s);
 }
 
+/*
+ * A host that ends its <program> with a line end after </data> (qdl's
+ * libxml2 output): the line end is part of the document, not the first
+ * byte of the data; the sectors read back as sent.
+ */
+static void firehose_program_line_end(void **state)
+{
+	struct sim *s = double_new(&test_profile);
+	struct sim_edl *e = to_firehose(s);
+	const char *ack = "<response value=\"ACK\" rawmode=\"true\" />";
+	uint8_t data[2048], *p;
+	char doc[512];
+	int n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 13 + 1);
+	fh(s, e,
+	   "<erase PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "num_partition_sectors=\"64\" physical_partition_number=\"0\" "
+	   "start_sector=\"64\" />");
+	n = snprintf(
+		doc, sizeof(doc),
+		"<?xml version=\"1.0\"?>\n<data><program "
+		"SECTOR_SIZE_IN_BYTES=\"2048\" num_partition_sectors=\"1\" "
+		"physical_partition_number=\"0\" start_sector=\"64\" "
+		"filename=\"x\" PAGES_PER_BLOCK=\"64\" "
+		"last_sector=\"127\"/></data>\n");
+	double_clear(s);
+	host(e, doc, (size_t)n);
+	assert_true(out_has(s, ack));
+	double_clear(s);
+	host(e, data, sizeof(data));
+	assert_true(out_has(s, "<response value=\"ACK\" rawmode=\"false\" />"));
+	assert_false(out_has(s, "not formed"));
+	fh(s, e,
+	   "<read PAGES_PER_BLOCK=\"64\" SECTOR_SIZE_IN_BYTES=\"2048\" "
+	   "num_partition_sectors=\"1\" physical_partition_number=\"0\" "
+	   "start_sector=\"64\" />");
+	p = memmem(s->out, s->out_len, ack, strlen(ack));
+	assert_non_null(p);
+	p += strlen(ack) + strlen("\n</data>");
+	assert_memory_equal(p, data, sizeof(data));
+	sim_edl_free(e);
+	double_free(s);
+}
+
 static void firehose_erase_program_read(void **state)
 {
 	struct sim *s = double_new(&test_profile);
@@ -653,6 +700,7 @@ int main(void)
 		cmocka_unit_test(sahara_faults),
 		cmocka_unit_test(firehose_configure),
 		cmocka_unit_test(firehose_erase_program_read),
+		cmocka_unit_test(firehose_program_line_end),
 		cmocka_unit_test(firehose_read_paced),
 		cmocka_unit_test(firehose_refusals),
 		cmocka_unit_test(firehose_badblock),
