@@ -210,8 +210,10 @@ if [ -x "$mmroot/usr/sbin/ModemManager" ] && command -v dbus-daemon >/dev/null; 
 	# the polkit rule modemflash installs (mm_fota and mm_user_flash put it in place)
 	cp "$src/data/50-modemflash.rules" "$stage/usbvm/"
 fi
+. "$here/qdl.sh"
+qdl_prepare "$stage"
 cp "$here/init" "$stage/init"
-cp "$here"/scenarios.sh "$stage/usbvm/"
+cp "$here"/scenarios.sh "$here"/scenario_*.sh "$stage/usbvm/"
 chmod +x "$stage/init"
 echo "${USBVM_SCENARIOS:-}" > "$stage/usbvm/select"
 # a small package for the flash scenarios, another revision than the simulator's
@@ -245,6 +247,16 @@ if "$build/tools/mkpkg" --profile ec25 --revision "$pkgrev" -o "$stage/usbvm/pkg
 		echo "$pkg5rev" > "$stage/usbvm/pkg5.revision"
 	fi
 	rm -rf "$out/pkg5-full"
+	# qdl_compare: the same package for qdl and for modemflash, two
+	# revisions (the second run must write, not find its image there)
+	for n in 6 7; do
+		rev=EC25EFAR06A02M4G_01.00$n.01.00$n
+		rm -rf "$out/pkg$n"
+		"$build/tools/mkpkg" --profile ec25 --revision "$rev" -o "$out/pkg$n" >/dev/null 2>&1 || continue
+		qdl_package "$out/pkg$n" "$stage/usbvm/pkg$n"
+		echo "$rev" > "$stage/usbvm/pkg$n.revision"
+		rm -rf "$out/pkg$n"
+	done
 else
 	rm -rf "$stage/usbvm/pkg"
 	say "mkpkg failed: the flash scenarios will skip"

@@ -8,7 +8,7 @@
 
 USBVM_ALL="normal_enum at_ttyusb list info doctor
 	edl_switch edl_list edl_echo_race edl_desync_recover edl_info_usb reenum_normal
-	flash_tty flash_usb backup_restore_usb backup_tty_loss
+	flash_tty flash_usb backup_restore_usb backup_tty_loss qdl_compare
 	mm_detect mm_flash mm_fail_release mm_killed mm_refused mm_fota
 	mm_sigkill mm_user_flash"
 SIM_ROOT=/run/sim
@@ -783,3 +783,6 @@ usbvm_main() {
 		echo "USBVM-RESULT: FAIL"
 	fi
 }
+
+# scenarios kept in files of their own
+for f in /usbvm/scenario_*.sh; do if [ -e "$f" ]; then . "$f"; fi; done
