@@ -14,13 +14,14 @@ qdl_prepare() {
 		rm -rf "$q" && mkdir -p "$q/dl" "$q/bin"
 		if (cd "$q/dl" && apt-get source -qq qdl >/dev/null 2>&1) &&
 			make -C "$(ls -d "$q"/dl/qdl-*/ | head -n1)" >/dev/null 2>&1; then
-			cp "$(ls -d "$q"/dl/qdl-*/ | head -n1)/qdl" "$q/bin/" && how="built from Debian's source package"
+			cp "$(ls -d "$q"/dl/qdl-*/ | head -n1)/qdl" "$q/bin/" &&
+				how="built from Debian's source package, $(basename "$(ls "$q"/dl/*.dsc | head -n1)")"
 		elif (cd "$q/dl" && apt-get download qdl >/dev/null 2>&1); then
 			dpkg-deb -x "$q"/dl/qdl_*.deb "$q/root" && cp "$q/root/usr/bin/qdl" "$q/bin/" &&
-				how="Debian's binary package (its source package could not be fetched)"
+				how="Debian's binary package (its source package could not be fetched), $(basename "$(ls "$q"/dl/qdl_*.deb)")"
 		fi
 		[ -x "$q/bin/qdl" ] || { say "qdl unavailable: qdl_compare will skip"; rm -rf "$q"; return 0; }
-		echo "$how, $(ls "$q"/dl/*.dsc "$q"/dl/*.deb 2>/dev/null | head -n1 | xargs -r basename)" > "$q/how"
+		echo "$how" > "$q/how"
 		rm -rf "$q/dl" "$q/root"
 	fi
 	cp "$q/bin/qdl" "$stage/usr/bin/"
