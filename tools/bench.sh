@@ -8,7 +8,9 @@
 #     chunking (64 KiB writes, 16 KiB reads) measured between the flashes;
 #  2. peak RSS of modemflash and of the simulator, for 64 MiB and 1 GiB;
 #  3. --all with 4 modules against 1 (wall time, and the CPU seconds
-#     of all processes, which a shared machine does not inflate);
+#     of all processes, which a shared machine does not inflate), and
+#     again at --timing real (time-scale MF_BENCH_ALL_SCALE, 0.1) with a
+#     1 MiB package, where the modules' own time dominates;
 #  4. the fixed cost of a whole command: a 1 MiB package end to end, and
 #     the 64 MiB one minus its program stage;
 #  5. --timing real (time-scale 1, bg95-m3, backup on): the host's dead
@@ -30,7 +32,7 @@ OLD=BG95M3LAR02A03_01.009.01.009
 SMOKE=${MF_BENCH_SMOKE:-0}
 if [ "$SMOKE" != 0 ]; then
 	: "${MF_BENCH_SIZE:=$((4 * 1024 * 1024))}" "${MF_BENCH_BIG:=0}" "${MF_BENCH_RUNS:=1}"
-	: "${MF_BENCH_REAL_SCALE:=0.05}" "${MF_BENCH_REAL_BACKUP:=0}"
+	: "${MF_BENCH_REAL_SCALE:=0.05}" "${MF_BENCH_REAL_BACKUP:=0}" "${MF_BENCH_ALL_SCALE:=0.02}"
 fi
 SIZE=${MF_BENCH_SIZE:-$((64 * 1024 * 1024))}
 BIG=${MF_BENCH_BIG:-$((1024 * 1024 * 1024))}	# 0: skip the 1 GiB run
@@ -174,29 +176,49 @@ if [ "$BIG" -gt 0 ]; then
 	rm -rf "$work/pkg-big"
 fi
 
-# 3. --all: 4 modules vs 1 (a 2-core machine shares its cores among 8 processes)
-alls() {	# count -> seconds
-	local i root="$work/all$1"
-	for i in $(seq "$1"); do start_sim "$root" "$work/all$1-s$i" "1-1.$((i + 1))"; done
+# 3. --all: 4 modules vs 1 (a 2-core machine shares its cores among 8
+# processes), at --timing fast (CPU-bound) and at --timing real scaled
+# (the modules' own time dominates, as on real hardware)
+booted() {	# state-dir: wait for the first boot of a --timing real module
+	for _ in $(seq 600); do
+		sim_ctl "$1" state | grep -q '"mode":"normal".*"rebooting":false' && return 0
+		sleep 0.05
+	done
+}
+alls() {	# count package [simulator args...] -> seconds, CPU seconds
+	local n=$1 pkg=$2 i root="$work/all$1"
+	shift 2
+	for i in $(seq "$n"); do start_sim "$root" "$work/all$n-s$i" "1-1.$((i + 1))" "$@"; done
+	for i in $(seq "$n"); do booted "$work/all$n-s$i"; done
 	local t0 t1 simcpu=0 p
 	t0=$(now)
-	/usr/bin/time -f "%U %S" -o "$work/all$1.cpu" "$BUILD/src/cli/modemflash" --sysroot "$root" \
-		flash --all "$work/pkg" --no-backup --verify=none >"$work/all$1.out" 2>&1 ||
-		{ cat "$work/all$1.out" >&2; exit 1; }
+	/usr/bin/time -f "%U %S" -o "$work/all$n.cpu" "$BUILD/src/cli/modemflash" --sysroot "$root" \
+		flash --all "$pkg" --no-backup --verify=none >"$work/all$n.out" 2>&1 ||
+		{ cat "$work/all$n.out" >&2; exit 1; }
 	t1=$(now)
 	for p in "${pids[@]}"; do simcpu=$(echo "$simcpu + $(cpu_s "$p")" | bc); done
 	stop_sims
-	rm -rf "$root" "$work"/all"$1"-s*
-	echo "$(echo "$t1 - $t0" | bc) $(awk -v s="$simcpu" '{printf "%.2f", $1 + $2 + s}' "$work/all$1.cpu")"
+	rm -rf "$root" "$work"/all"$n"-s*
+	echo "$(echo "$t1 - $t0" | bc) $(awk -v s="$simcpu" '{printf "%.2f", $1 + $2 + s}' "$work/all$n.cpu")"
 }
 ones=(); fours=(); onec=(); fourc=()
 for i in $(seq "$RUNS"); do
-	read -r w c < <(alls 1); ones+=("$w"); onec+=("$c")
-	read -r w c < <(alls 4); fours+=("$w"); fourc+=("$c")
+	read -r w c < <(alls 1 "$work/pkg"); ones+=("$w"); onec+=("$c")
+	read -r w c < <(alls 4 "$work/pkg"); fours+=("$w"); fourc+=("$c")
 done
 one=$(med "${ones[@]}"); four=$(med "${fours[@]}")
 echo "--all: 1 module ${one}s, 4 modules ${four}s (medians of $RUNS; $(nproc) CPUs), ratio $(echo "scale=2; $four / $one" | bc)"
 echo "--all CPU seconds (modemflash + simulators): 1 module $(med "${onec[@]}"), 4 modules $(med "${fourc[@]}")"
+ascale=${MF_BENCH_ALL_SCALE:-0.1}
+"$BUILD/tools/mkpkg" --profile "$PROFILE" --revision "$REV" --size $((1024 * 1024)) -o "$work/pkg-all" >/dev/null
+ones=(); fours=()
+for i in $(seq "$RUNS"); do
+	read -r w c < <(alls 1 "$work/pkg-all" --timing real --time-scale "$ascale"); ones+=("$w")
+	read -r w c < <(alls 4 "$work/pkg-all" --timing real --time-scale "$ascale"); fours+=("$w")
+done
+one=$(med "${ones[@]}"); four=$(med "${fours[@]}")
+echo "--all at --timing real (time-scale $ascale, 1 MiB): 1 module ${one}s, 4 modules ${four}s" \
+	"(medians of $RUNS), ratio $(echo "scale=2; $four / $one" | bc)"
 
 # 4. fixed cost: a 1 MiB package end to end, and 64 MiB minus its program stage
 "$BUILD/tools/mkpkg" --profile "$PROFILE" --revision "$REV" --size $((1024 * 1024)) -o "$work/pkg1" >/dev/null

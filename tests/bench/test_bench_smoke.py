@@ -18,6 +18,8 @@ PARTS = {
     "rss": r"peak RSS \(4 MiB\): modemflash {0} KiB, simulator {0} KiB",
     "all": r"--all: 1 module {0}s, 4 modules {0}s \(medians of 1; \d+ CPUs\), ratio {0}",
     "all cpu": r"--all CPU seconds \(modemflash \+ simulators\): 1 module {0}, 4 modules {0}",
+    "all real": r"--all at --timing real \(time-scale 0.02, 1 MiB\): 1 module {0}s, 4 modules {0}s "
+                r"\(medians of 1\), ratio {0}",
     "fixed": r"fixed cost: 1 MiB package, whole command {0}s .*minus its program stage -?{0}s",
     "dead": r"--timing real \(bg95-m3, time-scale 0.05, no backup, post-check\): total {0}s, "
             r"module busy {0}s, host dead time -?{0}s",
