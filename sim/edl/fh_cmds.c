@@ -473,12 +473,16 @@ static void cmd_read(struct sim_edl *e, const struct fh_msg_event *ev)
 		ack(e);
 }
 
+#define DIGEST_PIECE (256u * 1024u)
+
 static void cmd_digest(struct sim_edl *e, const struct fh_msg_event *ev)
 {
 	struct sim_nand *n = fh_nand(e);
 	uint32_t ps = nand_page_size(n);
 	uint64_t start, cnt;
-	uint8_t *page = malloc(ps), md[32];
+	/* read as the programmer does, a run of pages at a time */
+	const uint64_t run = DIGEST_PIECE / ps ? DIGEST_PIECE / ps : 1;
+	uint8_t *page = malloc(ps * run), md[32];
 	unsigned int dl = 0;
 	char hex[65];
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -492,9 +496,14 @@ static void cmd_digest(struct sim_edl *e, const struct fh_msg_event *ev)
 	}
 	sim_pace_start(&pace);
 	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	for (uint64_t i = 0; i < cnt; i++) {
-		nand_read(n, start + i, 1, page);
-		EVP_DigestUpdate(ctx, page, ps);
+	for (uint64_t i = 0; i < cnt; i += run) {
+		uint64_t k = cnt - i < run ? cnt - i : run;
+
+		if (nand_read(n, start + i, k, page)) {
+			nak(e);
+			goto out;
+		}
+		EVP_DigestUpdate(ctx, page, (size_t)(k * ps));
 	}
 	/* the programmer reads every page of the range from the NAND */
 	sim_pace(e->s, &pace, SIM_BUSY_READ, cnt * ps, READ_BPS);

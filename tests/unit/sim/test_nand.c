@@ -73,6 +73,37 @@ static void nand_persists_sparse(void **state)
 	double_free(s);
 }
 
+/*
+ * One read over programmed data, programmed zeros (holes in the file, filled
+ * without a read), erased pages and data again: page by page as written.
+ */
+static void nand_read_runs(void **state)
+{
+	struct sim *s = double_new(&test_profile);
+	static uint8_t want[16 * 2048], back[16 * 2048];
+
+	memset(want, 0xff, sizeof(want));
+	for (unsigned p = 0; p < 16; p++) {
+		uint8_t *pg = want + p * 2048;
+
+		if (p == 5 || p == 6)
+			continue; /* left erased: 0xff */
+		memset(pg, p >= 2 && p <= 4 ? 0 : (int)(0x10 + p), 2048);
+		if (p == 9)
+			pg[2047] =
+				0x33; /* data after a hole, to the last byte */
+		assert_int_equal(nand_program(s->nand, 64 + p, pg), 0);
+	}
+	memset(back, 0xaa, sizeof(back));
+	assert_int_equal(nand_read(s->nand, 64, 16, back), 0);
+	assert_memory_equal(back, want, sizeof(want));
+	/* a read that starts inside the zeros and ends inside the data */
+	memset(back, 0xaa, sizeof(back));
+	assert_int_equal(nand_read(s->nand, 64 + 3, 8, back), 0);
+	assert_memory_equal(back, want + 3 * 2048, 8 * 2048);
+	double_free(s);
+}
+
 static void nand_open_checks(void **state)
 {
 	assert_null(sim_nand_open("/nonexistent-dir/x", 2048, 64, 256));
@@ -258,6 +289,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(nand_rules),
 		cmocka_unit_test(nand_persists_sparse),
+		cmocka_unit_test(nand_read_runs),
 		cmocka_unit_test(nand_open_checks),
 		cmocka_unit_test(geometry_names),
 		cmocka_unit_test(provision_and_boot),
