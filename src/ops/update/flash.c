@@ -515,6 +515,7 @@ static int write_images(struct run *x)
 	struct resume_result res;
 	bool nand = !strcasecmp(x->e.fh.memory[0] ? x->e.fh.memory : "nand",
 				"nand");
+	uint64_t *from;
 	bool *skip;
 	int rc;
 
@@ -524,10 +525,15 @@ static int write_images(struct run *x)
 				   x->err);
 	}
 	skip = calloc(x->pkg.ncmds + 1, sizeof(*skip));
-	if (!skip)
+	from = calloc(x->pkg.ncmds + 1, sizeof(*from));
+	if (!skip || !from) {
+		free(skip);
+		free(from);
 		return mf_err_set(x->err, MF_FAILED, -ENOMEM, "out of memory");
+	}
 	stage(x, "resume");
-	rc = resume_plan(&x->e.fh, &x->pkg, nand, skip, &res, x->log, x->err);
+	rc = resume_plan(&x->e.fh, &x->pkg, nand, skip, from, &res, x->log,
+			 x->err);
 	if (!rc) {
 		if (res.complete)
 			mf_log(x->log, MF_LOG_INFO,
@@ -537,15 +543,16 @@ static int write_images(struct run *x)
 		else
 			mf_log(x->log, MF_LOG_INFO,
 			       "resume: %zu of %zu images already on the "
-			       "module "
-			       "(%" PRIu64 " bytes), writing %" PRIu64 " bytes",
-			       res.kept, res.images, res.kept_bytes,
+			       "module, %zu cut half way (%" PRIu64
+			       " bytes held), writing %" PRIu64 " bytes",
+			       res.kept, res.images, res.split, res.kept_bytes,
 			       res.missing_bytes);
 		stage(x, "program");
-		rc = flash_write_some(&x->e.fh, &x->pkg, skip, x->o->stop, x->r,
-				      x->log, x->err);
+		rc = flash_write_some(&x->e.fh, &x->pkg, skip, from, x->o->stop,
+				      x->r, x->log, x->err);
 	}
 	free(skip);
+	free(from);
 	return rc;
 }
 

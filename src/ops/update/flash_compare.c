@@ -24,7 +24,7 @@ int flash_compare(struct fh_session *fh, const struct pkg *pkg,
 
 	if (!there)
 		return mf_err_set(err, MF_FAILED, -ENOMEM, "out of memory");
-	rc = resume_scan(fh, pkg, there, &res, "verify", log, err);
+	rc = resume_scan(fh, pkg, there, NULL, &res, "verify", log, err);
 	if (rc)
 		goto out;
 	snprintf(r->verified, sizeof(r->verified), "%s",

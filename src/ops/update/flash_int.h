@@ -59,6 +59,17 @@ void hex_str(const uint8_t *b, size_t n, char *out);
  * pad_to bytes (the device hashes whole sectors). 0 or -EIO.
  */
 int sha256_fd(int fd, uint64_t len, uint64_t pad_to, uint8_t out[32]);
+/* The same of len bytes of fd from offset from (a piece of an image). */
+int sha256_range(int fd, uint64_t from, uint64_t len, uint64_t pad_to,
+		 uint8_t out[32]);
+
+/* The package's erase of the range a program line starts at, or NULL. */
+const struct pkg_cmd *flash_erase_of(const struct pkg *pkg,
+				     const struct pkg_cmd *c);
+
+/* Point attribute name's value (if a has it) at value. */
+void flash_attr_set(struct fh_msg_attr *a, size_t na, const char *name,
+		    const char *value);
 
 /* The attributes of a package line the device sees (host-only ones out). */
 size_t flash_cmd_attrs(const struct pkg_cmd *c, struct fh_msg_attr *a,

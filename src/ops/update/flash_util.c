@@ -100,7 +100,8 @@ void hex_str(const uint8_t *b, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-int sha256_fd(int fd, uint64_t len, uint64_t pad_to, uint8_t out[32])
+int sha256_range(int fd, uint64_t from, uint64_t len, uint64_t pad_to,
+		 uint8_t out[32])
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	uint8_t buf[65536];
@@ -114,7 +115,7 @@ int sha256_fd(int fd, uint64_t len, uint64_t pad_to, uint8_t out[32])
 	while (off < len) {
 		size_t want = len - off < sizeof(buf) ? (size_t)(len - off)
 						      : sizeof(buf);
-		ssize_t n = pread(fd, buf, want, (off_t)off);
+		ssize_t n = pread(fd, buf, want, (off_t)(from + off));
 
 		if (n <= 0) {
 			rc = -EIO;
@@ -136,6 +137,34 @@ int sha256_fd(int fd, uint64_t len, uint64_t pad_to, uint8_t out[32])
 out:
 	EVP_MD_CTX_free(md);
 	return rc;
+}
+
+int sha256_fd(int fd, uint64_t len, uint64_t pad_to, uint8_t out[32])
+{
+	return sha256_range(fd, 0, len, pad_to, out);
+}
+
+const struct pkg_cmd *flash_erase_of(const struct pkg *pkg,
+				     const struct pkg_cmd *c)
+{
+	if (c->start.kind != PKG_V_NUM)
+		return NULL;
+	for (size_t i = 0; i < pkg->ncmds; i++) {
+		const struct pkg_cmd *e = &pkg->cmds[i];
+
+		if (e->op == PKG_OP_ERASE && e->start.kind == PKG_V_NUM &&
+		    e->start_sector == c->start_sector && !e->whole_disk)
+			return e;
+	}
+	return NULL;
+}
+
+void flash_attr_set(struct fh_msg_attr *a, size_t na, const char *name,
+		    const char *value)
+{
+	for (size_t i = 0; i < na; i++)
+		if (!strcmp(a[i].name, name))
+			a[i].value = value;
 }
 
 struct flash_part_stat *flash_part_get(struct flash_report *r, const char *name)

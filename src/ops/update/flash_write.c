@@ -11,6 +11,7 @@
 
 #include "base/clock.h"
 #include "ops/update/flash_int.h"
+#include "ops/update/flash_verify.h"
 #include "ops/update/flash_write.h"
 #include "ops/update/plan.h"
 
@@ -47,8 +48,9 @@ uint64_t flash_program_total_some(const struct pkg *pkg, const bool *skip)
 	return t;
 }
 
-static int program_one(struct fh_session *fh, const struct pkg_cmd *c,
-		       struct fh_msg_attr *a, size_t na, struct mf_err *err)
+static int program_from(struct fh_session *fh, const struct pkg_cmd *c,
+			struct fh_msg_attr *a, size_t na, uint64_t from,
+			struct mf_err *err)
 {
 	int fd, rc;
 
@@ -57,9 +59,15 @@ static int program_one(struct fh_session *fh, const struct pkg_cmd *c,
 		return mf_err_set(err, MF_BAD_PACKAGE, -errno,
 				  "cannot open %s: %s", c->path,
 				  strerror(errno));
-	rc = fh_program(fh, a, na, fd, 0, c->file_size);
+	rc = fh_program(fh, a, na, fd, from, c->file_size - from);
 	close(fd);
 	return rc;
+}
+
+static int program_one(struct fh_session *fh, const struct pkg_cmd *c,
+		       struct fh_msg_attr *a, size_t na, struct mf_err *err)
+{
+	return program_from(fh, c, a, na, 0, err);
 }
 
 /*
@@ -109,22 +117,6 @@ static int check_first(struct fh_session *fh, const struct pkg *pkg,
 	return 0;
 }
 
-/* The package's erase of the range a program line starts at, or NULL. */
-static const struct pkg_cmd *erase_of(const struct pkg *pkg,
-				      const struct pkg_cmd *c)
-{
-	if (c->start.kind != PKG_V_NUM)
-		return NULL;
-	for (size_t i = 0; i < pkg->ncmds; i++) {
-		const struct pkg_cmd *e = &pkg->cmds[i];
-
-		if (e->op == PKG_OP_ERASE && e->start.kind == PKG_V_NUM &&
-		    e->start_sector == c->start_sector && !e->whole_disk)
-			return e;
-	}
-	return NULL;
-}
-
 /*
  * The device refused the same partition twice, its range erased in
  * between: not the link, not a passing state of the programmer, but the
@@ -167,7 +159,7 @@ static int program_retry(struct fh_session *fh, const struct pkg *pkg,
 			 size_t na, struct flash_report *r,
 			 const struct mf_log *log, struct mf_err *err)
 {
-	const struct pkg_cmd *e = erase_of(pkg, c);
+	const struct pkg_cmd *e = flash_erase_of(pkg, c);
 	const char *part = pkg_cmd_partition(pkg, c);
 	struct fh_msg_attr ea[PKG_MAX_ATTRS];
 	int rc;
@@ -195,41 +187,114 @@ static int program_retry(struct fh_session *fh, const struct pkg *pkg,
 	return 0;
 }
 
+/*
+ * The rest of an image cut half way (from: its first sector not held,
+ * ops/update/resume.h): its erase was resumed at the same sector, so the
+ * rest is programmed there, then the whole image is checked at once. A
+ * start that only looked held (a gap the search stepped over, a bad block
+ * that moved it) is then erased and written whole, before anything that
+ * comes after it in the plan (the SBL last).
+ */
+static int program_rest(struct fh_session *fh, const struct pkg *pkg,
+			const struct pkg_cmd *c, struct fh_msg_attr *a,
+			size_t na, uint64_t from, uint64_t *len,
+			const struct mf_log *log, struct mf_err *err)
+{
+	const struct pkg_cmd *e = flash_erase_of(pkg, c);
+	const char *part = pkg_cmd_partition(pkg, c);
+	struct fh_msg_attr ea[PKG_MAX_ATTRS];
+	uint8_t want[32], got[32];
+	char st[24];
+	int rc;
+
+	snprintf(st, sizeof(st), "%" PRIu64, c->start_sector + from);
+	flash_attr_set(a, na, "start_sector", st);
+	rc = program_from(fh, c, a, na, from * c->sector_size, err);
+	flash_attr_set(a, na, "start_sector", c->start.text);
+	if (!rc)
+		rc = flash_image_digests(fh, c, true, want, got, err);
+	if (rc || !memcmp(want, got, 32))
+		return rc;
+	mf_log(log, MF_LOG_WARN,
+	       "resume: %s does not check out whole after its rest was "
+	       "written: erasing it and writing it whole",
+	       part ? part : c->filename);
+	rc = fh_erase(fh, ea, flash_cmd_attrs(e, ea, PKG_MAX_ATTRS));
+	if (!rc)
+		rc = program_one(fh, c, a, na, err);
+	if (!rc)
+		*len += c->file_size; /* the rest, then all of it */
+	return rc;
+}
+
+/* A resumed erase: the partition's range from sector from on. */
+static int erase_rest(struct fh_session *fh, const struct pkg_cmd *c,
+		      struct fh_msg_attr *a, size_t na, uint64_t from)
+{
+	char st[24], num[24];
+
+	snprintf(st, sizeof(st), "%" PRIu64, c->start_sector + from);
+	snprintf(num, sizeof(num), "%" PRIu64, c->part_sectors - from);
+	flash_attr_set(a, na, "start_sector", st);
+	flash_attr_set(a, na, "num_partition_sectors", num);
+	return fh_erase(fh, a, na);
+}
+
 static int run_line(struct fh_session *fh, const struct pkg *pkg,
-		    const struct pkg_cmd *c, struct stage_progress *sp,
-		    struct flash_report *r, const struct mf_log *log,
-		    struct mf_err *err)
+		    const struct pkg_cmd *c, uint64_t from,
+		    struct stage_progress *sp, struct flash_report *r,
+		    const struct mf_log *log, struct mf_err *err)
 {
 	const char *part = pkg_cmd_partition(pkg, c);
 	struct fh_msg_attr a[PKG_MAX_ATTRS];
 	size_t na = flash_cmd_attrs(c, a, PKG_MAX_ATTRS);
+	uint64_t skipped = from * c->sector_size, len;
 	struct flash_part_stat *ps;
 	int64_t t0;
 	int rc;
 
 	if (c->op == PKG_OP_ERASE) {
-		mf_log(log, MF_LOG_INFO, "erase %s", part ? part : "?");
 		snprintf(r->stage, sizeof(r->stage), "erase");
 		r->wrote = true;
-		return fh_erase(fh, a, na);
+		if (!from) {
+			mf_log(log, MF_LOG_INFO, "erase %s", part ? part : "?");
+			return fh_erase(fh, a, na);
+		}
+		mf_log(log, MF_LOG_INFO, "erase %s from sector %" PRIu64,
+		       part ? part : "?", from);
+		return erase_rest(fh, c, a, na, from);
 	}
 	if (c->op != PKG_OP_PROGRAM || !c->present || !c->file_size)
 		return 0;
-	mf_log(log, MF_LOG_INFO, "program %s (%" PRIu64 " bytes)",
-	       part ? part : "?", c->file_size);
+	len = c->file_size - skipped;
+	if (from)
+		mf_log(log, MF_LOG_INFO,
+		       "program %s from sector %" PRIu64 " (%" PRIu64
+		       " of %" PRIu64 " bytes)",
+		       part ? part : "?", from, len, c->file_size);
+	else
+		mf_log(log, MF_LOG_INFO, "program %s (%" PRIu64 " bytes)",
+		       part ? part : "?", c->file_size);
 	snprintf(r->stage, sizeof(r->stage), "program");
 	r->wrote = true;
 	t0 = mf_now_ms();
-	rc = program_one(fh, c, a, na, err);
-	if (rc == -EREMOTEIO)
+	if (from)
+		rc = program_rest(fh, pkg, c, a, na, from, &len, log, err);
+	else
+		rc = program_one(fh, c, a, na, err);
+	if (rc == -EREMOTEIO) {
 		rc = program_retry(fh, pkg, c, a, na, r, log, err);
+		len = c->file_size; /* erased and written whole */
+	}
+	if (len > c->file_size - skipped) /* a resume written whole after all */
+		sp->total += len - (c->file_size - skipped);
 	if (!rc) {
-		sp->base += c->file_size;
-		r->bytes_written += c->file_size;
+		sp->base += len;
+		r->bytes_written += len;
 		/* the closing table: bytes and time of each partition */
 		ps = flash_part_get(r, part);
 		if (ps) {
-			ps->bytes += c->file_size;
+			ps->bytes += len;
 			ps->ms += mf_now_ms() - t0;
 		}
 	}
@@ -293,18 +358,19 @@ int flash_write(struct fh_session *fh, const struct pkg *pkg,
 		const mf_stop_flag *stop, struct flash_report *r,
 		const struct mf_log *log, struct mf_err *err)
 {
-	return flash_write_some(fh, pkg, NULL, stop, r, log, err);
+	return flash_write_some(fh, pkg, NULL, NULL, stop, r, log, err);
 }
 
 int flash_write_some(struct fh_session *fh, const struct pkg *pkg,
-		     const bool *skip, const mf_stop_flag *stop,
-		     struct flash_report *r, const struct mf_log *log,
-		     struct mf_err *err)
+		     const bool *skip, const uint64_t *from,
+		     const mf_stop_flag *stop, struct flash_report *r,
+		     const struct mf_log *log, struct mf_err *err)
 {
 	size_t *order = calloc(pkg->ncmds + 1, sizeof(*order));
 	bool nand = !strcasecmp(fh->memory[0] ? fh->memory : "nand", "nand");
 	struct stage_progress sp;
 	bool warned = false;
+	uint64_t total;
 	size_t n;
 	long nord;
 	int rc = 0;
@@ -322,16 +388,20 @@ int flash_write_some(struct fh_session *fh, const struct pkg *pkg,
 		goto out;
 	}
 	n = (size_t)nord;
-	stage_progress_begin(&sp, fh, log, "program",
-			     flash_program_total_some(pkg, skip));
+	total = flash_program_total_some(pkg, skip);
+	for (size_t i = 0; from && i < pkg->ncmds; i++)
+		if (pkg->cmds[i].op == PKG_OP_PROGRAM && pkg->cmds[i].present)
+			total -= from[i] * pkg->cmds[i].sector_size;
+	stage_progress_begin(&sp, fh, log, "program", total);
 	for (size_t k = 0; k < n && !rc; k++) {
 		if (skip && skip[order[k]])
 			continue; /* resume: already on the module */
 		/* "before the first erase" means nothing written yet */
 		rc = safe_point(stop, r->wrote, &warned, log, err);
 		if (!rc)
-			rc = run_line(fh, pkg, &pkg->cmds[order[k]], &sp, r,
-				      log, err);
+			rc = run_line(fh, pkg, &pkg->cmds[order[k]],
+				      from ? from[order[k]] : 0, &sp, r, log,
+				      err);
 	}
 	stage_progress_end(&sp);
 	if (!rc && pkg->npatches && (!skip || r->wrote)) {

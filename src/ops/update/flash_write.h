@@ -24,12 +24,15 @@ int flash_write(struct fh_session *fh, const struct pkg *pkg,
 
 /*
  * The same, leaving out the lines skip[] marks (indexes into pkg->cmds;
- * a resumed flash, ops/update/resume.h): the order of the rest is kept, and
- * the patches run only when something was written.
+ * a resumed flash, ops/update/resume.h) and starting a line i at its
+ * sector from[i] where that is not 0 (NULL: all whole; an image so
+ * resumed is checked whole by digest right after its program): the order
+ * of the rest is kept, and the patches run only when something was
+ * written.
  */
 int flash_write_some(struct fh_session *fh, const struct pkg *pkg,
-		     const bool *skip, const mf_stop_flag *stop,
-		     struct flash_report *r, const struct mf_log *log,
-		     struct mf_err *err);
+		     const bool *skip, const uint64_t *from,
+		     const mf_stop_flag *stop, struct flash_report *r,
+		     const struct mf_log *log, struct mf_err *err);
 
 #endif
