@@ -158,7 +158,8 @@ def test_killed_host_then_rerun_writes_only_the_rest(tmp_path):
         s.wait_mode("sahara")
         p, res = rerun(tmp_path, s, pkg)
         assert "already on the module" in p.stderr
-        # the image that was cut is written again whole, nothing else twice
+        # the image that was cut is written again (its rest, or whole),
+        # nothing else twice
         assert res["bytes_written"] < 16 * 1024 * 1024 + 1024 * 1024
         assert first + res["bytes_written"] >= 16 * 1024 * 1024
     finally:
