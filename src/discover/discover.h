@@ -42,6 +42,7 @@ struct mf_usb_dev {
 	char manufacturer[64], product[64], serial[64];
 	struct mf_port ports[MF_MAX_IFACES];
 	size_t nports;
+	int nifaces; /* bNumInterfaces, -1 when not known */
 };
 
 struct mf_module {
@@ -95,6 +96,14 @@ enum mf_mode mf_usb_mode(const struct dev_usb *id,
 /* The port of module m with role, or NULL. First one when several. */
 const struct mf_port *mf_module_port(const struct mf_module *m,
 				     enum mf_role role);
+/*
+ * Whether m's enumeration is complete: every interface bNumInterfaces
+ * counts is there, and each serial one the device table gives a role
+ * (DIAG, NMEA, AT, MODEM) has its tty. The kernel binds the interfaces of
+ * a new device one after the other; a module seen half way has its AT
+ * port but not yet its MODEM port.
+ */
+bool mf_module_settled(const struct mf_module *m);
 /* The same for an adapter (its first tty). */
 const struct mf_port *mf_adapter_port(const struct mf_adapter *a);
 

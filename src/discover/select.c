@@ -23,6 +23,22 @@ const struct mf_port *mf_module_port(const struct mf_module *m,
 	return NULL;
 }
 
+bool mf_module_settled(const struct mf_module *m)
+{
+	if (m->usb.nifaces >= 0 && m->usb.nports < (size_t)m->usb.nifaces)
+		return false;
+	for (size_t i = 0; i < m->usb.nports; i++) {
+		const struct mf_port *p = &m->usb.ports[i];
+		bool serial = p->role == MF_ROLE_DIAG ||
+			      p->role == MF_ROLE_NMEA ||
+			      p->role == MF_ROLE_AT || p->role == MF_ROLE_MODEM;
+
+		if (serial && !p->dev[0])
+			return false;
+	}
+	return true;
+}
+
 const struct mf_port *mf_adapter_port(const struct mf_adapter *a)
 {
 	for (size_t i = 0; i < a->usb.nports; i++)

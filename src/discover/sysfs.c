@@ -226,6 +226,7 @@ static int read_device(const char *sysroot, const char *devdir,
 		  sizeof(d->manufacturer));
 	read_attr(devdir, "product", d->product, sizeof(d->product));
 	read_attr(devdir, "serial", d->serial, sizeof(d->serial));
+	d->nifaces = (int)read_num(devdir, "bNumInterfaces", 10, MF_MAX_IFACES);
 	read_ports(sysroot, devdir, d);
 	return 0;
 }

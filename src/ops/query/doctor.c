@@ -629,7 +629,11 @@ void doctor_report_free(struct doctor_report *r)
 	r->scan = NULL;
 }
 
-/* The first normal-mode module whose DIAG and AT ports have ttys. */
+/*
+ * The first normal-mode module with its AT port, enumerated to its last
+ * interface (mf_module_settled): what list and info run next must find
+ * all of its ports.
+ */
 static int wait_module(const char *sysroot, int timeout_ms,
 		       struct mf_module *out, const struct mf_log *log,
 		       struct mf_err *err)
@@ -652,7 +656,8 @@ static int wait_module(const char *sysroot, int timeout_ms,
 			const struct mf_port *at =
 				mf_module_port(m, MF_ROLE_AT);
 
-			if (m->mode == MF_MODE_NORMAL && at && at->dev[0]) {
+			if (m->mode == MF_MODE_NORMAL && at && at->dev[0] &&
+			    mf_module_settled(m)) {
 				*out = *m;
 				free(s);
 				mf_watch_close(w);
@@ -662,7 +667,7 @@ static int wait_module(const char *sysroot, int timeout_ms,
 		free(s);
 		if (mf_now_ms() >= report) {
 			mf_waiting(log,
-				   "a module in normal mode with DIAG and AT "
+				   "a module in normal mode with all of its "
 				   "ports (USB switched on)",
 				   mf_now_ms() - t0, timeout_ms);
 			report += MF_WAIT_REPORT_MS;

@@ -252,10 +252,42 @@ static void test_usb_node_and_paths(void **state)
 	assert_string_equal(out, "/proc");
 }
 
+/*
+ * A module seen half way through its enumeration (the AT port bound, the
+ * MODEM port not yet; an interface not there yet) is not settled.
+ */
+static void test_settled(void **state)
+{
+	struct mf_module m;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.usb.nifaces = 4;
+	m.usb.nports = 4;
+	for (int i = 0; i < 4; i++) {
+		m.usb.ports[i].num = i;
+		m.usb.ports[i].role =
+			(enum mf_role[]){ MF_ROLE_DIAG, MF_ROLE_NMEA,
+					  MF_ROLE_AT, MF_ROLE_MODEM }[i];
+		snprintf(m.usb.ports[i].dev, sizeof(m.usb.ports[i].dev),
+			 "/dev/ttyUSB%d", i);
+	}
+	assert_true(mf_module_settled(&m));
+	m.usb.ports[3].dev[0] = '\0'; /* MODEM: no tty yet */
+	assert_false(mf_module_settled(&m));
+	m.usb.ports[3].role = MF_ROLE_QMI; /* a network interface: no tty */
+	assert_true(mf_module_settled(&m));
+	m.usb.nports = 3; /* the fourth interface not there yet */
+	assert_false(mf_module_settled(&m));
+	m.usb.nifaces = -1; /* bNumInterfaces unknown: the ttys decide */
+	assert_true(mf_module_settled(&m));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_select),
+		cmocka_unit_test(test_settled),
 		cmocka_unit_test(test_follow_usb3_to_usb2),
 		cmocka_unit_test(test_follow_wakes_on_tree_change),
 		cmocka_unit_test(
