@@ -113,6 +113,7 @@ struct flash_part_stat {
 	uint64_t bytes;
 	int64_t ms;
 	bool verified;
+	bool checked; /* by digest whole, as a resume wrote its rest */
 	bool equal;
 };
 

@@ -197,7 +197,7 @@ static int program_retry(struct fh_session *fh, const struct pkg *pkg,
  */
 static int program_rest(struct fh_session *fh, const struct pkg *pkg,
 			const struct pkg_cmd *c, struct fh_msg_attr *a,
-			size_t na, uint64_t from, uint64_t *len,
+			size_t na, uint64_t from, uint64_t *len, bool *checked,
 			const struct mf_log *log, struct mf_err *err)
 {
 	const struct pkg_cmd *e = flash_erase_of(pkg, c);
@@ -213,8 +213,11 @@ static int program_rest(struct fh_session *fh, const struct pkg *pkg,
 	flash_attr_set(a, na, "start_sector", c->start.text);
 	if (!rc)
 		rc = flash_image_digests(fh, c, true, want, got, err);
-	if (rc || !memcmp(want, got, 32))
+	if (rc)
 		return rc;
+	*checked = !memcmp(want, got, 32);
+	if (*checked)
+		return 0;
 	mf_log(log, MF_LOG_WARN,
 	       "resume: %s does not check out whole after its rest was "
 	       "written: erasing it and writing it whole",
@@ -250,6 +253,7 @@ static int run_line(struct fh_session *fh, const struct pkg *pkg,
 	size_t na = flash_cmd_attrs(c, a, PKG_MAX_ATTRS);
 	uint64_t skipped = from * c->sector_size, len;
 	struct flash_part_stat *ps;
+	bool checked = false;
 	int64_t t0;
 	int rc;
 
@@ -279,7 +283,8 @@ static int run_line(struct fh_session *fh, const struct pkg *pkg,
 	r->wrote = true;
 	t0 = mf_now_ms();
 	if (from)
-		rc = program_rest(fh, pkg, c, a, na, from, &len, log, err);
+		rc = program_rest(fh, pkg, c, a, na, from, &len, &checked, log,
+				  err);
 	else
 		rc = program_one(fh, c, a, na, err);
 	if (rc == -EREMOTEIO) {
@@ -296,6 +301,7 @@ static int run_line(struct fh_session *fh, const struct pkg *pkg,
 		if (ps) {
 			ps->bytes += len;
 			ps->ms += mf_now_ms() - t0;
+			ps->checked = checked && rc == 0;
 		}
 	}
 	return rc;

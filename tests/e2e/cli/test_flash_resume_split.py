@@ -38,6 +38,8 @@ def test_cut_half_way_rerun_writes_the_rest_of_the_image(tmp_path):
     assert "resume: modem cut half way" in p.stderr, p.stderr
     assert "program modem from sector " in p.stderr
     assert "does not check out whole" not in p.stderr
+    # checked whole before the SBL: the verify stage does not read it again
+    assert "verified modem (by digest, when its rest was written)" in p.stderr
     # the rest of the modem image and the small images, not the whole
     # (rerun: the module's own count agrees, and all is verified)
     assert SIZE * 0.4 < res["bytes_written"] < SIZE * 0.6, res["bytes_written"]
