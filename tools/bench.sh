@@ -16,7 +16,7 @@
 #  5. --timing real (time-scale 1, bg95-m3, backup on): the host's dead
 #     time, total minus the simulator's own busy time (state busy_s);
 #  6. resume: a flash cut at half its program bytes (drop fault), then the
-#     re-run against half of an uncut run's program stage.
+#     re-run against half of an uncut run's program stage (RUNS of each).
 # MF_BENCH_REAL=0 skips 5 (it takes about 30 s), MF_BENCH_RESUME=0 skips 6.
 # MF_BENCH_SMOKE=1 (the meson test of suite "bench"): every part once, at
 # small sizes (4 MiB, no 1 GiB run), 5 at time-scale 0.05 without the
@@ -259,21 +259,28 @@ if [ "${MF_BENCH_RESUME:-1}" != 0 ]; then
 	[ "$rsize" -gt 0 ] || rsize=$SIZE
 	rm -rf "$work/pkg-res"
 	"$BUILD/tools/mkpkg" --profile "$PROFILE" --revision "$REV" --size "$rsize" -o "$work/pkg-res" >/dev/null
-	read -r m full_p bytes full_w h s < <(flash_once resfull "$work/pkg-res")
-	start_sim "$work/res-r" "$work/res-s" 1-1.4 --fault "drop:program:$((bytes / 2))"
-	if mf --sysroot "$work/res-r" flash "$work/pkg-res" --no-backup --verify=none >"$work/res1.out" 2>&1; then
-		echo "bench: the cut flash did not fail" >&2; exit 1
-	fi
-	sim_ctl "$work/res-s" power-cycle >/dev/null
-	sleep 0.5
-	t0=$(now)
-	mf --sysroot "$work/res-r" flash "$work/pkg-res" --no-backup --verify=none >"$work/res2.out" 2>&1 ||
-		{ cat "$work/res2.out" >&2; exit 1; }
-	t1=$(now)
-	stop_sims
+	reruns=(); fulls=(); fullps=()
+	for i in $(seq "$RUNS"); do
+		read -r m full_p bytes full_w h s < <(flash_once "resfull$i" "$work/pkg-res")
+		fulls+=("$full_w"); fullps+=("$full_p")
+		rm -rf "$work/res-r" "$work/res-s"
+		start_sim "$work/res-r" "$work/res-s" 1-1.4 --fault "drop:program:$((bytes / 2))"
+		if mf --sysroot "$work/res-r" flash "$work/pkg-res" --no-backup --verify=none >"$work/res1.out" 2>&1; then
+			echo "bench: the cut flash did not fail" >&2; exit 1
+		fi
+		sim_ctl "$work/res-s" power-cycle >/dev/null
+		sleep 0.5
+		t0=$(now)
+		mf --sysroot "$work/res-r" flash "$work/pkg-res" --no-backup --verify=none >"$work/res2.out" 2>&1 ||
+			{ cat "$work/res2.out" >&2; exit 1; }
+		t1=$(now)
+		reruns+=("$(echo "$t1 - $t0" | bc)")
+		stop_sims
+	done
 	python3 -c 'import sys; t, p, w = map(float, sys.argv[1:4]); print(
-    "resume (%d MiB cut at half): re-run %.2fs; uncut run %.2fs, its program stage %.2fs;"
-    " target (uncut minus half its program stage, + 1 s) %.2fs" % (int(sys.argv[4]) >> 20, t, w, p, w - p / 2 + 1))' \
-		"$(echo "$t1 - $t0" | bc)" "$full_p" "$full_w" "$rsize"
+    "resume (%d MiB cut at half, medians of %s): re-run %.2fs; uncut run %.2fs, its program stage %.2fs;"
+    " target (uncut minus half its program stage, + 1 s) %.2fs" % (int(sys.argv[4]) >> 20, sys.argv[5], t, w, p, w - p / 2 + 1))' \
+		"$(med "${reruns[@]}")" "$(med "${fullps[@]}")" "$(med "${fulls[@]}")" "$rsize" "$RUNS"
+	echo "resume samples: re-run ${reruns[*]}; uncut ${fulls[*]}"
 	rm -rf "$work/pkg-res"
 fi

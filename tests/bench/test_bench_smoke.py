@@ -23,7 +23,7 @@ PARTS = {
     "fixed": r"fixed cost: 1 MiB package, whole command {0}s .*minus its program stage -?{0}s",
     "dead": r"--timing real \(bg95-m3, time-scale 0.05, no backup, post-check\): total {0}s, "
             r"module busy {0}s, host dead time -?{0}s",
-    "resume": r"resume \(4 MiB cut at half\): re-run {0}s; uncut run {0}s, its program stage {0}s",
+    "resume": r"resume \(4 MiB cut at half, medians of 1\): re-run {0}s; uncut run {0}s, its program stage {0}s",
 }
 
 
