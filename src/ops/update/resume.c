@@ -253,8 +253,8 @@ static size_t tied_images(const struct pkg *pkg, const struct pkg_cmd *e,
 	return n;
 }
 
-static void tell(const struct pkg *pkg, const bool *there, const uint64_t *held,
-		 const struct mf_log *log)
+static void tell_plan(const struct pkg *pkg, const bool *there,
+		      const uint64_t *held, const struct mf_log *log)
 {
 	for (size_t i = 0; i < pkg->ncmds; i++) {
 		const struct pkg_cmd *c = &pkg->cmds[i];
@@ -330,7 +330,7 @@ int resume_plan(struct fh_session *fh, const struct pkg *pkg, bool nand,
 	if (rc)
 		goto out;
 	if (res->complete) {
-		tell(pkg, there, held, log);
+		tell_plan(pkg, there, held, log);
 		/* the whole package is there: nothing to erase or program */
 		for (size_t i = 0; i < pkg->ncmds; i++)
 			skip[i] = pkg->cmds[i].op == PKG_OP_ERASE ||
@@ -365,7 +365,7 @@ int resume_plan(struct fh_session *fh, const struct pkg *pkg, bool nand,
 		res->kept_bytes += have;
 		res->missing_bytes += c->file_size - have;
 	}
-	tell(pkg, there, held, log);
+	tell_plan(pkg, there, held, log);
 out:
 	free(there);
 	free(held);
