@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,20 +116,58 @@ struct sim_port *sim_port_new(struct sim *s, enum sim_role role)
 	return p;
 }
 
+/* The descriptors of a removed port, closed by a thread of their own. */
+struct closing {
+	int fd[4];
+};
+
+static void *close_all(void *arg)
+{
+	struct closing *c = arg;
+
+	for (size_t i = 0; i < sizeof(c->fd) / sizeof(c->fd[0]); i++)
+		if (c->fd[i] >= 0)
+			close(c->fd[i]);
+	free(c);
+	return NULL;
+}
+
+/*
+ * Closing a pty whose other side is open hangs it up, and the kernel waits
+ * for its buffer work: 5-20 ms a port. A module's ports go when it leaves
+ * the bus (reboot, EDL switch): done inline, their closes would delay the
+ * next enumeration by tens of ms that no module takes, and the host's
+ * measured dead time with them. The port is already unlinked from the
+ * tree; its descriptors are closed beside the event loop.
+ */
+static void close_later(int a, int b, int c, int d)
+{
+	struct closing *cl = malloc(sizeof(*cl));
+	pthread_attr_t at;
+	pthread_t t;
+	bool started = false;
+
+	if (cl && !pthread_attr_init(&at)) {
+		*cl = (struct closing){ { a, b, c, d } };
+		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+		started = !pthread_create(&t, &at, close_all, cl);
+		pthread_attr_destroy(&at);
+	}
+	if (started)
+		return;
+	free(cl);
+	for (int i = 0, fds[4] = { a, b, c, d }; i < 4; i++)
+		if (fds[i] >= 0)
+			close(fds[i]); /* no thread: here, as before */
+}
+
 void sim_port_free(struct sim_port *p)
 {
 	if (!p)
 		return;
 	if (p->edl)
 		sim_edl_free(p->edl);
-	if (p->at.up_fd >= 0)
-		close(p->at.up_fd);
-	if (p->ino >= 0)
-		close(p->ino);
-	if (p->peek >= 0)
-		close(p->peek);
-	if (p->master >= 0)
-		close(p->master);
+	close_later(p->at.up_fd, p->ino, p->peek, p->master);
 	free(p->mlen);
 	free(p->out);
 	free(p);
