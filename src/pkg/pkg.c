@@ -291,7 +291,9 @@ int pkg_open(struct pkg *pkg, const char *path, const struct pkg_opts *opts,
 	if (!rc)
 		pkg_read_identity(pkg, o);
 	if (!rc && !o->no_md5)
-		rc = pkg_check_md5(pkg, err);
+		rc = o->md5_later ? pkg_check_md5_later(pkg, !o->no_sha256,
+							o->stop, err)
+				  : pkg_check_md5(pkg, err);
 	if (rc && !err->msg[0])
 		mf_err_set(err, MF_BAD_PACKAGE, rc, "cannot read package %s",
 			   path);
@@ -305,6 +307,7 @@ void pkg_close(struct pkg *pkg)
 {
 	size_t i;
 
+	pkg_md5_job_end(pkg);
 	pkg_cmds_free(pkg->cmds, pkg->ncmds);
 	pkg_patches_free(pkg->patches, pkg->npatches);
 	pkg_md5_free(&pkg->md5);

@@ -39,6 +39,18 @@ struct pkg_opts {
 	 * fails with -EINTR (status 130/143). NULL: never stops.
 	 */
 	const mf_stop_flag *stop;
+	/*
+	 * md5.txt is read and parsed in pkg_open(), its entries are checked
+	 * by a thread of their own while the caller talks to the module,
+	 * which then hashes each image with SHA-256 (unless no_sha256: the
+	 * caller verifies nothing, and hashes where it needs a digest). Until
+	 * pkg_md5_wait() returns, md5 and warn belong to that thread; until
+	 * pkg_sha256_wait() returns, the commands' SHA-256 do. A flash waits
+	 * for the md5 before its first write, for the SHA-256 before its
+	 * verification.
+	 */
+	bool md5_later;
+	bool no_sha256;
 };
 
 struct pkg_md5_entry {
@@ -98,6 +110,8 @@ struct pkg {
 
 	char *warn[PKG_MAX_WARN];
 	size_t nwarn;
+
+	struct pkg_md5_job *md5_job; /* md5_later: the check still running */
 };
 
 /*
@@ -108,6 +122,18 @@ struct pkg {
 int pkg_open(struct pkg *pkg, const char *path, const struct pkg_opts *opts,
 	     const struct mf_log *log, struct mf_err *err);
 void pkg_close(struct pkg *pkg);
+
+/*
+ * The md5 check of pkg_opts.md5_later: waits for its end (at once when
+ * none was deferred; block false: -EINPROGRESS while it runs). 0 when
+ * every image matched its md5, else a negative errno with err filled as
+ * pkg_open() would have (-EINTR on a stop, err left to the caller). Safe
+ * to call more than once.
+ */
+int pkg_md5_wait(struct pkg *pkg, bool block, struct mf_err *err);
+bool pkg_md5_deferred(const struct pkg *pkg); /* md5_later took */
+/* The md5_later thread ended: has_sha256 and its digests may be read. */
+void pkg_sha256_wait(struct pkg *pkg);
 
 /* Add a warning (formatted); silently drops past PKG_MAX_WARN. */
 void pkg_warn(struct pkg *pkg, const char *fmt, ...)

@@ -10,6 +10,14 @@ int pkg_read_plan(struct pkg *pkg, struct mf_err *err);
 int pkg_read_tables(struct pkg *pkg, struct mf_err *err);
 void pkg_read_identity(struct pkg *pkg, const struct pkg_opts *o);
 int pkg_check_md5(struct pkg *pkg, struct mf_err *err);
+/*
+ * md5.txt read here, its entries checked by a thread (pkg_opts.md5_later),
+ * which then hashes the images with SHA-256 when sha is set.
+ */
+int pkg_check_md5_later(struct pkg *pkg, bool sha, const mf_stop_flag *stop,
+			struct mf_err *err);
+/* The thread stopped and joined, its job freed (pkg_close). */
+void pkg_md5_job_end(struct pkg *pkg);
 
 /* pkg_extract with other bounds (the unit test and fuzz target use small ones). */
 struct pkg_limits {

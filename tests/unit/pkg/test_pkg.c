@@ -179,40 +179,14 @@ static void sha_of(const char *path, uint64_t pad, uint8_t out[32])
 	free(b);
 }
 
-/* The md5 pass gives each listed image its SHA-256, with and without the
- * zeros to its last sector (verify and resume read it from there). */
-static void test_md5_pass_sha256(void **state)
+/* Every present image's SHA-256, with and without its last sector's
+ * zeros, as computed here; returns how many images end inside a sector. */
+static size_t check_digests(const struct pkg *pkg)
 {
-	const char *build = getenv("MF_BUILD_DIR");
-	char dir[] = "/tmp/mf-test-pkg-XXXXXX", cmd[2400], path[1100];
-	struct pkg_opts o = { 0 };
-	struct mf_err err = { 0 };
-	struct pkg pkg;
 	size_t hashed = 0, padded = 0;
 
-	(void)state;
-	if (!build) {
-		skip();
-		return;
-	}
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/pkg", dir);
-	/* a small package with a md5.txt, images of odd sizes included */
-	snprintf(cmd, sizeof(cmd),
-		 "'%s/tools/mkpkg' --profile bg95-m3 --revision "
-		 "BG95M3LAR02A03_01.014.01.014 -o '%s' >/dev/null",
-		 build, path);
-	assert_int_equal(system(cmd), 0);
-	/* one image that ends inside its last sector: padded on the module */
-	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && printf tail >>update/tz.mbn && "
-		 "h=$(md5sum update/tz.mbn | cut -c1-32) && "
-		 "sed -i \"s/tz.mbn:[0-9A-Fa-f]*/tz.mbn:$h/\" md5.txt",
-		 path);
-	assert_int_equal(system(cmd), 0);
-	assert_int_equal(pkg_open(&pkg, path, &o, NULL, &err), 0);
-	for (size_t i = 0; i < pkg.ncmds; i++) {
-		const struct pkg_cmd *c = &pkg.cmds[i];
+	for (size_t i = 0; i < pkg->ncmds; i++) {
+		const struct pkg_cmd *c = &pkg->cmds[i];
 		uint8_t want[32];
 
 		if (c->op != PKG_OP_PROGRAM || !c->present)
@@ -227,7 +201,58 @@ static void test_md5_pass_sha256(void **state)
 		assert_memory_equal(c->sha256_padded, want, 32);
 	}
 	assert_true(hashed > 0);
-	assert_int_equal(padded, 1);
+	return padded;
+}
+
+/* mkpkg's package in dir/pkg (size: of the modem image, 0 the default),
+ * with tz.mbn made to end inside its last sector, md5.txt kept true. */
+static void make_pkg(const char *build, const char *dir, const char *size,
+		     char *path, size_t cap)
+{
+	char cmd[2400];
+
+	snprintf(path, cap, "%s/pkg", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "'%s/tools/mkpkg' --profile bg95-m3 --revision "
+		 "BG95M3LAR02A03_01.014.01.014 %s%s -o '%s' >/dev/null",
+		 build, size[0] ? "--size " : "", size, path);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && printf tail >>update/tz.mbn && "
+		 "h=$(md5sum update/tz.mbn | cut -c1-32) && "
+		 "sed -i \"s/tz.mbn:[0-9A-Fa-f]*/tz.mbn:$h/\" md5.txt",
+		 path);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void rm_rf(const char *dir)
+{
+	char cmd[1100];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* The md5 pass gives each listed image its SHA-256, with and without the
+ * zeros to its last sector (verify and resume read it from there). */
+static void test_md5_pass_sha256(void **state)
+{
+	const char *build = getenv("MF_BUILD_DIR");
+	char dir[] = "/tmp/mf-test-pkg-XXXXXX", path[1100];
+	struct pkg_opts o = { 0 };
+	struct mf_err err = { 0 };
+	struct pkg pkg;
+
+	(void)state;
+	if (!build) {
+		skip();
+		return;
+	}
+	assert_non_null(mkdtemp(dir));
+	/* a modem image of 3 MiB: its SHA-256 comes from a second thread */
+	make_pkg(build, dir, "3145728", path, sizeof(path));
+	assert_int_equal(pkg_open(&pkg, path, &o, NULL, &err), 0);
+	assert_int_equal(check_digests(&pkg), 1);
 	pkg_close(&pkg);
 	/* --no-md5: nothing hashed ahead, verify hashes the file itself */
 	o.no_md5 = true;
@@ -235,8 +260,69 @@ static void test_md5_pass_sha256(void **state)
 	for (size_t i = 0; i < pkg.ncmds; i++)
 		assert_false(pkg.cmds[i].has_sha256);
 	pkg_close(&pkg);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	rm_rf(dir);
+}
+
+/* md5_later: the same results from the thread, a damaged image named by
+ * the wait, and a close that does not wait for the rest. */
+static void test_md5_later(void **state)
+{
+	const char *build = getenv("MF_BUILD_DIR");
+	char dir[] = "/tmp/mf-test-pkg-XXXXXX", path[1100], cmd[2400];
+	struct pkg_opts o = { .md5_later = true };
+	struct mf_err err = { 0 };
+	struct pkg pkg;
+
+	(void)state;
+	if (!build) {
+		skip();
+		return;
+	}
+	assert_non_null(mkdtemp(dir));
+	make_pkg(build, dir, "3145728", path, sizeof(path));
+	assert_int_equal(pkg_open(&pkg, path, &o, NULL, &err), 0);
+	assert_true(pkg_md5_deferred(&pkg));
+	assert_int_equal(pkg_md5_wait(&pkg, true, &err), 0);
+	assert_int_equal(pkg_md5_wait(&pkg, true, &err),
+			 0); /* again: the same */
+	pkg_sha256_wait(&pkg);
+	assert_int_equal(check_digests(&pkg), 1);
+	assert_true(pkg.md5.ok > 0);
+	assert_int_equal(pkg.md5.mismatch, 0);
+	pkg_close(&pkg);
+
+	/* no_sha256: the md5 only */
+	o.no_sha256 = true;
+	assert_int_equal(pkg_open(&pkg, path, &o, NULL, &err), 0);
+	assert_int_equal(pkg_md5_wait(&pkg, true, &err), 0);
+	pkg_sha256_wait(&pkg);
+	for (size_t i = 0; i < pkg.ncmds; i++)
+		assert_false(pkg.cmds[i].has_sha256);
+	pkg_close(&pkg);
+
+	/* closed while it runs: stops, nothing leaks (ASan) */
+	o.no_sha256 = false;
+	assert_int_equal(pkg_open(&pkg, path, &o, NULL, &err), 0);
+	pkg_close(&pkg);
+
+	/* one byte of the modem image changed: the open succeeds, the wait
+	 * fails as the open would have */
+	snprintf(cmd, sizeof(cmd),
+		 "printf Z | dd of='%s/update/NON-HLOS.ubi' bs=1 seek=1000000 "
+		 "conv=notrunc status=none",
+		 path);
 	assert_int_equal(system(cmd), 0);
+	assert_int_equal(pkg_open(&pkg, path, &o, NULL, &err), 0);
+	assert_int_equal(pkg_md5_wait(&pkg, true, &err), -EBADMSG);
+	assert_int_equal(err.status, MF_BAD_PACKAGE);
+	assert_non_null(strstr(err.msg, "md5 of \\update\\NON-HLOS.ubi"));
+	pkg_sha256_wait(&pkg);
+	pkg_close(&pkg);
+	o.md5_later = false;
+	mf_err_clear(&err);
+	assert_int_equal(pkg_open(&pkg, path, &o, NULL, &err), -EBADMSG);
+	pkg_close(&pkg);
+	rm_rf(dir);
 }
 
 static void test_rawprogram(void **state)
@@ -436,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_mibib),
 		cmocka_unit_test(test_md5),
 		cmocka_unit_test(test_md5_pass_sha256),
+		cmocka_unit_test(test_md5_later),
 		cmocka_unit_test(test_rawprogram),
 		cmocka_unit_test(test_geometry_and_paths),
 		cmocka_unit_test(test_prog_bounds),
