@@ -52,7 +52,15 @@ static void stage(struct run *x, const char *name)
 
 static int open_package(struct run *x)
 {
-	struct pkg_opts po = { .factory = x->o->factory, .stop = x->o->stop };
+	/* checked while the module is reached, waited for before a write */
+	struct pkg_opts po = { .factory = x->o->factory,
+			       .stop = x->o->stop,
+			       .md5_later = !x->o->dry_run &&
+					    (x->o->mode == FLASH_MODE_FLASH ||
+					     x->o->mode == FLASH_MODE_RESTORE),
+			       /* no digest wanted: neither verify nor resume */
+			       .no_sha256 = x->o->verify == FLASH_VERIFY_NONE &&
+					    x->m->mode != MF_MODE_EDL };
 	int rc;
 
 	if (x->o->package && backup_is_partial(x->o->package)) {
@@ -532,6 +540,7 @@ static int write_images(struct run *x)
 		return mf_err_set(x->err, MF_FAILED, -ENOMEM, "out of memory");
 	}
 	stage(x, "resume");
+	pkg_sha256_wait(&x->pkg); /* the images' digests, hashed meanwhile */
 	rc = resume_plan(&x->e.fh, &x->pkg, nand, skip, from, &res, x->log,
 			 x->err);
 	if (!rc) {
@@ -584,6 +593,8 @@ static int do_run(struct run *x)
 			rc = check_owner(x, false);
 		if (!rc && o->mode != FLASH_MODE_BACKUP)
 			rc = preflight(x);
+		if (!rc && x->r->up_to_date) /* a damaged one still says so */
+			rc = flash_package_checked(x, true);
 		if (rc || x->r->up_to_date)
 			return rc;
 		if (!o->dry_run) { /* a dry run claims no backup folder */
@@ -611,11 +622,15 @@ static int do_run(struct run *x)
 				!x->r->started_in_edl && !x->no_pkg,
 			&x->r->plan, x->err);
 	}
-	rc = enter_edl(x);
+	rc = flash_package_checked(x, false); /* damaged: not to EDL */
+	if (!rc)
+		rc = enter_edl(x);
 	if (!rc)
 		rc = backup_prepare(x); /* found in EDL: before Firehose */
 	if (!rc)
 		rc = open_firehose(x);
+	if (!rc)
+		rc = flash_package_checked(x, false); /* nor a backup */
 	if (rc)
 		return rc;
 	rc = take_backup(x);
@@ -643,6 +658,9 @@ static int do_run(struct run *x)
 			 x->r->before);
 		return post_check(x);
 	}
+	rc = flash_package_checked(x, true);
+	if (rc)
+		return rc;
 	if (x->r->backup[0] && !x->backup_reused &&
 	    backup_mark_flashing(x->r->backup, o->package))
 		mf_log(x->log, MF_LOG_WARN,
@@ -650,6 +668,7 @@ static int do_run(struct run *x)
 		       "flash: a re-run from EDL will read the module again",
 		       x->r->backup);
 	rc = write_images(x);
+	pkg_sha256_wait(&x->pkg);
 	if (!rc)
 		rc = flash_verify(&x->e.fh, &x->pkg, o->verify, x->r, x->log,
 				  x->err);

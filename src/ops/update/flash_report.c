@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/stop.h"
+#include "ops/update/flash_int.h"
 #include "ops/update/flash_run.h"
 #include "proto/firehose.h"
 
@@ -159,6 +160,53 @@ void flash_lost_link(struct run *x, int rc)
 }
 
 /*
+ * Nothing written, and it came from normal mode: the programmer restarts
+ * it there, as it was (a re-run then starts from the top, with its
+ * backup). Written, or found in EDL: it stays where it is.
+ */
+static void restart_unchanged(struct run *x)
+{
+	struct mf_err tmp = { 0 };
+
+	if (!x->e.fh_ready || x->r->wrote || x->r->started_in_edl)
+		return;
+	x->e.fh.err = &tmp;
+	x->reset_sent = !fh_power(&x->e.fh, "reset", 1);
+	x->e.fh.err = x->err;
+	if (x->reset_sent)
+		mf_log(x->log, MF_LOG_INFO,
+		       "%s: nothing written: restarting it in normal mode",
+		       x->m->usb.path);
+}
+
+int flash_package_checked(struct run *x, bool block)
+{
+	int rc;
+
+	if (x->no_pkg || !pkg_md5_deferred(&x->pkg))
+		return 0;
+	rc = block ? 0 : pkg_md5_wait(&x->pkg, false, x->err);
+	if (!block && (!rc || rc == -EINPROGRESS || rc == -EINTR))
+		return 0; /* known good, not yet known, or a stop: later */
+	flash_stage_enter(x->r, "package-check");
+	rc = pkg_md5_wait(&x->pkg, true, x->err);
+	if (rc == -EINTR)
+		return mf_stop_err(x->o->stop, x->err,
+				   "the package check, before the first write");
+	if (!rc)
+		return 0;
+	restart_unchanged(x);
+	mf_err_hint(x->err,
+		    "nothing was written; the module %s; take an undamaged "
+		    "copy of the package (download or unpack it again) and "
+		    "run the same command",
+		    x->reset_sent ? "restarts in normal mode, unchanged"
+		    : x->r->started_in_edl ? "waits in EDL, as it was found"
+					   : "is unchanged");
+	return rc;
+}
+
+/*
  * Stopped by a signal at a safe point: where the module is, said plainly,
  * and that the same command continues from there (the CLI adds the
  * command line).
@@ -173,19 +221,8 @@ void flash_stopped(struct run *x)
 	 * restart it there, as it was (a re-run then starts from the top,
 	 * with its backup). Written, or found in EDL: it stays where it is.
 	 */
-	if (x->e.fh_ready && !r->wrote && !r->started_in_edl &&
-	    strcmp(r->stage, "post-check")) {
-		struct mf_err tmp = { 0 };
-
-		x->e.fh.err = &tmp;
-		x->reset_sent = !fh_power(&x->e.fh, "reset", 1);
-		x->e.fh.err = x->err;
-		if (x->reset_sent)
-			mf_log(x->log, MF_LOG_INFO,
-			       "%s: nothing written: restarting it in normal "
-			       "mode",
-			       x->m->usb.path);
-	}
+	if (strcmp(r->stage, "post-check"))
+		restart_unchanged(x);
 
 	if (!strcmp(r->stage, "post-check"))
 		where = x->o->mode == FLASH_MODE_BACKUP ||

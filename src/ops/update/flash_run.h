@@ -53,6 +53,15 @@ struct run {
 	bool reset_sent;      /* stopped before writing: sent back to normal */
 };
 
+/*
+ * Before the first write (block): the package's md5 check, deferred
+ * while the module was reached (pkg_opts.md5_later), waited for in its
+ * own stage "package-check". A damaged image ends the run there: nothing
+ * written, a module that came from normal mode sent back to it. Not
+ * block: the same end only when the check has already failed (before
+ * the EDL switch and the backup: no time spent on a package refused).
+ */
+int flash_package_checked(struct run *x, bool block);
 /* A failed run after a write: the way back, exactly, in err's hint. */
 void flash_recovery_hint(struct run *x);
 /*

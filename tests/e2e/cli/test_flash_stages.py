@@ -55,8 +55,8 @@ def test_flash_backup_restore_stages(tmp_path):
         evs, res = events(p)
         names = check_pairs(evs, res)
         assert names == ["package", "identify", "edl", "sahara", "configure",
-                         "backup", "program", "patch", "verify", "reset",
-                         "post-check"]
+                         "backup", "package-check", "program", "patch",
+                         "verify", "reset", "post-check"]
         by = {s["stage"]: s for s in res["stages"]}
         assert by["program"]["bytes"] == res["bytes_written"] > 0
         assert by["backup"]["bytes"] == res["bytes_read"] > 0
