@@ -6,12 +6,19 @@
  * the kernel's uevent netlink socket when the sysroot is the real root
  * (sysfs itself sends no inotify events). A wait ends at the first change
  * or at its timeout; the caller rescans.
+ *
+ * Closing an inotify instance that had watches waits for the kernel's
+ * fsnotify grace period (SRCU): measured here, one close in four takes 7
+ * to 15 ms. A wait is closed by a short detached thread, so that a module
+ * that is back is not kept waiting for the close of the watch that saw it.
  */
 #include "discover/discover.h"
 
 #include <errno.h>
 #include <linux/netlink.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,12 +123,41 @@ int mf_watch_wait(struct mf_watch *w, int timeout_ms)
 	return 1;
 }
 
+static void *close_fd(void *arg)
+{
+	close((int)(intptr_t)arg);
+	return NULL;
+}
+
+/* close(fd) off the caller's path; inline when no thread can be had */
+static void close_later(int fd)
+{
+	pthread_attr_t a;
+	pthread_t t;
+	int rc;
+
+	if (pthread_attr_init(&a)) {
+		close(fd);
+		return;
+	}
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&a, 64 * 1024);
+	rc = pthread_create(&t, &a, close_fd, (void *)(intptr_t)fd);
+	pthread_attr_destroy(&a);
+	if (rc)
+		close(fd);
+}
+
 void mf_watch_close(struct mf_watch *w)
 {
 	if (!w)
 		return;
-	if (w->ino >= 0)
-		close(w->ino);
+	if (w->ino >= 0) {
+		if (w->nwatch > 0)
+			close_later(w->ino);
+		else
+			close(w->ino);
+	}
 	if (w->nl >= 0)
 		close(w->nl);
 	free(w);

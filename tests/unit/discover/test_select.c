@@ -159,6 +159,43 @@ static void test_follow_wakes_on_tree_change(void **state)
 	tree_rm(root);
 }
 
+static int open_fds(void)
+{
+	char p[64];
+	int n = 0;
+
+	for (int fd = 0; fd < 1024; fd++) {
+		snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+		n += access(p, F_OK) == 0;
+	}
+	return n;
+}
+
+/* A closed watch hands its inotify descriptor to a thread (the kernel may
+ * take 15 ms to let it go): the descriptor is still closed, every time. */
+static void test_watch_close_leaves_no_descriptor(void **state)
+{
+	char *root = tree_new();
+	int before, now = 0;
+
+	tree_add(root, &bg95);
+	before = open_fds();
+	for (int i = 0; i < 50; i++) {
+		struct mf_watch *w = mf_watch_open(root);
+
+		assert_true(mf_watch_has_events(w));
+		mf_watch_close(w);
+	}
+	for (int i = 0; i < 200; i++) {
+		now = open_fds();
+		if (now <= before)
+			break;
+		usleep(10 * 1000);
+	}
+	assert_int_equal(now, before);
+	tree_rm(root);
+}
+
 static void test_follow_ignores_old_instance_and_times_out(void **state)
 {
 	struct mf_follow f = { .usbpath = "2-1.4",
@@ -290,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_settled),
 		cmocka_unit_test(test_follow_usb3_to_usb2),
 		cmocka_unit_test(test_follow_wakes_on_tree_change),
+		cmocka_unit_test(test_watch_close_leaves_no_descriptor),
 		cmocka_unit_test(
 			test_follow_ignores_old_instance_and_times_out),
 		cmocka_unit_test(test_holders),
