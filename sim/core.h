@@ -243,8 +243,6 @@ void sim_enumerate_edl(struct sim *s);
 void sim_usb_remove(struct sim *s);
 void sim_reboot(struct sim *s, struct sim_port *from);
 void sim_shutdown(struct sim *s, struct sim_port *from);
-/* After the host's port events: a drain whose answer was read ends now. */
-void sim_drain_poke(struct sim *s);
 void sim_handle_requests(struct sim *s);
 void sim_broadcast_at(struct sim *s, const char *line);
 const char *sim_mode_name(const struct sim *s);

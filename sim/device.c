@@ -331,33 +331,17 @@ static void after_drain(struct sim *s, int next)
 	}
 }
 
-/* Has the last answer reached the host (or has the host gone)? */
-static bool drained(struct sim *s)
-{
-	if (!s->drain_port)
-		return true;
-	sim_port_events(s->drain_port); /* a close or read not taken yet */
-	/* the host may close the port without reading the last logs */
-	return !s->drain_port->opened || !sim_port_unread(s->drain_port) ||
-	       sim_now_ms() >= s->drain_until;
-}
-
-/* The 10 ms timer is the fallback; sim_drain_poke ends a drain at once. */
 static void t_drain(struct sim *s, long gen)
 {
 	if ((unsigned)gen != s->gen || !s->draining)
 		return;
-	if (!drained(s)) {
+	/* the host may close the port without reading the last logs */
+	if (s->drain_port && s->drain_port->opened &&
+	    sim_port_unread(s->drain_port) && sim_now_ms() < s->drain_until) {
 		sim_timer_add(s, 10, t_drain, gen);
 		return;
 	}
 	after_drain(s, s->drain_next);
-}
-
-void sim_drain_poke(struct sim *s)
-{
-	if (s->draining && drained(s))
-		after_drain(s, s->drain_next);
 }
 
 /*

@@ -416,7 +416,6 @@ static void loop(struct sim *s, int sfd)
 		for (i = 0; i < np; i++)
 			sim_at_poll(ports[i], now);
 		sim_timer_run(s, now);
-		sim_drain_poke(s);
 		sim_handle_requests(s);
 	}
 }

@@ -294,12 +294,9 @@ static int port_push(struct sim_port *p)
 	}
 }
 
-/* Worth a POLLOUT: bytes that room in the pty would move. A gated port
- * between messages waits for the host's read (an inotify event), not for
- * room: asking POLLOUT then would wake the loop at once, again and again. */
 bool sim_port_pending(const struct sim_port *p)
 {
-	return p->out_len > 0 && (!p->gated || p->cur_left > 0);
+	return p->out_len > 0;
 }
 
 /* The host opened, closed or read the slave: take the events, push on. */

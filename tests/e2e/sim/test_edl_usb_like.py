@@ -186,37 +186,6 @@ def test_length_checking_sahara_client_completes_20_of_20(sim_factory, mkpkg):
     assert done == 20
 
 
-def cpu_seconds(pid):
-    """user + system CPU seconds of a process so far"""
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def test_messages_waiting_for_a_read_cost_no_cpu(sim_factory, mkpkg):
-    """The programmer's start-up logs wait, one per host read, while the
-    host reads nothing: the simulator sleeps until the read comes (it used
-    to ask for room in the pty it did not need, and spun on it). Then each
-    message arrives whole, in order."""
-    prog = ec.programmer_of(mkpkg("bg95-m3", BG95_REV))
-    sim = sim_factory(timing="fast")
-    fd = open_raw_nonblock(fresh_edl(sim))
-    try:
-        c = StrictSahara(fd)
-        assert c.upload(prog) > 3
-        t0, c0 = time.monotonic(), cpu_seconds(sim.proc.pid)
-        time.sleep(0.6)
-        used = cpu_seconds(sim.proc.pid) - c0
-        waited = time.monotonic() - t0
-        assert used < 0.2, "the simulator used %.2f s of CPU in %.2f s of waiting" % (used, waited)
-        docs = c.firehose_docs()
-        logs = [re.search(r'value="([^"]*)"', d).group(1) for d in docs]
-        assert logs[0].startswith("INFO: Binary build date") and \
-            logs[-1] == "INFO: End of supported functions 15", logs
-    finally:
-        os.close(fd)
-
-
 def test_hello_survives_an_stty_before_the_client(sim_factory):
     """stty opens, sets, closes: the HELLO stays queued for the client."""
     sim = sim_factory(timing="fast")
