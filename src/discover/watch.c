@@ -9,8 +9,9 @@
  *
  * Closing an inotify instance that had watches waits for the kernel's
  * fsnotify grace period (SRCU): measured here, one close in four takes 7
- * to 15 ms. A wait is closed by a short detached thread, so that a module
- * that is back is not kept waiting for the close of the watch that saw it.
+ * to 15 ms. A watch's descriptor is closed by a short detached thread, so
+ * that a module that is back is not kept waiting for the close of the
+ * watch that saw it.
  */
 #include "discover/discover.h"
 
